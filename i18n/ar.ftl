@@ -1,0 +1,31 @@
+# سلاسل واجهة المستخدم للسمة الافتراضية (العربية).
+# تترجم هذه الملفات معرّفات الرسائل نفسها الواردة في الملف المرجعي الإنجليزي.
+
+# اسم هذه اللغة مكتوبًا باللغة نفسها.
+language-name = العربية
+
+skip-to-content = انتقل إلى المحتوى
+site-navigation = الموقع
+manual-contents = محتويات هذا الدليل
+contents = المحتويات
+previous = السابق
+next = التالي
+home = الرئيسية
+manuals = الأدلة
+language-switcher = اقرأ بلغة أخرى
+choose-language = اختر لغة
+print-version = الدليل كاملًا في صفحة واحدة
+print-notice = تضم هذه الصفحة الدليل كاملًا، للطباعة أو للقراءة دون اتصال بالإنترنت.
+not-translated-notice = لم يُترجَم هذا الفصل إلى هذه اللغة بعد. يُعرض النص الأصلي أدناه.
+not-translated-badge = لم يُترجَم بعد
+alert-note = ملاحظة
+alert-tip = نصيحة
+alert-important = مهم
+alert-warning = تحذير
+alert-caution = تنبيه
+footnotes = الحواشي
+back-to-reference = العودة إلى النص
+download-epub = تنزيل بصيغة EPUB
+outdated-notice = تغيّر النص الأصلي لهذا الفصل منذ إعداد هذه الترجمة. راجع النص الأصلي للاطلاع على أحدث النصائح.
+read-original = اقرأ النص الأصلي
+translation-status = حالة الترجمة

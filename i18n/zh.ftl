@@ -1,0 +1,31 @@
+# 默认主题的用户界面字符串（简体中文）。
+# 翻译自 en.ftl 中的相同消息 ID。
+
+# 本语言的名称，以该语言本身书写。
+language-name = 中文（简体）
+
+skip-to-content = 跳到正文
+site-navigation = 网站
+manual-contents = 本手册目录
+contents = 目录
+previous = 上一章
+next = 下一章
+home = 首页
+manuals = 手册
+language-switcher = 用其他语言阅读
+choose-language = 选择语言
+print-version = 整本手册单页版
+print-notice = 本页包含整本手册，便于打印或离线阅读。
+not-translated-notice = 本章尚未翻译成此语言。下面显示的是原文。
+not-translated-badge = 尚未翻译
+alert-note = 注意
+alert-tip = 提示
+alert-important = 重要
+alert-warning = 警告
+alert-caution = 小心
+footnotes = 注释
+back-to-reference = 返回正文
+download-epub = 下载 EPUB 版
+outdated-notice = 本章原文在此译文完成后已有更改。请查看原文以获取最新建议。
+read-original = 阅读原文
+translation-status = 翻译状态

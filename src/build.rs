@@ -1,0 +1,177 @@
+//! The build orchestrator: the only place that runs work in parallel.
+//!
+//! Steps: plan (read configuration, list files) -> load chapters (parallel) ->
+//! assemble the immutable model -> load UI strings and theme -> render every
+//! page (parallel over pages of all languages and manuals) -> write the pages,
+//! copied files, static files and sitemap (parallel, only what changed,
+//! atomically) -> remove what a previous build wrote and this one did not.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::diag::{self, Diagnostic};
+use crate::error::{Error, Result};
+use crate::model::{Project, urls};
+use crate::site::{self, SiteContext};
+use crate::{i18n, output, project, theme};
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder; `<root>/output` when `None`.
+    pub out: Option<PathBuf>,
+    /// Check everything but write nothing.
+    pub dry_run: bool,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub languages: usize,
+    pub manuals: usize,
+    pub written: usize,
+    pub removed: usize,
+    pub out: PathBuf,
+    pub elapsed: Duration,
+    /// Every problem found, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Loads a project into the model, reading chapter files in parallel.
+pub fn load(root: &Path) -> Result<(Project, Vec<Diagnostic>)> {
+    let plan = project::plan(root)?;
+    let mut diagnostics = plan.diagnostics.clone();
+    let jobs: Vec<(usize, &str, &str, &Path)> = plan
+        .manuals
+        .iter()
+        .enumerate()
+        .flat_map(|(mi, m)| m.files.iter().map(move |(c, l, p)| (mi, c.as_str(), l.as_str(), p.as_path())))
+        .collect();
+    let results: Vec<_> = jobs
+        .par_iter()
+        .map(|&(mi, chapter, lang, path)| project::read_source(&plan.paths.root, mi, chapter, lang, path))
+        .collect();
+    let mut sources = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(s) => sources.push(s),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    Ok((project::assemble(plan, sources), diagnostics))
+}
+
+/// Builds the site.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let (project, mut diagnostics) = load(&opts.root)?;
+    let root = project.paths.root.clone();
+    let out = match &opts.out {
+        Some(o) if o.is_absolute() => o.clone(),
+        Some(o) => std::env::current_dir().map_err(|e| Error::io("find", ".", e))?.join(o),
+        None => root.join("output"),
+    };
+    if root.starts_with(&out) {
+        return Err(Error::Config(vec![
+            Diagnostic::error("--out", 0, format!("the output folder `{}` contains the project", out.display()))
+                .with_hint("choose an output folder inside or beside the project, such as `output`"),
+        ]));
+    }
+    let (ui, ui_diags) = i18n::load(&project.paths.i18n, &root, project.langs(), project.source_lang())?;
+    diagnostics.extend(ui_diags);
+    let theme = theme::load(&project.paths.themes, &project.config.theme)?;
+    let ctx = SiteContext {
+        project: &project,
+        theme: &theme,
+        ui: &ui,
+    };
+
+    let pages = site::pages(&project);
+    let bar = if opts.progress {
+        let bar = ProgressBar::new(pages.len() as u64);
+        bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} pages").expect("valid template"));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let rendered: Vec<site::PageOutput> = pages
+        .par_iter()
+        .map(|&kind| {
+            let page = ctx.render(kind);
+            bar.inc(1);
+            page
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    // Gather what to write: pages, the files they use, static files, sitemap.
+    let mut writes: Vec<(String, WriteSource)> = Vec::new();
+    let mut files = BTreeSet::new();
+    for page in rendered {
+        diagnostics.extend(page.diagnostics);
+        files.extend(page.files);
+        if let Some(html) = page.html {
+            writes.push((page.path, WriteSource::Bytes(html.into_bytes())));
+        }
+    }
+    for rel in files {
+        writes.push((urls::file(&rel), WriteSource::Copy(root.join(&rel))));
+    }
+    for (name, bytes) in &theme.statics {
+        writes.push((urls::static_file(name), WriteSource::Bytes(bytes.clone())));
+    }
+    writes.push(("sitemap.xml".into(), WriteSource::Bytes(site::sitemap(&project).into_bytes())));
+
+    let mut written = 0;
+    let mut removed = 0;
+    if !opts.dry_run {
+        let results: Vec<Result<bool>> = writes
+            .par_iter()
+            .map(|(rel, src)| match src {
+                WriteSource::Bytes(b) => output::write_if_changed(&out, rel, b),
+                WriteSource::Copy(path) => {
+                    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+                    output::write_if_changed(&out, rel, &bytes)
+                }
+            })
+            .collect();
+        for r in results {
+            written += usize::from(r?);
+        }
+        let all: BTreeSet<String> = writes.iter().map(|(rel, _)| rel.clone()).collect();
+        removed = output::finish(&out, &all)?;
+    }
+    diag::normalise(&mut diagnostics);
+    Ok(BuildReport {
+        pages: pages.len(),
+        languages: project.langs().len(),
+        manuals: project.manuals.len(),
+        written,
+        removed,
+        out,
+        elapsed: started.elapsed(),
+        diagnostics,
+    })
+}
+
+enum WriteSource {
+    Bytes(Vec<u8>),
+    Copy(PathBuf),
+}

@@ -1,0 +1,37 @@
+//! The library's error type: what stops a build before any page is written.
+//!
+//! Problems in content are not errors but [`Diagnostic`]s, collected while the
+//! build goes on; an `Error` is what makes going on pointless (an unreadable
+//! project, a broken configuration or theme).
+
+use std::path::PathBuf;
+
+use crate::diag::Diagnostic;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot {action} `{}`: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The configuration is unusable; every problem found is listed.
+    #[error("the project configuration has {} problem(s)", .0.len())]
+    Config(Vec<Diagnostic>),
+    #[error("theme: {0}")]
+    Theme(String),
+}
+
+impl Error {
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

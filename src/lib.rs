@@ -1,0 +1,30 @@
+//! polybook: turns Markdown manuals in many languages into one cross-linked,
+//! self-contained static website.
+//!
+//! The binary is a thin layer over [`build::build`]; see `ARCHITECTURE.md` for
+//! the pipeline and the invariants.
+
+pub mod bidi;
+pub mod build;
+pub mod config;
+pub mod diag;
+pub mod error;
+pub mod frontmatter;
+pub mod highlight;
+pub mod html;
+pub mod i18n;
+pub mod lang;
+pub mod links;
+pub mod markdown;
+pub mod model;
+pub mod outline;
+pub mod output;
+pub mod project;
+pub mod sanitize;
+pub mod site;
+pub mod slug;
+pub mod theme;
+
+pub use build::{BuildOptions, BuildReport, build};
+pub use diag::{Diagnostic, Severity};
+pub use error::{Error, Result};

@@ -1,0 +1,203 @@
+//! The project model: configuration, manuals, chapters and their sources in
+//! every language, parsed once and never changed afterwards.
+//!
+//! Everything after loading reads this model through shared references; it is
+//! the one input of rendering, checking and every output format.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use crate::config::{ManualConfig, Paths, SiteConfig};
+use crate::frontmatter::FrontMatter;
+use crate::lang::Lang;
+use crate::outline::{Anchors, Outline};
+
+/// One chapter file in one language.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub lang: String,
+    /// Path relative to the project root, for messages.
+    pub rel: PathBuf,
+    /// Absolute path, for resolving relative links.
+    pub abs: PathBuf,
+    /// The whole file as read.
+    pub text: String,
+    /// Byte offset where the Markdown body starts (after front matter).
+    pub body_start: usize,
+    /// Lines taken by the front matter.
+    pub body_line_offset: usize,
+    pub front: FrontMatter,
+    pub outline: Outline,
+    pub anchors: Anchors,
+    /// From front matter, else the first heading, else the chapter id.
+    pub title: String,
+}
+
+impl Source {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// A chapter of a manual, in every language it exists in.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// Path inside a language folder without `.md`, e.g. `phones/mobile-safety`.
+    pub id: String,
+    /// Index of the part it belongs to in the manual's contents.
+    pub part: usize,
+    /// Sources by language code; the source language is always present.
+    pub sources: BTreeMap<String, Source>,
+}
+
+/// A manual: a folder under `manuals/` with a `manual.toml`.
+#[derive(Debug, Clone)]
+pub struct Manual {
+    pub id: String,
+    pub dir: PathBuf,
+    pub config: ManualConfig,
+    /// Chapters in reading order (those that exist in the source language).
+    pub chapters: Vec<Chapter>,
+}
+
+/// The whole project, immutable once loaded.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub paths: Paths,
+    pub config: SiteConfig,
+    pub manuals: Vec<Manual>,
+    /// For each published language, the languages whose text it shows when a
+    /// chapter is not translated, in order (ending with the source language).
+    pub chains: HashMap<String, Vec<String>>,
+    /// (manual id, chapter id) to (manual index, chapter index).
+    pub chapter_index: HashMap<(String, String), (usize, usize)>,
+}
+
+/// Addresses one page of one chapter in one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ChapterRef {
+    pub manual: usize,
+    pub chapter: usize,
+}
+
+impl Project {
+    pub fn source_lang(&self) -> &str {
+        &self.config.source_language
+    }
+
+    pub fn langs(&self) -> &[Lang] {
+        &self.config.languages
+    }
+
+    pub fn chapter(&self, r: ChapterRef) -> &Chapter {
+        &self.manuals[r.manual].chapters[r.chapter]
+    }
+
+    /// The text shown for chapter `r` on the `lang` site, and whether it is a
+    /// fallback (the chapter is not translated into `lang`).
+    pub fn content(&self, r: ChapterRef, lang: &str) -> (&Source, bool) {
+        let chapter = self.chapter(r);
+        if let Some(s) = chapter.sources.get(lang) {
+            return (s, false);
+        }
+        let chain = self.chains.get(lang).map(Vec::as_slice).unwrap_or(&[]);
+        let found = chain.iter().find_map(|code| chapter.sources.get(code));
+        (found.unwrap_or_else(|| &chapter.sources[self.source_lang()]), true)
+    }
+
+    pub fn find_chapter(&self, manual: &str, chapter: &str) -> Option<ChapterRef> {
+        self.chapter_index
+            .get(&(manual.to_string(), chapter.to_string()))
+            .map(|&(manual, chapter)| ChapterRef { manual, chapter })
+    }
+
+    pub fn manual_by_id(&self, id: &str) -> Option<usize> {
+        self.manuals.iter().position(|m| m.id == id)
+    }
+
+    /// Every chapter, in site order.
+    pub fn chapter_refs(&self) -> impl Iterator<Item = ChapterRef> + '_ {
+        self.manuals.iter().enumerate().flat_map(|(manual, m)| {
+            (0..m.chapters.len()).map(move |chapter| ChapterRef { manual, chapter })
+        })
+    }
+}
+
+/// Output paths (relative to the output folder, `/`-separated) of the pages.
+pub mod urls {
+    pub fn root_index() -> String {
+        "index.html".into()
+    }
+    pub fn home(lang: &str) -> String {
+        format!("{lang}/index.html")
+    }
+    pub fn contents(lang: &str, manual: &str) -> String {
+        format!("{lang}/{manual}/index.html")
+    }
+    pub fn print(lang: &str, manual: &str) -> String {
+        format!("{lang}/{manual}/print.html")
+    }
+    pub fn chapter(lang: &str, manual: &str, chapter: &str) -> String {
+        format!("{lang}/{manual}/{chapter}.html")
+    }
+    /// A file copied from the project (image, download), by its path relative to the root.
+    pub fn file(rel: &str) -> String {
+        format!("files/{rel}")
+    }
+    pub fn static_file(name: &str) -> String {
+        format!("static/{name}")
+    }
+
+    /// The prefix that leads from page `from` back to the output root (`../../`).
+    pub fn to_root(from: &str) -> String {
+        "../".repeat(from.matches('/').count())
+    }
+
+    /// A relative link from page `from` to output path `to`, percent-encoded.
+    pub fn relative(from: &str, to: &str) -> String {
+        let from_dirs: Vec<&str> = from.split('/').collect();
+        let from_dirs = &from_dirs[..from_dirs.len() - 1];
+        let to_parts: Vec<&str> = to.split('/').collect();
+        let common = from_dirs
+            .iter()
+            .zip(&to_parts[..to_parts.len() - 1])
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut out = "../".repeat(from_dirs.len() - common);
+        out.push_str(&encode_path(&to_parts[common..].join("/")));
+        out
+    }
+
+    /// Percent-encodes a path for use in an `href`, keeping `/` and non-ASCII-free
+    /// characters that need no escaping.
+    pub fn encode_path(path: &str) -> String {
+        use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+        const PATH: &AsciiSet = &CONTROLS
+            .add(b' ')
+            .add(b'"')
+            .add(b'#')
+            .add(b'%')
+            .add(b'<')
+            .add(b'>')
+            .add(b'?')
+            .add(b'`')
+            .add(b'{')
+            .add(b'}');
+        utf8_percent_encode(path, PATH).to_string()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn relative_links() {
+            assert_eq!(relative("en/m/a.html", "en/m/b.html"), "b.html");
+            assert_eq!(relative("en/m/a.html", "es/m/b.html"), "../../es/m/b.html");
+            assert_eq!(relative("en/m/x/a.html", "en/m/b.html"), "../b.html");
+            assert_eq!(relative("index.html", "en/index.html"), "en/index.html");
+            assert_eq!(relative("en/m/a.html", "files/m/my pic.png"), "../../files/m/my%20pic.png");
+            assert_eq!(to_root("en/m/x/a.html"), "../../../");
+        }
+    }
+}

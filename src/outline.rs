@@ -1,0 +1,229 @@
+//! Outline: the facts about a chapter that other pages need before any page is
+//! rendered (its headings, footnotes and the ids in its raw HTML), and the
+//! heading ids of each translation, inherited from the source chapter.
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::diag::LineIndex;
+use crate::slug::{IdSet, slugify};
+
+/// A heading as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    /// Plain text, entities decoded.
+    pub text: String,
+    /// The id given with `{#id}`, if any.
+    pub explicit_id: Option<String>,
+    pub line: usize,
+}
+
+/// What a scan of one chapter finds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outline {
+    pub headings: Vec<Heading>,
+    /// Footnote labels in order of definition.
+    pub footnotes: Vec<String>,
+    /// `id` attributes found in raw HTML.
+    pub html_ids: Vec<String>,
+}
+
+/// Markdown options used everywhere: CommonMark plus the extensions manuals use.
+pub fn options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+pub fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// Scans a chapter body. `lines` maps byte offsets of `body` to file lines.
+pub fn scan(body: &str, lines: &LineIndex) -> Outline {
+    let mut out = Outline::default();
+    let mut current: Option<Heading> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                current = Some(Heading {
+                    level: level_number(level),
+                    text: String::new(),
+                    explicit_id: id.map(|s| s.to_string()),
+                    line: lines.line(range.start),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(mut h) = current.take() {
+                    h.text = h.text.trim().to_string();
+                    out.headings.push(h);
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.text.push_str(&t);
+                }
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => out.footnotes.push(label.to_string()),
+            Event::Html(html) | Event::InlineHtml(html) => collect_ids(&html, &mut out.html_ids),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Adds the values of `id` attributes in a piece of raw HTML.
+pub fn collect_ids(html: &str, ids: &mut Vec<String>) {
+    let mut found = Vec::new();
+    let _ = lol_html::rewrite_str(
+        html,
+        lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!("[id]", |el| {
+            if let Some(id) = el.get_attribute("id") {
+                found.push(id);
+            }
+            Ok(())
+        })),
+    );
+    ids.extend(found);
+}
+
+/// The ids a page's headings carry, and the other ids it can be linked by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Anchors {
+    /// The id of each heading, in order.
+    pub ids: Vec<String>,
+    /// A second id for a heading: the translated heading's own slug, when it
+    /// inherited another id from the source.
+    pub aliases: Vec<Option<String>>,
+    /// Every id on the page (headings, aliases, footnotes, raw HTML).
+    pub all: std::collections::HashSet<String>,
+}
+
+/// The id of a footnote definition and of the first reference to it.
+pub fn footnote_id(label: &str) -> (String, String) {
+    let s = slugify(label);
+    (format!("fn-{s}"), format!("fnref-{s}"))
+}
+
+/// Computes the anchors of a chapter. `source` is the outline of the same chapter
+/// in the source language (`None` for the source itself). Where the two outlines
+/// match, a heading without an explicit id takes the source heading's id, so a
+/// fragment written once works in every language.
+pub fn anchors(outline: &Outline, source: Option<&Anchors>, source_outline: Option<&Outline>) -> Anchors {
+    let mut used = IdSet::default();
+    // Explicit ids are reserved first: they win over generated ones.
+    for h in &outline.headings {
+        if let Some(id) = &h.explicit_id {
+            used.try_insert(id);
+        }
+    }
+    let aligned = match (source, source_outline) {
+        (Some(anchors), Some(src)) => align(&src.headings, &outline.headings)
+            .into_iter()
+            .map(|m| m.map(|i| anchors.ids[i].clone()))
+            .collect(),
+        _ => vec![None; outline.headings.len()],
+    };
+    let mut ids = Vec::with_capacity(outline.headings.len());
+    let mut aliases = Vec::with_capacity(outline.headings.len());
+    for (h, inherited) in outline.headings.iter().zip(aligned) {
+        if let Some(id) = &h.explicit_id {
+            ids.push(id.clone());
+            aliases.push(None);
+            continue;
+        }
+        let own = slugify(&h.text);
+        match inherited {
+            Some(id) if used.try_insert(&id) => {
+                ids.push(id.clone());
+                aliases.push((own != id && used.try_insert(&own)).then_some(own));
+            }
+            _ => {
+                ids.push(used.unique(&own));
+                aliases.push(None);
+            }
+        }
+    }
+    let mut all: std::collections::HashSet<String> = ids.iter().cloned().collect();
+    all.extend(aliases.iter().flatten().cloned());
+    for label in &outline.footnotes {
+        let (def, reference) = footnote_id(label);
+        all.insert(def);
+        all.insert(reference);
+    }
+    all.extend(outline.html_ids.iter().cloned());
+    Anchors { ids, aliases, all }
+}
+
+/// Matches translated headings to source headings: positions agree where the
+/// sequences of levels agree, from the start and from the end. Returns, for each
+/// translated heading, the index of its source heading.
+fn align(source: &[Heading], translated: &[Heading]) -> Vec<Option<usize>> {
+    let mut out = vec![None; translated.len()];
+    let mut front = 0;
+    while front < source.len().min(translated.len()) && source[front].level == translated[front].level {
+        out[front] = Some(front);
+        front += 1;
+    }
+    let (mut s, mut t) = (source.len(), translated.len());
+    while s > front && t > front && source[s - 1].level == translated[t - 1].level {
+        out[t - 1] = Some(s - 1);
+        s -= 1;
+        t -= 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outline(md: &str) -> Outline {
+        scan(md, &LineIndex::new(md, 0))
+    }
+
+    #[test]
+    fn scan_finds_headings_footnotes_and_html_ids() {
+        let o = outline("# Title &amp; `code`\n\ntext[^n]\n\n## Two {#second}\n\n[^n]: note\n\n<div id=\"box\">x</div>\n");
+        assert_eq!(o.headings.len(), 2);
+        assert_eq!(o.headings[0].text, "Title & code");
+        assert_eq!(o.headings[1].explicit_id.as_deref(), Some("second"));
+        assert_eq!(o.headings[1].line, 5);
+        assert_eq!(o.footnotes, ["n"]);
+        assert_eq!(o.html_ids, ["box"]);
+    }
+
+    #[test]
+    fn translation_inherits_source_ids_and_keeps_its_own_slug() {
+        let src = outline("# Risk\n\n## Threats\n\n## Plans {#plan}\n");
+        let src_anchors = anchors(&src, None, None);
+        assert_eq!(src_anchors.ids, ["risk", "threats", "plan"]);
+
+        let es = outline("# Riesgo\n\n## Amenazas\n\n## Planes\n");
+        let a = anchors(&es, Some(&src_anchors), Some(&src));
+        assert_eq!(a.ids, ["risk", "threats", "plan"]);
+        assert_eq!(a.aliases[1].as_deref(), Some("amenazas"));
+        assert!(a.all.contains("amenazas") && a.all.contains("threats"));
+    }
+
+    #[test]
+    fn mismatched_outlines_inherit_only_where_they_agree() {
+        let src = outline("# A\n\n## B\n\n## C\n\n### D\n");
+        let sa = anchors(&src, None, None);
+        // The translation added a section in the middle.
+        let tr = outline("# A2\n\n## B2\n\n### Extra\n\n## C2\n\n### D2\n");
+        let a = anchors(&tr, Some(&sa), Some(&src));
+        assert_eq!(a.ids, ["a", "b", "extra", "c", "d"]);
+    }
+
+    #[test]
+    fn explicit_ids_win_and_duplicates_get_suffixes() {
+        let o = outline("## Same\n\n## Same\n\n## Other {#same-1}\n");
+        let a = anchors(&o, None, None);
+        assert_eq!(a.ids, ["same", "same-2", "same-1"]);
+    }
+}

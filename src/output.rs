@@ -1,0 +1,95 @@
+//! Writing output: each file is written only when its bytes changed, through a
+//! temporary file and a rename, so an error or Ctrl-C never leaves a
+//! half-written file. Files a previous build wrote and this one did not are
+//! removed, using the list kept in `.polybook-files`; nothing else in the
+//! output folder is touched.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The list of files the last build wrote, kept in the output folder.
+pub const MANIFEST: &str = ".polybook-files";
+
+/// Writes `bytes` to `out/rel` unless the file already holds them.
+/// Returns whether the file was written.
+pub fn write_if_changed(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
+    let path = out.join(rel);
+    if let Ok(existing) = std::fs::read(&path)
+        && existing == bytes
+    {
+        return Ok(false);
+    }
+    let dir = path.parent().unwrap_or(out);
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".polybook-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io("write", &path, e))?;
+    tmp.as_file().sync_data().ok();
+    tmp.persist(&path).map_err(|e| Error::io("replace", &path, e.error))?;
+    Ok(true)
+}
+
+/// Removes files listed in the previous manifest that are not in `current`,
+/// then records `current` as the new manifest.
+pub fn finish(out: &Path, current: &BTreeSet<String>) -> Result<usize> {
+    let manifest = out.join(MANIFEST);
+    let mut removed = 0;
+    if let Ok(old) = std::fs::read_to_string(&manifest) {
+        for rel in old.lines().filter(|l| !l.is_empty() && !current.contains(*l)) {
+            // Only paths we could have written: relative, without `..`.
+            if rel.starts_with('/') || rel.split('/').any(|s| s == ".." || s.is_empty()) {
+                continue;
+            }
+            let path = out.join(rel);
+            if std::fs::remove_file(&path).is_ok() {
+                removed += 1;
+                remove_empty_parents(out, &path);
+            }
+        }
+    }
+    let mut list = String::new();
+    for rel in current {
+        list.push_str(rel);
+        list.push('\n');
+    }
+    write_if_changed(out, MANIFEST, list.as_bytes())?;
+    Ok(removed)
+}
+
+fn remove_empty_parents(out: &Path, path: &Path) {
+    let mut dir: Option<PathBuf> = path.parent().map(Path::to_path_buf);
+    while let Some(d) = dir {
+        if d == out || !d.starts_with(out) || std::fs::remove_dir(&d).is_err() {
+            break;
+        }
+        dir = d.parent().map(Path::to_path_buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_only_changes_and_removes_stale_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        assert!(write_if_changed(out, "a/b.html", b"x").unwrap());
+        assert!(!write_if_changed(out, "a/b.html", b"x").unwrap());
+        assert!(write_if_changed(out, "a/b.html", b"y").unwrap());
+        std::fs::write(out.join("mine.txt"), "user file").unwrap();
+        let all: BTreeSet<String> = ["a/b.html".to_string()].into();
+        finish(out, &all).unwrap();
+        finish(out, &BTreeSet::new()).unwrap();
+        assert!(!out.join("a").exists());
+        assert!(out.join("mine.txt").exists(), "files polybook did not write are kept");
+        let leftovers: Vec<_> = std::fs::read_dir(out).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+        assert!(leftovers.iter().all(|n| !n.to_string_lossy().ends_with(".tmp")));
+    }
+}

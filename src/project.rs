@@ -1,0 +1,327 @@
+//! Loading: finds the configuration, manuals and chapter files of a project and
+//! assembles them into the immutable [`Project`] model.
+//!
+//! Loading is split so that the orchestrator can read files in parallel:
+//! [`plan`] reads the configuration and lists the files, [`read_source`] reads
+//! one chapter, and [`assemble`] puts the pieces together (pure).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::{self, ManualConfig, Paths, SiteConfig};
+use crate::diag::{Diagnostic, LineIndex, display_path};
+use crate::error::{Error, Result};
+use crate::frontmatter;
+use crate::lang;
+use crate::model::{Chapter, Manual, Project, Source};
+use crate::outline::{self, Anchors};
+
+/// What there is to load: the validated configuration and the chapter files.
+#[derive(Debug)]
+pub struct Plan {
+    pub paths: Paths,
+    pub config: SiteConfig,
+    pub manuals: Vec<PlannedManual>,
+    /// Problems found while looking (unlisted files, missing chapters...).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+pub struct PlannedManual {
+    pub id: String,
+    pub dir: PathBuf,
+    pub config: ManualConfig,
+    /// (chapter id, language, absolute path) of every chapter file to read.
+    pub files: Vec<(String, String, PathBuf)>,
+}
+
+/// Reads the configuration and lists the files to load. Configuration problems
+/// are returned together as [`Error::Config`].
+pub fn plan(root: &Path) -> Result<Plan> {
+    let root = root
+        .canonicalize()
+        .map_err(|e| Error::io("open the project folder", root, e))?;
+    let paths = Paths::new(&root);
+    let src = std::fs::read_to_string(&paths.config).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::Config(vec![
+            Diagnostic::error("polybook.toml", 0, "no `polybook.toml` in the project folder")
+                .with_hint(format!("run polybook in the project folder or pass `--root DIR` (looked in {})", root.display())),
+        ]),
+        _ => Error::io("read", &paths.config, e),
+    })?;
+    let config = config::parse_site(&src, Path::new("polybook.toml")).map_err(Error::Config)?;
+    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+
+    let mut config_diags = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut manuals = Vec::new();
+    let entries = list_dir(&paths.manuals).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::Config(vec![
+            Diagnostic::error("manuals", 0, "the project has no `manuals/` folder")
+                .with_hint("create `manuals/<manual>/manual.toml` and `manuals/<manual>/<lang>/<chapter>.md`"),
+        ]),
+        _ => Error::io("list", &paths.manuals, e),
+    })?;
+    for dir in entries.into_iter().filter(|p| p.is_dir()) {
+        let id = file_name(&dir);
+        if id.starts_with('.') {
+            continue;
+        }
+        let toml_path = dir.join("manual.toml");
+        let rel_toml = display_path(&root, &toml_path);
+        let text = match std::fs::read_to_string(&toml_path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                diagnostics.push(
+                    Diagnostic::warning(display_path(&root, &dir), 0, "folder has no `manual.toml` and is skipped")
+                        .with_hint("add a `manual.toml` with a `title` and `chapters` to publish it"),
+                );
+                continue;
+            }
+            Err(e) => return Err(Error::io("read", &toml_path, e)),
+        };
+        match config::parse_manual(&text, &rel_toml, &codes) {
+            Ok(mc) => {
+                let (files, diags) = discover_manual(&root, &dir, &id, &mc, &config, &text);
+                diagnostics.extend(diags);
+                manuals.push(PlannedManual { id, dir, config: mc, files });
+            }
+            Err(d) => config_diags.extend(d),
+        }
+    }
+    if !config_diags.is_empty() {
+        return Err(Error::Config(config_diags));
+    }
+    if manuals.is_empty() {
+        return Err(Error::Config(vec![
+            Diagnostic::error("manuals", 0, "no manual found")
+                .with_hint("each manual is a folder `manuals/<manual>/` with a `manual.toml`"),
+        ]));
+    }
+    Ok(Plan {
+        paths,
+        config,
+        manuals,
+        diagnostics,
+    })
+}
+
+/// Lists the chapter files of one manual and reports files and folders that do
+/// not fit the contents.
+fn discover_manual(
+    root: &Path,
+    dir: &Path,
+    id: &str,
+    mc: &ManualConfig,
+    config: &SiteConfig,
+    toml_text: &str,
+) -> (Vec<(String, String, PathBuf)>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let listed: Vec<&str> = mc.chapter_ids().collect();
+    let mut found_in_source = std::collections::HashSet::new();
+    for sub in list_dir(dir).unwrap_or_default().into_iter().filter(|p| p.is_dir()) {
+        let name = file_name(&sub);
+        if name == "media" || name.starts_with('.') {
+            continue;
+        }
+        if config.lang(&name).is_none() {
+            if lang::parse(&name).is_ok() {
+                diags.push(
+                    Diagnostic::warning(display_path(root, &sub), 0, format!("`{name}` is not a published language; its files are not built"))
+                        .with_hint(format!("add \"{name}\" to `languages` in polybook.toml to publish it")),
+                );
+            }
+            continue;
+        }
+        for entry in WalkDir::new(&sub).sort_by_file_name().into_iter().filter_map(|e| e.ok()) {
+            let path = entry.path();
+            if !entry.file_type().is_file() && !entry.file_type().is_symlink() {
+                continue;
+            }
+            let fname = file_name(path);
+            if fname.starts_with('.') || fname.ends_with('~') || !fname.ends_with(".md") {
+                continue;
+            }
+            let rel = path.strip_prefix(&sub).expect("walked below sub");
+            let chapter_id = rel.with_extension("").to_string_lossy().replace('\\', "/");
+            if listed.contains(&chapter_id.as_str()) {
+                if name == config.source_language {
+                    found_in_source.insert(chapter_id.clone());
+                }
+                files.push((chapter_id, name.clone(), path.to_path_buf()));
+            } else {
+                let mut d = Diagnostic::warning(
+                    display_path(root, path),
+                    0,
+                    format!("`{chapter_id}` is not listed in the contents of manual `{id}` and is not published"),
+                );
+                d = match config::closest(&chapter_id, listed.iter().copied()) {
+                    Some(c) => d.with_hint(format!("did you mean the chapter `{c}`? Rename the file to `{c}.md`")),
+                    None => d.with_hint(format!("add \"{chapter_id}\" to `chapters` in manuals/{id}/manual.toml")),
+                };
+                diags.push(d.with_lang(&name));
+            }
+        }
+    }
+    for chapter in &listed {
+        if !found_in_source.contains(*chapter) {
+            let line = toml_text
+                .lines()
+                .position(|l| l.contains(&format!("\"{chapter}\"")))
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            let expected = format!("manuals/{id}/{}/{chapter}.md", config.source_language);
+            diags.push(
+                Diagnostic::error(
+                    display_path(root, &dir.join("manual.toml")),
+                    line,
+                    format!("chapter `{chapter}` is listed but `{expected}` does not exist"),
+                )
+                .with_hint("create the file in the source language, or remove the chapter from the contents"),
+            );
+        }
+    }
+    (files, diags)
+}
+
+/// A chapter file read and scanned, before assembly.
+#[derive(Debug)]
+pub struct ReadSource {
+    pub manual: usize,
+    pub chapter: String,
+    pub source: Source,
+}
+
+/// Reads and scans one chapter file. Problems with the file become a diagnostic.
+pub fn read_source(
+    root: &Path,
+    manual: usize,
+    chapter: &str,
+    lang: &str,
+    path: &Path,
+) -> Result<ReadSource, Diagnostic> {
+    let rel = display_path(root, path);
+    // A chapter may be a symbolic link, but never to a file outside the project.
+    match path.canonicalize() {
+        Ok(real) if !real.starts_with(root) => {
+            return Err(Diagnostic::error(rel, 0, "this chapter is a link to a file outside the project")
+                .with_hint("copy the file into the project instead of linking to it"));
+        }
+        Err(e) => return Err(Diagnostic::error(rel, 0, format!("cannot read this file: {e}"))),
+        Ok(_) => {}
+    }
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        Diagnostic::error(&rel, line, "this file is not valid UTF-8 text")
+            .with_hint("save the file with UTF-8 encoding")
+    })?;
+    let split = frontmatter::split(&text).map_err(|e| {
+        Diagnostic::error(&rel, e.line, e.message)
+            .with_hint("front matter is TOML between `+++` lines or YAML between `---` lines at the top of the file")
+    })?;
+    let front = split.front;
+    let body_line_offset = split.body_line_offset;
+    let body_start = text.len() - split.body.len();
+    let body = &text[body_start..];
+    let outline = outline::scan(body, &LineIndex::new(body, body_line_offset));
+    let title = front
+        .title
+        .clone()
+        .or_else(|| outline.headings.first().map(|h| h.text.clone()).filter(|t| !t.is_empty()))
+        .unwrap_or_else(|| chapter.rsplit('/').next().unwrap_or(chapter).to_string());
+    Ok(ReadSource {
+        manual,
+        chapter: chapter.to_string(),
+        source: Source {
+            lang: lang.to_string(),
+            rel,
+            abs: path.to_path_buf(),
+            text,
+            body_start,
+            body_line_offset,
+            front,
+            outline,
+            anchors: Anchors::default(),
+            title,
+        },
+    })
+}
+
+/// Builds the model from the plan and the files read (in any order).
+pub fn assemble(plan: Plan, sources: Vec<ReadSource>) -> Project {
+    let Plan {
+        paths,
+        config,
+        manuals: planned,
+        ..
+    } = plan;
+    let mut by_chapter: HashMap<(usize, String), BTreeMap<String, Source>> = HashMap::new();
+    for s in sources {
+        by_chapter
+            .entry((s.manual, s.chapter))
+            .or_default()
+            .insert(s.source.lang.clone(), s.source);
+    }
+    let source_lang = config.source_language.clone();
+    let mut manuals = Vec::new();
+    let mut chapter_index = HashMap::new();
+    for (mi, pm) in planned.into_iter().enumerate() {
+        let mut chapters = Vec::new();
+        for (part, p) in pm.config.parts.iter().enumerate() {
+            for id in &p.chapters {
+                let Some(mut sources) = by_chapter.remove(&(mi, id.clone())) else {
+                    continue;
+                };
+                let Some(mut src) = sources.remove(&source_lang) else {
+                    continue;
+                };
+                src.anchors = outline::anchors(&src.outline, None, None);
+                for tr in sources.values_mut() {
+                    tr.anchors = outline::anchors(&tr.outline, Some(&src.anchors), Some(&src.outline));
+                }
+                sources.insert(source_lang.clone(), src);
+                chapter_index.insert((pm.id.clone(), id.clone()), (mi, chapters.len()));
+                chapters.push(Chapter {
+                    id: id.clone(),
+                    part,
+                    sources,
+                });
+            }
+        }
+        manuals.push(Manual {
+            id: pm.id,
+            dir: pm.dir,
+            config: pm.config,
+            chapters,
+        });
+    }
+    let chains = config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), lang::fallback_chain(&l.code, &source_lang)))
+        .collect();
+    Project {
+        paths,
+        config,
+        manuals,
+        chains,
+        chapter_index,
+    }
+}
+
+fn list_dir(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}

@@ -1,0 +1,485 @@
+//! Site pages: what pages there are, and each page's HTML as a pure function of
+//! the model, the theme and the UI strings.
+//!
+//! Templates get borrowed view structs built here; domain types stay private.
+//! Every URL handed to a template is relative to the page, so the output works
+//! under any web path and from `file://`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::i18n::Ui;
+use crate::lang::Lang;
+use crate::markdown::{self, RenderInput, RenderedHeading, print_id};
+use crate::model::{ChapterRef, Project, urls};
+use crate::theme::{Theme, error_chain};
+
+/// Everything page rendering reads; shared by all threads, never changed.
+pub struct SiteContext<'a> {
+    pub project: &'a Project,
+    pub theme: &'a Theme,
+    pub ui: &'a HashMap<String, Ui>,
+}
+
+/// One page to produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// The root `index.html` that lets a reader choose a language.
+    Root,
+    Home { lang: usize },
+    Contents { lang: usize, manual: usize },
+    Print { lang: usize, manual: usize },
+    Chapter { lang: usize, chapter: ChapterRef },
+}
+
+/// A rendered page and what it found.
+#[derive(Debug, Default)]
+pub struct PageOutput {
+    pub path: String,
+    /// `None` when the template failed (the failure is in `diagnostics`).
+    pub html: Option<String>,
+    pub files: BTreeSet<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Every page of the site, in a fixed order.
+pub fn pages(project: &Project) -> Vec<PageKind> {
+    let mut out = vec![PageKind::Root];
+    for lang in 0..project.langs().len() {
+        out.push(PageKind::Home { lang });
+        for manual in 0..project.manuals.len() {
+            out.push(PageKind::Contents { lang, manual });
+            out.push(PageKind::Print { lang, manual });
+        }
+        out.extend(project.chapter_refs().map(|chapter| PageKind::Chapter { lang, chapter }));
+    }
+    out
+}
+
+/// The output path of a page.
+pub fn page_path(project: &Project, kind: PageKind) -> String {
+    let code = |l: usize| project.langs()[l].code.as_str();
+    match kind {
+        PageKind::Root => urls::root_index(),
+        PageKind::Home { lang } => urls::home(code(lang)),
+        PageKind::Contents { lang, manual } => urls::contents(code(lang), &project.manuals[manual].id),
+        PageKind::Print { lang, manual } => urls::print(code(lang), &project.manuals[manual].id),
+        PageKind::Chapter { lang, chapter } => {
+            let m = &project.manuals[chapter.manual];
+            urls::chapter(code(lang), &m.id, &m.chapters[chapter.chapter].id)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LangView<'a> {
+    code: &'a str,
+    dir: &'a str,
+    name: String,
+    url: String,
+    current: bool,
+    /// The page this link leads to shows untranslated text.
+    fallback: bool,
+}
+
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct NavChapter {
+    title: String,
+    url: String,
+    current: bool,
+    fallback: bool,
+}
+
+#[derive(Serialize)]
+struct NavPart {
+    title: Option<String>,
+    chapters: Vec<NavChapter>,
+}
+
+#[derive(Serialize)]
+struct ManualView<'a> {
+    id: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    url: String,
+    print_url: String,
+    parts: Vec<NavPart>,
+    chapter_count: usize,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct Common<'a> {
+    lang: LangView<'a>,
+    t: &'a std::collections::BTreeMap<String, String>,
+    site_title: &'a str,
+    page_title: String,
+    description: Option<String>,
+    css_url: String,
+    home_url: String,
+    root_url: String,
+    languages: Vec<LangView<'a>>,
+    canonical: Option<String>,
+    alternates: Vec<Alternate>,
+}
+
+#[derive(Serialize)]
+struct ChapterView<'a> {
+    title: &'a str,
+    body: String,
+    needs_h1: bool,
+    fallback: bool,
+    content_lang: &'a str,
+    content_dir: &'a str,
+    headings: Vec<RenderedHeading>,
+    previous: Option<Link>,
+    next: Option<Link>,
+    extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct PrintChapter<'a> {
+    anchor: String,
+    title: &'a str,
+    body: String,
+    needs_h1: bool,
+    fallback: bool,
+    content_lang: &'a str,
+    content_dir: &'a str,
+}
+
+impl SiteContext<'_> {
+    fn lang(&self, i: usize) -> &Lang {
+        &self.project.langs()[i]
+    }
+
+    fn ui(&self, code: &str) -> &Ui {
+        &self.ui[code]
+    }
+
+    /// A language's name in itself.
+    fn lang_name(&self, l: &Lang) -> String {
+        self.ui
+            .get(&l.code)
+            .and_then(|u| u.strings.get("language-name"))
+            .cloned()
+            .or_else(|| l.autonym.map(str::to_string))
+            .unwrap_or_else(|| l.code.clone())
+    }
+
+    /// Renders one page.
+    pub fn render(&self, kind: PageKind) -> PageOutput {
+        let path = page_path(self.project, kind);
+        let mut out = PageOutput {
+            path: path.clone(),
+            ..PageOutput::default()
+        };
+        let (template, ctx) = match kind {
+            PageKind::Root => ("root.html", self.root_context(&path)),
+            PageKind::Home { lang } => ("home.html", self.home_context(lang, &path)),
+            PageKind::Contents { lang, manual } => ("contents.html", self.contents_context(lang, manual, &path)),
+            PageKind::Print { lang, manual } => ("print.html", self.print_context(lang, manual, &path, &mut out)),
+            PageKind::Chapter { lang, chapter } => ("chapter.html", self.chapter_context(lang, chapter, &path, &mut out)),
+        };
+        match self.theme.tera.render(template, &ctx) {
+            Ok(html) => out.html = Some(html),
+            Err(e) => out.diagnostics.push(
+                Diagnostic::error(PathBuf::from("themes").join(&self.project.config.theme).join("templates").join(template), 0, format!("template error: {}", error_chain(&e)))
+                    .with_hint("fix the template; pages that use it were not written"),
+            ),
+        }
+        out
+    }
+
+    /// Which languages a page exists in and where; `target(lang)` gives the
+    /// output path of the same page in `lang` and whether it is a fallback.
+    fn common(&self, lang: usize, path: &str, page_title: String, description: Option<String>, target: &dyn Fn(usize) -> (String, bool)) -> Common<'_> {
+        let l = self.lang(lang);
+        let base = self.project.config.base_url.as_deref();
+        let languages = self
+            .project
+            .langs()
+            .iter()
+            .enumerate()
+            .map(|(i, other)| {
+                let (to, fallback) = target(i);
+                LangView {
+                    code: &other.code,
+                    dir: other.dir.as_str(),
+                    name: self.lang_name(other),
+                    url: urls::relative(path, &to),
+                    current: i == lang,
+                    fallback,
+                }
+            })
+            .collect();
+        let (canonical, alternates) = match base {
+            Some(base) => {
+                let mut alts: Vec<Alternate> = (0..self.project.langs().len())
+                    .map(|i| Alternate {
+                        hreflang: self.lang(i).code.clone(),
+                        href: format!("{base}{}", urls::encode_path(&target(i).0)),
+                    })
+                    .collect();
+                let source = self.project.langs().iter().position(|x| x.code == self.project.source_lang()).unwrap_or(0);
+                alts.push(Alternate {
+                    hreflang: "x-default".into(),
+                    href: format!("{base}{}", urls::encode_path(&target(source).0)),
+                });
+                (Some(format!("{base}{}", urls::encode_path(path))), alts)
+            }
+            None => (None, Vec::new()),
+        };
+        Common {
+            lang: LangView {
+                code: &l.code,
+                dir: l.dir.as_str(),
+                name: self.lang_name(l),
+                url: urls::relative(path, &urls::home(&l.code)),
+                current: true,
+                fallback: false,
+            },
+            t: &self.ui(&l.code).strings,
+            site_title: self.project.config.title_in(&l.code),
+            page_title,
+            description,
+            css_url: urls::relative(path, &urls::static_file("style.css")),
+            home_url: urls::relative(path, &urls::home(&l.code)),
+            root_url: urls::relative(path, &urls::root_index()),
+            languages,
+            canonical,
+            alternates,
+        }
+    }
+
+    fn manual_view(&self, lang: usize, manual: usize, path: &str, current: Option<ChapterRef>) -> ManualView<'_> {
+        let code = &self.lang(lang).code;
+        let m = &self.project.manuals[manual];
+        let mut parts: Vec<NavPart> = m
+            .config
+            .parts
+            .iter()
+            .map(|p| NavPart {
+                title: p.title_in(code).map(str::to_string),
+                chapters: Vec::new(),
+            })
+            .collect();
+        for (ci, ch) in m.chapters.iter().enumerate() {
+            let r = ChapterRef { manual, chapter: ci };
+            let (src, fallback) = self.project.content(r, code);
+            parts[ch.part].chapters.push(NavChapter {
+                title: src.title.clone(),
+                url: urls::relative(path, &urls::chapter(code, &m.id, &ch.id)),
+                current: current == Some(r),
+                fallback,
+            });
+        }
+        parts.retain(|p| !p.chapters.is_empty());
+        ManualView {
+            id: &m.id,
+            title: m.config.title_in(code),
+            description: m.config.description.as_deref(),
+            url: urls::relative(path, &urls::contents(code, &m.id)),
+            print_url: urls::relative(path, &urls::print(code, &m.id)),
+            parts,
+            chapter_count: m.chapters.len(),
+        }
+    }
+
+    fn root_context(&self, path: &str) -> tera::Context {
+        let source = self
+            .project
+            .langs()
+            .iter()
+            .position(|l| l.code == self.project.source_lang())
+            .unwrap_or(0);
+        let common = self.common(source, path, self.project.config.title.clone(), None, &|i| (urls::home(&self.lang(i).code), false));
+        #[derive(Serialize)]
+        struct Choice<'a> {
+            code: &'a str,
+            dir: &'a str,
+            name: String,
+            site_title: &'a str,
+            choose: &'a str,
+            url: String,
+        }
+        let choices: Vec<Choice> = self
+            .project
+            .langs()
+            .iter()
+            .map(|l| Choice {
+                code: &l.code,
+                dir: l.dir.as_str(),
+                name: self.lang_name(l),
+                site_title: self.project.config.title_in(&l.code),
+                choose: self.ui(&l.code).get("choose-language"),
+                url: urls::relative(path, &urls::home(&l.code)),
+            })
+            .collect();
+        let mut ctx = tera::Context::new();
+        ctx.insert("page", &common);
+        ctx.insert("choices", &choices);
+        ctx
+    }
+
+    fn home_context(&self, lang: usize, path: &str) -> tera::Context {
+        let code = &self.lang(lang).code;
+        let title = self.project.config.title_in(code).to_string();
+        let common = self.common(lang, path, title, None, &|i| (urls::home(&self.lang(i).code), false));
+        let manuals: Vec<ManualView> = (0..self.project.manuals.len())
+            .map(|m| self.manual_view(lang, m, path, None))
+            .collect();
+        let mut ctx = tera::Context::new();
+        ctx.insert("page", &common);
+        ctx.insert("manuals", &manuals);
+        ctx
+    }
+
+    fn contents_context(&self, lang: usize, manual: usize, path: &str) -> tera::Context {
+        let m = &self.project.manuals[manual];
+        let view = self.manual_view(lang, manual, path, None);
+        let common = self.common(lang, path, view.title.to_string(), m.config.description.clone(), &|i| {
+            (urls::contents(&self.lang(i).code, &m.id), false)
+        });
+        let mut ctx = tera::Context::new();
+        ctx.insert("page", &common);
+        ctx.insert("manual", &view);
+        ctx
+    }
+
+    fn chapter_context(&self, lang: usize, r: ChapterRef, path: &str, out: &mut PageOutput) -> tera::Context {
+        let l = self.lang(lang);
+        let m = &self.project.manuals[r.manual];
+        let ch = &m.chapters[r.chapter];
+        let (src, fallback) = self.project.content(r, &l.code);
+        let content_lang = self.project.config.lang(&src.lang).unwrap_or(l);
+        let rendered = markdown::render(&RenderInput {
+            project: self.project,
+            chapter: r,
+            page_lang: &l.code,
+            source: src,
+            dir: content_lang.dir,
+            page_path: path,
+            print: false,
+            ui: self.ui(&l.code),
+        });
+        out.files = rendered.files;
+        out.diagnostics = rendered.diagnostics;
+        let link_to = |ci: usize| {
+            let other = ChapterRef { manual: r.manual, chapter: ci };
+            Link {
+                title: self.project.content(other, &l.code).0.title.clone(),
+                url: urls::relative(path, &urls::chapter(&l.code, &m.id, &m.chapters[ci].id)),
+            }
+        };
+        let view = ChapterView {
+            title: &src.title,
+            body: rendered.html,
+            needs_h1: !rendered.starts_with_h1,
+            fallback,
+            content_lang: &content_lang.code,
+            content_dir: content_lang.dir.as_str(),
+            headings: rendered.headings,
+            previous: r.chapter.checked_sub(1).map(link_to),
+            next: (r.chapter + 1 < m.chapters.len()).then(|| link_to(r.chapter + 1)),
+            extra: &src.front.extra,
+        };
+        let common = self.common(lang, path, src.title.clone(), src.front.description.clone(), &|i| {
+            let code = &self.lang(i).code;
+            (urls::chapter(code, &m.id, &ch.id), !ch.sources.contains_key(code))
+        });
+        let mut ctx = tera::Context::new();
+        ctx.insert("page", &common);
+        ctx.insert("manual", &self.manual_view(lang, r.manual, path, Some(r)));
+        ctx.insert("chapter", &view);
+        ctx
+    }
+
+    fn print_context(&self, lang: usize, manual: usize, path: &str, out: &mut PageOutput) -> tera::Context {
+        let l = self.lang(lang);
+        let m = &self.project.manuals[manual];
+        let mut chapters = Vec::new();
+        for (ci, ch) in m.chapters.iter().enumerate() {
+            let r = ChapterRef { manual, chapter: ci };
+            let (src, fallback) = self.project.content(r, &l.code);
+            let content_lang = self.project.config.lang(&src.lang).unwrap_or(l);
+            let rendered = markdown::render(&RenderInput {
+                project: self.project,
+                chapter: r,
+                page_lang: &l.code,
+                source: src,
+                dir: content_lang.dir,
+                page_path: path,
+                print: true,
+                ui: self.ui(&l.code),
+            });
+            // Problems were reported by the chapter's own page.
+            out.files.extend(rendered.files);
+            chapters.push(PrintChapter {
+                anchor: print_id(&ch.id, None),
+                title: &src.title,
+                body: rendered.html,
+                needs_h1: !rendered.starts_with_h1,
+                fallback,
+                content_lang: &content_lang.code,
+                content_dir: content_lang.dir.as_str(),
+            });
+        }
+        let view = self.manual_view(lang, manual, path, None);
+        let common = self.common(lang, path, view.title.to_string(), None, &|i| (urls::print(&self.lang(i).code, &m.id), false));
+        let mut ctx = tera::Context::new();
+        ctx.insert("page", &common);
+        ctx.insert("manual", &view);
+        ctx.insert("chapters", &chapters);
+        ctx
+    }
+}
+
+/// The sitemap, listing every page with its alternates in other languages.
+/// Locations are absolute when `base_url` is set, else relative to the site root.
+pub fn sitemap(project: &Project) -> String {
+    let base = project.config.base_url.as_deref().unwrap_or("");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    let esc = crate::html::escape;
+    let by_lang = |f: &dyn Fn(&str) -> String| -> Vec<(String, String)> {
+        project.langs().iter().map(|l| (l.code.clone(), f(&l.code))).collect()
+    };
+    let mut groups: Vec<Vec<(String, String)>> = vec![by_lang(&|c| urls::home(c))];
+    for m in &project.manuals {
+        groups.push(by_lang(&|c| urls::contents(c, &m.id)));
+        for ch in &m.chapters {
+            groups.push(by_lang(&|c| urls::chapter(c, &m.id, &ch.id)));
+        }
+    }
+    for group in groups {
+        for (_, loc) in &group {
+            xml.push_str(&format!("  <url>\n    <loc>{}</loc>\n", esc(&format!("{base}{}", urls::encode_path(loc)))));
+            for (code, alt) in &group {
+                xml.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                    esc(code),
+                    esc(&format!("{base}{}", urls::encode_path(alt)))
+                ));
+            }
+            xml.push_str("  </url>\n");
+        }
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}

@@ -1,0 +1,87 @@
+//! Themes: Tera templates and static files. The default theme is built into the
+//! binary; a project's `themes/<name>/templates/*.html` and `themes/<name>/static/*`
+//! replace built-in files of the same name and add new ones.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use crate::error::{Error, Result};
+
+const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../themes/default/templates/base.html")),
+    ("chapter.html", include_str!("../themes/default/templates/chapter.html")),
+    ("contents.html", include_str!("../themes/default/templates/contents.html")),
+    ("home.html", include_str!("../themes/default/templates/home.html")),
+    ("root.html", include_str!("../themes/default/templates/root.html")),
+    ("print.html", include_str!("../themes/default/templates/print.html")),
+    ("manual-nav.html", include_str!("../themes/default/templates/manual-nav.html")),
+];
+
+const BUILTIN_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../themes/default/static/style.css"))];
+
+/// A loaded theme.
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Static files by path relative to `static/`.
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+/// Loads the theme `name` from `themes_dir`, over the built-in default.
+pub fn load(themes_dir: &Path, name: &str) -> Result<Theme> {
+    let mut templates: BTreeMap<String, String> =
+        BUILTIN_TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+    let mut statics: BTreeMap<String, Vec<u8>> =
+        BUILTIN_STATIC.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+    let dir = themes_dir.join(name);
+    if !dir.is_dir() && name != "default" {
+        return Err(Error::Theme(format!(
+            "theme `{name}` not found: there is no folder `themes/{name}` (set `theme` in polybook.toml to an existing theme, or remove it to use the default)"
+        )));
+    }
+    read_files(&dir.join("templates"), |rel, bytes| {
+        let text = String::from_utf8(bytes).map_err(|_| Error::Theme(format!("template `{rel}` is not UTF-8 text")))?;
+        templates.insert(rel, text);
+        Ok(())
+    })?;
+    read_files(&dir.join("static"), |rel, bytes| {
+        statics.insert(rel, bytes);
+        Ok(())
+    })?;
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    // Tera's default also escapes `/`, which makes every URL unreadable.
+    tera.set_escape_fn(crate::html::escape);
+    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| Error::Theme(error_chain(&e)))?;
+    Ok(Theme { tera, statics })
+}
+
+fn read_files(dir: &Path, mut f: impl FnMut(String, Vec<u8>) -> Result<()>) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::Theme(format!("cannot read {}: {e}", dir.display())))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).expect("walked below dir").to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io("read", entry.path(), e))?;
+        f(rel, bytes)?;
+    }
+    Ok(())
+}
+
+/// Tera's errors nest their cause; show the whole chain on one line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}

@@ -1,0 +1,83 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+use polybook::{BuildOptions, BuildReport};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Copies a fixture project into a temporary folder, so tests can change it.
+pub fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Builds `root` into `out`.
+pub fn build(root: &Path, out: &Path) -> BuildReport {
+    polybook::build(&BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(out.to_path_buf()),
+        ..BuildOptions::default()
+    })
+    .unwrap_or_else(|e| panic!("build failed: {e}"))
+}
+
+/// Builds a fixture into a fresh temporary output folder.
+pub fn build_fixture(name: &str) -> (tempfile::TempDir, BuildReport) {
+    let out = tempfile::tempdir().unwrap();
+    let report = build(&fixture(name), out.path());
+    (out, report)
+}
+
+pub fn read(out: &Path, rel: &str) -> String {
+    std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+pub fn parse(out: &Path, rel: &str) -> scraper::Html {
+    scraper::Html::parse_document(&read(out, rel))
+}
+
+pub fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    doc.select(&scraper::Selector::parse(css).unwrap()).collect()
+}
+
+pub fn attr(doc: &scraper::Html, css: &str, name: &str) -> Option<String> {
+    select(doc, css).first().and_then(|e| e.value().attr(name)).map(str::to_string)
+}
+
+/// Every file below `dir`, relative and sorted.
+pub fn files(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Diagnostics as `file:line: message` lines, for assertions.
+pub fn diag_lines(report: &BuildReport) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .map(|d| format!("{:?} {}:{}: {}", d.severity, d.file.display(), d.line, d.message))
+        .collect()
+}

@@ -1,0 +1,95 @@
+//! Every kind of reported problem, with its file and line, all in one build.
+
+use crate::common::*;
+
+#[test]
+fn content_problems_are_all_reported_with_file_and_line() {
+    let (out, report) = build_fixture("errors");
+    let lines = diag_lines(&report);
+    let expect = [
+        "Error manuals/m/en/a.md:6: broken link: `bb.md`: manual `m` has no chapter `bb`",
+        "Error manuals/m/en/a.md:8: chapter `b` has no heading or anchor `#nowhere`",
+        "Error manuals/m/en/a.md:10: broken image: `../media/nothing.png` does not exist",
+        "Error manuals/m/en/a.md:12: broken link: `../../../../../etc/passwd` points outside the project folder",
+        "Warning manuals/m/en/a.md:14: image `https://tracker.example.org/pixel.png` is loaded from another host",
+        "Error manuals/m/en/a.md:16: broken link: `/etc/hosts` is an absolute path",
+        "Error manuals/m/en/a.md:18: chapter `b` has no heading or anchor `#nope`",
+        "Error manuals/m/en/a.md:20: this chapter has no heading or anchor `#nothing-here`",
+        "Error manuals/m/en/a.md:22: broken link: `../../zz/en/a.md` points into `manuals/zz`, which is not a manual",
+        "Warning manuals/m/en/unlisted.md:0: `unlisted` is not listed in the contents of manual `m`",
+        "Error manuals/m/fr/b.md:2: invalid TOML front matter",
+        "Error manuals/m/manual.toml:2: chapter `missing` is listed but `manuals/m/en/missing.md` does not exist",
+        "Warning manuals/m/de:0: `de` is not a published language",
+    ];
+    for e in expect {
+        assert!(lines.iter().any(|l| l.starts_with(e)), "missing `{e}` in {lines:#?}");
+    }
+    assert_eq!(report.errors(), 10, "{lines:#?}");
+    // Hints point at the fix.
+    let typo = report.diagnostics.iter().find(|d| d.message.contains("`bb.md`")).unwrap();
+    assert_eq!(typo.hint.as_deref(), Some("did you mean `b.md`?"));
+    // The pages are still written.
+    assert!(out.path().join("en/m/a.html").is_file());
+    assert!(out.path().join("fr/m/b.html").is_file(), "a chapter whose translation is broken falls back");
+}
+
+#[test]
+fn configuration_problems_stop_the_build_with_every_problem() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("polybook.toml"),
+        "title = \"T\"\nsource_language = \"en\"\nlanguages = [\"en\", \"klingon\"]\ncolour = \"red\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(project.path().join("manuals/m/en")).unwrap();
+    let err = polybook::build(&polybook::BuildOptions {
+        root: project.path().to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap_err();
+    let polybook::Error::Config(diags) = err else { panic!("expected a configuration error") };
+    let lines: Vec<String> = diags.iter().map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message)).collect();
+    assert!(lines.iter().any(|l| l.starts_with("polybook.toml:4: unknown key `colour`")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("polybook.toml:3: `klingon` is not a known language code")), "{lines:?}");
+    assert!(!project.path().join("output").exists(), "nothing is written");
+}
+
+#[test]
+fn manual_configuration_problems_name_the_manual_file() {
+    let project = copy_fixture("basic");
+    std::fs::write(
+        project.path().join("manuals/guide/manual.toml"),
+        "title = \"G\"\nchapter = [\"intro\"]\n[titles]\nxx = \"?\"\n",
+    )
+    .unwrap();
+    let err = polybook::build(&polybook::BuildOptions {
+        root: project.path().to_path_buf(),
+        out: Some(project.path().join("out")),
+        ..Default::default()
+    })
+    .unwrap_err();
+    let polybook::Error::Config(diags) = err else { panic!("expected a configuration error") };
+    let lines: Vec<String> = diags.iter().map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message)).collect();
+    assert!(lines.iter().any(|l| l.starts_with("manuals/guide/manual.toml:2: unknown key `chapter`")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("manuals/guide/manual.toml:4: `xx` is not a known language code")), "{lines:?}");
+    let hint = diags.iter().find(|d| d.message.contains("`chapter`")).unwrap().hint.clone().unwrap();
+    assert!(hint.contains("did you mean `chapters`?"), "{hint}");
+}
+
+#[test]
+fn broken_input_never_panics() {
+    // Odd but possible inputs: empty files, only front matter, invalid UTF-8,
+    // deeply nested lists, unterminated constructs.
+    let project = copy_fixture("basic");
+    let dir = project.path().join("manuals/guide/es");
+    std::fs::write(dir.join("risk.md"), "").unwrap();
+    std::fs::write(dir.join("intro.md"), b"# T\n\xff\xfe broken").unwrap();
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let nested = format!("{}x\n\n[^a]\n\n[^a]: {}\n```\nunterminated", "> - ".repeat(200), "[".repeat(500));
+    std::fs::write(dir.join("sub/deep.md"), nested).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = build(project.path(), out.path());
+    let lines = diag_lines(&report);
+    assert!(lines.iter().any(|l| l.starts_with("Error manuals/guide/es/intro.md:2: this file is not valid UTF-8")), "{lines:#?}");
+    assert!(out.path().join("es/guide/sub/deep.html").is_file());
+}

@@ -1,0 +1,10 @@
+//! Integration tests, by feature, around the fixture projects in `tests/fixtures/`.
+
+mod common;
+
+mod build_output;
+mod cli;
+mod diagnostics;
+mod languages;
+mod links;
+mod safety;
