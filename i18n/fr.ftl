@@ -1,0 +1,31 @@
+# Chaînes de l'interface utilisateur du thème par défaut (français).
+# Traduit les mêmes identifiants de message que le jeu de référence en anglais.
+
+# Le nom de cette langue, écrit dans la langue elle-même.
+language-name = Français
+
+skip-to-content = Aller au contenu
+site-navigation = Site
+manual-contents = Sommaire de ce manuel
+contents = Sommaire
+previous = Précédent
+next = Suivant
+home = Accueil
+manuals = Manuels
+language-switcher = Lire dans une autre langue
+choose-language = Choisir une langue
+print-version = Le manuel complet sur une seule page
+print-notice = Cette page contient l'intégralité du manuel, pour l'imprimer ou le lire hors ligne.
+not-translated-notice = Ce chapitre n'a pas encore été traduit dans cette langue. Le texte original est affiché ci-dessous.
+not-translated-badge = pas encore traduit
+alert-note = Remarque
+alert-tip = Conseil
+alert-important = Important
+alert-warning = Avertissement
+alert-caution = Attention
+footnotes = Notes
+back-to-reference = Retour au texte
+download-epub = Télécharger au format EPUB
+outdated-notice = L'original de ce chapitre a été modifié depuis que cette traduction a été faite. Consultez le texte original pour connaître les conseils les plus récents.
+read-original = Lire l'original
+translation-status = État des traductions

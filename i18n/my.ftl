@@ -1,0 +1,31 @@
+# User interface strings of the default theme (Burmese / မြန်မာ).
+# These translate the message ids of the English reference set (en.ftl).
+
+# The name of this language, written in the language itself.
+language-name = မြန်မာ
+
+skip-to-content = အကြောင်းအရာသို့ ကျော်သွားရန်
+site-navigation = ဝက်ဘ်ဆိုက်
+manual-contents = ဤလက်စွဲ၏ မာတိကာ
+contents = မာတိကာ
+previous = ယခင်
+next = နောက်သို့
+home = ပင်မစာမျက်နှာ
+manuals = လက်စွဲများ
+language-switcher = အခြားဘာသာစကားဖြင့် ဖတ်ရန်
+choose-language = ဘာသာစကား ရွေးချယ်ရန်
+print-version = လက်စွဲတစ်အုပ်လုံးကို စာမျက်နှာတစ်ခုတည်းတွင် ကြည့်ရန်
+print-notice = ဤစာမျက်နှာတွင် ပုံနှိပ်ရန် သို့မဟုတ် အင်တာနက်မလိုဘဲ ဖတ်ရှုရန်အတွက် လက်စွဲတစ်အုပ်လုံး ပါဝင်သည်။
+not-translated-notice = ဤအခန်းကို ဤဘာသာစကားသို့ မဘာသာပြန်ရသေးပါ။ မူရင်းစာသားကို အောက်တွင် ဖော်ပြထားသည်။
+not-translated-badge = မဘာသာပြန်ရသေးပါ
+alert-note = မှတ်ချက်
+alert-tip = အကြံပြုချက်
+alert-important = အရေးကြီး
+alert-warning = သတိပေးချက်
+alert-caution = သတိပြုရန်
+footnotes = မှတ်စုများ
+back-to-reference = စာသားသို့ ပြန်သွားရန်
+download-epub = EPUB အဖြစ် ဒေါင်းလုဒ်လုပ်ရန်
+outdated-notice = ဤဘာသာပြန်ကို ပြုလုပ်ပြီးနောက် ဤအခန်း၏ မူရင်းစာသား ပြောင်းလဲသွားပြီ ဖြစ်သည်။ နောက်ဆုံးရ အကြံပြုချက်များအတွက် မူရင်းစာသားကို စစ်ဆေးပါ။
+read-original = မူရင်းကို ဖတ်ရန်
+translation-status = ဘာသာပြန်ဆိုမှု အခြေအနေ
