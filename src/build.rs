@@ -43,6 +43,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Every problem found, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Time taken by each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 impl BuildReport {
@@ -62,11 +64,17 @@ pub fn load(root: &Path) -> Result<(Project, Vec<Diagnostic>)> {
         .manuals
         .iter()
         .enumerate()
-        .flat_map(|(mi, m)| m.files.iter().map(move |(c, l, p)| (mi, c.as_str(), l.as_str(), p.as_path())))
+        .flat_map(|(mi, m)| {
+            m.files
+                .iter()
+                .map(move |(c, l, p)| (mi, c.as_str(), l.as_str(), p.as_path()))
+        })
         .collect();
     let results: Vec<_> = jobs
         .par_iter()
-        .map(|&(mi, chapter, lang, path)| project::read_source(&plan.paths.root, mi, chapter, lang, path))
+        .map(|&(mi, chapter, lang, path)| {
+            project::read_source(&plan.paths.root, mi, chapter, lang, path)
+        })
         .collect();
     let mut sources = Vec::with_capacity(results.len());
     for r in results {
@@ -81,22 +89,41 @@ pub fn load(root: &Path) -> Result<(Project, Vec<Diagnostic>)> {
 /// Builds the site.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let (project, mut diagnostics) = load(&opts.root)?;
+    stage("load");
     let root = project.paths.root.clone();
     let out = match &opts.out {
         Some(o) if o.is_absolute() => o.clone(),
-        Some(o) => std::env::current_dir().map_err(|e| Error::io("find", ".", e))?.join(o),
+        Some(o) => std::env::current_dir()
+            .map_err(|e| Error::io("find", ".", e))?
+            .join(o),
         None => root.join("output"),
     };
     if root.starts_with(&out) {
         return Err(Error::Config(vec![
-            Diagnostic::error("--out", 0, format!("the output folder `{}` contains the project", out.display()))
-                .with_hint("choose an output folder inside or beside the project, such as `output`"),
+            Diagnostic::error(
+                "--out",
+                0,
+                format!("the output folder `{}` contains the project", out.display()),
+            )
+            .with_hint("choose an output folder inside or beside the project, such as `output`"),
         ]));
     }
-    let (ui, ui_diags) = i18n::load(&project.paths.i18n, &root, project.langs(), project.source_lang())?;
+    let (ui, ui_diags) = i18n::load(
+        &project.paths.i18n,
+        &root,
+        project.langs(),
+        project.source_lang(),
+    )?;
     diagnostics.extend(ui_diags);
     let theme = theme::load(&project.paths.themes, &project.config.theme)?;
+    stage("ui strings and theme");
     let ctx = SiteContext {
         project: &project,
         theme: &theme,
@@ -106,7 +133,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let pages = site::pages(&project);
     let bar = if opts.progress {
         let bar = ProgressBar::new(pages.len() as u64);
-        bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} pages").expect("valid template"));
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} pages").expect("valid template"),
+        );
         bar
     } else {
         ProgressBar::hidden()
@@ -120,6 +149,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         })
         .collect();
     bar.finish_and_clear();
+    stage("render");
 
     // Gather what to write: pages, the files they use, static files, sitemap.
     let mut writes: Vec<(String, WriteSource)> = Vec::new();
@@ -137,7 +167,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     for (name, bytes) in &theme.statics {
         writes.push((urls::static_file(name), WriteSource::Bytes(bytes.clone())));
     }
-    writes.push(("sitemap.xml".into(), WriteSource::Bytes(site::sitemap(&project).into_bytes())));
+    writes.push((
+        "sitemap.xml".into(),
+        WriteSource::Bytes(site::sitemap(&project).into_bytes()),
+    ));
 
     let mut written = 0;
     let mut removed = 0;
@@ -158,6 +191,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         let all: BTreeSet<String> = writes.iter().map(|(rel, _)| rel.clone()).collect();
         removed = output::finish(&out, &all)?;
     }
+    stage("write");
     diag::normalise(&mut diagnostics);
     Ok(BuildReport {
         pages: pages.len(),
@@ -168,6 +202,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         out,
         elapsed: started.elapsed(),
         diagnostics,
+        stages,
     })
 }
 

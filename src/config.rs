@@ -38,6 +38,8 @@ pub struct SiteConfig {
     pub theme: String,
     pub sanitize_html: bool,
     pub remote_images: RemotePolicy,
+    /// Manual folder names in home-page order; `None` for all, by name.
+    pub manuals: Option<Vec<String>>,
 }
 
 impl SiteConfig {
@@ -61,6 +63,7 @@ struct RawSite {
     titles: BTreeMap<String, String>,
     sanitize_html: Option<bool>,
     remote_images: Option<RemotePolicy>,
+    manuals: Option<Vec<String>>,
 }
 
 const SITE_KEYS: &[&str] = &[
@@ -72,6 +75,7 @@ const SITE_KEYS: &[&str] = &[
     "titles",
     "sanitize_html",
     "remote_images",
+    "manuals",
 ];
 
 /// One group of chapters in a manual's contents.
@@ -98,6 +102,7 @@ pub struct ManualConfig {
     pub title: String,
     pub titles: BTreeMap<String, String>,
     pub description: Option<String>,
+    pub descriptions: BTreeMap<String, String>,
     pub authors: Vec<String>,
     pub publisher: Option<String>,
     pub rights: Option<String>,
@@ -108,6 +113,14 @@ pub struct ManualConfig {
 impl ManualConfig {
     pub fn title_in(&self, lang: &str) -> &str {
         self.titles.get(lang).unwrap_or(&self.title)
+    }
+
+    /// The description in `lang`, else in the source language (`translated` false).
+    pub fn description_in(&self, lang: &str) -> Option<(&str, bool)> {
+        match self.descriptions.get(lang) {
+            Some(d) => Some((d, true)),
+            None => self.description.as_deref().map(|d| (d, false)),
+        }
     }
 
     /// Chapter ids in reading order.
@@ -124,6 +137,8 @@ struct RawManual {
     #[serde(default)]
     titles: BTreeMap<String, String>,
     description: Option<String>,
+    #[serde(default)]
+    descriptions: BTreeMap<String, String>,
     #[serde(default)]
     authors: Vec<String>,
     publisher: Option<String>,
@@ -147,6 +162,7 @@ const MANUAL_KEYS: &[&str] = &[
     "title",
     "titles",
     "description",
+    "descriptions",
     "authors",
     "publisher",
     "rights",
@@ -172,8 +188,12 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
     for code in &raw.languages {
         match lang::parse(code) {
             Ok(l) if languages.iter().any(|x: &Lang| x.code == l.code) => diags.push(
-                Diagnostic::error(file, line_of("languages"), format!("`{code}` is listed twice in `languages`"))
-                    .with_hint("list each language once"),
+                Diagnostic::error(
+                    file,
+                    line_of("languages"),
+                    format!("`{code}` is listed twice in `languages`"),
+                )
+                .with_hint("list each language once"),
             ),
             Ok(l) => languages.push(l),
             Err(msg) => diags.push(
@@ -184,8 +204,9 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
     }
     if raw.languages.is_empty() {
         diags.push(
-            Diagnostic::error(file, line_of("languages"), "`languages` is empty")
-                .with_hint("list the language codes to publish, e.g. `languages = [\"en\", \"es\"]`"),
+            Diagnostic::error(file, line_of("languages"), "`languages` is empty").with_hint(
+                "list the language codes to publish, e.g. `languages = [\"en\", \"es\"]`",
+            ),
         );
     }
     if let Err(msg) = lang::parse(&raw.source_language) {
@@ -195,18 +216,33 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
             Diagnostic::error(
                 file,
                 line_of("source_language"),
-                format!("the source language `{}` is not in `languages`", raw.source_language),
+                format!(
+                    "the source language `{}` is not in `languages`",
+                    raw.source_language
+                ),
             )
             .with_hint("add it to `languages`: the source language is always published"),
         );
     }
-    check_title_langs(&raw.titles, &raw.languages, src, file, "titles", None, &mut diags);
+    check_title_langs(
+        &raw.titles,
+        &raw.languages,
+        src,
+        file,
+        "titles",
+        None,
+        &mut diags,
+    );
 
     let base_url = match raw.base_url {
         Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
             diags.push(
-                Diagnostic::error(file, line_of("base_url"), format!("`base_url` must be an absolute http(s) URL, not `{url}`"))
-                    .with_hint("e.g. `base_url = \"https://example.org/manuals/\"`, or remove it"),
+                Diagnostic::error(
+                    file,
+                    line_of("base_url"),
+                    format!("`base_url` must be an absolute http(s) URL, not `{url}`"),
+                )
+                .with_hint("e.g. `base_url = \"https://example.org/manuals/\"`, or remove it"),
             );
             None
         }
@@ -216,9 +252,11 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
     };
     let theme = raw.theme.unwrap_or_else(|| "default".to_string());
     if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-        diags.push(
-            Diagnostic::error(file, line_of("theme"), format!("`theme` must be a folder name under `themes/`, not `{theme}`")),
-        );
+        diags.push(Diagnostic::error(
+            file,
+            line_of("theme"),
+            format!("`theme` must be a folder name under `themes/`, not `{theme}`"),
+        ));
     }
     if !diags.is_empty() {
         return Err(diags);
@@ -232,11 +270,16 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         theme,
         sanitize_html: raw.sanitize_html.unwrap_or(true),
         remote_images: raw.remote_images.unwrap_or_default(),
+        manuals: raw.manuals,
     })
 }
 
 /// Parses a `manual.toml`. `languages` are the published codes, for checking `[titles]`.
-pub fn parse_manual(src: &str, file: &Path, languages: &[String]) -> Result<ManualConfig, Vec<Diagnostic>> {
+pub fn parse_manual(
+    src: &str,
+    file: &Path,
+    languages: &[String],
+) -> Result<ManualConfig, Vec<Diagnostic>> {
     let table = parse_table(src, file)?;
     let mut diags = unknown_keys(src, file, &table, MANUAL_KEYS, None);
     if let Some(toml::Value::Array(parts)) = table.get("parts") {
@@ -253,9 +296,25 @@ pub fn parse_manual(src: &str, file: &Path, languages: &[String]) -> Result<Manu
             return Err(diags);
         }
     };
-    check_title_langs(&raw.titles, languages, src, file, "titles", None, &mut diags);
+    check_title_langs(
+        &raw.titles,
+        languages,
+        src,
+        file,
+        "titles",
+        None,
+        &mut diags,
+    );
     for (i, p) in raw.parts.iter().enumerate() {
-        check_title_langs(&p.titles, languages, src, file, "titles", Some(("parts", i)), &mut diags);
+        check_title_langs(
+            &p.titles,
+            languages,
+            src,
+            file,
+            "titles",
+            Some(("parts", i)),
+            &mut diags,
+        );
     }
 
     let mut parts = Vec::new();
@@ -280,21 +339,30 @@ pub fn parse_manual(src: &str, file: &Path, languages: &[String]) -> Result<Manu
             } else {
                 None
             };
-            let line = find_line(src, &format!("\"{id}\""), section).unwrap_or_else(|| key_line(src, "chapters", section));
+            let line = find_line(src, &format!("\"{id}\""), section)
+                .unwrap_or_else(|| key_line(src, "chapters", section));
             if let Err(msg) = check_chapter_id(id) {
                 diags.push(Diagnostic::error(file, line, msg.0).with_hint(msg.1));
             } else if !seen.insert(id.clone()) {
                 diags.push(
-                    Diagnostic::error(file, line, format!("chapter `{id}` is listed more than once"))
-                        .with_hint("a chapter appears once in the contents; remove the repeated entry"),
+                    Diagnostic::error(
+                        file,
+                        line,
+                        format!("chapter `{id}` is listed more than once"),
+                    )
+                    .with_hint("a chapter appears once in the contents; remove the repeated entry"),
                 );
             }
         }
     }
     if seen.is_empty() && diags.is_empty() {
         diags.push(
-            Diagnostic::error(file, key_line(src, "chapters", None), "the manual lists no chapters")
-                .with_hint("add `chapters = [\"introduction\", ...]` or `[[parts]]` with chapters"),
+            Diagnostic::error(
+                file,
+                key_line(src, "chapters", None),
+                "the manual lists no chapters",
+            )
+            .with_hint("add `chapters = [\"introduction\", ...]` or `[[parts]]` with chapters"),
         );
     }
     if !diags.is_empty() {
@@ -304,6 +372,7 @@ pub fn parse_manual(src: &str, file: &Path, languages: &[String]) -> Result<Manu
         title: raw.title,
         titles: raw.titles,
         description: raw.description,
+        descriptions: raw.descriptions,
         authors: raw.authors,
         publisher: raw.publisher,
         rights: raw.rights,
@@ -323,7 +392,9 @@ fn check_chapter_id(id: &str) -> Result<(), (String, String)> {
         || id.starts_with('/')
         || id.ends_with('/')
         || id.contains('\\')
-        || id.split('/').any(|s| s.is_empty() || s == "." || s == ".." || s.starts_with('.'));
+        || id
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == ".." || s.starts_with('.'));
     if bad {
         return Err((
             format!("`{id}` is not a valid chapter id"),
@@ -349,10 +420,10 @@ fn check_title_langs(
                 Ok(_) => format!("`{code}` in `{key}` is not a published language"),
                 Err(e) => e,
             };
-            diags.push(
-                Diagnostic::error(file, line, msg)
-                    .with_hint(format!("use one of the codes in `languages` ({})", languages.join(", "))),
-            );
+            diags.push(Diagnostic::error(file, line, msg).with_hint(format!(
+                "use one of the codes in `languages` ({})",
+                languages.join(", ")
+            )));
         }
     }
 }
@@ -386,7 +457,12 @@ fn unknown_keys(
                 Some(c) => format!("did you mean `{c}`? Known keys: {}", known.join(", ")),
                 None => format!("known keys: {}", known.join(", ")),
             };
-            Diagnostic::error(file, key_line(src, k, section), format!("unknown key `{k}`")).with_hint(hint)
+            Diagnostic::error(
+                file,
+                key_line(src, k, section),
+                format!("unknown key `{k}`"),
+            )
+            .with_hint(hint)
         })
         .collect()
 }
@@ -407,14 +483,20 @@ fn key_line(src: &str, key: &str, section: Option<(&str, usize)>) -> usize {
     let (start, end) = section_range(src, section);
     for (no, line) in src.lines().enumerate().take(end).skip(start) {
         let t = line.trim_start();
-        let bare = t.strip_prefix('"').map(|r| r.replacen('"', "", 1)).unwrap_or_else(|| t.to_string());
+        let bare = t
+            .strip_prefix('"')
+            .map(|r| r.replacen('"', "", 1))
+            .unwrap_or_else(|| t.to_string());
         if let Some(rest) = bare.strip_prefix(key) {
             let rest = rest.trim_start();
             if rest.starts_with('=') || rest.starts_with('.') {
                 return no + 1;
             }
         }
-        if t.starts_with(&format!("[{key}]")) || t.starts_with(&format!("[[{key}]]")) || t.starts_with(&format!("[{key}.")) {
+        if t.starts_with(&format!("[{key}]"))
+            || t.starts_with(&format!("[[{key}]]"))
+            || t.starts_with(&format!("[{key}."))
+        {
             return no + 1;
         }
     }
@@ -492,7 +574,8 @@ mod tests {
 
     #[test]
     fn minimal_site() {
-        let c = site("title = \"T\"\nsource_language = \"en\"\nlanguages = [\"en\", \"ar\"]\n").unwrap();
+        let c = site("title = \"T\"\nsource_language = \"en\"\nlanguages = [\"en\", \"ar\"]\n")
+            .unwrap();
         assert_eq!(c.languages.len(), 2);
         assert!(c.sanitize_html);
         assert_eq!(c.theme, "default");
@@ -500,24 +583,38 @@ mod tests {
 
     #[test]
     fn reports_every_unknown_key_with_line_and_hint() {
-        let errs = site("title = \"T\"\nsource_languag = \"en\"\nlanguages = [\"en\"]\ncolour = 1\n").unwrap_err();
-        let unknown: Vec<_> = errs.iter().filter(|d| d.message.starts_with("unknown key")).collect();
+        let errs =
+            site("title = \"T\"\nsource_languag = \"en\"\nlanguages = [\"en\"]\ncolour = 1\n")
+                .unwrap_err();
+        let unknown: Vec<_> = errs
+            .iter()
+            .filter(|d| d.message.starts_with("unknown key"))
+            .collect();
         assert_eq!(unknown.len(), 2);
         assert_eq!(unknown[0].line, 4);
         assert_eq!(unknown[1].line, 2);
-        assert!(unknown[1].hint.as_deref().unwrap().contains("`source_language`"));
+        assert!(
+            unknown[1]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("`source_language`")
+        );
     }
 
     #[test]
     fn reports_bad_language_codes() {
-        let errs = site("title = \"T\"\nsource_language = \"en\"\nlanguages = [\"en\", \"xx\", \"en\"]\n").unwrap_err();
+        let errs =
+            site("title = \"T\"\nsource_language = \"en\"\nlanguages = [\"en\", \"xx\", \"en\"]\n")
+                .unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(errs.iter().all(|d| d.line == 3));
     }
 
     #[test]
     fn source_must_be_published() {
-        let errs = site("title = \"T\"\nsource_language = \"fr\"\nlanguages = [\"en\"]\n").unwrap_err();
+        let errs =
+            site("title = \"T\"\nsource_language = \"fr\"\nlanguages = [\"en\"]\n").unwrap_err();
         assert!(errs[0].message.contains("not in `languages`"));
         assert_eq!(errs[0].line, 2);
     }
@@ -546,17 +643,37 @@ mod tests {
             &langs,
         )
         .unwrap_err();
-        let msgs: Vec<String> = errs.iter().map(|d| format!("{}:{}", d.line, d.message)).collect();
-        assert!(msgs.iter().any(|m| m.starts_with("5:unknown key `chapter`")), "{msgs:?}");
+        let msgs: Vec<String> = errs
+            .iter()
+            .map(|d| format!("{}:{}", d.line, d.message))
+            .collect();
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("5:unknown key `chapter`")),
+            "{msgs:?}"
+        );
         assert!(msgs.iter().any(|m| m.contains("ends in `.md`")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("not a valid chapter id")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("6:chapter `b` is listed more than once")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("8:`de` in `titles`")), "{msgs:?}");
+        assert!(
+            msgs.iter().any(|m| m.contains("not a valid chapter id")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("6:chapter `b` is listed more than once")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.starts_with("8:`de` in `titles`")),
+            "{msgs:?}"
+        );
     }
 
     #[test]
     fn closest_key() {
-        assert_eq!(closest("langauges", SITE_KEYS.iter().copied()), Some("languages"));
+        assert_eq!(
+            closest("langauges", SITE_KEYS.iter().copied()),
+            Some("languages")
+        );
         assert_eq!(closest("zzzzzz", SITE_KEYS.iter().copied()), None);
     }
 }

@@ -86,9 +86,8 @@ impl fmt::Display for Diagnostic {
 /// Sorts and de-duplicates diagnostics so that reports are stable.
 pub fn normalise(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
-        (&a.file, a.line, &a.lang, &a.message, a.severity).cmp(&(
-            &b.file, b.line, &b.lang, &b.message, b.severity,
-        ))
+        (&a.file, a.line, &a.lang, &a.message, a.severity)
+            .cmp(&(&b.file, b.line, &b.lang, &b.message, b.severity))
     });
     diags.dedup();
 }

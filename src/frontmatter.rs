@@ -54,7 +54,10 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
                 message: format!("front matter opened with `{delim}` is never closed"),
             });
         }
-        let end = text[pos..].find('\n').map(|i| pos + i + 1).unwrap_or(text.len());
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i + 1)
+            .unwrap_or(text.len());
         line_no += 1;
         if text[pos..end].trim_end() == delim {
             let meta = &text[first_line_end..pos];
@@ -78,13 +81,15 @@ enum Kind {
 }
 
 fn parse_toml(meta: &str) -> Result<FrontMatter, FrontMatterError> {
-    let table: toml::Table = meta.parse().map_err(|e: toml::de::Error| FrontMatterError {
-        line: 1 + e
-            .span()
-            .map(|s| meta[..s.start.min(meta.len())].matches('\n').count() + 1)
-            .unwrap_or(1),
-        message: format!("invalid TOML front matter: {}", e.message().trim()),
-    })?;
+    let table: toml::Table = meta
+        .parse()
+        .map_err(|e: toml::de::Error| FrontMatterError {
+            line: 1 + e
+                .span()
+                .map(|s| meta[..s.start.min(meta.len())].matches('\n').count() + 1)
+                .unwrap_or(1),
+            message: format!("invalid TOML front matter: {}", e.message().trim()),
+        })?;
     let value = serde_json::to_value(table).map_err(|e| FrontMatterError {
         line: 2,
         message: format!("invalid TOML front matter: {e}"),

@@ -23,7 +23,9 @@ pub fn code_block(code: &str, info: &str) -> String {
         format!(" class=\"language-{}\"", escape(token))
     };
     let body = highlight(code, token).unwrap_or_else(|| escape(code));
-    format!("<pre class=\"code\" dir=\"ltr\" tabindex=\"0\"><code{lang_class}>{body}</code></pre>\n")
+    format!(
+        "<pre class=\"code\" dir=\"ltr\" tabindex=\"0\"><code{lang_class}>{body}</code></pre>\n"
+    )
 }
 
 fn highlight(code: &str, token: &str) -> Option<String> {
@@ -38,10 +40,14 @@ fn highlight(code: &str, token: &str) -> Option<String> {
     let mut generator = ClassedHTMLGenerator::new_with_class_style(
         syntax,
         &SYNTAXES,
-        ClassStyle::SpacedPrefixed { prefix: CLASS_PREFIX },
+        ClassStyle::SpacedPrefixed {
+            prefix: CLASS_PREFIX,
+        },
     );
     for line in LinesWithEndings::from(code) {
-        generator.parse_html_for_line_which_includes_newline(line).ok()?;
+        generator
+            .parse_html_for_line_which_includes_newline(line)
+            .ok()?;
     }
     Some(generator.finalize())
 }

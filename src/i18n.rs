@@ -18,11 +18,13 @@ use crate::lang::{self, Lang};
 pub const BUILTIN: &[(&str, &str)] = &[
     ("en", include_str!("../i18n/en.ftl")),
     ("es", include_str!("../i18n/es.ftl")),
+    ("fr", include_str!("../i18n/fr.ftl")),
     ("ar", include_str!("../i18n/ar.ftl")),
     ("fa", include_str!("../i18n/fa.ftl")),
     ("ru", include_str!("../i18n/ru.ftl")),
     ("zh", include_str!("../i18n/zh.ftl")),
     ("pt", include_str!("../i18n/pt.ftl")),
+    ("my", include_str!("../i18n/my.ftl")),
 ];
 
 /// The resolved UI strings of one language.
@@ -83,7 +85,11 @@ fn parse(code: &str, text: &str, file: &Path, diags: &mut Vec<Diagnostic>) -> Re
         let mut errors = Vec::new();
         let value = bundle.format_pattern(pattern, None, &mut errors);
         if !errors.is_empty() {
-            diags.push(Diagnostic::warning(file, 0, format!("Fluent message `{id}` could not be formatted: {errors:?}")));
+            diags.push(Diagnostic::warning(
+                file,
+                0,
+                format!("Fluent message `{id}` could not be formatted: {errors:?}"),
+            ));
         }
         messages.insert(id, value.into_owned());
     }
@@ -91,7 +97,12 @@ fn parse(code: &str, text: &str, file: &Path, diags: &mut Vec<Diagnostic>) -> Re
 }
 
 /// Loads the UI strings of every published language.
-pub fn load(i18n_dir: &Path, root: &Path, languages: &[Lang], source: &str) -> Result<(HashMap<String, Ui>, Vec<Diagnostic>)> {
+pub fn load(
+    i18n_dir: &Path,
+    root: &Path,
+    languages: &[Lang],
+    source: &str,
+) -> Result<(HashMap<String, Ui>, Vec<Diagnostic>)> {
     let mut diags = Vec::new();
     let mut project: HashMap<String, Resource> = HashMap::new();
     if i18n_dir.is_dir() {
@@ -102,12 +113,20 @@ pub fn load(i18n_dir: &Path, root: &Path, languages: &[Lang], source: &str) -> R
             .collect();
         entries.sort();
         for path in entries {
-            let code = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let code = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             if lang::parse(&code).is_err() {
                 diags.push(
-                    Diagnostic::warning(&rel, 0, format!("`{code}` is not a language code; this file is not used"))
-                        .with_hint("name UI string files after their language, like `i18n/fa.ftl`"),
+                    Diagnostic::warning(
+                        &rel,
+                        0,
+                        format!("`{code}` is not a language code; this file is not used"),
+                    )
+                    .with_hint("name UI string files after their language, like `i18n/fa.ftl`"),
                 );
                 continue;
             }
@@ -117,7 +136,12 @@ pub fn load(i18n_dir: &Path, root: &Path, languages: &[Lang], source: &str) -> R
     }
     let builtin: HashMap<&str, Resource> = BUILTIN
         .iter()
-        .map(|(code, text)| (*code, parse(code, text, Path::new("(built-in)"), &mut Vec::new())))
+        .map(|(code, text)| {
+            (
+                *code,
+                parse(code, text, Path::new("(built-in)"), &mut Vec::new()),
+            )
+        })
         .collect();
 
     // The reference set of message ids: built-in English plus the project's
@@ -140,29 +164,57 @@ pub fn load(i18n_dir: &Path, root: &Path, languages: &[Lang], source: &str) -> R
             .flat_map(|code| [project.get(code.as_str()), builtin.get(code.as_str())])
             .flatten()
             .collect();
-        let own: Vec<&Resource> = [project.get(&l.code), builtin.get(l.code.as_str())].into_iter().flatten().collect();
+        let own: Vec<&Resource> = [project.get(&l.code), builtin.get(l.code.as_str())]
+            .into_iter()
+            .flatten()
+            .collect();
         let file = Path::new("i18n").join(format!("{}.ftl", l.code));
         if own.is_empty() && l.code != "en" {
             diags.push(
-                Diagnostic::warning(&file, 0, format!("no UI strings for `{}`; the menus fall back to {}", l.code, chain[1..].join(", then ")))
-                    .with_hint(format!("copy i18n/{source}.ftl (or the built-in en.ftl) to {} and translate it", file.display())),
+                Diagnostic::warning(
+                    &file,
+                    0,
+                    format!(
+                        "no UI strings for `{}`; the menus fall back to {}",
+                        l.code,
+                        chain[1..].join(", then ")
+                    ),
+                )
+                .with_hint(format!(
+                    "copy i18n/{source}.ftl (or the built-in en.ftl) to {} and translate it",
+                    file.display()
+                )),
             );
         }
         let mut strings = BTreeMap::new();
         for key in &keys {
             if !own.is_empty() && !own.iter().any(|r| r.messages.contains_key(key)) {
                 diags.push(
-                    Diagnostic::warning(&file, 0, format!("message `{key}` is missing; the fallback language's text is used"))
-                        .with_hint(format!("add `{key} = ...` to {}", file.display())),
+                    Diagnostic::warning(
+                        &file,
+                        0,
+                        format!("message `{key}` is missing; the fallback language's text is used"),
+                    )
+                    .with_hint(format!("add `{key} = ...` to {}", file.display())),
                 );
             }
             // A language's name in itself never falls back to another language's.
-            let from = if key == "language-name" { &own } else { &layers };
+            let from = if key == "language-name" {
+                &own
+            } else {
+                &layers
+            };
             if let Some(v) = from.iter().find_map(|r| r.messages.get(key)) {
                 strings.insert(key.clone(), v.clone());
             }
         }
-        out.insert(l.code.clone(), Ui { lang: l.code.clone(), strings });
+        out.insert(
+            l.code.clone(),
+            Ui {
+                lang: l.code.clone(),
+                strings,
+            },
+        );
     }
     Ok((out, diags))
 }

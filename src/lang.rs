@@ -61,9 +61,9 @@ const NAMES: &[(&str, &str)] = &[
 
 /// Parses and checks a language code; `Err` says what is wrong with it.
 pub fn parse(code: &str) -> Result<Lang, String> {
-    let id: LanguageIdentifier = code
-        .parse()
-        .map_err(|_| format!("`{code}` is not a valid language code (BCP 47, like `es` or `pt-BR`)"))?;
+    let id: LanguageIdentifier = code.parse().map_err(|_| {
+        format!("`{code}` is not a valid language code (BCP 47, like `es` or `pt-BR`)")
+    })?;
     let base = id.language.as_str().to_string();
     let known = match base.len() {
         2 => isolang::Language::from_639_1(&base).is_some(),
@@ -71,7 +71,9 @@ pub fn parse(code: &str) -> Result<Lang, String> {
         _ => false,
     };
     if !known || id.language.is_empty() {
-        return Err(format!("`{code}` is not a known language code (ISO 639, like `fa` or `my`)"));
+        return Err(format!(
+            "`{code}` is not a known language code (ISO 639, like `fa` or `my`)"
+        ));
     }
     let rtl = match id.script {
         Some(script) => RTL_SCRIPTS.contains(&script.as_str()),
@@ -142,6 +144,9 @@ mod tests {
     fn chain_goes_from_specific_to_source() {
         assert_eq!(fallback_chain("pt-BR", "en"), ["pt-BR", "pt", "en"]);
         assert_eq!(fallback_chain("en", "en"), ["en"]);
-        assert_eq!(fallback_chain("zh-Hant-TW", "en"), ["zh-Hant-TW", "zh-Hant", "zh", "en"]);
+        assert_eq!(
+            fallback_chain("zh-Hant-TW", "en"),
+            ["zh-Hant-TW", "zh-Hant", "zh", "en"]
+        );
     }
 }

@@ -22,7 +22,10 @@ pub enum Target {
     /// A fragment of the same page (decoded, without `#`).
     SamePage(String),
     /// A chapter, with an optional fragment (decoded).
-    Chapter { target: ChapterRef, fragment: Option<String> },
+    Chapter {
+        target: ChapterRef,
+        fragment: Option<String>,
+    },
     /// A file of the project, by its `/`-separated path relative to the root,
     /// and the original fragment or query to keep.
     File { rel: String, suffix: String },
@@ -51,8 +54,13 @@ pub fn is_external(href: &str) -> bool {
         Some(i) => {
             let scheme = &href[..i];
             !scheme.is_empty()
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
                 && !href[..i].contains('/')
         }
         None => false,
@@ -60,14 +68,24 @@ pub fn is_external(href: &str) -> bool {
 }
 
 /// Resolves `href`, written in `from`, for the page in `page_lang`.
-pub fn resolve(project: &Project, from: &Source, page_lang: &str, href: &str) -> Result<Target, LinkError> {
+pub fn resolve(
+    project: &Project,
+    from: &Source,
+    page_lang: &str,
+    href: &str,
+) -> Result<Target, LinkError> {
     let href = href.trim();
     if href.is_empty() {
-        return Err(err("empty link target", Some("write the path of a chapter (`other.md`) or a URL".into())));
+        return Err(err(
+            "empty link target",
+            Some("write the path of a chapter (`other.md`) or a URL".into()),
+        ));
     }
     if is_external(href) {
         let scheme = href.split(':').next().unwrap_or("").to_ascii_lowercase();
-        if matches!(scheme.as_str(), "javascript" | "vbscript" | "data") && !href.starts_with("data:image/") {
+        if matches!(scheme.as_str(), "javascript" | "vbscript" | "data")
+            && !href.starts_with("data:image/")
+        {
             return Err(err(format!("`{scheme}:` links are not allowed"), None));
         }
         if scheme == "file" {
@@ -106,7 +124,8 @@ pub fn resolve(project: &Project, from: &Source, page_lang: &str, href: &str) ->
     }
     let rel = joined.strip_prefix(root).expect("checked above");
     if path.ends_with(".md") {
-        return chapter_target(project, rel, &path).map(|target| Target::Chapter { target, fragment });
+        return chapter_target(project, rel, &path)
+            .map(|target| Target::Chapter { target, fragment });
     }
     file_target(project, rel, page_lang, &path).map(|rel| Target::File {
         rel,
@@ -122,7 +141,10 @@ fn outside(path: &str) -> LinkError {
 }
 
 fn chapter_target(project: &Project, rel: &Path, written: &str) -> Result<ChapterRef, LinkError> {
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     if parts.len() < 4 || parts[0] != "manuals" {
         return Err(err(
             format!("`{written}` is not a chapter of any manual"),
@@ -153,16 +175,30 @@ fn chapter_target(project: &Project, rel: &Path, written: &str) -> Result<Chapte
 
 /// Finds the file to use for `rel` on a `page_lang` page: the page language's
 /// own copy when there is one, else the file as written.
-fn file_target(project: &Project, rel: &Path, page_lang: &str, written: &str) -> Result<String, LinkError> {
+fn file_target(
+    project: &Project,
+    rel: &Path,
+    page_lang: &str,
+    written: &str,
+) -> Result<String, LinkError> {
     let root = &project.paths.root;
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     let mut candidates: Vec<PathBuf> = Vec::new();
     let chain = project.chains.get(page_lang).cloned().unwrap_or_default();
     if parts.len() >= 4 && parts[0] == "manuals" {
         let (manual, folder, rest) = (&parts[1], &parts[2], parts[3..].join("/"));
         if folder == "media" {
             for code in &chain {
-                candidates.push(Path::new("manuals").join(manual).join("media").join(code).join(&rest));
+                candidates.push(
+                    Path::new("manuals")
+                        .join(manual)
+                        .join("media")
+                        .join(code)
+                        .join(&rest),
+                );
             }
         } else if project.config.lang(folder).is_some() {
             for code in &chain {
@@ -176,13 +212,18 @@ fn file_target(project: &Project, rel: &Path, page_lang: &str, written: &str) ->
         if abs.is_file() {
             // Symbolic links must not lead out of the project.
             return match abs.canonicalize() {
-                Ok(real) if real.starts_with(root) => Ok(candidate.to_string_lossy().replace('\\', "/")),
+                Ok(real) if real.starts_with(root) => {
+                    Ok(candidate.to_string_lossy().replace('\\', "/"))
+                }
                 _ => Err(outside(written)),
             };
         }
     }
     if root.join(rel).is_dir() {
-        return Err(err(format!("`{written}` is a folder"), Some("link to a file inside it".into())));
+        return Err(err(
+            format!("`{written}` is a folder"),
+            Some("link to a file inside it".into()),
+        ));
     }
     Err(err(
         format!("`{written}` does not exist"),
@@ -228,7 +269,10 @@ mod tests {
 
     #[test]
     fn normalise_paths() {
-        assert_eq!(normalise(Path::new("/a/b/../c/./d")).unwrap(), Path::new("/a/c/d"));
+        assert_eq!(
+            normalise(Path::new("/a/b/../c/./d")).unwrap(),
+            Path::new("/a/c/d")
+        );
         assert!(normalise(Path::new("/a/../../b")).is_none());
     }
 }

@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "polybook", version, about = "Multilingual Markdown manuals to a static website")]
+#[command(
+    name = "polybook",
+    version,
+    about = "Multilingual Markdown manuals to a static website"
+)]
 struct Cli {
     /// Project folder (the one holding polybook.toml).
     #[arg(long, short = 'C', global = true, default_value = ".")]
@@ -51,6 +55,11 @@ fn main() -> ExitCode {
                             eprintln!("{d}");
                         }
                     }
+                    if cli.verbose {
+                        for (stage, time) in &report.stages {
+                            eprintln!("  {stage}: {:.1} ms", time.as_secs_f64() * 1000.0);
+                        }
+                    }
                     if !cli.quiet {
                         eprintln!(
                             "Built {} pages in {} languages from {} manuals in {:.2} s into {} ({} written, {} removed; {} errors, {} warnings)",
@@ -65,7 +74,11 @@ fn main() -> ExitCode {
                             report.warnings(),
                         );
                     }
-                    if report.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+                    if report.errors() > 0 {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
                 }
                 Err(e) => report_fatal(&e),
             }

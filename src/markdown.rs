@@ -112,9 +112,20 @@ impl RenderInput<'_> {
             diag,
         };
         match links::resolve(self.project, self.source, self.page_lang, href) {
-            Err(e) => keep(Some(self.diag(line, true, format!("broken {}: {}", if image { "image" } else { "link" }, e.message), e.hint))),
+            Err(e) => keep(Some(self.diag(
+                line,
+                true,
+                format!(
+                    "broken {}: {}",
+                    if image { "image" } else { "link" },
+                    e.message
+                ),
+                e.hint,
+            ))),
             Ok(Target::External) => {
-                let remote = href.starts_with("http:") || href.starts_with("https:") || href.starts_with("//");
+                let remote = href.starts_with("http:")
+                    || href.starts_with("https:")
+                    || href.starts_with("//");
                 let diag = match (image && remote, self.project.config.remote_images) {
                     (true, RemotePolicy::Allow) | (false, _) => None,
                     (true, policy) => Some(self.diag(
@@ -144,31 +155,57 @@ impl RenderInput<'_> {
                 let href = if self.print && target.manual == self.chapter.manual {
                     format!("#{}", print_id(&chapter.id, fragment.as_deref()))
                 } else {
-                    let mut url = urls::relative(self.page_path, &urls::chapter(self.page_lang, &manual.id, &chapter.id));
+                    let mut url = urls::relative(
+                        self.page_path,
+                        &urls::chapter(self.page_lang, &manual.id, &chapter.id),
+                    );
                     if let Some(f) = &fragment {
                         url.push('#');
                         url.push_str(f);
                     }
                     url
                 };
-                Resolved { href, file: None, diag }
+                Resolved {
+                    href,
+                    file: None,
+                    diag,
+                }
             }
             Ok(Target::File { rel, suffix }) => Resolved {
-                href: format!("{}{suffix}", urls::relative(self.page_path, &urls::file(&rel))),
+                href: format!(
+                    "{}{suffix}",
+                    urls::relative(self.page_path, &urls::file(&rel))
+                ),
                 file: Some(rel),
                 diag: None,
             },
         }
     }
 
-    fn check_fragment(&self, target: &Source, frag: &str, line: usize, what: &str) -> Option<Diagnostic> {
+    fn check_fragment(
+        &self,
+        target: &Source,
+        frag: &str,
+        line: usize,
+        what: &str,
+    ) -> Option<Diagnostic> {
         if target.anchors.all.contains(frag) {
             return None;
         }
         let hint = closest(frag, target.anchors.ids.iter().map(String::as_str))
             .map(|c| format!("did you mean `#{c}`?"))
-            .or_else(|| Some(format!("the headings of {what} have the ids: {}", target.anchors.ids.join(", "))));
-        Some(self.diag(line, true, format!("{what} has no heading or anchor `#{frag}`"), hint))
+            .or_else(|| {
+                Some(format!(
+                    "the headings of {what} have the ids: {}",
+                    target.anchors.ids.join(", ")
+                ))
+            });
+        Some(self.diag(
+            line,
+            true,
+            format!("{what} has no heading or anchor `#{frag}`"),
+            hint,
+        ))
     }
 
     fn alert_label(&self, kind: BlockQuoteKind) -> (&'static str, &str) {
@@ -218,23 +255,42 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                     let mut inner = String::new();
                     pulldown_cmark::html::push_html(&mut inner, inner_events.into_iter());
                     let anchors = &input.source.anchors;
-                    let raw_id = anchors.ids.get(heading_no).cloned().unwrap_or_else(|| format!("h-{heading_no}"));
+                    let raw_id = anchors
+                        .ids
+                        .get(heading_no)
+                        .cloned()
+                        .unwrap_or_else(|| format!("h-{heading_no}"));
                     let id = input.local_id(&raw_id);
-                    let mut html = format!("<h{level} id=\"{}\"", escape(&id));
+                    // On the print page chapters sit below the manual's title.
+                    let shown = if input.print {
+                        (level + 1).min(6)
+                    } else {
+                        level
+                    };
+                    let mut html = format!("<h{shown} id=\"{}\"", escape(&id));
                     if !classes.is_empty() {
                         let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
                         html.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
                     }
                     html.push('>');
                     if let Some(Some(alias)) = anchors.aliases.get(heading_no) {
-                        html.push_str(&format!("<span id=\"{}\" class=\"anchor-alias\"></span>", escape(&input.local_id(alias))));
+                        html.push_str(&format!(
+                            "<span id=\"{}\" class=\"anchor-alias\"></span>",
+                            escape(&input.local_id(alias))
+                        ));
                     }
                     html.push_str(&inner);
-                    html.push_str(&format!("</h{level}>\n"));
+                    html.push_str(&format!("</h{shown}>\n"));
                     if heading_no == 0 {
                         out.starts_with_h1 = level == 1;
                     }
-                    let text = input.source.outline.headings.get(heading_no).map(|h| h.text.clone()).unwrap_or_default();
+                    let text = input
+                        .source
+                        .outline
+                        .headings
+                        .get(heading_no)
+                        .map(|h| h.text.clone())
+                        .unwrap_or_default();
                     out.headings.push(RenderedHeading { level, id, text });
                     heading_no += 1;
                     emitted.push(Event::Html(html.into()));
@@ -255,18 +311,38 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             Event::Text(text) if code.is_some() => {
                 code.as_mut().expect("checked").1.push_str(&text);
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let r = input.resolve(&dest_url, line, false);
                 out.diagnostics.extend(r.diag);
                 out.files.extend(r.file);
-                emitted.push(Event::Start(Tag::Link { link_type, dest_url: r.href.into(), title, id }));
+                emitted.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: r.href.into(),
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 image_depth += 1;
                 let r = input.resolve(&dest_url, line, true);
                 out.diagnostics.extend(r.diag);
                 out.files.extend(r.file);
-                emitted.push(Event::Start(Tag::Image { link_type, dest_url: r.href.into(), title, id }));
+                emitted.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: r.href.into(),
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Image) => {
                 image_depth = image_depth.saturating_sub(1);
@@ -280,7 +356,9 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => emitted.push(Event::Html("</div>\n".into())),
             Event::Start(Tag::Table(align)) => {
-                emitted.push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
+                emitted.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
+                ));
                 emitted.push(Event::Start(Tag::Table(align)));
             }
             Event::End(TagEnd::Table) => {
@@ -293,7 +371,11 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 let count = fn_refs.entry(label.to_string()).or_insert(0);
                 *count += 1;
                 let (def_id, ref_id) = footnote_id(&label);
-                let ref_id = if *count == 1 { ref_id } else { format!("{ref_id}-{count}") };
+                let ref_id = if *count == 1 {
+                    ref_id
+                } else {
+                    format!("{ref_id}-{count}")
+                };
                 emitted.push(Event::Html(
                     format!(
                         "<sup class=\"footnote-ref\"><a id=\"{}\" href=\"#{}\">{n}</a></sup>",
@@ -319,7 +401,9 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             }
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((html, start_line)) = html_block.take() {
-                    emitted.push(Event::Html(rewrite_raw(input, &html, start_line, &mut out).into()));
+                    emitted.push(Event::Html(
+                        rewrite_raw(input, &html, start_line, &mut out).into(),
+                    ));
                 }
             }
             Event::Html(html) if html_block.is_some() => {
@@ -327,10 +411,14 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 has_raw_html = true;
-                emitted.push(Event::InlineHtml(rewrite_raw(input, &html, line, &mut out).into()));
+                emitted.push(Event::InlineHtml(
+                    rewrite_raw(input, &html, line, &mut out).into(),
+                ));
             }
             Event::Code(text) if rtl => {
-                emitted.push(Event::InlineHtml(format!("<code dir=\"ltr\">{}</code>", escape(&text)).into()));
+                emitted.push(Event::InlineHtml(
+                    format!("<code dir=\"ltr\">{}</code>", escape(&text)).into(),
+                ));
             }
             Event::Text(text) if rtl && image_depth == 0 => match bidi::isolate_ltr(&text) {
                 Some(html) => emitted.push(Event::InlineHtml(html.into())),
@@ -359,10 +447,17 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
 
 /// Renders footnote definitions as an ordered list with back-links, numbered
 /// in the order of their first reference.
-fn footnotes(input: &RenderInput<'_>, mut defs: Vec<(String, Vec<Event<'_>>)>, numbers: &HashMap<String, usize>) -> String {
+fn footnotes(
+    input: &RenderInput<'_>,
+    mut defs: Vec<(String, Vec<Event<'_>>)>,
+    numbers: &HashMap<String, usize>,
+) -> String {
     defs.sort_by_key(|(label, _)| numbers.get(label).copied().unwrap_or(usize::MAX));
     let back = input.ui.get("back-to-reference");
-    let mut html = format!("<section class=\"footnotes\" aria-label=\"{}\">\n<ol>\n", escape(input.ui.get("footnotes")));
+    let mut html = format!(
+        "<section class=\"footnotes\" aria-label=\"{}\">\n<ol>\n",
+        escape(input.ui.get("footnotes"))
+    );
     for (label, mut events) in defs {
         let (def_id, ref_id) = footnote_id(&label);
         if numbers.contains_key(&label) {
@@ -374,7 +469,10 @@ fn footnotes(input: &RenderInput<'_>, mut defs: Vec<(String, Vec<Event<'_>>)>, n
                 )
                 .into(),
             );
-            match events.iter().rposition(|e| matches!(e, Event::End(TagEnd::Paragraph))) {
+            match events
+                .iter()
+                .rposition(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+            {
                 Some(pos) => events.insert(pos, link),
                 None => events.push(link),
             }
@@ -404,7 +502,10 @@ fn rewrite_raw(input: &RenderInput<'_>, html: &str, line: usize, out: &mut Rende
     let rewritten = lol_html::rewrite_str(
         html,
         lol_html::RewriteStrSettings::new()
-            .append_element_content_handler(lol_html::element!("a[href], area[href]", handler("href", false)))
+            .append_element_content_handler(lol_html::element!(
+                "a[href], area[href]",
+                handler("href", false)
+            ))
             .append_element_content_handler(lol_html::element!(
                 "img[src], source[src], video[src], audio[src]",
                 handler("src", true)

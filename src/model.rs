@@ -102,7 +102,10 @@ impl Project {
         }
         let chain = self.chains.get(lang).map(Vec::as_slice).unwrap_or(&[]);
         let found = chain.iter().find_map(|code| chapter.sources.get(code));
-        (found.unwrap_or_else(|| &chapter.sources[self.source_lang()]), true)
+        (
+            found.unwrap_or_else(|| &chapter.sources[self.source_lang()]),
+            true,
+        )
     }
 
     pub fn find_chapter(&self, manual: &str, chapter: &str) -> Option<ChapterRef> {
@@ -196,7 +199,10 @@ pub mod urls {
             assert_eq!(relative("en/m/a.html", "es/m/b.html"), "../../es/m/b.html");
             assert_eq!(relative("en/m/x/a.html", "en/m/b.html"), "../b.html");
             assert_eq!(relative("index.html", "en/index.html"), "en/index.html");
-            assert_eq!(relative("en/m/a.html", "files/m/my pic.png"), "../../files/m/my%20pic.png");
+            assert_eq!(
+                relative("en/m/a.html", "files/m/my pic.png"),
+                "../../files/m/my%20pic.png"
+            );
             assert_eq!(to_root("en/m/x/a.html"), "../../../");
         }
     }

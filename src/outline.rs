@@ -81,12 +81,15 @@ pub fn collect_ids(html: &str, ids: &mut Vec<String>) {
     let mut found = Vec::new();
     let _ = lol_html::rewrite_str(
         html,
-        lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!("[id]", |el| {
-            if let Some(id) = el.get_attribute("id") {
-                found.push(id);
+        lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!(
+            "[id]",
+            |el| {
+                if let Some(id) = el.get_attribute("id") {
+                    found.push(id);
+                }
+                Ok(())
             }
-            Ok(())
-        })),
+        )),
     );
     ids.extend(found);
 }
@@ -113,7 +116,11 @@ pub fn footnote_id(label: &str) -> (String, String) {
 /// in the source language (`None` for the source itself). Where the two outlines
 /// match, a heading without an explicit id takes the source heading's id, so a
 /// fragment written once works in every language.
-pub fn anchors(outline: &Outline, source: Option<&Anchors>, source_outline: Option<&Outline>) -> Anchors {
+pub fn anchors(
+    outline: &Outline,
+    source: Option<&Anchors>,
+    source_outline: Option<&Outline>,
+) -> Anchors {
     let mut used = IdSet::default();
     // Explicit ids are reserved first: they win over generated ones.
     for h in &outline.headings {
@@ -165,7 +172,9 @@ pub fn anchors(outline: &Outline, source: Option<&Anchors>, source_outline: Opti
 fn align(source: &[Heading], translated: &[Heading]) -> Vec<Option<usize>> {
     let mut out = vec![None; translated.len()];
     let mut front = 0;
-    while front < source.len().min(translated.len()) && source[front].level == translated[front].level {
+    while front < source.len().min(translated.len())
+        && source[front].level == translated[front].level
+    {
         out[front] = Some(front);
         front += 1;
     }
@@ -188,7 +197,9 @@ mod tests {
 
     #[test]
     fn scan_finds_headings_footnotes_and_html_ids() {
-        let o = outline("# Title &amp; `code`\n\ntext[^n]\n\n## Two {#second}\n\n[^n]: note\n\n<div id=\"box\">x</div>\n");
+        let o = outline(
+            "# Title &amp; `code`\n\ntext[^n]\n\n## Two {#second}\n\n[^n]: note\n\n<div id=\"box\">x</div>\n",
+        );
         assert_eq!(o.headings.len(), 2);
         assert_eq!(o.headings[0].text, "Title & code");
         assert_eq!(o.headings[1].explicit_id.as_deref(), Some("second"));

@@ -29,9 +29,11 @@ pub fn write_if_changed(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temporary file in", dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io("write", &path, e))?;
+    tmp.write_all(bytes)
+        .map_err(|e| Error::io("write", &path, e))?;
     tmp.as_file().sync_data().ok();
-    tmp.persist(&path).map_err(|e| Error::io("replace", &path, e.error))?;
+    tmp.persist(&path)
+        .map_err(|e| Error::io("replace", &path, e.error))?;
     Ok(true)
 }
 
@@ -41,7 +43,10 @@ pub fn finish(out: &Path, current: &BTreeSet<String>) -> Result<usize> {
     let manifest = out.join(MANIFEST);
     let mut removed = 0;
     if let Ok(old) = std::fs::read_to_string(&manifest) {
-        for rel in old.lines().filter(|l| !l.is_empty() && !current.contains(*l)) {
+        for rel in old
+            .lines()
+            .filter(|l| !l.is_empty() && !current.contains(*l))
+        {
             // Only paths we could have written: relative, without `..`.
             if rel.starts_with('/') || rel.split('/').any(|s| s == ".." || s.is_empty()) {
                 continue;
@@ -88,8 +93,19 @@ mod tests {
         finish(out, &all).unwrap();
         finish(out, &BTreeSet::new()).unwrap();
         assert!(!out.join("a").exists());
-        assert!(out.join("mine.txt").exists(), "files polybook did not write are kept");
-        let leftovers: Vec<_> = std::fs::read_dir(out).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
-        assert!(leftovers.iter().all(|n| !n.to_string_lossy().ends_with(".tmp")));
+        assert!(
+            out.join("mine.txt").exists(),
+            "files polybook did not write are kept"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(out)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .collect();
+        assert!(
+            leftovers
+                .iter()
+                .all(|n| !n.to_string_lossy().ends_with(".tmp"))
+        );
     }
 }

@@ -46,8 +46,15 @@ pub fn plan(root: &Path) -> Result<Plan> {
     let paths = Paths::new(&root);
     let src = std::fs::read_to_string(&paths.config).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Config(vec![
-            Diagnostic::error("polybook.toml", 0, "no `polybook.toml` in the project folder")
-                .with_hint(format!("run polybook in the project folder or pass `--root DIR` (looked in {})", root.display())),
+            Diagnostic::error(
+                "polybook.toml",
+                0,
+                "no `polybook.toml` in the project folder",
+            )
+            .with_hint(format!(
+                "run polybook in the project folder or pass `--root DIR` (looked in {})",
+                root.display()
+            )),
         ]),
         _ => Error::io("read", &paths.config, e),
     })?;
@@ -59,24 +66,68 @@ pub fn plan(root: &Path) -> Result<Plan> {
     let mut manuals = Vec::new();
     let entries = list_dir(&paths.manuals).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Config(vec![
-            Diagnostic::error("manuals", 0, "the project has no `manuals/` folder")
-                .with_hint("create `manuals/<manual>/manual.toml` and `manuals/<manual>/<lang>/<chapter>.md`"),
+            Diagnostic::error("manuals", 0, "the project has no `manuals/` folder").with_hint(
+                "create `manuals/<manual>/manual.toml` and `manuals/<manual>/<lang>/<chapter>.md`",
+            ),
         ]),
         _ => Error::io("list", &paths.manuals, e),
     })?;
-    for dir in entries.into_iter().filter(|p| p.is_dir()) {
-        let id = file_name(&dir);
-        if id.starts_with('.') {
-            continue;
+    let mut dirs: Vec<PathBuf> = entries
+        .into_iter()
+        .filter(|p| p.is_dir() && !file_name(p).starts_with('.'))
+        .collect();
+    if let Some(order) = &config.manuals {
+        let line = src
+            .lines()
+            .position(|l| l.trim_start().starts_with("manuals"))
+            .map_or(0, |i| i + 1);
+        for name in order {
+            if !dirs.iter().any(|d| file_name(d) == *name) {
+                config_diags.push(
+                    Diagnostic::error(
+                        "polybook.toml",
+                        line,
+                        format!(
+                            "`manuals` lists `{name}`, but there is no folder `manuals/{name}`"
+                        ),
+                    )
+                    .with_hint("list the names of folders under `manuals/`"),
+                );
+            }
         }
+        for d in dirs.iter().filter(|d| !order.contains(&file_name(d))) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    display_path(&root, d),
+                    0,
+                    "this manual is not in `manuals` in polybook.toml and is not published",
+                )
+                .with_hint(format!(
+                    "add \"{}\" to `manuals` to publish it",
+                    file_name(d)
+                )),
+            );
+        }
+        dirs = order
+            .iter()
+            .map(|n| paths.manuals.join(n))
+            .filter(|d| d.is_dir())
+            .collect();
+    }
+    for dir in dirs {
+        let id = file_name(&dir);
         let toml_path = dir.join("manual.toml");
         let rel_toml = display_path(&root, &toml_path);
         let text = match std::fs::read_to_string(&toml_path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 diagnostics.push(
-                    Diagnostic::warning(display_path(&root, &dir), 0, "folder has no `manual.toml` and is skipped")
-                        .with_hint("add a `manual.toml` with a `title` and `chapters` to publish it"),
+                    Diagnostic::warning(
+                        display_path(&root, &dir),
+                        0,
+                        "folder has no `manual.toml` and is skipped",
+                    )
+                    .with_hint("add a `manual.toml` with a `title` and `chapters` to publish it"),
                 );
                 continue;
             }
@@ -86,7 +137,12 @@ pub fn plan(root: &Path) -> Result<Plan> {
             Ok(mc) => {
                 let (files, diags) = discover_manual(&root, &dir, &id, &mc, &config, &text);
                 diagnostics.extend(diags);
-                manuals.push(PlannedManual { id, dir, config: mc, files });
+                manuals.push(PlannedManual {
+                    id,
+                    dir,
+                    config: mc,
+                    files,
+                });
             }
             Err(d) => config_diags.extend(d),
         }
@@ -122,7 +178,11 @@ fn discover_manual(
     let mut diags = Vec::new();
     let listed: Vec<&str> = mc.chapter_ids().collect();
     let mut found_in_source = std::collections::HashSet::new();
-    for sub in list_dir(dir).unwrap_or_default().into_iter().filter(|p| p.is_dir()) {
+    for sub in list_dir(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.is_dir())
+    {
         let name = file_name(&sub);
         if name == "media" || name.starts_with('.') {
             continue;
@@ -130,13 +190,23 @@ fn discover_manual(
         if config.lang(&name).is_none() {
             if lang::parse(&name).is_ok() {
                 diags.push(
-                    Diagnostic::warning(display_path(root, &sub), 0, format!("`{name}` is not a published language; its files are not built"))
-                        .with_hint(format!("add \"{name}\" to `languages` in polybook.toml to publish it")),
+                    Diagnostic::warning(
+                        display_path(root, &sub),
+                        0,
+                        format!("`{name}` is not a published language; its files are not built"),
+                    )
+                    .with_hint(format!(
+                        "add \"{name}\" to `languages` in polybook.toml to publish it"
+                    )),
                 );
             }
             continue;
         }
-        for entry in WalkDir::new(&sub).sort_by_file_name().into_iter().filter_map(|e| e.ok()) {
+        for entry in WalkDir::new(&sub)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
             let path = entry.path();
             if !entry.file_type().is_file() && !entry.file_type().is_symlink() {
                 continue;
@@ -156,11 +226,17 @@ fn discover_manual(
                 let mut d = Diagnostic::warning(
                     display_path(root, path),
                     0,
-                    format!("`{chapter_id}` is not listed in the contents of manual `{id}` and is not published"),
+                    format!(
+                        "`{chapter_id}` is not listed in the contents of manual `{id}` and is not published"
+                    ),
                 );
                 d = match config::closest(&chapter_id, listed.iter().copied()) {
-                    Some(c) => d.with_hint(format!("did you mean the chapter `{c}`? Rename the file to `{c}.md`")),
-                    None => d.with_hint(format!("add \"{chapter_id}\" to `chapters` in manuals/{id}/manual.toml")),
+                    Some(c) => d.with_hint(format!(
+                        "did you mean the chapter `{c}`? Rename the file to `{c}.md`"
+                    )),
+                    None => d.with_hint(format!(
+                        "add \"{chapter_id}\" to `chapters` in manuals/{id}/manual.toml"
+                    )),
                 };
                 diags.push(d.with_lang(&name));
             }
@@ -207,15 +283,30 @@ pub fn read_source(
     // A chapter may be a symbolic link, but never to a file outside the project.
     match path.canonicalize() {
         Ok(real) if !real.starts_with(root) => {
-            return Err(Diagnostic::error(rel, 0, "this chapter is a link to a file outside the project")
-                .with_hint("copy the file into the project instead of linking to it"));
+            return Err(Diagnostic::error(
+                rel,
+                0,
+                "this chapter is a link to a file outside the project",
+            )
+            .with_hint("copy the file into the project instead of linking to it"));
         }
-        Err(e) => return Err(Diagnostic::error(rel, 0, format!("cannot read this file: {e}"))),
+        Err(e) => {
+            return Err(Diagnostic::error(
+                rel,
+                0,
+                format!("cannot read this file: {e}"),
+            ));
+        }
         Ok(_) => {}
     }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         Diagnostic::error(&rel, line, "this file is not valid UTF-8 text")
             .with_hint("save the file with UTF-8 encoding")
     })?;
@@ -231,7 +322,13 @@ pub fn read_source(
     let title = front
         .title
         .clone()
-        .or_else(|| outline.headings.first().map(|h| h.text.clone()).filter(|t| !t.is_empty()))
+        .or_else(|| {
+            outline
+                .headings
+                .first()
+                .map(|h| h.text.clone())
+                .filter(|t| !t.is_empty())
+        })
         .unwrap_or_else(|| chapter.rsplit('/').next().unwrap_or(chapter).to_string());
     Ok(ReadSource {
         manual,
@@ -281,7 +378,8 @@ pub fn assemble(plan: Plan, sources: Vec<ReadSource>) -> Project {
                 };
                 src.anchors = outline::anchors(&src.outline, None, None);
                 for tr in sources.values_mut() {
-                    tr.anchors = outline::anchors(&tr.outline, Some(&src.anchors), Some(&src.outline));
+                    tr.anchors =
+                        outline::anchors(&tr.outline, Some(&src.anchors), Some(&src.outline));
                 }
                 sources.insert(source_lang.clone(), src);
                 chapter_index.insert((pm.id.clone(), id.clone()), (mi, chapters.len()));
@@ -323,5 +421,7 @@ fn list_dir(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

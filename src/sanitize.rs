@@ -6,23 +6,50 @@ use std::sync::LazyLock;
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
-    b.add_tags(["aside", "section", "bdi", "bdo", "span", "input", "kbd", "abbr", "details", "summary", "figure", "figcaption", "mark", "picture", "source"])
-        .add_generic_attributes(["class", "id", "lang", "dir", "title", "role", "aria-label", "aria-hidden", "aria-describedby", "tabindex"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tag_attributes("img", ["loading", "decoding"])
-        .add_tag_attributes("source", ["srcset", "type", "media"])
-        .add_tag_attributes("ol", ["start", "reversed", "type"])
-        .add_tag_attributes("details", ["open"])
-        .attribute_filter(|element, attribute, value| {
-            // Only read-only checkboxes (task lists): no form controls.
-            if element == "input" && attribute == "type" && value != "checkbox" {
-                return None;
-            }
-            Some(value.into())
-        })
-        .link_rel(None)
-        .url_relative(ammonia::UrlRelative::PassThrough)
-        .strip_comments(true);
+    b.add_tags([
+        "aside",
+        "section",
+        "bdi",
+        "bdo",
+        "span",
+        "input",
+        "kbd",
+        "abbr",
+        "details",
+        "summary",
+        "figure",
+        "figcaption",
+        "mark",
+        "picture",
+        "source",
+    ])
+    .add_generic_attributes([
+        "class",
+        "id",
+        "lang",
+        "dir",
+        "title",
+        "role",
+        "aria-label",
+        "aria-hidden",
+        "aria-describedby",
+        "tabindex",
+    ])
+    .add_tag_attributes("input", ["type", "checked", "disabled"])
+    .add_tag_attributes("img", ["loading", "decoding"])
+    .add_tag_attributes("source", ["srcset", "type", "media"])
+    .add_tag_attributes("ol", ["start", "reversed", "type"])
+    .add_tag_attributes("details", ["open"])
+    .attribute_filter(|element, attribute, value| {
+        // Only read-only checkboxes (task lists): no form controls.
+        if element == "input" && attribute == "type" && value != "checkbox" {
+            return None;
+        }
+        Some(value.into())
+    })
+    .link_rel(None)
+    .url_relative(ammonia::UrlRelative::PassThrough)
+    .strip_comments(true);
     b
 });
 

@@ -29,10 +29,21 @@ pub struct SiteContext<'a> {
 pub enum PageKind {
     /// The root `index.html` that lets a reader choose a language.
     Root,
-    Home { lang: usize },
-    Contents { lang: usize, manual: usize },
-    Print { lang: usize, manual: usize },
-    Chapter { lang: usize, chapter: ChapterRef },
+    Home {
+        lang: usize,
+    },
+    Contents {
+        lang: usize,
+        manual: usize,
+    },
+    Print {
+        lang: usize,
+        manual: usize,
+    },
+    Chapter {
+        lang: usize,
+        chapter: ChapterRef,
+    },
 }
 
 /// A rendered page and what it found.
@@ -54,7 +65,11 @@ pub fn pages(project: &Project) -> Vec<PageKind> {
             out.push(PageKind::Contents { lang, manual });
             out.push(PageKind::Print { lang, manual });
         }
-        out.extend(project.chapter_refs().map(|chapter| PageKind::Chapter { lang, chapter }));
+        out.extend(
+            project
+                .chapter_refs()
+                .map(|chapter| PageKind::Chapter { lang, chapter }),
+        );
     }
     out
 }
@@ -65,7 +80,9 @@ pub fn page_path(project: &Project, kind: PageKind) -> String {
     match kind {
         PageKind::Root => urls::root_index(),
         PageKind::Home { lang } => urls::home(code(lang)),
-        PageKind::Contents { lang, manual } => urls::contents(code(lang), &project.manuals[manual].id),
+        PageKind::Contents { lang, manual } => {
+            urls::contents(code(lang), &project.manuals[manual].id)
+        }
         PageKind::Print { lang, manual } => urls::print(code(lang), &project.manuals[manual].id),
         PageKind::Chapter { lang, chapter } => {
             let m = &project.manuals[chapter.manual];
@@ -110,6 +127,8 @@ struct ManualView<'a> {
     id: &'a str,
     title: &'a str,
     description: Option<&'a str>,
+    /// Language of the description when it is not in the page's language.
+    description_lang: Option<&'a str>,
     url: String,
     print_url: String,
     parts: Vec<NavPart>,
@@ -191,15 +210,30 @@ impl SiteContext<'_> {
         let (template, ctx) = match kind {
             PageKind::Root => ("root.html", self.root_context(&path)),
             PageKind::Home { lang } => ("home.html", self.home_context(lang, &path)),
-            PageKind::Contents { lang, manual } => ("contents.html", self.contents_context(lang, manual, &path)),
-            PageKind::Print { lang, manual } => ("print.html", self.print_context(lang, manual, &path, &mut out)),
-            PageKind::Chapter { lang, chapter } => ("chapter.html", self.chapter_context(lang, chapter, &path, &mut out)),
+            PageKind::Contents { lang, manual } => {
+                ("contents.html", self.contents_context(lang, manual, &path))
+            }
+            PageKind::Print { lang, manual } => (
+                "print.html",
+                self.print_context(lang, manual, &path, &mut out),
+            ),
+            PageKind::Chapter { lang, chapter } => (
+                "chapter.html",
+                self.chapter_context(lang, chapter, &path, &mut out),
+            ),
         };
         match self.theme.tera.render(template, &ctx) {
             Ok(html) => out.html = Some(html),
             Err(e) => out.diagnostics.push(
-                Diagnostic::error(PathBuf::from("themes").join(&self.project.config.theme).join("templates").join(template), 0, format!("template error: {}", error_chain(&e)))
-                    .with_hint("fix the template; pages that use it were not written"),
+                Diagnostic::error(
+                    PathBuf::from("themes")
+                        .join(&self.project.config.theme)
+                        .join("templates")
+                        .join(template),
+                    0,
+                    format!("template error: {}", error_chain(&e)),
+                )
+                .with_hint("fix the template; pages that use it were not written"),
             ),
         }
         out
@@ -207,7 +241,14 @@ impl SiteContext<'_> {
 
     /// Which languages a page exists in and where; `target(lang)` gives the
     /// output path of the same page in `lang` and whether it is a fallback.
-    fn common(&self, lang: usize, path: &str, page_title: String, description: Option<String>, target: &dyn Fn(usize) -> (String, bool)) -> Common<'_> {
+    fn common(
+        &self,
+        lang: usize,
+        path: &str,
+        page_title: String,
+        description: Option<String>,
+        target: &dyn Fn(usize) -> (String, bool),
+    ) -> Common<'_> {
         let l = self.lang(lang);
         let base = self.project.config.base_url.as_deref();
         let languages = self
@@ -235,7 +276,12 @@ impl SiteContext<'_> {
                         href: format!("{base}{}", urls::encode_path(&target(i).0)),
                     })
                     .collect();
-                let source = self.project.langs().iter().position(|x| x.code == self.project.source_lang()).unwrap_or(0);
+                let source = self
+                    .project
+                    .langs()
+                    .iter()
+                    .position(|x| x.code == self.project.source_lang())
+                    .unwrap_or(0);
                 alts.push(Alternate {
                     hreflang: "x-default".into(),
                     href: format!("{base}{}", urls::encode_path(&target(source).0)),
@@ -266,7 +312,13 @@ impl SiteContext<'_> {
         }
     }
 
-    fn manual_view(&self, lang: usize, manual: usize, path: &str, current: Option<ChapterRef>) -> ManualView<'_> {
+    fn manual_view(
+        &self,
+        lang: usize,
+        manual: usize,
+        path: &str,
+        current: Option<ChapterRef>,
+    ) -> ManualView<'_> {
         let code = &self.lang(lang).code;
         let m = &self.project.manuals[manual];
         let mut parts: Vec<NavPart> = m
@@ -279,7 +331,10 @@ impl SiteContext<'_> {
             })
             .collect();
         for (ci, ch) in m.chapters.iter().enumerate() {
-            let r = ChapterRef { manual, chapter: ci };
+            let r = ChapterRef {
+                manual,
+                chapter: ci,
+            };
             let (src, fallback) = self.project.content(r, code);
             parts[ch.part].chapters.push(NavChapter {
                 title: src.title.clone(),
@@ -292,7 +347,13 @@ impl SiteContext<'_> {
         ManualView {
             id: &m.id,
             title: m.config.title_in(code),
-            description: m.config.description.as_deref(),
+            description: m.config.description_in(code).map(|(d, _)| d),
+            description_lang: match m.config.description_in(code) {
+                Some((_, false)) if code != self.project.source_lang() => {
+                    Some(self.project.source_lang())
+                }
+                _ => None,
+            },
             url: urls::relative(path, &urls::contents(code, &m.id)),
             print_url: urls::relative(path, &urls::print(code, &m.id)),
             parts,
@@ -307,7 +368,13 @@ impl SiteContext<'_> {
             .iter()
             .position(|l| l.code == self.project.source_lang())
             .unwrap_or(0);
-        let common = self.common(source, path, self.project.config.title.clone(), None, &|i| (urls::home(&self.lang(i).code), false));
+        let common = self.common(
+            source,
+            path,
+            self.project.config.title.clone(),
+            None,
+            &|i| (urls::home(&self.lang(i).code), false),
+        );
         #[derive(Serialize)]
         struct Choice<'a> {
             code: &'a str,
@@ -339,7 +406,9 @@ impl SiteContext<'_> {
     fn home_context(&self, lang: usize, path: &str) -> tera::Context {
         let code = &self.lang(lang).code;
         let title = self.project.config.title_in(code).to_string();
-        let common = self.common(lang, path, title, None, &|i| (urls::home(&self.lang(i).code), false));
+        let common = self.common(lang, path, title, None, &|i| {
+            (urls::home(&self.lang(i).code), false)
+        });
         let manuals: Vec<ManualView> = (0..self.project.manuals.len())
             .map(|m| self.manual_view(lang, m, path, None))
             .collect();
@@ -352,16 +421,26 @@ impl SiteContext<'_> {
     fn contents_context(&self, lang: usize, manual: usize, path: &str) -> tera::Context {
         let m = &self.project.manuals[manual];
         let view = self.manual_view(lang, manual, path, None);
-        let common = self.common(lang, path, view.title.to_string(), m.config.description.clone(), &|i| {
-            (urls::contents(&self.lang(i).code, &m.id), false)
-        });
+        let common = self.common(
+            lang,
+            path,
+            view.title.to_string(),
+            m.config.description.clone(),
+            &|i| (urls::contents(&self.lang(i).code, &m.id), false),
+        );
         let mut ctx = tera::Context::new();
         ctx.insert("page", &common);
         ctx.insert("manual", &view);
         ctx
     }
 
-    fn chapter_context(&self, lang: usize, r: ChapterRef, path: &str, out: &mut PageOutput) -> tera::Context {
+    fn chapter_context(
+        &self,
+        lang: usize,
+        r: ChapterRef,
+        path: &str,
+        out: &mut PageOutput,
+    ) -> tera::Context {
         let l = self.lang(lang);
         let m = &self.project.manuals[r.manual];
         let ch = &m.chapters[r.chapter];
@@ -380,7 +459,10 @@ impl SiteContext<'_> {
         out.files = rendered.files;
         out.diagnostics = rendered.diagnostics;
         let link_to = |ci: usize| {
-            let other = ChapterRef { manual: r.manual, chapter: ci };
+            let other = ChapterRef {
+                manual: r.manual,
+                chapter: ci,
+            };
             Link {
                 title: self.project.content(other, &l.code).0.title.clone(),
                 url: urls::relative(path, &urls::chapter(&l.code, &m.id, &m.chapters[ci].id)),
@@ -398,10 +480,19 @@ impl SiteContext<'_> {
             next: (r.chapter + 1 < m.chapters.len()).then(|| link_to(r.chapter + 1)),
             extra: &src.front.extra,
         };
-        let common = self.common(lang, path, src.title.clone(), src.front.description.clone(), &|i| {
-            let code = &self.lang(i).code;
-            (urls::chapter(code, &m.id, &ch.id), !ch.sources.contains_key(code))
-        });
+        let common = self.common(
+            lang,
+            path,
+            src.title.clone(),
+            src.front.description.clone(),
+            &|i| {
+                let code = &self.lang(i).code;
+                (
+                    urls::chapter(code, &m.id, &ch.id),
+                    !ch.sources.contains_key(code),
+                )
+            },
+        );
         let mut ctx = tera::Context::new();
         ctx.insert("page", &common);
         ctx.insert("manual", &self.manual_view(lang, r.manual, path, Some(r)));
@@ -409,12 +500,21 @@ impl SiteContext<'_> {
         ctx
     }
 
-    fn print_context(&self, lang: usize, manual: usize, path: &str, out: &mut PageOutput) -> tera::Context {
+    fn print_context(
+        &self,
+        lang: usize,
+        manual: usize,
+        path: &str,
+        out: &mut PageOutput,
+    ) -> tera::Context {
         let l = self.lang(lang);
         let m = &self.project.manuals[manual];
         let mut chapters = Vec::new();
         for (ci, ch) in m.chapters.iter().enumerate() {
-            let r = ChapterRef { manual, chapter: ci };
+            let r = ChapterRef {
+                manual,
+                chapter: ci,
+            };
             let (src, fallback) = self.project.content(r, &l.code);
             let content_lang = self.project.config.lang(&src.lang).unwrap_or(l);
             let rendered = markdown::render(&RenderInput {
@@ -440,7 +540,9 @@ impl SiteContext<'_> {
             });
         }
         let view = self.manual_view(lang, manual, path, None);
-        let common = self.common(lang, path, view.title.to_string(), None, &|i| (urls::print(&self.lang(i).code, &m.id), false));
+        let common = self.common(lang, path, view.title.to_string(), None, &|i| {
+            (urls::print(&self.lang(i).code, &m.id), false)
+        });
         let mut ctx = tera::Context::new();
         ctx.insert("page", &common);
         ctx.insert("manual", &view);
@@ -458,7 +560,11 @@ pub fn sitemap(project: &Project) -> String {
     );
     let esc = crate::html::escape;
     let by_lang = |f: &dyn Fn(&str) -> String| -> Vec<(String, String)> {
-        project.langs().iter().map(|l| (l.code.clone(), f(&l.code))).collect()
+        project
+            .langs()
+            .iter()
+            .map(|l| (l.code.clone(), f(&l.code)))
+            .collect()
     };
     let mut groups: Vec<Vec<(String, String)>> = vec![by_lang(&|c| urls::home(c))];
     for m in &project.manuals {
@@ -469,7 +575,10 @@ pub fn sitemap(project: &Project) -> String {
     }
     for group in groups {
         for (_, loc) in &group {
-            xml.push_str(&format!("  <url>\n    <loc>{}</loc>\n", esc(&format!("{base}{}", urls::encode_path(loc)))));
+            xml.push_str(&format!(
+                "  <url>\n    <loc>{}</loc>\n",
+                esc(&format!("{base}{}", urls::encode_path(loc)))
+            ));
             for (code, alt) in &group {
                 xml.push_str(&format!(
                     "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",

@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn slugs_keep_letters_of_every_script() {
-        assert_eq!(slugify("Risk Analysis: a How-To!"), "risk-analysis-a-how-to");
+        assert_eq!(
+            slugify("Risk Analysis: a How-To!"),
+            "risk-analysis-a-how-to"
+        );
         assert_eq!(slugify("تحليل المخاطر"), "تحليل-المخاطر");
         assert_eq!(slugify("Анализ рисков"), "анализ-рисков");
         assert_eq!(slugify("风险分析"), "风险分析");

@@ -10,16 +10,40 @@ use walkdir::WalkDir;
 use crate::error::{Error, Result};
 
 const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../themes/default/templates/base.html")),
-    ("chapter.html", include_str!("../themes/default/templates/chapter.html")),
-    ("contents.html", include_str!("../themes/default/templates/contents.html")),
-    ("home.html", include_str!("../themes/default/templates/home.html")),
-    ("root.html", include_str!("../themes/default/templates/root.html")),
-    ("print.html", include_str!("../themes/default/templates/print.html")),
-    ("manual-nav.html", include_str!("../themes/default/templates/manual-nav.html")),
+    (
+        "base.html",
+        include_str!("../themes/default/templates/base.html"),
+    ),
+    (
+        "chapter.html",
+        include_str!("../themes/default/templates/chapter.html"),
+    ),
+    (
+        "contents.html",
+        include_str!("../themes/default/templates/contents.html"),
+    ),
+    (
+        "home.html",
+        include_str!("../themes/default/templates/home.html"),
+    ),
+    (
+        "root.html",
+        include_str!("../themes/default/templates/root.html"),
+    ),
+    (
+        "print.html",
+        include_str!("../themes/default/templates/print.html"),
+    ),
+    (
+        "manual-nav.html",
+        include_str!("../themes/default/templates/manual-nav.html"),
+    ),
 ];
 
-const BUILTIN_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../themes/default/static/style.css"))];
+const BUILTIN_STATIC: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../themes/default/static/style.css"),
+)];
 
 /// A loaded theme.
 pub struct Theme {
@@ -30,10 +54,14 @@ pub struct Theme {
 
 /// Loads the theme `name` from `themes_dir`, over the built-in default.
 pub fn load(themes_dir: &Path, name: &str) -> Result<Theme> {
-    let mut templates: BTreeMap<String, String> =
-        BUILTIN_TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
-    let mut statics: BTreeMap<String, Vec<u8>> =
-        BUILTIN_STATIC.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+    let mut templates: BTreeMap<String, String> = BUILTIN_TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    let mut statics: BTreeMap<String, Vec<u8>> = BUILTIN_STATIC
+        .iter()
+        .map(|(n, b)| (n.to_string(), b.to_vec()))
+        .collect();
     let dir = themes_dir.join(name);
     if !dir.is_dir() && name != "default" {
         return Err(Error::Theme(format!(
@@ -41,7 +69,8 @@ pub fn load(themes_dir: &Path, name: &str) -> Result<Theme> {
         )));
     }
     read_files(&dir.join("templates"), |rel, bytes| {
-        let text = String::from_utf8(bytes).map_err(|_| Error::Theme(format!("template `{rel}` is not UTF-8 text")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::Theme(format!("template `{rel}` is not UTF-8 text")))?;
         templates.insert(rel, text);
         Ok(())
     })?;
@@ -63,11 +92,17 @@ fn read_files(dir: &Path, mut f: impl FnMut(String, Vec<u8>) -> Result<()>) -> R
         return Ok(());
     }
     for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::Theme(format!("cannot read {}: {e}", dir.display())))?;
+        let entry =
+            entry.map_err(|e| Error::Theme(format!("cannot read {}: {e}", dir.display())))?;
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).expect("walked below dir").to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .expect("walked below dir")
+            .to_string_lossy()
+            .replace('\\', "/");
         let bytes = std::fs::read(entry.path()).map_err(|e| Error::io("read", entry.path(), e))?;
         f(rel, bytes)?;
     }

@@ -12,12 +12,25 @@ fn produces_every_page_of_every_language() {
     assert_eq!(report.errors(), 0, "{:#?}", diag_lines(&report));
     let files = files(out.path());
     for lang in ["en", "es", "ar", "zh"] {
-        for page in ["index.html", "guide/index.html", "guide/print.html", "guide/intro.html", "guide/risk.html", "guide/sub/deep.html"] {
+        for page in [
+            "index.html",
+            "guide/index.html",
+            "guide/print.html",
+            "guide/intro.html",
+            "guide/risk.html",
+            "guide/sub/deep.html",
+        ] {
             let rel = format!("{lang}/{page}");
             assert!(files.contains(&rel), "missing {rel}");
         }
     }
-    for f in ["index.html", "sitemap.xml", "static/style.css", "files/manuals/guide/media/shield.svg", "files/manuals/guide/media/es/shield.svg"] {
+    for f in [
+        "index.html",
+        "sitemap.xml",
+        "static/style.css",
+        "files/manuals/guide/media/shield.svg",
+        "files/manuals/guide/media/es/shield.svg",
+    ] {
         assert!(files.contains(&f.to_string()), "missing {f}");
     }
     // 1 root + 4 languages x (home + contents + print + 3 chapters)
@@ -35,18 +48,27 @@ fn check_all_relative_links(out: &Path) {
             if url.contains("://") || url.starts_with("mailto:") {
                 continue;
             }
-            let (path, frag) = url.split_once('#').map(|(p, f)| (p, Some(f))).unwrap_or((url, None));
+            let (path, frag) = url
+                .split_once('#')
+                .map(|(p, f)| (p, Some(f)))
+                .unwrap_or((url, None));
             let target = if path.is_empty() {
                 rel.clone()
             } else {
                 let base = Path::new(&rel).parent().unwrap();
-                let decoded = percent_encoding::percent_decode_str(path).decode_utf8().unwrap().to_string();
+                let decoded = percent_encoding::percent_decode_str(path)
+                    .decode_utf8()
+                    .unwrap()
+                    .to_string();
                 let joined = base.join(decoded);
                 let mut parts: Vec<String> = Vec::new();
                 for c in joined.components() {
                     match c {
                         std::path::Component::ParentDir => {
-                            assert!(parts.pop().is_some(), "{rel}: `{url}` climbs out of the output");
+                            assert!(
+                                parts.pop().is_some(),
+                                "{rel}: `{url}` climbs out of the output"
+                            );
                         }
                         std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into()),
                         _ => {}
@@ -59,9 +81,14 @@ fn check_all_relative_links(out: &Path) {
                 continue;
             }
             if let Some(frag) = frag.filter(|f| !f.is_empty()) {
-                let frag = percent_encoding::percent_decode_str(frag).decode_utf8().unwrap().to_string();
+                let frag = percent_encoding::percent_decode_str(frag)
+                    .decode_utf8()
+                    .unwrap()
+                    .to_string();
                 let tdoc = parse(out, &target);
-                let found = select(&tdoc, "[id]").iter().any(|e| e.value().attr("id") == Some(frag.as_str()));
+                let found = select(&tdoc, "[id]")
+                    .iter()
+                    .any(|e| e.value().attr("id") == Some(frag.as_str()));
                 if !found {
                     problems.push(format!("{rel}: `{url}` -> no id `{frag}` in {target}"));
                 }
@@ -94,7 +121,11 @@ fn same_sources_give_identical_bytes() {
     let fa = files(a.path());
     assert_eq!(fa, files(b.path()));
     for f in fa {
-        assert_eq!(std::fs::read(a.path().join(&f)).unwrap(), std::fs::read(b.path().join(&f)).unwrap(), "{f} differs");
+        assert_eq!(
+            std::fs::read(a.path().join(&f)).unwrap(),
+            std::fs::read(b.path().join(&f)).unwrap(),
+            "{f} differs"
+        );
     }
 }
 
@@ -111,7 +142,9 @@ fn a_second_build_writes_nothing_and_stale_pages_are_removed() {
     // Remove a chapter from the contents: its pages go, a user's own file stays.
     std::fs::write(out.path().join("keep-me.txt"), "mine").unwrap();
     let toml = project.path().join("manuals/guide/manual.toml");
-    let text = std::fs::read_to_string(&toml).unwrap().replace("chapters = [\"sub/deep\"]", "chapters = []");
+    let text = std::fs::read_to_string(&toml)
+        .unwrap()
+        .replace("chapters = [\"sub/deep\"]", "chapters = []");
     std::fs::write(&toml, text).unwrap();
     std::fs::remove_dir_all(project.path().join("manuals/guide/en/sub")).unwrap();
     let third = build(project.path(), out.path());
@@ -126,27 +159,48 @@ fn pages_carry_navigation_and_language_switcher() {
     let (out, _) = build_fixture("basic");
     let doc = parse(out.path(), "es/guide/risk.html");
     // Previous/next.
-    assert_eq!(attr(&doc, "a[rel=prev]", "href").as_deref(), Some("intro.html"));
-    assert_eq!(attr(&doc, "a[rel=next]", "href").as_deref(), Some("sub/deep.html"));
+    assert_eq!(
+        attr(&doc, "a[rel=prev]", "href").as_deref(),
+        Some("intro.html")
+    );
+    assert_eq!(
+        attr(&doc, "a[rel=next]", "href").as_deref(),
+        Some("sub/deep.html")
+    );
     // The manual's contents, with the current chapter marked and part titles translated.
     let current = select(&doc, ".book-nav a[aria-current=page]");
     assert_eq!(current.len(), 1);
     assert_eq!(current[0].value().attr("href"), Some("risk.html"));
-    assert!(select(&doc, ".part-title").iter().any(|e| e.text().collect::<String>() == "Lo básico"));
+    assert!(
+        select(&doc, ".part-title")
+            .iter()
+            .any(|e| e.text().collect::<String>() == "Lo básico")
+    );
     // The switcher lands on the same chapter in each language.
     let switch: BTreeSet<String> = select(&doc, ".languages a")
         .iter()
         .map(|a| a.value().attr("href").unwrap().to_string())
         .collect();
-    let expected: BTreeSet<String> = ["../../en/guide/risk.html", "risk.html", "../../ar/guide/risk.html", "../../zh/guide/risk.html"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let expected: BTreeSet<String> = [
+        "../../en/guide/risk.html",
+        "risk.html",
+        "../../ar/guide/risk.html",
+        "../../zh/guide/risk.html",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     assert_eq!(switch, expected);
     // Chapter in a sub-folder links back correctly.
     let deep = parse(out.path(), "en/guide/sub/deep.html");
-    assert_eq!(attr(&deep, "a[rel=prev]", "href").as_deref(), Some("../risk.html"));
-    assert_eq!(attr(&deep, "link[rel=stylesheet]", "href").as_deref(), Some("../../../static/style.css"));
+    assert_eq!(
+        attr(&deep, "a[rel=prev]", "href").as_deref(),
+        Some("../risk.html")
+    );
+    assert_eq!(
+        attr(&deep, "link[rel=stylesheet]", "href").as_deref(),
+        Some("../../../static/style.css")
+    );
 }
 
 #[test]
@@ -160,8 +214,14 @@ fn print_page_holds_the_whole_manual_with_internal_fragments() {
         .iter()
         .filter_map(|a| a.value().attr("href").map(String::from))
         .collect();
-    assert!(links.contains(&"#ch-risk--threats".to_string()), "{links:?}");
-    let ids: BTreeSet<String> = select(&doc, "[id]").iter().map(|e| e.value().attr("id").unwrap().to_string()).collect();
+    assert!(
+        links.contains(&"#ch-risk--threats".to_string()),
+        "{links:?}"
+    );
+    let ids: BTreeSet<String> = select(&doc, "[id]")
+        .iter()
+        .map(|e| e.value().attr("id").unwrap().to_string())
+        .collect();
     for l in links.iter().filter(|l| l.starts_with('#')) {
         assert!(ids.contains(&l[1..]), "{l} has no target");
     }
@@ -172,17 +232,33 @@ fn sitemap_lists_alternates_and_base_url_adds_canonical_links() {
     let project = copy_fixture("basic");
     let config = project.path().join("polybook.toml");
     let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, format!("base_url = \"https://example.org/guides\"\n{text}")).unwrap();
+    std::fs::write(
+        &config,
+        format!("base_url = \"https://example.org/guides\"\n{text}"),
+    )
+    .unwrap();
     let out = tempfile::tempdir().unwrap();
     build(project.path(), out.path());
     let sitemap = read(out.path(), "sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/guides/es/guide/risk.html</loc>"));
-    assert!(sitemap.contains("hreflang=\"ar\" href=\"https://example.org/guides/ar/guide/risk.html\""));
+    assert!(
+        sitemap.contains("hreflang=\"ar\" href=\"https://example.org/guides/ar/guide/risk.html\"")
+    );
     let doc = parse(out.path(), "es/guide/risk.html");
-    assert_eq!(attr(&doc, "link[rel=canonical]", "href").as_deref(), Some("https://example.org/guides/es/guide/risk.html"));
-    assert_eq!(select(&doc, "link[rel=alternate]").len(), 5, "four languages and x-default");
+    assert_eq!(
+        attr(&doc, "link[rel=canonical]", "href").as_deref(),
+        Some("https://example.org/guides/es/guide/risk.html")
+    );
+    assert_eq!(
+        select(&doc, "link[rel=alternate]").len(),
+        5,
+        "four languages and x-default"
+    );
     // Page-to-page links stay relative.
-    assert_eq!(attr(&doc, "a[rel=next]", "href").as_deref(), Some("sub/deep.html"));
+    assert_eq!(
+        attr(&doc, "a[rel=next]", "href").as_deref(),
+        Some("sub/deep.html")
+    );
 }
 
 #[test]

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use polybook::{BuildOptions, BuildReport};
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Copies a fixture project into a temporary folder, so tests can change it.
@@ -54,11 +56,15 @@ pub fn parse(out: &Path, rel: &str) -> scraper::Html {
 }
 
 pub fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
-    doc.select(&scraper::Selector::parse(css).unwrap()).collect()
+    doc.select(&scraper::Selector::parse(css).unwrap())
+        .collect()
 }
 
 pub fn attr(doc: &scraper::Html, css: &str, name: &str) -> Option<String> {
-    select(doc, css).first().and_then(|e| e.value().attr(name)).map(str::to_string)
+    select(doc, css)
+        .first()
+        .and_then(|e| e.value().attr(name))
+        .map(str::to_string)
 }
 
 /// Every file below `dir`, relative and sorted.
@@ -67,7 +73,13 @@ pub fn files(dir: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect();
     out.sort();
     out
@@ -78,6 +90,14 @@ pub fn diag_lines(report: &BuildReport) -> Vec<String> {
     report
         .diagnostics
         .iter()
-        .map(|d| format!("{:?} {}:{}: {}", d.severity, d.file.display(), d.line, d.message))
+        .map(|d| {
+            format!(
+                "{:?} {}:{}: {}",
+                d.severity,
+                d.file.display(),
+                d.line,
+                d.message
+            )
+        })
         .collect()
 }

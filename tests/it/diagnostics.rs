@@ -22,15 +22,25 @@ fn content_problems_are_all_reported_with_file_and_line() {
         "Warning manuals/m/de:0: `de` is not a published language",
     ];
     for e in expect {
-        assert!(lines.iter().any(|l| l.starts_with(e)), "missing `{e}` in {lines:#?}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(e)),
+            "missing `{e}` in {lines:#?}"
+        );
     }
     assert_eq!(report.errors(), 10, "{lines:#?}");
     // Hints point at the fix.
-    let typo = report.diagnostics.iter().find(|d| d.message.contains("`bb.md`")).unwrap();
+    let typo = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`bb.md`"))
+        .unwrap();
     assert_eq!(typo.hint.as_deref(), Some("did you mean `b.md`?"));
     // The pages are still written.
     assert!(out.path().join("en/m/a.html").is_file());
-    assert!(out.path().join("fr/m/b.html").is_file(), "a chapter whose translation is broken falls back");
+    assert!(
+        out.path().join("fr/m/b.html").is_file(),
+        "a chapter whose translation is broken falls back"
+    );
 }
 
 #[test]
@@ -47,11 +57,29 @@ fn configuration_problems_stop_the_build_with_every_problem() {
         ..Default::default()
     })
     .unwrap_err();
-    let polybook::Error::Config(diags) = err else { panic!("expected a configuration error") };
-    let lines: Vec<String> = diags.iter().map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message)).collect();
-    assert!(lines.iter().any(|l| l.starts_with("polybook.toml:4: unknown key `colour`")), "{lines:?}");
-    assert!(lines.iter().any(|l| l.starts_with("polybook.toml:3: `klingon` is not a known language code")), "{lines:?}");
-    assert!(!project.path().join("output").exists(), "nothing is written");
+    let polybook::Error::Config(diags) = err else {
+        panic!("expected a configuration error")
+    };
+    let lines: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("polybook.toml:4: unknown key `colour`")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("polybook.toml:3: `klingon` is not a known language code")),
+        "{lines:?}"
+    );
+    assert!(
+        !project.path().join("output").exists(),
+        "nothing is written"
+    );
 }
 
 #[test]
@@ -68,11 +96,32 @@ fn manual_configuration_problems_name_the_manual_file() {
         ..Default::default()
     })
     .unwrap_err();
-    let polybook::Error::Config(diags) = err else { panic!("expected a configuration error") };
-    let lines: Vec<String> = diags.iter().map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message)).collect();
-    assert!(lines.iter().any(|l| l.starts_with("manuals/guide/manual.toml:2: unknown key `chapter`")), "{lines:?}");
-    assert!(lines.iter().any(|l| l.starts_with("manuals/guide/manual.toml:4: `xx` is not a known language code")), "{lines:?}");
-    let hint = diags.iter().find(|d| d.message.contains("`chapter`")).unwrap().hint.clone().unwrap();
+    let polybook::Error::Config(diags) = err else {
+        panic!("expected a configuration error")
+    };
+    let lines: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("manuals/guide/manual.toml:2: unknown key `chapter`")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(
+            |l| l.starts_with("manuals/guide/manual.toml:4: `xx` is not a known language code")
+        ),
+        "{lines:?}"
+    );
+    let hint = diags
+        .iter()
+        .find(|d| d.message.contains("`chapter`"))
+        .unwrap()
+        .hint
+        .clone()
+        .unwrap();
     assert!(hint.contains("did you mean `chapters`?"), "{hint}");
 }
 
@@ -85,11 +134,21 @@ fn broken_input_never_panics() {
     std::fs::write(dir.join("risk.md"), "").unwrap();
     std::fs::write(dir.join("intro.md"), b"# T\n\xff\xfe broken").unwrap();
     std::fs::create_dir_all(dir.join("sub")).unwrap();
-    let nested = format!("{}x\n\n[^a]\n\n[^a]: {}\n```\nunterminated", "> - ".repeat(200), "[".repeat(500));
+    let nested = format!(
+        "{}x\n\n[^a]\n\n[^a]: {}\n```\nunterminated",
+        "> - ".repeat(200),
+        "[".repeat(500)
+    );
     std::fs::write(dir.join("sub/deep.md"), nested).unwrap();
     let out = tempfile::tempdir().unwrap();
     let report = build(project.path(), out.path());
     let lines = diag_lines(&report);
-    assert!(lines.iter().any(|l| l.starts_with("Error manuals/guide/es/intro.md:2: this file is not valid UTF-8")), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .starts_with("Error manuals/guide/es/intro.md:2: this file is not valid UTF-8")),
+        "{lines:#?}"
+    );
     assert!(out.path().join("es/guide/sub/deep.html").is_file());
 }

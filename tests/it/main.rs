@@ -8,3 +8,4 @@ mod diagnostics;
 mod languages;
 mod links;
 mod safety;
+mod validators;

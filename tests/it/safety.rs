@@ -18,21 +18,35 @@ fn raw_html_is_sanitised_by_default() {
     let out = tempfile::tempdir().unwrap();
     build(project.path(), out.path());
     let html = read(out.path(), "en/guide/risk.html");
-    for bad in ["<script", "onclick", "javascript:", "<iframe", "<form", "type=\"text\""] {
+    for bad in [
+        "<script",
+        "onclick",
+        "javascript:",
+        "<iframe",
+        "<form",
+        "type=\"text\"",
+    ] {
         assert!(!html.contains(bad), "`{bad}` survived");
     }
-    assert!(html.contains("<kbd>Ctrl</kbd>") && html.contains("<abbr title=\"Full Disk Encryption\">FDE</abbr>"));
+    assert!(
+        html.contains("<kbd>Ctrl</kbd>")
+            && html.contains("<abbr title=\"Full Disk Encryption\">FDE</abbr>")
+    );
 }
 
 #[test]
 fn projects_can_opt_out_of_sanitising() {
-    let project = project_with_chapter("# Risk\n\n<div class=\"x\" style=\"color: red\">kept</div>\n");
+    let project =
+        project_with_chapter("# Risk\n\n<div class=\"x\" style=\"color: red\">kept</div>\n");
     let config = project.path().join("polybook.toml");
     let text = std::fs::read_to_string(&config).unwrap();
     std::fs::write(&config, format!("sanitize_html = false\n{text}")).unwrap();
     let out = tempfile::tempdir().unwrap();
     build(project.path(), out.path());
-    assert!(read(out.path(), "en/guide/risk.html").contains("<div class=\"x\" style=\"color: red\">kept</div>"));
+    assert!(
+        read(out.path(), "en/guide/risk.html")
+            .contains("<div class=\"x\" style=\"color: red\">kept</div>")
+    );
 }
 
 #[test]
@@ -42,14 +56,36 @@ fn links_and_images_cannot_leave_the_project() {
     );
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.svg"), "<svg/>").unwrap();
-    std::os::unix::fs::symlink(outside.path().join("secret.svg"), project.path().join("manuals/guide/media/link.svg")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.svg"),
+        project.path().join("manuals/guide/media/link.svg"),
+    )
+    .unwrap();
     let out = tempfile::tempdir().unwrap();
     let report = build(project.path(), out.path());
     let lines = diag_lines(&report);
-    assert!(lines.iter().any(|l| l.contains("risk.md:3: broken image: `../../../../../../etc/passwd` points outside")), "{lines:#?}");
-    assert!(lines.iter().any(|l| l.contains("risk.md:5: broken image: `../../../../outside.png` points outside")), "{lines:#?}");
-    assert!(lines.iter().any(|l| l.contains("risk.md:7: broken image: `../media/link.svg` points outside")), "{lines:#?}");
-    assert!(files(out.path()).iter().all(|f| !f.contains("link.svg") && !f.contains("passwd")));
+    assert!(
+        lines.iter().any(|l| l
+            .contains("risk.md:3: broken image: `../../../../../../etc/passwd` points outside")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(
+            |l| l.contains("risk.md:5: broken image: `../../../../outside.png` points outside")
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("risk.md:7: broken image: `../media/link.svg` points outside")),
+        "{lines:#?}"
+    );
+    assert!(
+        files(out.path())
+            .iter()
+            .all(|f| !f.contains("link.svg") && !f.contains("passwd"))
+    );
 }
 
 #[test]
@@ -62,29 +98,44 @@ fn a_chapter_linked_from_outside_the_project_is_refused() {
     std::os::unix::fs::symlink(outside.path().join("x.md"), target.join("deep.md")).unwrap();
     let out = tempfile::tempdir().unwrap();
     let report = build(project.path(), out.path());
-    assert!(diag_lines(&report).iter().any(|l| l.contains("es/sub/deep.md:0: this chapter is a link to a file outside the project")));
+    assert!(diag_lines(&report).iter().any(|l| {
+        l.contains("es/sub/deep.md:0: this chapter is a link to a file outside the project")
+    }));
     assert!(!read(out.path(), "es/guide/sub/deep.html").contains("secret"));
 }
 
 #[test]
 fn remote_images_can_be_errors_or_allowed() {
     let body = "# Risk\n\n![pixel](https://tracker.example.org/p.png)\n";
-    for (policy, expect) in [("error", Some("Error")), ("allow", None), ("warn", Some("Warning"))] {
+    for (policy, expect) in [
+        ("error", Some("Error")),
+        ("allow", None),
+        ("warn", Some("Warning")),
+    ] {
         let project = project_with_chapter(body);
         let config = project.path().join("polybook.toml");
         let text = std::fs::read_to_string(&config).unwrap();
         std::fs::write(&config, format!("remote_images = \"{policy}\"\n{text}")).unwrap();
         let out = tempfile::tempdir().unwrap();
         let report = build(project.path(), out.path());
-        let found = diag_lines(&report).into_iter().find(|l| l.contains("another host"));
-        assert_eq!(found.as_deref().map(|l| l.split(' ').next().unwrap()), expect, "{policy}");
+        let found = diag_lines(&report)
+            .into_iter()
+            .find(|l| l.contains("another host"));
+        assert_eq!(
+            found.as_deref().map(|l| l.split(' ').next().unwrap()),
+            expect,
+            "{policy}"
+        );
     }
 }
 
 #[test]
 fn default_theme_loads_nothing_from_other_hosts_and_needs_no_script() {
     let (out, _) = build_fixture("basic");
-    for rel in files(out.path()).into_iter().filter(|f| f.ends_with(".html")) {
+    for rel in files(out.path())
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+    {
         let doc = parse(out.path(), &rel);
         assert!(select(&doc, "script").is_empty(), "{rel} has a script");
         for el in select(&doc, "[src], link[href]") {

@@ -1,0 +1,73 @@
+//! Independent validation of the output: the Nu HTML checker (vnu) on every
+//! page and stylesheet. `.ci/run` installs it; `VNU_JAR` can point at a jar.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::*;
+
+fn vnu_jar() -> PathBuf {
+    if let Ok(jar) = std::env::var("VNU_JAR") {
+        return PathBuf::from(jar);
+    }
+    let root = Command::new("npm")
+        .args(["root", "-g"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let jar = PathBuf::from(root.unwrap_or_default()).join("vnu-jar/build/dist/vnu.jar");
+    assert!(
+        jar.is_file(),
+        "the Nu HTML checker is not installed: run `bash .ci/run` once, or set VNU_JAR"
+    );
+    jar
+}
+
+/// Runs vnu on every HTML and CSS file below `dir`; returns its messages.
+fn vnu(dir: &Path) -> Vec<String> {
+    let jar = vnu_jar();
+    let all = files(dir);
+    let pages: Vec<PathBuf> = all
+        .iter()
+        .filter(|f| f.ends_with(".html"))
+        .map(|f| dir.join(f))
+        .collect();
+    let css: Vec<PathBuf> = all
+        .iter()
+        .filter(|f| f.ends_with(".css"))
+        .map(|f| dir.join(f))
+        .collect();
+    let mut messages = Vec::new();
+    for (args, list) in [(vec![], pages), (vec!["--css"], css)] {
+        let out = Command::new("java")
+            .args(["-Xss16m", "-jar"])
+            .arg(&jar)
+            .args(["--format", "gnu"])
+            .args(args)
+            .args(&list)
+            .output()
+            .expect("java runs");
+        let text = String::from_utf8_lossy(&out.stderr).to_string()
+            + &String::from_utf8_lossy(&out.stdout);
+        messages.extend(
+            text.lines()
+                .filter(|l| l.contains("error") || l.contains("warning"))
+                .map(String::from),
+        );
+    }
+    messages
+}
+
+#[test]
+fn fixture_site_is_valid_html() {
+    let (out, _) = build_fixture("basic");
+    let messages = vnu(out.path());
+    assert!(messages.is_empty(), "{messages:#?}");
+}
+
+#[test]
+fn bundled_manuals_are_valid_html() {
+    let out = tempfile::tempdir().unwrap();
+    build(Path::new(env!("CARGO_MANIFEST_DIR")), out.path());
+    let messages = vnu(out.path());
+    assert!(messages.is_empty(), "{messages:#?}");
+}
