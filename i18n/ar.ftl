@@ -29,3 +29,5 @@ download-epub = تنزيل بصيغة EPUB
 outdated-notice = تغيّر النص الأصلي لهذا الفصل منذ إعداد هذه الترجمة. راجع النص الأصلي للاطلاع على أحدث النصائح.
 read-original = اقرأ النص الأصلي
 translation-status = حالة الترجمة
+task-done = مُنجَز
+task-open = لم يُنجَز بعد

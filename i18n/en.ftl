@@ -29,3 +29,5 @@ download-epub = Download as EPUB
 outdated-notice = The original of this chapter has changed since this translation was made. Check the original text for the latest advice.
 read-original = Read the original
 translation-status = Translation status
+task-done = Done
+task-open = Not done yet

@@ -29,3 +29,5 @@ download-epub = Descargar en EPUB
 outdated-notice = El original de este capítulo ha cambiado desde que se hizo esta traducción. Consulta el texto original para ver los consejos más recientes.
 read-original = Leer el original
 translation-status = Estado de la traducción
+task-done = Hecho
+task-open = Pendiente

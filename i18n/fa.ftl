@@ -29,3 +29,5 @@ download-epub = دریافت نسخهٔ EPUB
 outdated-notice = متن اصلی این فصل پس از انجام این ترجمه تغییر کرده است. برای دیدن تازه‌ترین توصیه‌ها متن اصلی را بررسی کنید.
 read-original = خواندن متن اصلی
 translation-status = وضعیت ترجمه
+task-done = انجام‌شده
+task-open = انجام‌نشده

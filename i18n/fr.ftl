@@ -29,3 +29,5 @@ download-epub = Télécharger au format EPUB
 outdated-notice = L'original de ce chapitre a été modifié depuis que cette traduction a été faite. Consultez le texte original pour connaître les conseils les plus récents.
 read-original = Lire l'original
 translation-status = État des traductions
+task-done = Fait
+task-open = À faire

@@ -27,3 +27,5 @@ download-epub = Baixar em EPUB
 outdated-notice = O original deste capítulo mudou desde que esta tradução foi feita. Consulte o texto original para as recomendações mais recentes.
 read-original = Ler o original
 translation-status = Estado das traduções
+task-done = Feito
+task-open = A fazer

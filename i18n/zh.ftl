@@ -29,3 +29,5 @@ download-epub = 下载 EPUB 版
 outdated-notice = 本章原文在此译文完成后已有更改。请查看原文以获取最新建议。
 read-original = 阅读原文
 translation-status = 翻译状态
+task-done = 已完成
+task-open = 未完成

@@ -124,10 +124,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     diagnostics.extend(ui_diags);
     let theme = theme::load(&project.paths.themes, &project.config.theme)?;
     stage("ui strings and theme");
+
+    // Render each chapter once per language; pages and books reuse the result.
+    let refs: Vec<_> = project.chapter_refs().collect();
+    let bodies: Vec<Vec<_>> = (0..project.langs().len())
+        .map(|lang| {
+            refs.par_iter()
+                .map(|&r| site::render_body(&project, &ui, lang, r))
+                .collect()
+        })
+        .collect();
+    let mut files = BTreeSet::new();
+    for body in bodies.iter().flatten() {
+        diagnostics.extend(body.diagnostics.iter().cloned());
+        files.extend(body.files.iter().cloned());
+    }
+    stage("render chapters");
     let ctx = SiteContext {
         project: &project,
         theme: &theme,
         ui: &ui,
+        bodies: &bodies,
     };
 
     let pages = site::pages(&project);
@@ -149,14 +166,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         })
         .collect();
     bar.finish_and_clear();
-    stage("render");
+    stage("render pages");
 
     // Gather what to write: pages, the files they use, static files, sitemap.
     let mut writes: Vec<(String, WriteSource)> = Vec::new();
-    let mut files = BTreeSet::new();
     for page in rendered {
         diagnostics.extend(page.diagnostics);
-        files.extend(page.files);
         if let Some(html) = page.html {
             writes.push((page.path, WriteSource::Bytes(html.into_bytes())));
         }

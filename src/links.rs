@@ -45,6 +45,12 @@ fn err(message: impl Into<String>, hint: Option<String>) -> LinkError {
     }
 }
 
+/// URL schemes a link may use; anything else (`javascript:`, `data:`...) is refused.
+pub const SAFE_SCHEMES: &[&str] = &[
+    "http", "https", "mailto", "tel", "sms", "xmpp", "irc", "ircs", "magnet", "geo", "ftp", "sftp",
+    "ssh", "git", "matrix", "signal", "tg", "onion",
+];
+
 /// True for `https://x`, `mailto:x`, `//host/x`.
 pub fn is_external(href: &str) -> bool {
     if href.starts_with("//") {
@@ -83,15 +89,16 @@ pub fn resolve(
     }
     if is_external(href) {
         let scheme = href.split(':').next().unwrap_or("").to_ascii_lowercase();
-        if matches!(scheme.as_str(), "javascript" | "vbscript" | "data")
-            && !href.starts_with("data:image/")
-        {
-            return Err(err(format!("`{scheme}:` links are not allowed"), None));
-        }
         if scheme == "file" {
             return Err(err(
                 "`file:` links point at the author's own disk",
                 Some("link to a file inside the project with a relative path".into()),
+            ));
+        }
+        if !href.starts_with("//") && !SAFE_SCHEMES.contains(&scheme.as_str()) {
+            return Err(err(
+                format!("`{scheme}:` links are not allowed"),
+                Some(format!("use one of: {}", SAFE_SCHEMES.join(", "))),
             ));
         }
         return Ok(Target::External);

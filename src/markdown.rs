@@ -6,6 +6,11 @@
 //! highlight code, turn GitHub-style alerts into callouts, collect footnotes,
 //! isolate left-to-right runs in right-to-left text, rewrite links in raw HTML,
 //! then sanitise when the chapter contains raw HTML.
+//!
+//! A chapter is rendered once per page language and written several times: as
+//! a site page, into the manual's print page and into its EPUB. So internal
+//! links and ids are not written into the HTML directly but left as numbered
+//! slots ([`Slot`]); each output fills them in its own way ([`LinkWriter`]).
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -35,12 +40,53 @@ pub struct RenderInput<'a> {
     pub source: &'a Source,
     /// Direction of the text shown.
     pub dir: Direction,
-    /// Output path of the page, for relative links.
-    pub page_path: &'a str,
-    /// On the print page all chapters of the manual share one page: ids are
-    /// prefixed and links between them become fragments.
-    pub print: bool,
     pub ui: &'a Ui,
+}
+
+/// What an internal link or image points to, resolved for the page language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkRef {
+    /// Written as the author wrote it (external URLs, and broken links).
+    Keep(String),
+    /// A fragment of the same chapter (the id as in the chapter, unprefixed).
+    SamePage(String),
+    /// A chapter of the project, in the page language.
+    Chapter {
+        target: ChapterRef,
+        fragment: Option<String>,
+    },
+    /// A file of the project, by its path relative to the root, with the
+    /// query or fragment written after it.
+    File { rel: String, suffix: String },
+}
+
+/// A place in rendered HTML that each output fills in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Slot {
+    /// The value of an `href` or `src` attribute.
+    Href(LinkRef),
+    /// The value of an `id` attribute (the id as in the chapter).
+    Id(String),
+}
+
+/// Fills the slots of a rendered chapter for one output.
+pub trait LinkWriter {
+    /// The URL for a link; the result is escaped by the caller.
+    fn href(&self, link: &LinkRef) -> String;
+    /// The id an anchor of the chapter gets.
+    fn id(&self, id: &str) -> String {
+        id.to_string()
+    }
+}
+
+const SLOT_OPEN: char = '\u{E000}';
+const SLOT_CLOSE: char = '\u{E001}';
+
+/// A piece of rendered HTML: literal markup, or a slot to fill in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Html(String),
+    Slot(usize),
 }
 
 /// A heading as it appears in the page.
@@ -51,10 +97,12 @@ pub struct RenderedHeading {
     pub text: String,
 }
 
-/// The result of rendering one chapter on one page.
+/// The result of rendering one chapter for one page language.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    pub html: String,
+    pub pieces: Vec<Piece>,
+    pub slots: Vec<Slot>,
+    /// Headings with their ids as in the chapter.
     pub headings: Vec<RenderedHeading>,
     /// Whether the body starts with a level-1 heading (the page title).
     pub starts_with_h1: bool,
@@ -71,26 +119,92 @@ pub fn print_id(chapter_id: &str, id: Option<&str>) -> String {
     }
 }
 
+impl Rendered {
+    /// The HTML for one output.
+    pub fn write(&self, w: &dyn LinkWriter) -> String {
+        let mut out = String::with_capacity(
+            self.pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Html(h) => h.len(),
+                    Piece::Slot(_) => 24,
+                })
+                .sum(),
+        );
+        for piece in &self.pieces {
+            match piece {
+                Piece::Html(h) => out.push_str(h),
+                Piece::Slot(i) => out.push_str(&escape(&match &self.slots[*i] {
+                    Slot::Href(link) => w.href(link),
+                    Slot::Id(id) => w.id(id),
+                })),
+            }
+        }
+        out
+    }
+}
+
+/// Splits HTML with slot markers into pieces. Markers in `href` and `src`
+/// values written by pulldown-cmark arrive percent-encoded.
+fn split_slots(html: &str) -> Vec<Piece> {
+    const ENCODED: (&str, &str) = ("%EE%80%80", "%EE%80%81");
+    let mut pieces = Vec::new();
+    let mut rest = html;
+    loop {
+        let plain = rest
+            .find(SLOT_OPEN)
+            .map(|i| (i, SLOT_OPEN.len_utf8(), SLOT_CLOSE.to_string()));
+        let encoded = rest
+            .find(ENCODED.0)
+            .map(|i| (i, ENCODED.0.len(), ENCODED.1.to_string()));
+        let next = match (plain, encoded) {
+            (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
+            (a, b) => a.or(b),
+        };
+        let Some((start, open_len, close)) = next else {
+            break;
+        };
+        let after = &rest[start + open_len..];
+        let Some(end) = after.find(close.as_str()) else {
+            break;
+        };
+        let Ok(n) = after[..end].parse::<usize>() else {
+            break;
+        };
+        if start > 0 {
+            pieces.push(Piece::Html(rest[..start].to_string()));
+        }
+        pieces.push(Piece::Slot(n));
+        rest = &after[end + close.len()..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Html(rest.to_string()));
+    }
+    pieces
+}
+
 /// Result of resolving one URL.
 struct Resolved {
-    href: String,
+    link: LinkRef,
     file: Option<String>,
     diag: Option<Diagnostic>,
 }
 
+/// Slots handed out while rendering; shared by the raw HTML rewriter.
+#[derive(Default)]
+struct SlotTable {
+    slots: RefCell<Vec<Slot>>,
+}
+
+impl SlotTable {
+    fn add(&self, slot: Slot) -> String {
+        let mut slots = self.slots.borrow_mut();
+        slots.push(slot);
+        format!("{SLOT_OPEN}{}{SLOT_CLOSE}", slots.len() - 1)
+    }
+}
+
 impl RenderInput<'_> {
-    fn chapter_id(&self) -> &str {
-        &self.project.chapter(self.chapter).id
-    }
-
-    fn local_id(&self, id: &str) -> String {
-        if self.print {
-            print_id(self.chapter_id(), Some(id))
-        } else {
-            id.to_string()
-        }
-    }
-
     fn diag(&self, line: usize, error: bool, message: String, hint: Option<String>) -> Diagnostic {
         let d = if error {
             Diagnostic::error(&self.source.rel, line, message)
@@ -106,8 +220,16 @@ impl RenderInput<'_> {
 
     /// Resolves a link or image URL written in the source.
     fn resolve(&self, href: &str, line: usize, image: bool) -> Resolved {
+        // A refused external URL is never written (it may be `javascript:`);
+        // a broken relative path is kept as written, which is harmless.
         let keep = |diag: Option<Diagnostic>| Resolved {
-            href: href.to_string(),
+            link: LinkRef::Keep(
+                if diag.as_ref().is_some_and(|d| d.is_error()) && links::is_external(href) {
+                    "#".to_string()
+                } else {
+                    href.to_string()
+                },
+            ),
             file: None,
             diag,
         };
@@ -140,42 +262,28 @@ impl RenderInput<'_> {
             Ok(Target::SamePage(frag)) => {
                 let diag = self.check_fragment(self.source, &frag, line, "this chapter");
                 Resolved {
-                    href: format!("#{}", self.local_id(&frag)),
+                    link: LinkRef::SamePage(frag),
                     file: None,
                     diag,
                 }
             }
             Ok(Target::Chapter { target, fragment }) => {
                 let (target_src, _) = self.project.content(target, self.page_lang);
-                let manual = &self.project.manuals[target.manual];
-                let chapter = &manual.chapters[target.chapter];
+                let chapter = self.project.chapter(target);
                 let diag = fragment.as_deref().and_then(|f| {
                     self.check_fragment(target_src, f, line, &format!("chapter `{}`", chapter.id))
                 });
-                let href = if self.print && target.manual == self.chapter.manual {
-                    format!("#{}", print_id(&chapter.id, fragment.as_deref()))
-                } else {
-                    let mut url = urls::relative(
-                        self.page_path,
-                        &urls::chapter(self.page_lang, &manual.id, &chapter.id),
-                    );
-                    if let Some(f) = &fragment {
-                        url.push('#');
-                        url.push_str(f);
-                    }
-                    url
-                };
                 Resolved {
-                    href,
+                    link: LinkRef::Chapter { target, fragment },
                     file: None,
                     diag,
                 }
             }
             Ok(Target::File { rel, suffix }) => Resolved {
-                href: format!(
-                    "{}{suffix}",
-                    urls::relative(self.page_path, &urls::file(&rel))
-                ),
+                link: LinkRef::File {
+                    rel: rel.clone(),
+                    suffix,
+                },
                 file: Some(rel),
                 diag: None,
             },
@@ -220,13 +328,19 @@ impl RenderInput<'_> {
     }
 }
 
-/// Renders a chapter for a page.
+/// Renders a chapter for a page language.
 pub fn render(input: &RenderInput<'_>) -> Rendered {
     let body = input.source.body();
     let lines = LineIndex::new(body, input.source.body_line_offset);
     let rtl = input.dir == Direction::Rtl;
+    let table = SlotTable::default();
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
+    let record = |out: &mut Rendered, r: Resolved| -> String {
+        out.diagnostics.extend(r.diag);
+        out.files.extend(r.file);
+        table.add(Slot::Href(r.link))
+    };
 
     // Heading being collected: (level, classes, start index in `events`).
     let mut heading: Option<(u8, Vec<CowStr<'_>>, usize)> = None;
@@ -251,23 +365,17 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, classes, start)) = heading.take() {
-                    let inner_events: Vec<Event<'_>> = events.drain(start..).collect();
+                    let inner_events: Vec<Event<'_>> =
+                        events.drain(start.min(events.len())..).collect();
                     let mut inner = String::new();
                     pulldown_cmark::html::push_html(&mut inner, inner_events.into_iter());
                     let anchors = &input.source.anchors;
-                    let raw_id = anchors
+                    let id = anchors
                         .ids
                         .get(heading_no)
                         .cloned()
                         .unwrap_or_else(|| format!("h-{heading_no}"));
-                    let id = input.local_id(&raw_id);
-                    // On the print page chapters sit below the manual's title.
-                    let shown = if input.print {
-                        (level + 1).min(6)
-                    } else {
-                        level
-                    };
-                    let mut html = format!("<h{shown} id=\"{}\"", escape(&id));
+                    let mut html = format!("<h{level} id=\"{}\"", table.add(Slot::Id(id.clone())));
                     if !classes.is_empty() {
                         let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
                         html.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
@@ -276,11 +384,11 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                     if let Some(Some(alias)) = anchors.aliases.get(heading_no) {
                         html.push_str(&format!(
                             "<span id=\"{}\" class=\"anchor-alias\"></span>",
-                            escape(&input.local_id(alias))
+                            table.add(Slot::Id(alias.clone()))
                         ));
                     }
                     html.push_str(&inner);
-                    html.push_str(&format!("</h{shown}>\n"));
+                    html.push_str(&format!("</h{level}>\n"));
                     if heading_no == 0 {
                         out.starts_with_h1 = level == 1;
                     }
@@ -317,12 +425,10 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 title,
                 id,
             }) => {
-                let r = input.resolve(&dest_url, line, false);
-                out.diagnostics.extend(r.diag);
-                out.files.extend(r.file);
+                let slot = record(&mut out, input.resolve(&dest_url, line, false));
                 emitted.push(Event::Start(Tag::Link {
                     link_type,
-                    dest_url: r.href.into(),
+                    dest_url: slot.into(),
                     title,
                     id,
                 }));
@@ -334,12 +440,10 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 id,
             }) => {
                 image_depth += 1;
-                let r = input.resolve(&dest_url, line, true);
-                out.diagnostics.extend(r.diag);
-                out.files.extend(r.file);
+                let slot = record(&mut out, input.resolve(&dest_url, line, true));
                 emitted.push(Event::Start(Tag::Image {
                     link_type,
-                    dest_url: r.href.into(),
+                    dest_url: slot.into(),
                     title,
                     id,
                 }));
@@ -365,6 +469,20 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 emitted.push(Event::End(TagEnd::Table));
                 emitted.push(Event::Html("</div>\n".into()));
             }
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done {
+                    (" checked=\"\"", input.ui.get("task-done"))
+                } else {
+                    ("", input.ui.get("task-open"))
+                };
+                emitted.push(Event::InlineHtml(
+                    format!(
+                        "<input type=\"checkbox\" disabled=\"\"{checked} aria-label=\"{}\"> ",
+                        escape(label)
+                    )
+                    .into(),
+                ));
+            }
             Event::FootnoteReference(label) => {
                 let next = fn_numbers.len() + 1;
                 let n = *fn_numbers.entry(label.to_string()).or_insert(next);
@@ -378,9 +496,9 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 };
                 emitted.push(Event::Html(
                     format!(
-                        "<sup class=\"footnote-ref\"><a id=\"{}\" href=\"#{}\">{n}</a></sup>",
-                        escape(&input.local_id(&ref_id)),
-                        escape(&input.local_id(&def_id))
+                        "<sup class=\"footnote-ref\"><a id=\"{}\" href=\"{}\">{n}</a></sup>",
+                        table.add(Slot::Id(ref_id)),
+                        table.add(Slot::Href(LinkRef::SamePage(def_id)))
                     )
                     .into(),
                 ));
@@ -402,7 +520,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((html, start_line)) = html_block.take() {
                     emitted.push(Event::Html(
-                        rewrite_raw(input, &html, start_line, &mut out).into(),
+                        rewrite_raw(input, &table, &html, start_line, &mut out).into(),
                     ));
                 }
             }
@@ -412,7 +530,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             Event::Html(html) | Event::InlineHtml(html) => {
                 has_raw_html = true;
                 emitted.push(Event::InlineHtml(
-                    rewrite_raw(input, &html, line, &mut out).into(),
+                    rewrite_raw(input, &table, &html, line, &mut out).into(),
                 ));
             }
             Event::Code(text) if rtl => {
@@ -435,13 +553,15 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if !fn_defs.is_empty() {
-        html.push_str(&footnotes(input, fn_defs, &fn_numbers));
+        html.push_str(&footnotes(input, &table, fn_defs, &fn_numbers));
     }
-    out.html = if has_raw_html && input.project.config.sanitize_html {
+    let html = if has_raw_html && input.project.config.sanitize_html {
         sanitize::clean(&html)
     } else {
         html
     };
+    out.pieces = split_slots(&html);
+    out.slots = table.slots.into_inner();
     out
 }
 
@@ -449,22 +569,20 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
 /// in the order of their first reference.
 fn footnotes(
     input: &RenderInput<'_>,
+    table: &SlotTable,
     mut defs: Vec<(String, Vec<Event<'_>>)>,
     numbers: &HashMap<String, usize>,
 ) -> String {
     defs.sort_by_key(|(label, _)| numbers.get(label).copied().unwrap_or(usize::MAX));
     let back = input.ui.get("back-to-reference");
-    let mut html = format!(
-        "<section class=\"footnotes\" aria-label=\"{}\">\n<ol>\n",
-        escape(input.ui.get("footnotes"))
-    );
+    let mut html = String::from("<div class=\"footnotes\">\n<ol>\n");
     for (label, mut events) in defs {
         let (def_id, ref_id) = footnote_id(&label);
         if numbers.contains_key(&label) {
             let link = Event::Html(
                 format!(
-                    " <a href=\"#{}\" class=\"footnote-back\" aria-label=\"{}\">↩</a>",
-                    escape(&input.local_id(&ref_id)),
+                    " <a href=\"{}\" class=\"footnote-back\" aria-label=\"{}\">↩</a>",
+                    table.add(Slot::Href(LinkRef::SamePage(ref_id))),
                     escape(back)
                 )
                 .into(),
@@ -477,24 +595,30 @@ fn footnotes(
                 None => events.push(link),
             }
         }
-        html.push_str(&format!("<li id=\"{}\">", escape(&input.local_id(&def_id))));
+        html.push_str(&format!("<li id=\"{}\">", table.add(Slot::Id(def_id))));
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         html.push_str("</li>\n");
     }
-    html.push_str("</ol>\n</section>\n");
+    html.push_str("</ol>\n</div>\n");
     html
 }
 
 /// Resolves and checks the links and images of a piece of raw HTML.
-fn rewrite_raw(input: &RenderInput<'_>, html: &str, line: usize, out: &mut Rendered) -> String {
-    let found: RefCell<Vec<Resolved>> = RefCell::new(Vec::new());
+fn rewrite_raw(
+    input: &RenderInput<'_>,
+    table: &SlotTable,
+    html: &str,
+    line: usize,
+    out: &mut Rendered,
+) -> String {
+    let found: RefCell<Vec<(Option<Diagnostic>, Option<String>)>> = RefCell::new(Vec::new());
     let handler = |attr: &'static str, image: bool| {
         let found = &found;
         move |el: &mut lol_html::html_content::Element<'_, '_>| {
             if let Some(value) = el.get_attribute(attr) {
                 let r = input.resolve(&value, line, image);
-                el.set_attribute(attr, &r.href)?;
-                found.borrow_mut().push(r);
+                el.set_attribute(attr, &table.add(Slot::Href(r.link)))?;
+                found.borrow_mut().push((r.diag, r.file));
             }
             Ok(())
         }
@@ -511,9 +635,102 @@ fn rewrite_raw(input: &RenderInput<'_>, html: &str, line: usize, out: &mut Rende
                 handler("src", true)
             )),
     );
-    for r in found.into_inner() {
-        out.diagnostics.extend(r.diag);
-        out.files.extend(r.file);
+    for (diag, file) in found.into_inner() {
+        out.diagnostics.extend(diag);
+        out.files.extend(file);
     }
     rewritten.unwrap_or_else(|_| html.to_string())
+}
+
+/// Writes links and ids of a chapter for its page on the site.
+pub struct SiteLinks<'a> {
+    pub project: &'a Project,
+    pub page_lang: &'a str,
+    /// Output path of the page.
+    pub page_path: &'a str,
+}
+
+impl LinkWriter for SiteLinks<'_> {
+    fn href(&self, link: &LinkRef) -> String {
+        match link {
+            LinkRef::Keep(href) => href.clone(),
+            LinkRef::SamePage(frag) => format!("#{frag}"),
+            LinkRef::Chapter { target, fragment } => {
+                let m = &self.project.manuals[target.manual];
+                let mut url = urls::relative(
+                    self.page_path,
+                    &urls::chapter(self.page_lang, &m.id, &m.chapters[target.chapter].id),
+                );
+                if let Some(f) = fragment {
+                    url.push('#');
+                    url.push_str(f);
+                }
+                url
+            }
+            LinkRef::File { rel, suffix } => format!(
+                "{}{suffix}",
+                urls::relative(self.page_path, &urls::file(rel))
+            ),
+        }
+    }
+}
+
+/// Writes links and ids of a chapter for the manual's print page: ids get the
+/// chapter's prefix and links between chapters of the manual become fragments.
+pub struct PrintLinks<'a> {
+    pub site: SiteLinks<'a>,
+    pub chapter: ChapterRef,
+}
+
+impl LinkWriter for PrintLinks<'_> {
+    fn href(&self, link: &LinkRef) -> String {
+        let project = self.site.project;
+        match link {
+            LinkRef::SamePage(frag) => format!("#{}", self.id(frag)),
+            LinkRef::Chapter { target, fragment } if target.manual == self.chapter.manual => {
+                format!(
+                    "#{}",
+                    print_id(&project.chapter(*target).id, fragment.as_deref())
+                )
+            }
+            other => self.site.href(other),
+        }
+    }
+
+    fn id(&self, id: &str) -> String {
+        print_id(&self.site.project.chapter(self.chapter).id, Some(id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_split_and_fill() {
+        let pieces =
+            split_slots("<a href=\"%EE%80%800%EE%80%81\">x</a><h2 id=\"\u{E000}1\u{E001}\">");
+        assert_eq!(pieces.len(), 5);
+        struct Upper;
+        impl LinkWriter for Upper {
+            fn href(&self, link: &LinkRef) -> String {
+                match link {
+                    LinkRef::Keep(h) => h.to_uppercase(),
+                    _ => unreachable!(),
+                }
+            }
+            fn id(&self, id: &str) -> String {
+                format!("p-{id}")
+            }
+        }
+        let r = Rendered {
+            pieces,
+            slots: vec![
+                Slot::Href(LinkRef::Keep("a&b".into())),
+                Slot::Id("x".into()),
+            ],
+            ..Rendered::default()
+        };
+        assert_eq!(r.write(&Upper), "<a href=\"A&amp;B\">x</a><h2 id=\"p-x\">");
+    }
 }

@@ -118,6 +118,15 @@ impl Project {
         self.manuals.iter().position(|m| m.id == id)
     }
 
+    /// The position of a chapter in [`Project::chapter_refs`].
+    pub fn flat_index(&self, r: ChapterRef) -> usize {
+        self.manuals[..r.manual]
+            .iter()
+            .map(|m| m.chapters.len())
+            .sum::<usize>()
+            + r.chapter
+    }
+
     /// Every chapter, in site order.
     pub fn chapter_refs(&self) -> impl Iterator<Item = ChapterRef> + '_ {
         self.manuals.iter().enumerate().flat_map(|(manual, m)| {

@@ -5,7 +5,7 @@
 //! Every URL handed to a template is relative to the page, so the output works
 //! under any web path and from `file://`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -13,7 +13,9 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::i18n::Ui;
 use crate::lang::Lang;
-use crate::markdown::{self, RenderInput, RenderedHeading, print_id};
+use crate::markdown::{
+    self, PrintLinks, RenderInput, Rendered, RenderedHeading, SiteLinks, print_id,
+};
 use crate::model::{ChapterRef, Project, urls};
 use crate::theme::{Theme, error_chain};
 
@@ -22,6 +24,28 @@ pub struct SiteContext<'a> {
     pub project: &'a Project,
     pub theme: &'a Theme,
     pub ui: &'a HashMap<String, Ui>,
+    /// Chapter bodies by language index, then [`Project::flat_index`].
+    pub bodies: &'a [Vec<Rendered>],
+}
+
+/// Renders the body of chapter `r` for the `lang` site (pure).
+pub fn render_body(
+    project: &Project,
+    ui: &HashMap<String, Ui>,
+    lang: usize,
+    r: ChapterRef,
+) -> Rendered {
+    let l = &project.langs()[lang];
+    let (src, _) = project.content(r, &l.code);
+    let content_lang = project.config.lang(&src.lang).unwrap_or(l);
+    markdown::render(&RenderInput {
+        project,
+        chapter: r,
+        page_lang: &l.code,
+        source: src,
+        dir: content_lang.dir,
+        ui: &ui[&l.code],
+    })
 }
 
 /// One page to produce.
@@ -46,13 +70,12 @@ pub enum PageKind {
     },
 }
 
-/// A rendered page and what it found.
+/// A rendered page.
 #[derive(Debug, Default)]
 pub struct PageOutput {
     pub path: String,
     /// `None` when the template failed (the failure is in `diagnostics`).
     pub html: Option<String>,
-    pub files: BTreeSet<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -213,14 +236,12 @@ impl SiteContext<'_> {
             PageKind::Contents { lang, manual } => {
                 ("contents.html", self.contents_context(lang, manual, &path))
             }
-            PageKind::Print { lang, manual } => (
-                "print.html",
-                self.print_context(lang, manual, &path, &mut out),
-            ),
-            PageKind::Chapter { lang, chapter } => (
-                "chapter.html",
-                self.chapter_context(lang, chapter, &path, &mut out),
-            ),
+            PageKind::Print { lang, manual } => {
+                ("print.html", self.print_context(lang, manual, &path))
+            }
+            PageKind::Chapter { lang, chapter } => {
+                ("chapter.html", self.chapter_context(lang, chapter, &path))
+            }
         };
         match self.theme.tera.render(template, &ctx) {
             Ok(html) => out.html = Some(html),
@@ -434,30 +455,22 @@ impl SiteContext<'_> {
         ctx
     }
 
-    fn chapter_context(
-        &self,
-        lang: usize,
-        r: ChapterRef,
-        path: &str,
-        out: &mut PageOutput,
-    ) -> tera::Context {
+    fn body(&self, lang: usize, r: ChapterRef) -> &Rendered {
+        &self.bodies[lang][self.project.flat_index(r)]
+    }
+
+    fn chapter_context(&self, lang: usize, r: ChapterRef, path: &str) -> tera::Context {
         let l = self.lang(lang);
         let m = &self.project.manuals[r.manual];
         let ch = &m.chapters[r.chapter];
         let (src, fallback) = self.project.content(r, &l.code);
         let content_lang = self.project.config.lang(&src.lang).unwrap_or(l);
-        let rendered = markdown::render(&RenderInput {
+        let rendered = self.body(lang, r);
+        let html = rendered.write(&SiteLinks {
             project: self.project,
-            chapter: r,
             page_lang: &l.code,
-            source: src,
-            dir: content_lang.dir,
             page_path: path,
-            print: false,
-            ui: self.ui(&l.code),
         });
-        out.files = rendered.files;
-        out.diagnostics = rendered.diagnostics;
         let link_to = |ci: usize| {
             let other = ChapterRef {
                 manual: r.manual,
@@ -470,12 +483,12 @@ impl SiteContext<'_> {
         };
         let view = ChapterView {
             title: &src.title,
-            body: rendered.html,
+            body: html,
             needs_h1: !rendered.starts_with_h1,
             fallback,
             content_lang: &content_lang.code,
             content_dir: content_lang.dir.as_str(),
-            headings: rendered.headings,
+            headings: rendered.headings.clone(),
             previous: r.chapter.checked_sub(1).map(link_to),
             next: (r.chapter + 1 < m.chapters.len()).then(|| link_to(r.chapter + 1)),
             extra: &src.front.extra,
@@ -500,13 +513,7 @@ impl SiteContext<'_> {
         ctx
     }
 
-    fn print_context(
-        &self,
-        lang: usize,
-        manual: usize,
-        path: &str,
-        out: &mut PageOutput,
-    ) -> tera::Context {
+    fn print_context(&self, lang: usize, manual: usize, path: &str) -> tera::Context {
         let l = self.lang(lang);
         let m = &self.project.manuals[manual];
         let mut chapters = Vec::new();
@@ -517,22 +524,19 @@ impl SiteContext<'_> {
             };
             let (src, fallback) = self.project.content(r, &l.code);
             let content_lang = self.project.config.lang(&src.lang).unwrap_or(l);
-            let rendered = markdown::render(&RenderInput {
-                project: self.project,
+            let rendered = self.body(lang, r);
+            let html = rendered.write(&PrintLinks {
+                site: SiteLinks {
+                    project: self.project,
+                    page_lang: &l.code,
+                    page_path: path,
+                },
                 chapter: r,
-                page_lang: &l.code,
-                source: src,
-                dir: content_lang.dir,
-                page_path: path,
-                print: true,
-                ui: self.ui(&l.code),
             });
-            // Problems were reported by the chapter's own page.
-            out.files.extend(rendered.files);
             chapters.push(PrintChapter {
                 anchor: print_id(&ch.id, None),
                 title: &src.title,
-                body: rendered.html,
+                body: html,
                 needs_h1: !rendered.starts_with_h1,
                 fallback,
                 content_lang: &content_lang.code,

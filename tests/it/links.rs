@@ -61,7 +61,7 @@ fn alerts_footnotes_tables_tasks_and_code_render() {
     assert_eq!(
         select(
             &doc,
-            "section.footnotes li#fn-why a.footnote-back[href='#fnref-why']"
+            "div.footnotes li#fn-why a.footnote-back[href='#fnref-why']"
         )
         .len(),
         1

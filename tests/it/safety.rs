@@ -13,10 +13,17 @@ fn raw_html_is_sanitised_by_default() {
     let project = project_with_chapter(
         "# Risk\n\n<script>alert(1)</script>\n\n<p onclick=\"steal()\">Click <a href=\"javascript:alert(2)\">here</a></p>\n\n\
          <iframe src=\"https://example.org\"></iframe>\n\n<form action=\"https://example.org\"><input type=\"text\" name=\"q\"></form>\n\n\
-         <kbd>Ctrl</kbd> <abbr title=\"Full Disk Encryption\">FDE</abbr>\n",
+         <kbd>Ctrl</kbd> <abbr title=\"Full Disk Encryption\">FDE</abbr>\n\n[markdown](javascript:alert(3)) [data](data:text/html,x)\n",
     );
     let out = tempfile::tempdir().unwrap();
-    build(project.path(), out.path());
+    let report = build(project.path(), out.path());
+    let report_lines = diag_lines(&report);
+    assert!(
+        report_lines
+            .iter()
+            .any(|l| l.contains("risk.md:13: broken link: `javascript:` links are not allowed")),
+        "{report_lines:#?}"
+    );
     let html = read(out.path(), "en/guide/risk.html");
     for bad in [
         "<script",
