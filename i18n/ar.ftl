@@ -31,3 +31,7 @@ read-original = اقرأ النص الأصلي
 translation-status = حالة الترجمة
 task-done = مُنجَز
 task-open = لم يُنجَز بعد
+epub-cover = الغلاف
+epub-landmarks = معالم الكتاب
+epub-start = بداية الكتاب
+epub-accessibility-summary = يحتوي هذا الكتاب على فهرس وعناوين مرتبة ونصوص بديلة لصوره، ولا يتضمن وميضًا أو صوتًا أو حركة قد تسبب ضررًا. ويمكن تكبير النص وتغيير مظهره.

@@ -31,3 +31,7 @@ read-original = Read the original
 translation-status = Translation status
 task-done = Done
 task-open = Not done yet
+epub-cover = Cover
+epub-landmarks = Landmarks
+epub-start = Start of the book
+epub-accessibility-summary = This book has a table of contents, headings in order, text alternatives for its images and no flashing, sound or motion hazards. Text can be resized and restyled by the reader.

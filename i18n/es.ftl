@@ -31,3 +31,7 @@ read-original = Leer el original
 translation-status = Estado de la traducción
 task-done = Hecho
 task-open = Pendiente
+epub-cover = Portada
+epub-landmarks = Puntos de referencia
+epub-start = Inicio del libro
+epub-accessibility-summary = Este libro tiene índice, encabezados en orden, textos alternativos para sus imágenes y ningún riesgo de destellos, sonido o movimiento. El texto se puede agrandar y adaptar.

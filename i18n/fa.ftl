@@ -31,3 +31,7 @@ read-original = خواندن متن اصلی
 translation-status = وضعیت ترجمه
 task-done = انجام‌شده
 task-open = انجام‌نشده
+epub-cover = جلد
+epub-landmarks = نشانه‌ها
+epub-start = آغاز کتاب
+epub-accessibility-summary = این کتاب فهرست مطالب، عنوان‌های مرتب و متن جایگزین برای تصویرهایش دارد و هیچ خطری از نظر نور چشمک‌زن، صدا یا حرکت ندارد. اندازه و ظاهر متن را می‌توان تغییر داد.

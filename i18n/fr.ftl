@@ -31,3 +31,7 @@ read-original = Lire l'original
 translation-status = État des traductions
 task-done = Fait
 task-open = À faire
+epub-cover = Couverture
+epub-landmarks = Repères
+epub-start = Début du livre
+epub-accessibility-summary = Ce livre comporte une table des matières, des titres dans l’ordre, des textes de remplacement pour ses images et aucun risque lié aux clignotements, au son ou au mouvement. Le texte peut être agrandi et adapté.

@@ -29,3 +29,7 @@ read-original = Ler o original
 translation-status = Estado das traduções
 task-done = Feito
 task-open = A fazer
+epub-cover = Capa
+epub-landmarks = Pontos de referência
+epub-start = Início do livro
+epub-accessibility-summary = Este livro tem sumário, títulos em ordem, textos alternativos para as imagens e nenhum risco de luzes piscantes, som ou movimento. O texto pode ser ampliado e adaptado.

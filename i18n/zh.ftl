@@ -31,3 +31,7 @@ read-original = 阅读原文
 translation-status = 翻译状态
 task-done = 已完成
 task-open = 未完成
+epub-cover = 封面
+epub-landmarks = 导航标志
+epub-start = 正文开始
+epub-accessibility-summary = 本书包含目录、层级有序的标题和图片的文字说明，不含闪烁、声音或动画等危险内容。读者可以放大文字并更改样式。

@@ -17,7 +17,7 @@ use crate::diag::{self, Diagnostic};
 use crate::error::{Error, Result};
 use crate::model::{Project, urls};
 use crate::site::{self, SiteContext};
-use crate::{i18n, output, project, theme};
+use crate::{epub, i18n, output, project, theme};
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +29,11 @@ pub struct BuildOptions {
     pub dry_run: bool,
     /// Show a progress bar (on a terminal).
     pub progress: bool,
+    /// Skip the EPUB books.
+    pub no_epub: bool,
+    /// Fixed time for `dcterms:modified` of books (`SOURCE_DATE_EPOCH`);
+    /// otherwise the newest source file's time.
+    pub source_date_epoch: Option<i64>,
 }
 
 /// What a build did.
@@ -145,6 +150,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         theme: &theme,
         ui: &ui,
         bodies: &bodies,
+        epub: !opts.no_epub,
     };
 
     let pages = site::pages(&project);
@@ -178,6 +184,51 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     for rel in files {
         writes.push((urls::file(&rel), WriteSource::Copy(root.join(&rel))));
+    }
+    if !opts.no_epub {
+        let jobs: Vec<(usize, usize)> = (0..project.langs().len())
+            .flat_map(|l| (0..project.manuals.len()).map(move |m| (l, m)))
+            .collect();
+        let books: Vec<_> = jobs
+            .par_iter()
+            .map(|&(lang, manual)| {
+                let code = &project.langs()[lang].code;
+                let modified = opts.source_date_epoch.unwrap_or_else(|| {
+                    let m = &project.manuals[manual];
+                    (0..m.chapters.len())
+                        .map(|chapter| {
+                            project
+                                .content(crate::model::ChapterRef { manual, chapter }, code)
+                                .0
+                                .modified
+                        })
+                        .max()
+                        .unwrap_or(0)
+                });
+                let bytes = epub::build(&epub::BookInput {
+                    project: &project,
+                    ui: &ui[code],
+                    lang,
+                    manual,
+                    bodies: &bodies[lang],
+                    modified,
+                    css: &theme.epub_css,
+                    lang_name: &ctx.lang_name(&project.langs()[lang]),
+                });
+                (epub::book_path(code, &project.manuals[manual].id), bytes)
+            })
+            .collect();
+        for (path, bytes) in books {
+            match bytes {
+                Ok(b) => writes.push((path, WriteSource::Bytes(b))),
+                Err(e) => diagnostics.push(Diagnostic::error(
+                    path,
+                    0,
+                    format!("could not write the EPUB: {e}"),
+                )),
+            }
+        }
+        stage("books");
     }
     for (name, bytes) in &theme.statics {
         writes.push((urls::static_file(name), WriteSource::Bytes(bytes.clone())));

@@ -8,6 +8,7 @@ pub mod bidi;
 pub mod build;
 pub mod config;
 pub mod diag;
+pub mod epub;
 pub mod error;
 pub mod frontmatter;
 pub mod highlight;
@@ -24,6 +25,7 @@ pub mod sanitize;
 pub mod site;
 pub mod slug;
 pub mod theme;
+pub mod xhtml;
 
 pub use build::{BuildOptions, BuildReport, build};
 pub use diag::{Diagnostic, Severity};

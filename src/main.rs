@@ -35,18 +35,35 @@ enum Command {
         /// Output folder (default: `output` in the project).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Do not write EPUB books.
+        #[arg(long)]
+        no_epub: bool,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { out } => {
+        Command::Build { out, no_epub } => {
+            let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+                Ok(v) => match v.trim().parse::<i64>() {
+                    Ok(n) => Some(n),
+                    Err(_) => {
+                        eprintln!(
+                            "error: SOURCE_DATE_EPOCH must be a number of seconds, not `{v}`"
+                        );
+                        return ExitCode::from(2);
+                    }
+                },
+                Err(_) => None,
+            };
             let opts = polybook::BuildOptions {
                 root: cli.root,
                 out,
                 dry_run: false,
                 progress: !cli.quiet && std::io::stderr().is_terminal(),
+                no_epub,
+                source_date_epoch,
             };
             match polybook::build(&opts) {
                 Ok(report) => {

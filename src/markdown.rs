@@ -261,8 +261,14 @@ impl RenderInput<'_> {
             }
             Ok(Target::SamePage(frag)) => {
                 let diag = self.check_fragment(self.source, &frag, line, "this chapter");
+                // A broken fragment (reported) is kept as written, which a
+                // book turns into plain text.
+                let link = match diag {
+                    Some(_) => LinkRef::Keep(href.to_string()),
+                    None => LinkRef::SamePage(frag),
+                };
                 Resolved {
-                    link: LinkRef::SamePage(frag),
+                    link,
                     file: None,
                     diag,
                 }
@@ -273,6 +279,9 @@ impl RenderInput<'_> {
                 let diag = fragment.as_deref().and_then(|f| {
                     self.check_fragment(target_src, f, line, &format!("chapter `{}`", chapter.id))
                 });
+                // A broken fragment (reported) is dropped: the link still
+                // leads to the chapter.
+                let fragment = if diag.is_some() { None } else { fragment };
                 Resolved {
                     link: LinkRef::Chapter { target, fragment },
                     file: None,

@@ -31,6 +31,8 @@ pub struct Source {
     pub anchors: Anchors,
     /// From front matter, else the first heading, else the chapter id.
     pub title: String,
+    /// Last modification of the file, in seconds since 1970.
+    pub modified: i64,
 }
 
 impl Source {

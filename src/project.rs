@@ -299,6 +299,11 @@ pub fn read_source(
         }
         Ok(_) => {}
     }
+    let modified = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs() as i64);
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -344,6 +349,7 @@ pub fn read_source(
             outline,
             anchors: Anchors::default(),
             title,
+            modified,
         },
     })
 }

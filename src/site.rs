@@ -26,6 +26,8 @@ pub struct SiteContext<'a> {
     pub ui: &'a HashMap<String, Ui>,
     /// Chapter bodies by language index, then [`Project::flat_index`].
     pub bodies: &'a [Vec<Rendered>],
+    /// Whether EPUB books are built (and offered on contents pages).
+    pub epub: bool,
 }
 
 /// Renders the body of chapter `r` for the `lang` site (pure).
@@ -154,6 +156,7 @@ struct ManualView<'a> {
     description_lang: Option<&'a str>,
     url: String,
     print_url: String,
+    epub_url: Option<String>,
     parts: Vec<NavPart>,
     chapter_count: usize,
 }
@@ -214,7 +217,7 @@ impl SiteContext<'_> {
     }
 
     /// A language's name in itself.
-    fn lang_name(&self, l: &Lang) -> String {
+    pub fn lang_name(&self, l: &Lang) -> String {
         self.ui
             .get(&l.code)
             .and_then(|u| u.strings.get("language-name"))
@@ -377,6 +380,9 @@ impl SiteContext<'_> {
             },
             url: urls::relative(path, &urls::contents(code, &m.id)),
             print_url: urls::relative(path, &urls::print(code, &m.id)),
+            epub_url: self
+                .epub
+                .then(|| urls::relative(path, &crate::epub::book_path(code, &m.id))),
             parts,
             chapter_count: m.chapters.len(),
         }

@@ -45,11 +45,15 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[(
     include_bytes!("../themes/default/static/style.css"),
 )];
 
+const BUILTIN_EPUB_CSS: &str = include_str!("../themes/default/epub/style.css");
+
 /// A loaded theme.
 pub struct Theme {
     pub tera: tera::Tera,
     /// Static files by path relative to `static/`.
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// The stylesheet of EPUB books (`epub/style.css`).
+    pub epub_css: String,
 }
 
 /// Loads the theme `name` from `themes_dir`, over the built-in default.
@@ -78,13 +82,23 @@ pub fn load(themes_dir: &Path, name: &str) -> Result<Theme> {
         statics.insert(rel, bytes);
         Ok(())
     })?;
+    let epub_css_path = dir.join("epub/style.css");
+    let epub_css = if epub_css_path.is_file() {
+        std::fs::read_to_string(&epub_css_path).map_err(|e| Error::io("read", &epub_css_path, e))?
+    } else {
+        BUILTIN_EPUB_CSS.to_string()
+    };
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html"]);
     // Tera's default also escapes `/`, which makes every URL unreadable.
     tera.set_escape_fn(crate::html::escape);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| Error::Theme(error_chain(&e)))?;
-    Ok(Theme { tera, statics })
+    Ok(Theme {
+        tera,
+        statics,
+        epub_css,
+    })
 }
 
 fn read_files(dir: &Path, mut f: impl FnMut(String, Vec<u8>) -> Result<()>) -> Result<()> {

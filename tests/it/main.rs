@@ -5,6 +5,7 @@ mod common;
 mod build_output;
 mod cli;
 mod diagnostics;
+mod epub;
 mod languages;
 mod links;
 mod safety;

@@ -1,0 +1,202 @@
+//! XHTML for EPUB: turns a rendered HTML fragment into well-formed XHTML by
+//! parsing it (html5ever, through scraper) and writing the tree back as XML.
+//!
+//! While writing, it applies what a book needs and a web page does not:
+//! footnotes become EPUB footnotes (`epub:type`), links that have no target
+//! inside the book become plain text, images that are not in the book become
+//! their text alternative, and every `lang` gets its `xml:lang` twin.
+
+use ego_tree::NodeRef;
+use scraper::{Html, Node};
+
+use crate::html::escape;
+
+/// Marks a link or image with no target in the book; any text after the
+/// marker is added after the link's own text, in parentheses.
+pub const UNLINK: char = '\u{E002}';
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Converts an HTML fragment to XHTML.
+pub fn from_fragment(html: &str) -> String {
+    let doc = Html::parse_fragment(html);
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    for child in doc.root_element().children() {
+        write_node(child, &mut out);
+    }
+    out
+}
+
+fn write_node(node: NodeRef<'_, Node>, out: &mut String) {
+    match node.value() {
+        Node::Text(t) => out.push_str(&escape_text(t)),
+        Node::Element(el) => {
+            let name = el.name();
+            if name == "a"
+                && let Some(href) = el.attr("href")
+                && let Some(rest) = href.strip_prefix(UNLINK)
+            {
+                write_children(node, out);
+                let text: String = node
+                    .descendants()
+                    .filter_map(|n| n.value().as_text().map(|t| t.to_string()))
+                    .collect();
+                if !rest.is_empty() && !rest.contains('/') && rest != text {
+                    out.push_str(&format!(" ({})", escape_text(rest)));
+                }
+                return;
+            }
+            if name == "img" {
+                let src = el.attr("src").unwrap_or("");
+                if src.starts_with(UNLINK) || src.contains("://") || src.starts_with("//") {
+                    let alt = el.attr("alt").unwrap_or("");
+                    out.push_str(&format!(
+                        "<span class=\"missing-image\">{}</span>",
+                        escape_text(alt)
+                    ));
+                    return;
+                }
+            }
+            if name == "div" && el.has_class("footnotes", scraper::CaseSensitivity::CaseSensitive) {
+                write_footnotes(node, out);
+                return;
+            }
+            out.push('<');
+            out.push_str(name);
+            if name == "svg" {
+                out.push_str(" xmlns=\"http://www.w3.org/2000/svg\"");
+            }
+            for (attr, value) in el.attrs() {
+                write_attr(out, attr, value);
+                if attr == "lang" {
+                    write_attr(out, "xml:lang", value);
+                }
+            }
+            let parent_is_noteref = node
+                .parent()
+                .and_then(|p| {
+                    p.value().as_element().map(|e| {
+                        e.has_class("footnote-ref", scraper::CaseSensitivity::CaseSensitive)
+                    })
+                })
+                .unwrap_or(false);
+            if name == "a" && parent_is_noteref {
+                write_attr(out, "epub:type", "noteref");
+                write_attr(out, "role", "doc-noteref");
+            }
+            if name == "a" && el.has_class("footnote-back", scraper::CaseSensitivity::CaseSensitive)
+            {
+                write_attr(out, "role", "doc-backlink");
+            }
+            if VOID.contains(&name) {
+                out.push_str("/>");
+                return;
+            }
+            out.push('>');
+            write_children(node, out);
+            out.push_str("</");
+            out.push_str(name);
+            out.push('>');
+        }
+        _ => {}
+    }
+}
+
+fn write_children(node: NodeRef<'_, Node>, out: &mut String) {
+    for child in node.children() {
+        write_node(child, out);
+    }
+}
+
+/// Footnotes as EPUB footnotes: one `aside` each, numbered.
+fn write_footnotes(node: NodeRef<'_, Node>, out: &mut String) {
+    out.push_str("<div class=\"footnotes\">");
+    let items = node
+        .descendants()
+        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "li"));
+    for (n, li) in items.enumerate() {
+        let id = li
+            .value()
+            .as_element()
+            .and_then(|e| e.attr("id"))
+            .unwrap_or("");
+        out.push_str(&format!(
+            "<aside id=\"{}\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\"><span class=\"footnote-number\">{}.</span> ",
+            escape(id),
+            n + 1
+        ));
+        write_children(li, out);
+        out.push_str("</aside>");
+    }
+    out.push_str("</div>");
+}
+
+fn write_attr(out: &mut String, name: &str, value: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    out.push_str(&escape(value));
+    out.push('"');
+}
+
+fn escape_text(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    for c in t.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn void_elements_close_and_text_is_escaped() {
+        assert_eq!(
+            from_fragment(
+                "<p>a &amp; b<br><img src=\"m.png\" alt=\"x\"><input type=checkbox disabled></p>"
+            ),
+            "<p>a &amp; b<br/><img src=\"m.png\" alt=\"x\"/><input type=\"checkbox\" disabled=\"\"/></p>"
+        );
+    }
+
+    #[test]
+    fn unlinked_links_become_text_with_the_target_title() {
+        let html = format!(
+            "<p><a href=\"{UNLINK}Passphrases (Digital guide)\">strong passphrases</a></p>"
+        );
+        assert_eq!(
+            from_fragment(&html),
+            "<p>strong passphrases (Passphrases (Digital guide))</p>"
+        );
+    }
+
+    #[test]
+    fn remote_and_missing_images_become_their_alt_text() {
+        let out = from_fragment("<img src=\"https://e.org/x.png\" alt=\"chart\">");
+        assert_eq!(out, "<span class=\"missing-image\">chart</span>");
+    }
+
+    #[test]
+    fn footnotes_become_epub_footnotes_and_lang_gets_xml_lang() {
+        let out = from_fragment(
+            "<p lang=\"en\">x<sup class=\"footnote-ref\"><a id=\"r\" href=\"#fn-1\">1</a></sup></p>\
+             <div class=\"footnotes\"><ol><li id=\"fn-1\"><p>Note <a class=\"footnote-back\" href=\"#r\">↩</a></p></li></ol></div>",
+        );
+        assert!(out.contains("lang=\"en\" xml:lang=\"en\""));
+        assert!(out.contains("epub:type=\"noteref\""));
+        assert!(out.contains(
+            "<aside id=\"fn-1\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">"
+        ));
+        assert!(out.contains("role=\"doc-backlink\""));
+    }
+}
