@@ -165,7 +165,7 @@ mod tests {
             from_fragment(
                 "<p>a &amp; b<br><img src=\"m.png\" alt=\"x\"><input type=checkbox disabled></p>"
             ),
-            "<p>a &amp; b<br/><img src=\"m.png\" alt=\"x\"/><input type=\"checkbox\" disabled=\"\"/></p>"
+            "<p>a &amp; b<br/><img alt=\"x\" src=\"m.png\"/><input disabled=\"\" type=\"checkbox\"/></p>"
         );
     }
 
