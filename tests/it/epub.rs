@@ -413,3 +413,61 @@ fn bundled_books_pass_ace_without_critical_or_serious_violations() {
     });
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[test]
+fn every_book_opens_with_its_package_and_navigation() {
+    let (_p, out) = build_books(None);
+    let list = all_books(out.path());
+    assert_eq!(list.len(), 6);
+    for path in list {
+        let lang = path
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let mut book = Book::open(&path);
+        assert_eq!(book.zip.by_index(0).unwrap().name().unwrap(), "mimetype");
+        let container = book.text("META-INF/container.xml");
+        assert!(container.contains("full-path=\"EPUB/package.opf\""));
+        let opf = book.text("EPUB/package.opf");
+        assert!(
+            opf.contains(&format!("<dc:language>{lang}</dc:language>")),
+            "{}",
+            path.display()
+        );
+        // Every manifest item exists in the zip, and every chapter is in the spine.
+        let names = book.names();
+        for href in opf
+            .split("href=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+        {
+            assert!(
+                names.contains(&format!("EPUB/{href}")),
+                "{href} missing from {}",
+                path.display()
+            );
+        }
+        let nav = book.text("EPUB/nav.xhtml");
+        let chapters = names
+            .iter()
+            .filter(|n| n.starts_with("EPUB/chapter-"))
+            .count();
+        assert_eq!(
+            nav.matches("href=\"chapter-").count(),
+            chapters + 1,
+            "each chapter in the toc, plus the start landmark: {} {names:?}",
+            path.display()
+        );
+        let spine_chapters = opf
+            .split("<itemref idref=\"c")
+            .skip(1)
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            .count();
+        assert_eq!(spine_chapters, chapters);
+    }
+}
