@@ -88,7 +88,39 @@ pub fn load(root: &Path) -> Result<(Project, Vec<Diagnostic>)> {
             Err(d) => diagnostics.push(d),
         }
     }
-    Ok((project::assemble(plan, sources), diagnostics))
+    let project = project::assemble(plan, sources);
+    diagnostics.extend(drift(&project));
+    Ok((project, diagnostics))
+}
+
+/// Warnings for translations whose structure differs from their source's.
+fn drift(project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for m in &project.manuals {
+        for ch in &m.chapters {
+            let source = &ch.sources[project.source_lang()];
+            for (lang, tr) in ch
+                .sources
+                .iter()
+                .filter(|(l, _)| *l != project.source_lang())
+            {
+                let diffs = crate::translation::drift(&source.outline.counts, &tr.outline.counts);
+                if diffs.is_empty() {
+                    continue;
+                }
+                let list: Vec<String> = diffs
+                    .iter()
+                    .map(|(what, s, t)| format!("{t} {what} (the source has {s})"))
+                    .collect();
+                out.push(
+                    Diagnostic::warning(&tr.rel, 0, format!("the structure differs from the source: {}", list.join(", ")))
+                        .with_lang(lang)
+                        .with_hint(format!("compare with {}; a translation keeps the source's headings, alerts, code, links and images", source.rel.display())),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// Builds the site.

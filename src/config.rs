@@ -40,6 +40,8 @@ pub struct SiteConfig {
     pub remote_images: RemotePolicy,
     /// Manual folder names in home-page order; `None` for all, by name.
     pub manuals: Option<Vec<String>>,
+    /// Show readers of an outdated translation that the original changed.
+    pub outdated_notice: bool,
 }
 
 impl SiteConfig {
@@ -64,6 +66,7 @@ struct RawSite {
     sanitize_html: Option<bool>,
     remote_images: Option<RemotePolicy>,
     manuals: Option<Vec<String>>,
+    outdated_notice: Option<bool>,
 }
 
 const SITE_KEYS: &[&str] = &[
@@ -76,6 +79,7 @@ const SITE_KEYS: &[&str] = &[
     "sanitize_html",
     "remote_images",
     "manuals",
+    "outdated_notice",
 ];
 
 /// One group of chapters in a manual's contents.
@@ -271,6 +275,7 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         sanitize_html: raw.sanitize_html.unwrap_or(true),
         remote_images: raw.remote_images.unwrap_or_default(),
         manuals: raw.manuals,
+        outdated_notice: raw.outdated_notice.unwrap_or(true),
     })
 }
 

@@ -8,20 +8,35 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// How serious a problem is. Errors make `build` exit with status 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
 }
 
+/// A line of source with the part at fault.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Excerpt {
+    pub text: String,
+    /// Characters before the part at fault.
+    pub start: usize,
+    /// Characters at fault (at least 1).
+    pub width: usize,
+}
+
 /// One problem, with where it is and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Path relative to the project root (or absolute when outside it).
     pub file: PathBuf,
     /// 1-based line, 0 when the problem concerns the whole file.
     pub line: usize,
+    /// 1-based column (in characters), 0 when unknown.
+    pub column: usize,
+    /// The offending line's text, to show with the part at fault underlined.
+    pub excerpt: Option<Excerpt>,
     /// Language of the page in which the problem shows, when it depends on it.
     pub lang: Option<String>,
     pub message: String,
@@ -34,6 +49,8 @@ impl Diagnostic {
             severity: Severity::Error,
             file: file.into(),
             line,
+            column: 0,
+            excerpt: None,
             lang: None,
             message: message.into(),
             hint: None,
@@ -49,6 +66,17 @@ impl Diagnostic {
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Points at characters `start..start + width` of `text`, the line's text.
+    pub fn at(mut self, text: &str, start: usize, width: usize) -> Self {
+        self.column = start + 1;
+        self.excerpt = Some(Excerpt {
+            text: text.to_string(),
+            start,
+            width: width.max(1),
+        });
         self
     }
 
@@ -71,11 +99,25 @@ impl fmt::Display for Diagnostic {
         write!(f, "{kind}: {}", self.file.display())?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
+            if self.column > 0 {
+                write!(f, ":{}", self.column)?;
+            }
         }
         if let Some(lang) = &self.lang {
             write!(f, " [{lang}]")?;
         }
         write!(f, ": {}", self.message)?;
+        if let Some(ex) = &self.excerpt {
+            let no = self.line.to_string();
+            let pad = " ".repeat(no.len());
+            let text = ex.text.replace('\t', " ");
+            write!(
+                f,
+                "\n {pad} |\n {no} | {text}\n {pad} | {}{}",
+                " ".repeat(ex.start),
+                "^".repeat(ex.width)
+            )?;
+        }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }
@@ -101,6 +143,24 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// Line, column (1-based, in characters) and the line's text for byte
+    /// `pos` of `text`, and the width in characters of `pos..end` on that line.
+    pub fn locate(&self, text: &str, pos: usize, end: usize) -> (usize, usize, String, usize) {
+        let pos = pos.min(text.len());
+        let idx = match self.starts.binary_search(&pos) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[idx];
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_text = text[start..line_end].trim_end_matches('\r');
+        let col = text.get(start..pos).map_or(0, |s| s.chars().count());
+        let width = text
+            .get(pos..end.min(line_end).max(pos))
+            .map_or(1, |s| s.chars().count());
+        (idx + 1 + self.offset, col + 1, line_text.to_string(), width)
+    }
+
     pub fn new(text: &str, offset: usize) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
@@ -134,6 +194,21 @@ mod tests {
         assert_eq!(idx.line(3), 5);
         assert_eq!(idx.line(5), 6);
         assert_eq!(idx.line(6), 7);
+    }
+
+    #[test]
+    fn locate_gives_column_excerpt_and_width() {
+        let text = "first\nsee [x](y.md) now\n";
+        let idx = LineIndex::new(text, 2);
+        assert_eq!(
+            idx.locate(text, 10, 19),
+            (4, 5, "see [x](y.md) now".to_string(), 9)
+        );
+        let d = Diagnostic::error("a.md", 4, "broken").at("see [x](y.md) now", 4, 9);
+        assert_eq!(
+            d.to_string(),
+            "error: a.md:4:5: broken\n   |\n 4 | see [x](y.md) now\n   |     ^^^^^^^^^"
+        );
     }
 
     #[test]

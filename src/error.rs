@@ -22,6 +22,9 @@ pub enum Error {
     Config(Vec<Diagnostic>),
     #[error("theme: {0}")]
     Theme(String),
+    /// A command was asked for something it cannot do.
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl Error {

@@ -24,7 +24,10 @@ pub mod project;
 pub mod sanitize;
 pub mod site;
 pub mod slug;
+pub mod stamp;
+pub mod status;
 pub mod theme;
+pub mod translation;
 pub mod xhtml;
 
 pub use build::{BuildOptions, BuildReport, build};

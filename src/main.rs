@@ -6,13 +6,13 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
     name = "polybook",
     version,
-    about = "Multilingual Markdown manuals to a static website"
+    about = "Multilingual Markdown manuals to a static website and EPUB books"
 )]
 struct Cli {
     /// Project folder (the one holding polybook.toml).
@@ -21,16 +21,22 @@ struct Cli {
     /// Print only errors.
     #[arg(long, short, global = true)]
     quiet: bool,
-    /// Print more detail.
+    /// Print more detail (time taken by each stage).
     #[arg(long, short, global = true)]
     verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into the output folder.
+    /// Build the site and the EPUB books into the output folder.
     Build {
         /// Output folder (default: `output` in the project).
         #[arg(long)]
@@ -39,68 +45,232 @@ enum Command {
         #[arg(long)]
         no_epub: bool,
     },
+    /// Check everything a build checks, without writing anything.
+    Check {
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Show which translations are current, outdated, unknown, missing or orphaned.
+    Status {
+        /// Only this language.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only this manual.
+        #[arg(long)]
+        manual: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Show what changed in the source of this translation since it was translated (git).
+        #[arg(long, value_name = "FILE")]
+        diff: Option<PathBuf>,
+    },
+    /// Record in translations that they match the current source.
+    Stamp {
+        /// Translation files to stamp.
+        files: Vec<PathBuf>,
+        /// Stamp every translation of this manual (with no FILE).
+        #[arg(long)]
+        manual: Option<String>,
+        /// Stamp every translation in this language (with no FILE).
+        #[arg(long)]
+        lang: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Build { out, no_epub } => {
-            let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
-                Ok(v) => match v.trim().parse::<i64>() {
-                    Ok(n) => Some(n),
-                    Err(_) => {
-                        eprintln!(
-                            "error: SOURCE_DATE_EPOCH must be a number of seconds, not `{v}`"
-                        );
-                        return ExitCode::from(2);
-                    }
-                },
-                Err(_) => None,
-            };
-            let opts = polybook::BuildOptions {
-                root: cli.root,
-                out,
-                dry_run: false,
-                progress: !cli.quiet && std::io::stderr().is_terminal(),
-                no_epub,
-                source_date_epoch,
-            };
-            match polybook::build(&opts) {
-                Ok(report) => {
-                    for d in &report.diagnostics {
-                        if d.is_error() || !cli.quiet {
-                            eprintln!("{d}");
-                        }
-                    }
-                    if cli.verbose {
-                        for (stage, time) in &report.stages {
-                            eprintln!("  {stage}: {:.1} ms", time.as_secs_f64() * 1000.0);
-                        }
-                    }
-                    if !cli.quiet {
-                        eprintln!(
-                            "Built {} pages in {} languages from {} manuals in {:.2} s into {} ({} written, {} removed; {} errors, {} warnings)",
-                            report.pages,
-                            report.languages,
-                            report.manuals,
-                            report.elapsed.as_secs_f64(),
-                            report.out.display(),
-                            report.written,
-                            report.removed,
-                            report.errors(),
-                            report.warnings(),
-                        );
-                    }
-                    if report.errors() > 0 {
-                        ExitCode::from(1)
+    let result = match cli.command {
+        Command::Build { ref out, no_epub } => build(&cli, out.clone(), no_epub),
+        Command::Check { strict, format } => check(&cli, strict, format),
+        Command::Status {
+            ref lang,
+            ref manual,
+            format,
+            ref diff,
+        } => status(&cli, lang.clone(), manual.clone(), format, diff.clone()),
+        Command::Stamp {
+            ref files,
+            ref manual,
+            ref lang,
+        } => stamp(&cli, files.clone(), manual.clone(), lang.clone()),
+    };
+    result.unwrap_or_else(|e| report_fatal(&e))
+}
+
+fn print_diagnostics(cli: &Cli, diags: &[polybook::Diagnostic]) {
+    for d in diags {
+        if d.is_error() || !cli.quiet {
+            eprintln!("{d}");
+        }
+    }
+}
+
+fn build(cli: &Cli, out: Option<PathBuf>, no_epub: bool) -> polybook::Result<ExitCode> {
+    let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => Some(v.trim().parse::<i64>().map_err(|_| {
+            polybook::Error::Usage(format!(
+                "SOURCE_DATE_EPOCH must be a number of seconds, not `{v}`"
+            ))
+        })?),
+        Err(_) => None,
+    };
+    let opts = polybook::BuildOptions {
+        root: cli.root.clone(),
+        out,
+        dry_run: false,
+        progress: !cli.quiet && std::io::stderr().is_terminal(),
+        no_epub,
+        source_date_epoch,
+    };
+    let report = polybook::build(&opts)?;
+    print_diagnostics(cli, &report.diagnostics);
+    if cli.verbose {
+        for (stage, time) in &report.stages {
+            eprintln!("  {stage}: {:.1} ms", time.as_secs_f64() * 1000.0);
+        }
+    }
+    if !cli.quiet {
+        eprintln!(
+            "Built {} pages in {} languages from {} manuals in {:.2} s into {} ({} written, {} removed; {} errors, {} warnings)",
+            report.pages,
+            report.languages,
+            report.manuals,
+            report.elapsed.as_secs_f64(),
+            report.out.display(),
+            report.written,
+            report.removed,
+            report.errors(),
+            report.warnings(),
+        );
+    }
+    Ok(if report.errors() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn check(cli: &Cli, strict: bool, format: Format) -> polybook::Result<ExitCode> {
+    let report = polybook::build(&polybook::BuildOptions {
+        root: cli.root.clone(),
+        dry_run: true,
+        no_epub: true,
+        ..Default::default()
+    })?;
+    let failed = report.errors() > 0 || (strict && report.warnings() > 0);
+    match format {
+        Format::Json => {
+            let json = serde_json::json!({
+                "schema": "polybook-check/1",
+                "errors": report.errors(),
+                "warnings": report.warnings(),
+                "strict": strict,
+                "diagnostics": report.diagnostics,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).expect("serialisable")
+            );
+        }
+        Format::Text => {
+            print_diagnostics(cli, &report.diagnostics);
+            if !cli.quiet {
+                eprintln!(
+                    "Checked {} pages in {} languages: {} errors, {} warnings{}",
+                    report.pages,
+                    report.languages,
+                    report.errors(),
+                    report.warnings(),
+                    if strict && report.warnings() > 0 {
+                        " (warnings count as errors with --strict)"
                     } else {
-                        ExitCode::SUCCESS
+                        ""
                     }
-                }
-                Err(e) => report_fatal(&e),
+                );
             }
         }
     }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn status(
+    cli: &Cli,
+    lang: Option<String>,
+    manual: Option<String>,
+    format: Format,
+    diff: Option<PathBuf>,
+) -> polybook::Result<ExitCode> {
+    let (project, _) = polybook::build::load(&cli.root)?;
+    for code in lang.iter() {
+        if project.config.lang(code).is_none() {
+            return Err(polybook::Error::Usage(format!(
+                "`{code}` is not a published language"
+            )));
+        }
+    }
+    for id in manual.iter() {
+        if project.manual_by_id(id).is_none() {
+            return Err(polybook::Error::Usage(format!("there is no manual `{id}`")));
+        }
+    }
+    if let Some(file) = diff {
+        print!("{}", polybook::status::diff(&project, &file)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let report = polybook::status::report(&project, &polybook::status::Filter { manual, lang });
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("serialisable")
+        ),
+        Format::Text => print!("{}", polybook::status::to_text(&report)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stamp(
+    cli: &Cli,
+    files: Vec<PathBuf>,
+    manual: Option<String>,
+    lang: Option<String>,
+) -> polybook::Result<ExitCode> {
+    if files.is_empty() && manual.is_none() && lang.is_none() {
+        return Err(polybook::Error::Usage(
+            "name the translations to stamp: `polybook stamp FILE...`, or `--manual M` and/or `--lang L`".into(),
+        ));
+    }
+    let (project, _) = polybook::build::load(&cli.root)?;
+    let report = polybook::stamp::stamp(
+        &project,
+        &polybook::stamp::Selection {
+            files,
+            manual,
+            lang,
+        },
+    )?;
+    print_diagnostics(cli, &report.diagnostics);
+    if !cli.quiet {
+        for f in &report.stamped {
+            eprintln!("stamped {}", f.display());
+        }
+        eprintln!(
+            "{} stamped, {} already current",
+            report.stamped.len(),
+            report.unchanged.len()
+        );
+    }
+    Ok(if report.diagnostics.iter().any(|d| d.is_error()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn report_fatal(e: &polybook::Error) -> ExitCode {

@@ -183,6 +183,27 @@ fn split_slots(html: &str) -> Vec<Piece> {
     pieces
 }
 
+/// Where in a chapter something is: line, column, the line's text and the
+/// width of the part at fault.
+struct At {
+    line: usize,
+    column: usize,
+    text: String,
+    width: usize,
+}
+
+impl At {
+    fn new(lines: &LineIndex, body: &str, range: std::ops::Range<usize>) -> At {
+        let (line, column, text, width) = lines.locate(body, range.start, range.end);
+        At {
+            line,
+            column,
+            text,
+            width,
+        }
+    }
+}
+
 /// Result of resolving one URL.
 struct Resolved {
     link: LinkRef,
@@ -205,13 +226,15 @@ impl SlotTable {
 }
 
 impl RenderInput<'_> {
-    fn diag(&self, line: usize, error: bool, message: String, hint: Option<String>) -> Diagnostic {
+    fn diag(&self, at: &At, error: bool, message: String, hint: Option<String>) -> Diagnostic {
         let d = if error {
-            Diagnostic::error(&self.source.rel, line, message)
+            Diagnostic::error(&self.source.rel, at.line, message)
         } else {
-            Diagnostic::warning(&self.source.rel, line, message)
+            Diagnostic::warning(&self.source.rel, at.line, message)
         };
-        let d = d.with_lang(&self.source.lang);
+        let d = d
+            .with_lang(&self.source.lang)
+            .at(&at.text, at.column - 1, at.width);
         match hint {
             Some(h) => d.with_hint(h),
             None => d,
@@ -219,7 +242,7 @@ impl RenderInput<'_> {
     }
 
     /// Resolves a link or image URL written in the source.
-    fn resolve(&self, href: &str, line: usize, image: bool) -> Resolved {
+    fn resolve(&self, href: &str, at: &At, image: bool) -> Resolved {
         // A refused external URL is never written (it may be `javascript:`);
         // a broken relative path is kept as written, which is harmless.
         let keep = |diag: Option<Diagnostic>| Resolved {
@@ -235,7 +258,7 @@ impl RenderInput<'_> {
         };
         match links::resolve(self.project, self.source, self.page_lang, href) {
             Err(e) => keep(Some(self.diag(
-                line,
+                at,
                 true,
                 format!(
                     "broken {}: {}",
@@ -250,8 +273,7 @@ impl RenderInput<'_> {
                     || href.starts_with("//");
                 let diag = match (image && remote, self.project.config.remote_images) {
                     (true, RemotePolicy::Allow) | (false, _) => None,
-                    (true, policy) => Some(self.diag(
-                        line,
+                    (true, policy) => Some(self.diag(at,
                         policy == RemotePolicy::Error,
                         format!("image `{href}` is loaded from another host: every reader's browser would contact it"),
                         Some("copy the image into the manual's `media/` folder, or set `remote_images = \"allow\"` in polybook.toml".into()),
@@ -260,7 +282,7 @@ impl RenderInput<'_> {
                 keep(diag)
             }
             Ok(Target::SamePage(frag)) => {
-                let diag = self.check_fragment(self.source, &frag, line, "this chapter");
+                let diag = self.check_fragment(self.source, &frag, at, "this chapter");
                 // A broken fragment (reported) is kept as written, which a
                 // book turns into plain text.
                 let link = match diag {
@@ -277,7 +299,7 @@ impl RenderInput<'_> {
                 let (target_src, _) = self.project.content(target, self.page_lang);
                 let chapter = self.project.chapter(target);
                 let diag = fragment.as_deref().and_then(|f| {
-                    self.check_fragment(target_src, f, line, &format!("chapter `{}`", chapter.id))
+                    self.check_fragment(target_src, f, at, &format!("chapter `{}`", chapter.id))
                 });
                 // A broken fragment (reported) is dropped: the link still
                 // leads to the chapter.
@@ -303,7 +325,7 @@ impl RenderInput<'_> {
         &self,
         target: &Source,
         frag: &str,
-        line: usize,
+        at: &At,
         what: &str,
     ) -> Option<Diagnostic> {
         if target.anchors.all.contains(frag) {
@@ -318,7 +340,7 @@ impl RenderInput<'_> {
                 ))
             });
         Some(self.diag(
-            line,
+            at,
             true,
             format!("{what} has no heading or anchor `#{frag}`"),
             hint,
@@ -366,7 +388,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     let mut in_def: Option<(String, Vec<Event<'_>>)> = None;
 
     for (event, range) in Parser::new_ext(body, outline::options()).into_offset_iter() {
-        let line = lines.line(range.start);
+        let at = || At::new(&lines, body, range.clone());
         let mut emitted: Vec<Event<'_>> = Vec::with_capacity(1);
         match event {
             Event::Start(Tag::Heading { level, classes, .. }) => {
@@ -434,7 +456,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 title,
                 id,
             }) => {
-                let slot = record(&mut out, input.resolve(&dest_url, line, false));
+                let slot = record(&mut out, input.resolve(&dest_url, &at(), false));
                 emitted.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: slot.into(),
@@ -449,7 +471,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 id,
             }) => {
                 image_depth += 1;
-                let slot = record(&mut out, input.resolve(&dest_url, line, true));
+                let slot = record(&mut out, input.resolve(&dest_url, &at(), true));
                 emitted.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: slot.into(),
@@ -524,12 +546,19 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             }
             Event::Start(Tag::HtmlBlock) => {
                 has_raw_html = true;
-                html_block = Some((String::new(), line));
+                html_block = Some((String::new(), range.start));
             }
             Event::End(TagEnd::HtmlBlock) => {
-                if let Some((html, start_line)) = html_block.take() {
+                if let Some((html, start)) = html_block.take() {
                     emitted.push(Event::Html(
-                        rewrite_raw(input, &table, &html, start_line, &mut out).into(),
+                        rewrite_raw(
+                            input,
+                            &table,
+                            &html,
+                            &At::new(&lines, body, start..start + html.len()),
+                            &mut out,
+                        )
+                        .into(),
                     ));
                 }
             }
@@ -539,7 +568,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             Event::Html(html) | Event::InlineHtml(html) => {
                 has_raw_html = true;
                 emitted.push(Event::InlineHtml(
-                    rewrite_raw(input, &table, &html, line, &mut out).into(),
+                    rewrite_raw(input, &table, &html, &at(), &mut out).into(),
                 ));
             }
             Event::Code(text) if rtl => {
@@ -617,7 +646,7 @@ fn rewrite_raw(
     input: &RenderInput<'_>,
     table: &SlotTable,
     html: &str,
-    line: usize,
+    at: &At,
     out: &mut Rendered,
 ) -> String {
     let found: RefCell<Vec<(Option<Diagnostic>, Option<String>)>> = RefCell::new(Vec::new());
@@ -625,7 +654,7 @@ fn rewrite_raw(
         let found = &found;
         move |el: &mut lol_html::html_content::Element<'_, '_>| {
             if let Some(value) = el.get_attribute(attr) {
-                let r = input.resolve(&value, line, image);
+                let r = input.resolve(&value, at, image);
                 el.set_attribute(attr, &table.add(Slot::Href(r.link)))?;
                 found.borrow_mut().push((r.diag, r.file));
             }

@@ -33,6 +33,10 @@ pub struct Source {
     pub title: String,
     /// Last modification of the file, in seconds since 1970.
     pub modified: i64,
+    /// [`crate::translation::content_hash`] of the whole file.
+    pub hash: String,
+    /// For a translation, the source version it records (`translated_from`).
+    pub recorded: Option<String>,
 }
 
 impl Source {
@@ -73,6 +77,18 @@ pub struct Project {
     pub chains: HashMap<String, Vec<String>>,
     /// (manual id, chapter id) to (manual index, chapter index).
     pub chapter_index: HashMap<(String, String), (usize, usize)>,
+    /// Translations whose source chapter no longer exists.
+    pub orphans: Vec<Orphan>,
+}
+
+/// A translation whose source chapter no longer exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Orphan {
+    pub manual: usize,
+    pub lang: String,
+    pub chapter: String,
+    /// Path relative to the project root.
+    pub rel: PathBuf,
 }
 
 /// Addresses one page of one chapter in one language.
@@ -153,6 +169,9 @@ pub mod urls {
     }
     pub fn chapter(lang: &str, manual: &str, chapter: &str) -> String {
         format!("{lang}/{manual}/{chapter}.html")
+    }
+    pub fn status(lang: &str) -> String {
+        format!("{lang}/status.html")
     }
     /// A file copied from the project (image, download), by its path relative to the root.
     pub fn file(rel: &str) -> String {

@@ -26,6 +26,19 @@ pub struct Outline {
     pub footnotes: Vec<String>,
     /// `id` attributes found in raw HTML.
     pub html_ids: Vec<String>,
+    /// How many of each element the chapter has, to compare translations.
+    pub counts: Counts,
+}
+
+/// Element counts of a chapter: a translation whose counts differ from its
+/// source's has probably drifted in structure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub headings: usize,
+    pub alerts: usize,
+    pub code_blocks: usize,
+    pub links: usize,
+    pub images: usize,
 }
 
 /// Markdown options used everywhere: CommonMark plus the extensions manuals use.
@@ -69,10 +82,15 @@ pub fn scan(body: &str, lines: &LineIndex) -> Outline {
                 }
             }
             Event::Start(Tag::FootnoteDefinition(label)) => out.footnotes.push(label.to_string()),
+            Event::Start(Tag::BlockQuote(Some(_))) => out.counts.alerts += 1,
+            Event::Start(Tag::CodeBlock(_)) => out.counts.code_blocks += 1,
+            Event::Start(Tag::Link { .. }) => out.counts.links += 1,
+            Event::Start(Tag::Image { .. }) => out.counts.images += 1,
             Event::Html(html) | Event::InlineHtml(html) => collect_ids(&html, &mut out.html_ids),
             _ => {}
         }
     }
+    out.counts.headings = out.headings.len();
     out
 }
 

@@ -6,6 +6,7 @@
 //! one chapter, and [`assemble`] puts the pieces together (pure).
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Not;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -35,6 +36,9 @@ pub struct PlannedManual {
     pub config: ManualConfig,
     /// (chapter id, language, absolute path) of every chapter file to read.
     pub files: Vec<(String, String, PathBuf)>,
+    /// (chapter id, language, path relative to the root) of translations
+    /// whose source chapter no longer exists.
+    pub orphans: Vec<(String, String, PathBuf)>,
 }
 
 /// Reads the configuration and lists the files to load. Configuration problems
@@ -135,13 +139,15 @@ pub fn plan(root: &Path) -> Result<Plan> {
         };
         match config::parse_manual(&text, &rel_toml, &codes) {
             Ok(mc) => {
-                let (files, diags) = discover_manual(&root, &dir, &id, &mc, &config, &text);
+                let (files, orphans, diags) =
+                    discover_manual(&root, &dir, &id, &mc, &config, &text);
                 diagnostics.extend(diags);
                 manuals.push(PlannedManual {
                     id,
                     dir,
                     config: mc,
                     files,
+                    orphans,
                 });
             }
             Err(d) => config_diags.extend(d),
@@ -173,8 +179,13 @@ fn discover_manual(
     mc: &ManualConfig,
     config: &SiteConfig,
     toml_text: &str,
-) -> (Vec<(String, String, PathBuf)>, Vec<Diagnostic>) {
+) -> (
+    Vec<(String, String, PathBuf)>,
+    Vec<(String, String, PathBuf)>,
+    Vec<Diagnostic>,
+) {
     let mut files = Vec::new();
+    let mut orphans = Vec::new();
     let mut diags = Vec::new();
     let listed: Vec<&str> = mc.chapter_ids().collect();
     let mut found_in_source = std::collections::HashSet::new();
@@ -222,6 +233,24 @@ fn discover_manual(
                     found_in_source.insert(chapter_id.clone());
                 }
                 files.push((chapter_id, name.clone(), path.to_path_buf()));
+            } else if name != config.source_language
+                && sub
+                    .parent()
+                    .is_some_and(|d| d.join(&config.source_language).join(rel).is_file())
+                    .not()
+                && !listed.is_empty()
+            {
+                // A translation of a chapter that is gone from the source.
+                orphans.push((chapter_id.clone(), name.clone(), display_path(root, path)));
+                diags.push(
+                    Diagnostic::warning(
+                        display_path(root, path),
+                        0,
+                        format!("orphaned translation: manual `{id}` has no chapter `{chapter_id}` any more"),
+                    )
+                    .with_lang(&name)
+                    .with_hint("delete this file, or move it to the chapter's new name"),
+                );
             } else {
                 let mut d = Diagnostic::warning(
                     display_path(root, path),
@@ -260,7 +289,15 @@ fn discover_manual(
             );
         }
     }
-    (files, diags)
+    // Translations of listed chapters whose source file is gone are orphans too.
+    let gone: Vec<(String, String, PathBuf)> = files
+        .iter()
+        .filter(|(c, l, _)| *l != config.source_language && !found_in_source.contains(c))
+        .map(|(c, l, p)| (c.clone(), l.clone(), display_path(root, p)))
+        .collect();
+    files.retain(|(c, _, _)| found_in_source.contains(c));
+    orphans.extend(gone);
+    (files, orphans, diags)
 }
 
 /// A chapter file read and scanned, before assembly.
@@ -319,7 +356,22 @@ pub fn read_source(
         Diagnostic::error(&rel, e.line, e.message)
             .with_hint("front matter is TOML between `+++` lines or YAML between `---` lines at the top of the file")
     })?;
-    let front = split.front;
+    let mut front = split.front;
+    let recorded = match front.extra.remove(crate::translation::KEY) {
+        Some(serde_json::Value::String(h)) => Some(h),
+        Some(_) => {
+            return Err(Diagnostic::error(
+                &rel,
+                2,
+                format!(
+                    "`{}` must be text, as written by `polybook stamp`",
+                    crate::translation::KEY
+                ),
+            ));
+        }
+        None => None,
+    };
+    let hash = crate::translation::content_hash(&text);
     let body_line_offset = split.body_line_offset;
     let body_start = text.len() - split.body.len();
     let body = &text[body_start..];
@@ -350,6 +402,8 @@ pub fn read_source(
             anchors: Anchors::default(),
             title,
             modified,
+            hash,
+            recorded,
         },
     })
 }
@@ -372,7 +426,18 @@ pub fn assemble(plan: Plan, sources: Vec<ReadSource>) -> Project {
     let source_lang = config.source_language.clone();
     let mut manuals = Vec::new();
     let mut chapter_index = HashMap::new();
+    let mut orphans = Vec::new();
     for (mi, pm) in planned.into_iter().enumerate() {
+        orphans.extend(
+            pm.orphans
+                .iter()
+                .map(|(chapter, lang, rel)| crate::model::Orphan {
+                    manual: mi,
+                    lang: lang.clone(),
+                    chapter: chapter.clone(),
+                    rel: rel.clone(),
+                }),
+        );
         let mut chapters = Vec::new();
         for (part, p) in pm.config.parts.iter().enumerate() {
             for id in &p.chapters {
@@ -414,6 +479,7 @@ pub fn assemble(plan: Plan, sources: Vec<ReadSource>) -> Project {
         manuals,
         chains,
         chapter_index,
+        orphans,
     }
 }
 

@@ -62,6 +62,10 @@ pub enum PageKind {
         lang: usize,
         manual: usize,
     },
+    /// The translation status of a language.
+    Status {
+        lang: usize,
+    },
     Print {
         lang: usize,
         manual: usize,
@@ -95,6 +99,7 @@ pub fn pages(project: &Project) -> Vec<PageKind> {
                 .chapter_refs()
                 .map(|chapter| PageKind::Chapter { lang, chapter }),
         );
+        out.push(PageKind::Status { lang });
     }
     out
 }
@@ -113,6 +118,7 @@ pub fn page_path(project: &Project, kind: PageKind) -> String {
             let m = &project.manuals[chapter.manual];
             urls::chapter(code(lang), &m.id, &m.chapters[chapter.chapter].id)
         }
+        PageKind::Status { lang } => urls::status(code(lang)),
     }
 }
 
@@ -170,6 +176,8 @@ struct Alternate {
 #[derive(Serialize)]
 struct Common<'a> {
     lang: LangView<'a>,
+    source_lang: &'a str,
+    status_url: String,
     t: &'a std::collections::BTreeMap<String, String>,
     site_title: &'a str,
     page_title: String,
@@ -188,6 +196,8 @@ struct ChapterView<'a> {
     body: String,
     needs_h1: bool,
     fallback: bool,
+    /// When the translation is outdated (and notices are on): the source chapter's URL.
+    outdated_source_url: Option<String>,
     content_lang: &'a str,
     content_dir: &'a str,
     headings: Vec<RenderedHeading>,
@@ -245,6 +255,7 @@ impl SiteContext<'_> {
             PageKind::Chapter { lang, chapter } => {
                 ("chapter.html", self.chapter_context(lang, chapter, &path))
             }
+            PageKind::Status { lang } => ("status.html", self.status_context(lang, &path)),
         };
         match self.theme.tera.render(template, &ctx) {
             Ok(html) => out.html = Some(html),
@@ -323,6 +334,8 @@ impl SiteContext<'_> {
                 current: true,
                 fallback: false,
             },
+            source_lang: self.project.source_lang(),
+            status_url: urls::relative(path, &urls::status(&l.code)),
             t: &self.ui(&l.code).strings,
             site_title: self.project.config.title_in(&l.code),
             page_title,
@@ -492,6 +505,17 @@ impl SiteContext<'_> {
             body: html,
             needs_h1: !rendered.starts_with_h1,
             fallback,
+            outdated_source_url: (self.project.config.outdated_notice
+                && !fallback
+                && l.code != self.project.source_lang()
+                && crate::translation::state(self.project, r, &l.code)
+                    == crate::translation::State::Outdated)
+                .then(|| {
+                    urls::relative(
+                        path,
+                        &urls::chapter(self.project.source_lang(), &m.id, &ch.id),
+                    )
+                }),
             content_lang: &content_lang.code,
             content_dir: content_lang.dir.as_str(),
             headings: rendered.headings.clone(),
@@ -557,6 +581,106 @@ impl SiteContext<'_> {
         ctx.insert("page", &common);
         ctx.insert("manual", &view);
         ctx.insert("chapters", &chapters);
+        ctx
+    }
+}
+
+#[derive(Serialize)]
+struct StatusRow {
+    code: String,
+    name: String,
+    url: String,
+    current: bool,
+    counts: [usize; 5],
+    percent: f64,
+}
+
+#[derive(Serialize)]
+struct StatusEntry {
+    title: String,
+    /// Language of the title when it is the source's.
+    title_lang: Option<String>,
+    state: &'static str,
+    state_label: String,
+    source_url: String,
+    page_url: String,
+    file: String,
+}
+
+#[derive(Serialize)]
+struct StatusManual<'a> {
+    title: &'a str,
+    chapters: usize,
+    rows: Vec<StatusRow>,
+    entries: Vec<StatusEntry>,
+}
+
+impl SiteContext<'_> {
+    /// The translation status page of a language: progress of every language,
+    /// and this language's chapters that need work.
+    fn status_context(&self, lang: usize, path: &str) -> tera::Context {
+        let l = self.lang(lang);
+        let report = crate::status::report(self.project, &crate::status::Filter::default());
+        let source = self.project.source_lang();
+        let mut manuals = Vec::new();
+        for (mi, ms) in report.manuals.iter().enumerate() {
+            let m = &self.project.manuals[mi];
+            let rows = ms
+                .languages
+                .iter()
+                .map(|ls| {
+                    let other = self.project.config.lang(&ls.lang).expect("published");
+                    StatusRow {
+                        code: ls.lang.clone(),
+                        name: self.lang_name(other),
+                        url: urls::relative(path, &urls::status(&ls.lang)),
+                        current: ls.lang == l.code,
+                        counts: [ls.current, ls.outdated, ls.unknown, ls.missing, ls.orphaned],
+                        percent: ls.percent_current,
+                    }
+                })
+                .collect();
+            let entries = ms
+                .languages
+                .iter()
+                .filter(|ls| ls.lang == l.code)
+                .flat_map(|ls| ls.needs_work.iter())
+                .filter(|c| c.state != crate::translation::State::Orphaned)
+                .map(|c| {
+                    let r = self
+                        .project
+                        .find_chapter(&m.id, &c.chapter)
+                        .expect("listed chapter");
+                    let (shown, fallback) = self.project.content(r, &l.code);
+                    StatusEntry {
+                        title: shown.title.clone(),
+                        title_lang: fallback.then(|| shown.lang.clone()),
+                        state: c.state.as_str(),
+                        state_label: self
+                            .ui(&l.code)
+                            .get(&format!("state-{}", c.state.as_str()))
+                            .to_string(),
+                        source_url: urls::relative(path, &urls::chapter(source, &m.id, &c.chapter)),
+                        page_url: urls::relative(path, &urls::chapter(&l.code, &m.id, &c.chapter)),
+                        file: c.file.to_string_lossy().replace('\\', "/"),
+                    }
+                })
+                .collect();
+            manuals.push(StatusManual {
+                title: m.config.title_in(&l.code),
+                chapters: ms.chapters,
+                rows,
+                entries,
+            });
+        }
+        let title = self.ui(&l.code).get("translation-status").to_string();
+        let common = self.common(lang, path, title, None, &|i| {
+            (urls::status(&self.lang(i).code), false)
+        });
+        let mut ctx = tera::Context::new();
+        ctx.insert("page", &common);
+        ctx.insert("manuals", &manuals);
+        ctx.insert("is_source", &(l.code == source));
         ctx
     }
 }

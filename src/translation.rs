@@ -1,0 +1,119 @@
+//! Translation provenance and state: which version of its source chapter a
+//! translation was made from, and whether it is current, outdated, unknown,
+//! missing or orphaned.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::model::{ChapterRef, Project};
+use crate::outline::Counts;
+
+/// The front matter key that records the source version of a translation.
+pub const KEY: &str = "translated_from";
+
+/// A short hash of a chapter's text. Line endings and trailing spaces do not
+/// count, so re-saving a file on another system changes nothing.
+pub fn content_hash(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut normalised = String::with_capacity(text.len());
+    for line in text.lines() {
+        normalised.push_str(line.trim_end());
+        normalised.push('\n');
+    }
+    let digest = Sha256::digest(normalised.trim_end_matches('\n').as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The state of one chapter in one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Translated from the current source.
+    Current,
+    /// Translated from an older version of the source.
+    Outdated,
+    /// Translated, but from which version is not recorded.
+    Unknown,
+    /// Not translated.
+    Missing,
+    /// The source chapter no longer exists.
+    Orphaned,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Current => "current",
+            State::Outdated => "outdated",
+            State::Unknown => "unknown",
+            State::Missing => "missing",
+            State::Orphaned => "orphaned",
+        }
+    }
+}
+
+/// The state of chapter `r` in `lang` (which is not the source language).
+pub fn state(project: &Project, r: ChapterRef, lang: &str) -> State {
+    let chapter = project.chapter(r);
+    let source = &chapter.sources[project.source_lang()];
+    match chapter.sources.get(lang) {
+        None => State::Missing,
+        Some(t) => match &t.recorded {
+            None => State::Unknown,
+            Some(h) if *h == source.hash => State::Current,
+            Some(_) => State::Outdated,
+        },
+    }
+}
+
+/// What differs between the element counts of a translation and its source,
+/// as `(what, source count, translation count)`.
+pub fn drift(source: &Counts, translation: &Counts) -> Vec<(&'static str, usize, usize)> {
+    [
+        ("headings", source.headings, translation.headings),
+        ("alerts", source.alerts, translation.alerts),
+        ("code blocks", source.code_blocks, translation.code_blocks),
+        ("links", source.links, translation.links),
+        ("images", source.images, translation.images),
+    ]
+    .into_iter()
+    .filter(|(_, a, b)| a != b)
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_ignores_line_endings_and_trailing_spaces() {
+        let a = content_hash("# Title\n\nText.\n");
+        assert_eq!(a.len(), 12);
+        assert_eq!(a, content_hash("# Title  \r\n\r\nText.\t\r\n\n\n"));
+        assert_ne!(a, content_hash("# Title\n\nText!\n"));
+        assert_ne!(
+            a,
+            content_hash("  # Title\n\nText.\n"),
+            "leading spaces count"
+        );
+    }
+
+    #[test]
+    fn drift_lists_differences() {
+        let s = Counts {
+            headings: 3,
+            alerts: 1,
+            code_blocks: 2,
+            links: 4,
+            images: 1,
+        };
+        let t = Counts {
+            headings: 3,
+            alerts: 0,
+            code_blocks: 2,
+            links: 5,
+            images: 1,
+        };
+        assert_eq!(drift(&s, &t), [("alerts", 1, 0), ("links", 4, 5)]);
+    }
+}
