@@ -85,7 +85,7 @@ pub fn load(root: &Path) -> Result<(Project, Vec<Diagnostic>)> {
     for r in results {
         match r {
             Ok(s) => sources.push(s),
-            Err(d) => diagnostics.push(d),
+            Err(d) => diagnostics.push(*d),
         }
     }
     let project = project::assemble(plan, sources);

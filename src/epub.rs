@@ -208,6 +208,29 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Vec<u8>> {
                 escape(&t("not-translated-notice"))
             ));
         }
+        if project.config.outdated_notice
+            && !fallback
+            && code != project.source_lang()
+            && crate::translation::state(project, r, code) == crate::translation::State::Outdated
+        {
+            let original = match project.config.base_url.as_deref() {
+                Some(base) => format!(
+                    " <a href=\"{base}{}\">{}</a>",
+                    escape(&urls::encode_path(&urls::chapter(
+                        project.source_lang(),
+                        &manual.id,
+                        &manual.chapters[r.chapter].id
+                    ))),
+                    escape(&t("read-original"))
+                ),
+                None => String::new(),
+            };
+            inner.push_str(&format!(
+                "<p class=\"notice outdated\" role=\"note\">{}{original}</p>\n",
+                escape(&t("outdated-notice"))
+            ));
+        }
+
         let lang_attrs = if fallback {
             format!(
                 " lang=\"{0}\" xml:lang=\"{0}\" dir=\"{1}\"",

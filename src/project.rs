@@ -19,6 +19,9 @@ use crate::lang;
 use crate::model::{Chapter, Manual, Project, Source};
 use crate::outline::{self, Anchors};
 
+/// (chapter id, language, path) of a chapter file.
+pub type FileEntry = (String, String, PathBuf);
+
 /// What there is to load: the validated configuration and the chapter files.
 #[derive(Debug)]
 pub struct Plan {
@@ -179,11 +182,7 @@ fn discover_manual(
     mc: &ManualConfig,
     config: &SiteConfig,
     toml_text: &str,
-) -> (
-    Vec<(String, String, PathBuf)>,
-    Vec<(String, String, PathBuf)>,
-    Vec<Diagnostic>,
-) {
+) -> (Vec<FileEntry>, Vec<FileEntry>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut orphans = Vec::new();
     let mut diags = Vec::new();
@@ -310,6 +309,20 @@ pub struct ReadSource {
 
 /// Reads and scans one chapter file. Problems with the file become a diagnostic.
 pub fn read_source(
+    root: &Path,
+    manual: usize,
+    chapter: &str,
+    lang: &str,
+    path: &Path,
+) -> Result<ReadSource, Box<Diagnostic>> {
+    read(root, manual, chapter, lang, path).map_err(Box::new)
+}
+
+#[allow(
+    clippy::result_large_err,
+    reason = "called once per file; the public wrapper boxes the error"
+)]
+fn read(
     root: &Path,
     manual: usize,
     chapter: &str,

@@ -70,13 +70,7 @@ pub fn stamp(project: &Project, sel: &Selection) -> Result<StampReport> {
     let mut report = StampReport::default();
     let mut targets: Vec<(PathBuf, String)> = Vec::new();
     for file in &sel.files {
-        let abs = if file.is_absolute() {
-            file.clone()
-        } else {
-            std::env::current_dir()
-                .map_err(|e| Error::io("find", ".", e))?
-                .join(file)
-        };
+        let abs = crate::status::resolve_arg(root, file)?;
         let abs = abs.canonicalize().unwrap_or(abs);
         let rel = display_path(root, &abs);
         match find_source(project, &rel) {
@@ -87,7 +81,7 @@ pub fn stamp(project: &Project, sel: &Selection) -> Result<StampReport> {
         }
     }
     if sel.files.is_empty() {
-        for (mi, m) in project.manuals.iter().enumerate() {
+        for m in &project.manuals {
             if sel.manual.as_ref().is_some_and(|x| *x != m.id) {
                 continue;
             }
@@ -98,7 +92,6 @@ pub fn stamp(project: &Project, sel: &Selection) -> Result<StampReport> {
                     {
                         continue;
                     }
-                    let _ = mi;
                     targets.push((s.abs.clone(), source.hash.clone()));
                 }
             }

@@ -210,17 +210,23 @@ pub fn to_text(report: &Report) -> String {
     out
 }
 
+/// A file named on the command line: relative to the current folder when it
+/// exists there, else to the project root (so `-C DIR` works with project paths).
+pub fn resolve_arg(root: &Path, file: &Path) -> Result<PathBuf> {
+    if file.is_absolute() {
+        return Ok(file.to_path_buf());
+    }
+    let here = std::env::current_dir()
+        .map_err(|e| Error::io("find", ".", e))?
+        .join(file);
+    Ok(if here.exists() { here } else { root.join(file) })
+}
+
 /// What changed in the source of translation `file` since the version the
 /// translation records, as a unified diff from git.
 pub fn diff(project: &Project, file: &Path) -> Result<String> {
     let root = &project.paths.root;
-    let abs = if file.is_absolute() {
-        file.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map_err(|e| Error::io("find", ".", e))?
-            .join(file)
-    };
+    let abs = resolve_arg(root, file)?;
     let abs = abs.canonicalize().map_err(|e| Error::io("open", &abs, e))?;
     let rel = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
     let fail = |msg: String| Error::Usage(format!("{}: {msg}", rel.display()));

@@ -38,6 +38,10 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "manual-nav.html",
         include_str!("../themes/default/templates/manual-nav.html"),
     ),
+    (
+        "status.html",
+        include_str!("../themes/default/templates/status.html"),
+    ),
 ];
 
 const BUILTIN_STATIC: &[(&str, &[u8])] = &[(
@@ -133,4 +137,45 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of `themes/default` is built in: a project without a
+    /// `themes/` folder gets the whole default theme.
+    #[test]
+    fn builtin_theme_has_every_file_of_the_default_theme() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let mut built_in: Vec<String> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        built_in.sort();
+        assert_eq!(on_disk, built_in);
+        let statics: Vec<String> =
+            std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+        assert_eq!(
+            statics,
+            BUILTIN_STATIC
+                .iter()
+                .map(|(n, _)| n.to_string())
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn builtin_theme_loads_without_a_themes_folder() {
+        let theme = load(Path::new("/nonexistent"), "default").unwrap();
+        assert!(theme.tera.get_template_names().any(|n| n == "status.html"));
+    }
 }

@@ -33,8 +33,9 @@ fn produces_every_page_of_every_language() {
     ] {
         assert!(files.contains(&f.to_string()), "missing {f}");
     }
-    // 1 root + 4 languages x (home + contents + print + 3 chapters)
-    assert_eq!(report.pages, 1 + 4 * 6);
+    // 1 root + 4 languages x (home + contents + print + 3 chapters + status)
+    assert_eq!(report.pages, 1 + 4 * 7);
+    assert!(files.contains(&"es/status.html".to_string()));
 }
 
 /// Collects every `href` and `src` of every HTML page and checks that each

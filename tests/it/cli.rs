@@ -26,7 +26,7 @@ fn exit_codes_tell_clean_content_errors_and_configuration_errors_apart() {
     );
     let summary = String::from_utf8_lossy(&ok.stderr);
     assert!(
-        summary.contains("Built 25 pages in 4 languages"),
+        summary.contains("Built 29 pages in 4 languages"),
         "{summary}"
     );
 
@@ -40,7 +40,7 @@ fn exit_codes_tell_clean_content_errors_and_configuration_errors_apart() {
     assert_eq!(bad.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(
-        stderr.contains("error: manuals/m/en/a.md:6 [en]: broken link"),
+        stderr.contains("error: manuals/m/en/a.md:6:1 [en]: broken link"),
         "{stderr}"
     );
 

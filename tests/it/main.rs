@@ -9,4 +9,5 @@ mod epub;
 mod languages;
 mod links;
 mod safety;
+mod translation;
 mod validators;

@@ -1,0 +1,432 @@
+//! Translators' workflow: states, `stamp`, `status` (text, JSON, diff),
+//! reader notices and `check`.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::*;
+
+fn polybook(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn hash_of(path: &Path) -> String {
+    polybook::translation::content_hash(&std::fs::read_to_string(path).unwrap())
+}
+
+/// The basic fixture with one translation in every state:
+/// es/intro current, es/risk outdated, ar/intro unknown, es/sub/deep missing,
+/// es/old orphaned (its source is gone).
+fn project_in_every_state() -> tempfile::TempDir {
+    let p = copy_fixture("basic");
+    let m = p.path().join("manuals/guide");
+    let intro_hash = hash_of(&m.join("en/intro.md"));
+    let es_intro = m.join("es/intro.md");
+    let text = std::fs::read_to_string(&es_intro).unwrap();
+    std::fs::write(
+        &es_intro,
+        text.replacen(
+            "+++\n",
+            &format!("+++\ntranslated_from = \"{intro_hash}\"\n"),
+            1,
+        ),
+    )
+    .unwrap();
+    let es_risk = m.join("es/risk.md");
+    let text = std::fs::read_to_string(&es_risk).unwrap();
+    std::fs::write(
+        &es_risk,
+        format!("+++\ntranslated_from = \"000000000000\"\n+++\n{text}"),
+    )
+    .unwrap();
+    std::fs::write(m.join("es/old.md"), "# Viejo\n").unwrap();
+    p
+}
+
+#[test]
+fn status_reports_every_state() {
+    let p = project_in_every_state();
+    let (project, _) = polybook::build::load(p.path()).unwrap();
+    let report = polybook::status::report(&project, &Default::default());
+    let guide = &report.manuals[0];
+    let es = guide.languages.iter().find(|l| l.lang == "es").unwrap();
+    assert_eq!(
+        (es.current, es.outdated, es.unknown, es.missing, es.orphaned),
+        (1, 1, 0, 1, 1)
+    );
+    let ar = guide.languages.iter().find(|l| l.lang == "ar").unwrap();
+    assert_eq!(
+        (ar.current, ar.outdated, ar.unknown, ar.missing, ar.orphaned),
+        (0, 0, 1, 2, 0)
+    );
+    assert!((es.percent_current - 33.3).abs() < 0.01);
+    let states: Vec<(&str, &str)> = es
+        .needs_work
+        .iter()
+        .map(|c| (c.chapter.as_str(), c.state.as_str()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("risk", "outdated"),
+            ("sub/deep", "missing"),
+            ("old", "orphaned")
+        ]
+    );
+
+    let text = String::from_utf8(polybook(p.path(), &["status", "--lang", "es"]).stdout).unwrap();
+    assert!(
+        text.contains("es           1 (33%)     1 (33%)      0 (0%)     1 (33%)         1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("outdated  es     manuals/guide/es/risk.md"),
+        "{text}"
+    );
+    assert!(!text.contains(" ar "), "--lang filters: {text}");
+}
+
+#[test]
+fn status_json_follows_the_documented_schema() {
+    let p = project_in_every_state();
+    let out = polybook(p.path(), &["status", "--format", "json"]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["schema"], "polybook-status/1");
+    assert_eq!(json["source_language"], "en");
+    let manual = &json["manuals"][0];
+    assert_eq!(manual["manual"], "guide");
+    assert_eq!(manual["chapters"], 3);
+    let es = manual["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["lang"] == "es")
+        .unwrap();
+    for key in [
+        "current",
+        "outdated",
+        "unknown",
+        "missing",
+        "orphaned",
+        "percent_current",
+        "needs_work",
+    ] {
+        assert!(es.get(key).is_some(), "missing {key}");
+    }
+    let risk = &es["needs_work"][0];
+    assert_eq!(risk["chapter"], "risk");
+    assert_eq!(risk["state"], "outdated");
+    assert_eq!(risk["file"], "manuals/guide/es/risk.md");
+    assert_eq!(risk["source_file"], "manuals/guide/en/risk.md");
+    assert_eq!(risk["recorded"], "000000000000");
+    assert_eq!(risk["source_hash"].as_str().unwrap().len(), 12);
+}
+
+#[test]
+fn stamp_changes_only_its_line_and_makes_the_translation_current() {
+    let p = copy_fixture("basic");
+    let file = p.path().join("manuals/guide/es/risk.md");
+    // Windows line endings, trailing spaces, no front matter: all kept.
+    let original = "# Riesgo  \r\n\r\nTexto.\t\r\n\r\n## Amenazas\r\n\r\n## Hacer un plan\r\n";
+    std::fs::write(&file, original).unwrap();
+    let out = polybook(p.path(), &["stamp", "manuals/guide/es/risk.md"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hash = hash_of(&p.path().join("manuals/guide/en/risk.md"));
+    let stamped = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        stamped,
+        format!("+++\r\ntranslated_from = \"{hash}\"\r\n+++\r\n{original}")
+    );
+
+    // A second stamp changes nothing; after a source edit it updates the one line.
+    polybook(p.path(), &["stamp", "manuals/guide/es/risk.md"]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), stamped);
+    let src = p.path().join("manuals/guide/en/risk.md");
+    std::fs::write(&src, std::fs::read_to_string(&src).unwrap() + "\nMore.\n").unwrap();
+    let (project, _) = polybook::build::load(p.path()).unwrap();
+    let r = project.find_chapter("guide", "risk").unwrap();
+    assert_eq!(
+        polybook::translation::state(&project, r, "es"),
+        polybook::translation::State::Outdated
+    );
+    polybook(p.path(), &["stamp", "--manual", "guide", "--lang", "es"]);
+    let restamped = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(restamped, stamped.replace(&hash, &hash_of(&src)));
+    let (project, _) = polybook::build::load(p.path()).unwrap();
+    assert_eq!(
+        polybook::translation::state(&project, r, "es"),
+        polybook::translation::State::Current
+    );
+    // Other translations were stamped too, the source never.
+    assert!(
+        std::fs::read_to_string(p.path().join("manuals/guide/es/intro.md"))
+            .unwrap()
+            .contains("translated_from")
+    );
+    assert!(
+        !std::fs::read_to_string(&src)
+            .unwrap()
+            .contains("translated_from")
+    );
+}
+
+#[test]
+fn stamp_refuses_source_files_and_strangers() {
+    let p = copy_fixture("basic");
+    let before = std::fs::read(p.path().join("manuals/guide/en/risk.md")).unwrap();
+    let out = polybook(
+        p.path(),
+        &["stamp", "manuals/guide/en/risk.md", "polybook.toml"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("source-language chapter"), "{err}");
+    assert!(
+        err.contains("polybook.toml: this is not a chapter file"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(p.path().join("manuals/guide/en/risk.md")).unwrap(),
+        before
+    );
+    assert_eq!(polybook(p.path(), &["stamp"]).status.code(), Some(2));
+}
+
+fn git(root: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.org",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn status_diff_shows_what_changed_in_the_source_since_the_translation() {
+    let p = copy_fixture("basic");
+    let root = p.path();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "first"]);
+    polybook(root, &["stamp", "manuals/guide/es/risk.md"]);
+    git(root, &["commit", "-q", "-a", "-m", "translated"]);
+    let src = root.join("manuals/guide/en/risk.md");
+    let text = std::fs::read_to_string(&src)
+        .unwrap()
+        .replace("Plans need people.", "Plans need people and a budget.");
+    std::fs::write(&src, text).unwrap();
+    git(root, &["commit", "-q", "-a", "-m", "source changed"]);
+    // And one more uncommitted change: it shows as well.
+    std::fs::write(
+        &src,
+        std::fs::read_to_string(&src).unwrap() + "\nReview it yearly.\n",
+    )
+    .unwrap();
+
+    let out = polybook(root, &["status", "--diff", "manuals/guide/es/risk.md"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("-Plans need people. Jump to [threats](#threats)."),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+Plans need people and a budget. Jump to [threats](#threats)."),
+        "{diff}"
+    );
+    assert!(diff.contains("+Review it yearly."), "{diff}");
+
+    // A translation without a record, and a project without git, say so.
+    let out = polybook(root, &["status", "--diff", "manuals/guide/ar/intro.md"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("records no source version"));
+    let plain = copy_fixture("basic");
+    polybook(plain.path(), &["stamp", "manuals/guide/es/risk.md"]);
+    let src = plain.path().join("manuals/guide/en/risk.md");
+    std::fs::write(&src, "# Changed\n").unwrap();
+    let out = polybook(
+        plain.path(),
+        &["status", "--diff", "manuals/guide/es/risk.md"],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a git repository"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn readers_of_outdated_chapters_see_a_notice_on_the_site_and_in_the_book() {
+    let p = project_in_every_state();
+    let out = tempfile::tempdir().unwrap();
+    build(p.path(), out.path());
+    let page = parse(out.path(), "es/guide/risk.html");
+    let notice = select(&page, "main .notice.outdated");
+    assert_eq!(notice.len(), 1);
+    assert_eq!(
+        attr(&page, ".notice.outdated a", "href").as_deref(),
+        Some("../../en/guide/risk.html")
+    );
+    assert!(
+        select(
+            &parse(out.path(), "es/guide/intro.html"),
+            ".notice.outdated"
+        )
+        .is_empty(),
+        "current: no notice"
+    );
+    assert!(
+        select(
+            &parse(out.path(), "ar/guide/intro.html"),
+            ".notice.outdated"
+        )
+        .is_empty(),
+        "unknown: no notice"
+    );
+    let mut zip = zip::ZipArchive::new(
+        std::fs::File::open(out.path().join("es/guide/guide-es.epub")).unwrap(),
+    )
+    .unwrap();
+    let mut chapter = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("EPUB/chapter-2.xhtml").unwrap(),
+        &mut chapter,
+    )
+    .unwrap();
+    assert!(chapter.contains("class=\"notice outdated\""), "{chapter}");
+
+    // The status page lists it, linked to both versions; the footer links the page.
+    let status = parse(out.path(), "es/status.html");
+    let hrefs: Vec<&str> = select(&status, ".needs-work a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(
+        hrefs.contains(&"guide/risk.html") && hrefs.contains(&"../en/guide/risk.html"),
+        "{hrefs:?}"
+    );
+    assert!(select(&status, "meter").len() >= 3);
+    assert_eq!(
+        attr(&page, "footer a[href$='status.html']", "href").as_deref(),
+        Some("../status.html")
+    );
+
+    // Publishers can turn the notice off.
+    let config = p.path().join("polybook.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("outdated_notice = false\n{text}")).unwrap();
+    build(p.path(), out.path());
+    assert!(select(&parse(out.path(), "es/guide/risk.html"), ".notice.outdated").is_empty());
+}
+
+#[test]
+fn check_reports_problems_with_columns_and_writes_nothing() {
+    let out = polybook(&fixture("errors"), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("error: manuals/m/en/a.md:6:1 [en]: broken link: `bb.md`: manual `m` has no chapter `bb`\n   |\n 6 | [typo](bb.md)\n   | ^^^^^^^^^^^^^\n  hint: did you mean `b.md`?"), "{err}");
+    assert!(
+        !fixture("errors").join("output").exists(),
+        "check writes nothing"
+    );
+
+    let json = polybook(&fixture("errors"), &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["schema"], "polybook-check/1");
+    assert_eq!(v["errors"], 10, "{v:#}");
+    let first = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["line"] == 6)
+        .unwrap();
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["file"], "manuals/m/en/a.md");
+    assert_eq!(first["column"], 1);
+    assert_eq!(first["lang"], "en");
+    assert_eq!(first["hint"], "did you mean `b.md`?");
+
+    assert_eq!(
+        polybook(&fixture("basic"), &["check"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn check_warns_about_drift_and_fluent_problems_and_strict_fails_on_warnings() {
+    let p = copy_fixture("basic");
+    // The Spanish risk chapter lost a heading and gained a link.
+    std::fs::write(
+        p.path().join("manuals/guide/es/risk.md"),
+        "# Riesgo\n\n## Amenazas\n\n## Plan\n\n### Extra\n\nVer [intro](intro.md), [amenazas](#amenazas) y [más](intro.md).\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(p.path().join("i18n")).unwrap();
+    std::fs::write(p.path().join("i18n/ar.ftl"), "next = التالي\nprevious = \n").unwrap();
+    let out = polybook(p.path(), &["check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error: i18n/ar.ftl:2: Fluent syntax error"),
+        "{err}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::write(
+        p.path().join("i18n/ar.ftl"),
+        "next = التالي\nprevious = السابق\n",
+    )
+    .unwrap();
+    let out = polybook(p.path(), &["check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: manuals/guide/es/risk.md [es]: the structure differs from the source: 4 headings (the source has 3), 3 links (the source has 2)"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+
+    // A message the source language's file adds is missing in the others.
+    std::fs::write(
+        p.path().join("i18n/en.ftl"),
+        "custom-note = Printed copies are numbered.\n",
+    )
+    .unwrap();
+    let out = polybook(p.path(), &["check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: i18n/ar.ftl: message `custom-note` is missing"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: i18n/es.ftl: message `custom-note` is missing"),
+        "{err}"
+    );
+    // Only warnings: clean, unless --strict.
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        polybook(p.path(), &["check", "--strict"]).status.code(),
+        Some(1)
+    );
+}
