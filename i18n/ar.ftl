@@ -43,3 +43,7 @@ state-missing = غير مترجَم
 state-orphaned = يتيم
 status-needs-work = يحتاج إلى عمل
 status-all-current = جميع الفصول مترجمة ومحدَّثة.
+search-label = بحث
+search-placeholder = ابحث في الأدلة
+search-results = النتائج:
+search-no-results = لا توجد نتائج لـ

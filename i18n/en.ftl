@@ -43,3 +43,7 @@ state-missing = Not translated
 state-orphaned = Orphaned
 status-needs-work = Needs work
 status-all-current = Every chapter is translated and current.
+search-label = Search
+search-placeholder = Search the manuals
+search-results = Results:
+search-no-results = No results for

@@ -43,3 +43,7 @@ state-missing = Sin traducir
 state-orphaned = Huérfano
 status-needs-work = Pendiente de trabajo
 status-all-current = Todos los capítulos están traducidos y al día.
+search-label = Buscar
+search-placeholder = Buscar en los manuales
+search-results = Resultados:
+search-no-results = No hay resultados para

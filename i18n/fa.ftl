@@ -43,3 +43,7 @@ state-missing = ترجمه‌نشده
 state-orphaned = بی‌منبع
 status-needs-work = نیازمند کار
 status-all-current = همهٔ فصل‌ها ترجمه‌شده و به‌روز هستند.
+search-label = جستجو
+search-placeholder = جستجو در راهنماها
+search-results = نتیجه‌ها:
+search-no-results = نتیجه‌ای یافت نشد برای

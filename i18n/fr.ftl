@@ -43,3 +43,7 @@ state-missing = Non traduit
 state-orphaned = Orphelin
 status-needs-work = À reprendre
 status-all-current = Tous les chapitres sont traduits et à jour.
+search-label = Rechercher
+search-placeholder = Rechercher dans les manuels
+search-results = Résultats :
+search-no-results = Aucun résultat pour

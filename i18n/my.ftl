@@ -43,3 +43,7 @@ state-missing = မဘာသာပြန်ရသေး
 state-orphaned = မူရင်းမရှိ
 status-needs-work = ပြင်ဆင်ရန်
 status-all-current = အခန်းအားလုံး ဘာသာပြန်ပြီး နောက်ဆုံးအခြေအနေ ဖြစ်သည်။
+search-label = ရှာရန်
+search-placeholder = လက်စွဲများတွင် ရှာရန်
+search-results = ရလဒ်များ -
+search-no-results = ရလဒ် မတွေ့ပါ -

@@ -41,3 +41,7 @@ state-missing = Não traduzido
 state-orphaned = Órfão
 status-needs-work = Precisa de trabalho
 status-all-current = Todos os capítulos estão traduzidos e atualizados.
+search-label = Pesquisar
+search-placeholder = Pesquisar nos manuais
+search-results = Resultados:
+search-no-results = Nenhum resultado para

@@ -43,3 +43,7 @@ state-missing = Не переведено
 state-orphaned = Без источника
 status-needs-work = Требует работы
 status-all-current = Все главы переведены и актуальны.
+search-label = Поиск
+search-placeholder = Поиск по руководствам
+search-results = Результаты:
+search-no-results = Ничего не найдено по запросу

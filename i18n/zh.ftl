@@ -43,3 +43,7 @@ state-missing = 未翻译
 state-orphaned = 无源文
 status-needs-work = 待处理
 status-all-current = 所有章节均已翻译且为最新。
+search-label = 搜索
+search-placeholder = 搜索手册
+search-results = 结果：
+search-no-results = 没有找到结果：

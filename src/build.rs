@@ -50,6 +50,8 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Time taken by each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
+    /// Search index of each language: (language, bytes, bytes gzipped).
+    pub search_indexes: Vec<(String, usize, usize)>,
 }
 
 impl BuildReport {
@@ -262,6 +264,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         }
         stage("books");
     }
+    let search_langs: Vec<&str> = project
+        .langs()
+        .iter()
+        .map(|l| l.code.as_str())
+        .filter(|c| project.config.search_in(c))
+        .collect();
+    let indexes: Vec<(String, Vec<u8>)> = search_langs
+        .par_iter()
+        .map(|code| (code.to_string(), crate::search::index_script(&project, code).into_bytes()))
+        .collect();
+    let mut search_indexes = Vec::new();
+    for (code, bytes) in indexes {
+        search_indexes.push((code.clone(), bytes.len(), gzip_len(&bytes)));
+        writes.push((crate::search::index_path(&code), WriteSource::Bytes(bytes)));
+    }
+    stage("search indexes");
     for (name, bytes) in &theme.statics {
         writes.push((urls::static_file(name), WriteSource::Bytes(bytes.clone())));
     }
@@ -301,7 +319,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         elapsed: started.elapsed(),
         diagnostics,
         stages,
+        search_indexes,
     })
+}
+
+/// The size of `bytes` once gzipped, as a web server would send them.
+fn gzip_len(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).and_then(|_| enc.finish()).map_or(0, |v| v.len())
 }
 
 enum WriteSource {

@@ -42,6 +42,17 @@ pub struct SiteConfig {
     pub manuals: Option<Vec<String>>,
     /// Show readers of an outdated translation that the original changed.
     pub outdated_notice: bool,
+    /// Offline search on the site.
+    pub search: bool,
+    /// Languages without search.
+    pub search_skip: Vec<String>,
+}
+
+impl SiteConfig {
+    /// Whether pages in `lang` get a search box and index.
+    pub fn search_in(&self, lang: &str) -> bool {
+        self.search && !self.search_skip.iter().any(|l| l == lang)
+    }
 }
 
 impl SiteConfig {
@@ -67,6 +78,9 @@ struct RawSite {
     remote_images: Option<RemotePolicy>,
     manuals: Option<Vec<String>>,
     outdated_notice: Option<bool>,
+    search: Option<bool>,
+    #[serde(default)]
+    search_skip: Vec<String>,
 }
 
 const SITE_KEYS: &[&str] = &[
@@ -80,6 +94,8 @@ const SITE_KEYS: &[&str] = &[
     "remote_images",
     "manuals",
     "outdated_notice",
+    "search",
+    "search_skip",
 ];
 
 /// One group of chapters in a manual's contents.
@@ -238,6 +254,12 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         &mut diags,
     );
 
+    for code in raw.search_skip.iter().filter(|c| !raw.languages.contains(c)) {
+        diags.push(
+            Diagnostic::error(file, line_of("search_skip"), format!("`{code}` in `search_skip` is not a published language"))
+                .with_hint("list codes from `languages`"),
+        );
+    }
     let base_url = match raw.base_url {
         Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
             diags.push(
@@ -276,6 +298,8 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         remote_images: raw.remote_images.unwrap_or_default(),
         manuals: raw.manuals,
         outdated_notice: raw.outdated_notice.unwrap_or(true),
+        search: raw.search.unwrap_or(true),
+        search_skip: raw.search_skip,
     })
 }
 

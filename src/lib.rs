@@ -22,6 +22,7 @@ pub mod outline;
 pub mod output;
 pub mod project;
 pub mod sanitize;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod stamp;

@@ -145,6 +145,22 @@ fn build(cli: &Cli, out: Option<PathBuf>, no_epub: bool) -> polybook::Result<Exi
             report.errors(),
             report.warnings(),
         );
+        if let Some(largest) = report.search_indexes.iter().max_by_key(|(_, _, gz)| *gz) {
+            let total: usize = report.search_indexes.iter().map(|(_, _, gz)| gz).sum();
+            eprintln!(
+                "Search indexes for {} languages: {} KB gzipped in all, largest {} ({} KB, {} KB gzipped)",
+                report.search_indexes.len(),
+                total / 1024,
+                largest.0,
+                largest.1 / 1024,
+                largest.2 / 1024
+            );
+        }
+        if cli.verbose {
+            for (lang, size, gz) in &report.search_indexes {
+                eprintln!("  search index {lang}: {} KB ({} KB gzipped)", size / 1024, gz / 1024);
+            }
+        }
     }
     Ok(if report.errors() > 0 {
         ExitCode::from(1)

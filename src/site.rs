@@ -176,6 +176,10 @@ struct Alternate {
 #[derive(Serialize)]
 struct Common<'a> {
     lang: LangView<'a>,
+    /// Search box: the index's URL and the prefix of result URLs (`None`: no search).
+    search_index_url: Option<String>,
+    search_js_url: String,
+    root_prefix: String,
     source_lang: &'a str,
     status_url: String,
     t: &'a std::collections::BTreeMap<String, String>,
@@ -334,6 +338,13 @@ impl SiteContext<'_> {
                 current: true,
                 fallback: false,
             },
+            search_index_url: self
+                .project
+                .config
+                .search_in(&l.code)
+                .then(|| urls::relative(path, &crate::search::index_path(&l.code))),
+            search_js_url: urls::relative(path, &urls::static_file("search.js")),
+            root_prefix: urls::to_root(path),
             source_lang: self.project.source_lang(),
             status_url: urls::relative(path, &urls::status(&l.code)),
             t: &self.ui(&l.code).strings,

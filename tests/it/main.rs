@@ -9,5 +9,6 @@ mod epub;
 mod languages;
 mod links;
 mod safety;
+mod search;
 mod translation;
 mod validators;

@@ -144,7 +144,11 @@ fn default_theme_loads_nothing_from_other_hosts_and_needs_no_script() {
         .filter(|f| f.ends_with(".html"))
     {
         let doc = parse(out.path(), &rel);
-        assert!(select(&doc, "script").is_empty(), "{rel} has a script");
+        // The only script is the local, deferred search enhancement.
+        for script in select(&doc, "script") {
+            assert_eq!(script.value().attr("defer"), Some(""), "{rel}");
+            assert!(script.value().attr("src").unwrap().ends_with("static/search.js"), "{rel}");
+        }
         for el in select(&doc, "[src], link[href]") {
             let url = el.value().attr("src").or(el.value().attr("href")).unwrap();
             let rel_attr = el.value().attr("rel").unwrap_or("");

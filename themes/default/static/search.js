@@ -1,0 +1,213 @@
+// Offline search for polybook sites. Progressive enhancement: without this
+// script the search box stays hidden and every page reads as before. The index
+// is a script file (<lang>/search-index.js), so it loads from file:// as well
+// as over HTTP, and nothing is sent anywhere.
+(function () {
+  "use strict";
+  var box = document.querySelector(".search[data-index]");
+  if (!box) return;
+  var input = box.querySelector("input");
+  var list = box.querySelector(".search-results");
+  var status = box.querySelector(".search-status");
+  var root = box.getAttribute("data-root") || "";
+  var index = null;
+  var loading = false;
+  var pending = null;
+  box.hidden = false;
+
+  // --- Normalisation and terms: the same rules as src/search.rs. ---
+  function mapChar(c) {
+    var n = c.codePointAt(0);
+    if (n >= 0x300 && n <= 0x36f) return "";
+    if ((n >= 0x64b && n <= 0x65f) || n === 0x670 || (n >= 0x6d6 && n <= 0x6ed) || n === 0x640) return "";
+    if ((n >= 0x200b && n <= 0x200f) || n === 0xad || n === 0xfeff || n === 0x2060) return "";
+    if (n === 0x622 || n === 0x623 || n === 0x625 || n === 0x671) return "\u0627";
+    if (n === 0x649 || n === 0x6cc || n === 0x6d2 || n === 0x626) return "\u064a";
+    if (n === 0x6a9) return "\u0643";
+    if (n === 0x629) return "\u0647";
+    if (n === 0x624) return "\u0648";
+    if (n >= 0x660 && n <= 0x669) return String.fromCharCode(48 + n - 0x660);
+    if (n >= 0x6f0 && n <= 0x6f9) return String.fromCharCode(48 + n - 0x6f0);
+    return c.toLowerCase();
+  }
+  function normalise(text) {
+    var out = "";
+    for (var c of text.normalize("NFKD")) out += mapChar(c);
+    return out.normalize("NFC");
+  }
+  function spaceless(c) {
+    var n = c.codePointAt(0);
+    return (n >= 0xe00 && n <= 0xeff) || (n >= 0xf00 && n <= 0xfff) || (n >= 0x1000 && n <= 0x109f) ||
+      (n >= 0x1780 && n <= 0x17ff) || (n >= 0x3040 && n <= 0x30ff) || (n >= 0x3400 && n <= 0x4dbf) ||
+      (n >= 0x4e00 && n <= 0x9fff) || (n >= 0xf900 && n <= 0xfaff) || (n >= 0x20000 && n <= 0x2ffff) ||
+      (n >= 0xaa60 && n <= 0xaa7f) || (n >= 0xa9e0 && n <= 0xa9ff);
+  }
+  function separator(c) {
+    var n = c.codePointAt(0);
+    return n === 0xf0b || (n >= 0xf0d && n <= 0xf12) || n === 0x104a || n === 0x104b || n === 0xe2f || n === 0xe5a || n === 0xe5b;
+  }
+  var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "word" }) : null;
+  function words(text) {
+    if (segmenter) {
+      var out = [];
+      for (var s of segmenter.segment(text)) if (s.isWordLike) out.push(s.segment);
+      return out;
+    }
+    return text.split(/[^\p{L}\p{N}\p{M}_]+/u).filter(Boolean);
+  }
+  function terms(norm) {
+    var out = [];
+    words(norm).forEach(function (w) {
+      if (!Array.from(w).some(spaceless)) out.push(w);
+    });
+    var chars = Array.from(norm);
+    for (var i = 0; i < chars.length; ) {
+      if (!spaceless(chars[i])) { i++; continue; }
+      var start = i;
+      while (i < chars.length && spaceless(chars[i]) && !separator(chars[i])) i++;
+      var run = chars.slice(start, i);
+      if (run.length === 0) i++;
+      else if (run.length === 1) out.push(run[0]);
+      else for (var j = 0; j + 1 < run.length; j++) out.push(run[j] + run[j + 1]);
+    }
+    return out;
+  }
+
+  // --- Ranking: BM25 over sections; title and heading words weigh more. ---
+  function postingsFor(term) {
+    var p = index.terms[term];
+    if (p) return p;
+    // The word being typed: complete it from the vocabulary.
+    if (Array.from(term).length < 3 || Array.from(term).some(spaceless)) return null;
+    var merged = {};
+    var found = false;
+    for (var t in index.terms) {
+      if (t.lastIndexOf(term, 0) === 0) {
+        found = true;
+        var q = index.terms[t];
+        for (var k = 0; k < q.length; k += 2) merged[q[k]] = (merged[q[k]] || 0) + q[k + 1];
+      }
+    }
+    if (!found) return null;
+    var flat = [];
+    Object.keys(merged).forEach(function (d) { flat.push(+d, merged[d]); });
+    return flat;
+  }
+  function search(query) {
+    var qterms = terms(normalise(query));
+    if (!qterms.length) return [];
+    var n = index.docs.length;
+    var avg = index.lengths.reduce(function (a, b) { return a + b; }, 0) / Math.max(n, 1);
+    var scores = {};
+    var hits = {};
+    var unique = Array.from(new Set(qterms));
+    unique.forEach(function (t) {
+      var p = postingsFor(t);
+      if (!p) return;
+      var df = p.length / 2;
+      var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      for (var k = 0; k < p.length; k += 2) {
+        var d = p[k], tf = p[k + 1], len = index.lengths[d] || 1;
+        scores[d] = (scores[d] || 0) + idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len / avg));
+        hits[d] = (hits[d] || 0) + 1;
+      }
+    });
+    var docs = Object.keys(scores).map(Number);
+    // Every term must match; fall back to any term when none matches all.
+    var all = docs.filter(function (d) { return hits[d] === unique.length; });
+    if (all.length) docs = all;
+    docs.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+    return docs.slice(0, 10);
+  }
+
+  // --- Display. ---
+  function snippet(text, query) {
+    // Map every character of the excerpt to its normalised form, find the
+    // query's words there, and mark them in the original text.
+    var orig = Array.from(text);
+    var norm = "", starts = [];
+    orig.forEach(function (c, i) { var m = normalise(c); for (var k = 0; k < m.length; k++) starts.push(i); norm += m; });
+    var marks = [];
+    words(normalise(query)).concat(Array.from(normalise(query)).some(spaceless) ? [normalise(query).replace(/\s+/g, "")] : [])
+      .forEach(function (w) {
+        if (!w) return;
+        var at = norm.indexOf(w);
+        if (at >= 0) marks.push([starts[at], starts[at + w.length - 1] + 1]);
+      });
+    marks.sort(function (a, b) { return a[0] - b[0]; });
+    var frag = document.createDocumentFragment();
+    var from = marks.length ? Math.max(0, marks[0][0] - 60) : 0;
+    if (from > 0) frag.appendChild(document.createTextNode("… "));
+    var pos = from;
+    marks.forEach(function (m) {
+      if (m[0] < pos) return;
+      frag.appendChild(document.createTextNode(orig.slice(pos, m[0]).join("")));
+      var mark = document.createElement("mark");
+      mark.textContent = orig.slice(m[0], m[1]).join("");
+      frag.appendChild(mark);
+      pos = m[1];
+    });
+    var end = Math.min(orig.length, Math.max(pos + 120, from + 160));
+    frag.appendChild(document.createTextNode(orig.slice(pos, end).join("") + (end < orig.length ? " …" : "")));
+    return frag;
+  }
+  function show(query) {
+    list.textContent = "";
+    if (!query.trim()) { status.textContent = ""; return; }
+    var found = search(query);
+    status.textContent = found.length ? box.getAttribute("data-results") + " " + found.length
+      : box.getAttribute("data-none") + " “" + query + "”";
+    found.forEach(function (d) {
+      var doc = index.docs[d];
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = root + doc[0];
+      if (doc[4]) a.lang = index.source;
+      var title = document.createElement("span");
+      title.className = "search-title";
+      title.textContent = doc[2] && doc[2] !== doc[1] ? doc[1] + " › " + doc[2] : doc[1];
+      a.appendChild(title);
+      if (doc[4]) {
+        var badge = document.createElement("span");
+        badge.className = "badge";
+        badge.lang = document.documentElement.lang;
+        badge.textContent = box.getAttribute("data-fallback");
+        a.appendChild(badge);
+      }
+      var snip = document.createElement("span");
+      snip.className = "search-snippet";
+      snip.appendChild(snippet(doc[3], query));
+      a.appendChild(snip);
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+  }
+  function load(then) {
+    if (index) return then();
+    pending = then;
+    if (loading) return;
+    loading = true;
+    var s = document.createElement("script");
+    s.src = box.getAttribute("data-index");
+    s.onload = function () { index = window.polybookSearchIndex; if (pending) pending(); };
+    document.head.appendChild(s);
+  }
+  input.addEventListener("focus", function () { load(function () {}); });
+  input.addEventListener("input", function () { load(function () { show(input.value); }); });
+  function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
+  box.addEventListener("keydown", function (e) {
+    var all = links();
+    var at = all.indexOf(document.activeElement);
+    if (e.key === "ArrowDown" && all.length) {
+      e.preventDefault();
+      all[Math.min(at + 1, all.length - 1)].focus();
+    } else if (e.key === "ArrowUp" && at >= 0) {
+      e.preventDefault();
+      if (at === 0) input.focus(); else all[at - 1].focus();
+    } else if (e.key === "Escape") {
+      input.value = "";
+      show("");
+      input.focus();
+    }
+  });
+})();
