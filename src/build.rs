@@ -272,7 +272,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         .collect();
     let indexes: Vec<(String, Vec<u8>)> = search_langs
         .par_iter()
-        .map(|code| (code.to_string(), crate::search::index_script(&project, code).into_bytes()))
+        .map(|code| {
+            (
+                code.to_string(),
+                crate::search::index_script(&project, code).into_bytes(),
+            )
+        })
         .collect();
     let mut search_indexes = Vec::new();
     for (code, bytes) in indexes {
@@ -327,7 +332,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 fn gzip_len(bytes: &[u8]) -> usize {
     use std::io::Write;
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(bytes).and_then(|_| enc.finish()).map_or(0, |v| v.len())
+    enc.write_all(bytes)
+        .and_then(|_| enc.finish())
+        .map_or(0, |v| v.len())
 }
 
 enum WriteSource {

@@ -254,10 +254,18 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         &mut diags,
     );
 
-    for code in raw.search_skip.iter().filter(|c| !raw.languages.contains(c)) {
+    for code in raw
+        .search_skip
+        .iter()
+        .filter(|c| !raw.languages.contains(c))
+    {
         diags.push(
-            Diagnostic::error(file, line_of("search_skip"), format!("`{code}` in `search_skip` is not a published language"))
-                .with_hint("list codes from `languages`"),
+            Diagnostic::error(
+                file,
+                line_of("search_skip"),
+                format!("`{code}` in `search_skip` is not a published language"),
+            )
+            .with_hint("list codes from `languages`"),
         );
     }
     let base_url = match raw.base_url {

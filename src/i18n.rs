@@ -25,6 +25,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("zh", include_str!("../i18n/zh.ftl")),
     ("pt", include_str!("../i18n/pt.ftl")),
     ("my", include_str!("../i18n/my.ftl")),
+    ("am", include_str!("../i18n/am.ftl")),
 ];
 
 /// The resolved UI strings of one language.

@@ -158,7 +158,11 @@ fn build(cli: &Cli, out: Option<PathBuf>, no_epub: bool) -> polybook::Result<Exi
         }
         if cli.verbose {
             for (lang, size, gz) in &report.search_indexes {
-                eprintln!("  search index {lang}: {} KB ({} KB gzipped)", size / 1024, gz / 1024);
+                eprintln!(
+                    "  search index {lang}: {} KB ({} KB gzipped)",
+                    size / 1024,
+                    gz / 1024
+                );
             }
         }
     }

@@ -93,7 +93,11 @@ pub fn terms(normalised: &str) -> Vec<String> {
 /// Punctuation inside spaceless scripts that ends a run (Tibetan tsheg and
 /// shad, Myanmar section marks).
 fn is_separator(c: char) -> bool {
-    matches!(c, '\u{0F0B}' | '\u{0F0D}'..='\u{0F12}' | '\u{104A}' | '\u{104B}' | '\u{0E2F}' | '\u{0E5A}' | '\u{0E5B}')
+    matches!(
+        c,
+        '\u{0F0B}' | '\u{0F0D}'
+            ..='\u{0F12}' | '\u{104A}' | '\u{104B}' | '\u{0E2F}' | '\u{0E5A}' | '\u{0E5B}'
+    )
 }
 
 /// A searchable section of a chapter: the text under one heading.
@@ -138,7 +142,9 @@ pub fn sections(body: &str, ids: &[String]) -> Vec<Section> {
                     s.text.push_str(&t);
                 }
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                 out.last_mut().expect("never empty").text.push(' ');
             }
             _ => {}
@@ -159,18 +165,34 @@ pub fn index_script(project: &Project, lang: &str) -> String {
     let mut lengths = Vec::new();
     for (mi, m) in project.manuals.iter().enumerate() {
         for (ci, ch) in m.chapters.iter().enumerate() {
-            let r = ChapterRef { manual: mi, chapter: ci };
+            let r = ChapterRef {
+                manual: mi,
+                chapter: ci,
+            };
             let (src, fallback) = project.content(r, lang);
             let page = urls::chapter(lang, &m.id, &ch.id);
-            for (si, section) in sections(src.body(), &src.anchors.ids).into_iter().enumerate() {
+            for (si, section) in sections(src.body(), &src.anchors.ids)
+                .into_iter()
+                .enumerate()
+            {
                 let doc = docs.len();
                 let url = match &section.id {
                     Some(id) if si > 0 => format!("{}#{id}", urls::encode_path(&page)),
                     _ => urls::encode_path(&page),
                 };
-                let text = section.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let text = section
+                    .text
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
-                docs.push(serde_json::json!([url, src.title, section.heading.trim(), excerpt, fallback as u8]));
+                docs.push(serde_json::json!([
+                    url,
+                    src.title,
+                    section.heading.trim(),
+                    excerpt,
+                    fallback as u8
+                ]));
                 let mut counts: BTreeMap<String, u32> = BTreeMap::new();
                 let mut len = 0u32;
                 // Title and heading words weigh more than body words.
@@ -192,7 +214,16 @@ pub fn index_script(project: &Project, lang: &str) -> String {
     }
     let terms: serde_json::Map<String, serde_json::Value> = postings
         .into_iter()
-        .map(|(t, p)| (t, serde_json::Value::from(p.into_iter().flat_map(|(d, n)| [d as u64, n as u64]).collect::<Vec<_>>())))
+        .map(|(t, p)| {
+            (
+                t,
+                serde_json::Value::from(
+                    p.into_iter()
+                        .flat_map(|(d, n)| [d as u64, n as u64])
+                        .collect::<Vec<_>>(),
+                ),
+            )
+        })
         .collect();
     let index = serde_json::json!({
         "lang": lang,
@@ -201,7 +232,10 @@ pub fn index_script(project: &Project, lang: &str) -> String {
         "lengths": lengths,
         "terms": terms,
     });
-    format!("window.polybookSearchIndex = {};\n", serde_json::to_string(&index).expect("serialisable"))
+    format!(
+        "window.polybookSearchIndex = {};\n",
+        serde_json::to_string(&index).expect("serialisable")
+    )
 }
 
 /// Where the index of a language is written.
@@ -219,7 +253,10 @@ mod tests {
 
     #[test]
     fn english_and_russian_words_fold_case_and_accents() {
-        assert_eq!(t("Risk Analysis, step-by-step."), ["risk", "analysis", "step", "by", "step"]);
+        assert_eq!(
+            t("Risk Analysis, step-by-step."),
+            ["risk", "analysis", "step", "by", "step"]
+        );
         assert_eq!(t("Анализ РИСКОВ"), ["анализ", "рисков"]);
         assert_eq!(normalise("Análisis Ñandú"), "analisis nandu");
         assert_eq!(normalise("ﬁle ①"), "file 1");
@@ -269,7 +306,10 @@ mod tests {
 
     #[test]
     fn sections_follow_headings() {
-        let s = sections("# T\n\nIntro text.\n\n## A\n\nAlpha *beta*.\n\n#### Deep\n\nStill A.\n", &["t".into(), "a".into(), "deep".into()]);
+        let s = sections(
+            "# T\n\nIntro text.\n\n## A\n\nAlpha *beta*.\n\n#### Deep\n\nStill A.\n",
+            &["t".into(), "a".into(), "deep".into()],
+        );
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].heading, "T");
         assert_eq!(s[1].id.as_deref(), Some("a"));

@@ -45,8 +45,14 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 const BUILTIN_STATIC: &[(&str, &[u8])] = &[
-    ("search.js", include_bytes!("../themes/default/static/search.js")),
-    ("style.css", include_bytes!("../themes/default/static/style.css")),
+    (
+        "search.js",
+        include_bytes!("../themes/default/static/search.js"),
+    ),
+    (
+        "style.css",
+        include_bytes!("../themes/default/static/style.css"),
+    ),
 ];
 
 const BUILTIN_EPUB_CSS: &str = include_str!("../themes/default/epub/style.css");

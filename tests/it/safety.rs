@@ -147,7 +147,14 @@ fn default_theme_loads_nothing_from_other_hosts_and_needs_no_script() {
         // The only script is the local, deferred search enhancement.
         for script in select(&doc, "script") {
             assert_eq!(script.value().attr("defer"), Some(""), "{rel}");
-            assert!(script.value().attr("src").unwrap().ends_with("static/search.js"), "{rel}");
+            assert!(
+                script
+                    .value()
+                    .attr("src")
+                    .unwrap()
+                    .ends_with("static/search.js"),
+                "{rel}"
+            );
         }
         for el in select(&doc, "[src], link[href]") {
             let url = el.value().attr("src").or(el.value().attr("href")).unwrap();

@@ -21,10 +21,23 @@ fn serve(dir: PathBuf) -> String {
                 if reader.read_line(&mut request).is_err() {
                     return;
                 }
-                let path = request.split_whitespace().nth(1).unwrap_or("/").split(['?', '#']).next().unwrap().to_string();
-                let path = percent_encoding::percent_decode_str(&path).decode_utf8_lossy().to_string();
+                let path = request
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("/")
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap()
+                    .to_string();
+                let path = percent_encoding::percent_decode_str(&path)
+                    .decode_utf8_lossy()
+                    .to_string();
                 let file = dir.join(path.trim_start_matches('/'));
-                let file = if file.is_dir() { file.join("index.html") } else { file };
+                let file = if file.is_dir() {
+                    file.join("index.html")
+                } else {
+                    file
+                };
                 let mut stream = &stream;
                 match std::fs::read(&file) {
                     Ok(body) if !path.contains("..") => {
@@ -35,11 +48,18 @@ fn serve(dir: PathBuf) -> String {
                             Some("svg") => "image/svg+xml",
                             _ => "application/octet-stream",
                         };
-                        let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: {ty}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                        let _ = write!(
+                            stream,
+                            "HTTP/1.1 200 OK\r\nContent-Type: {ty}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        );
                         let _ = stream.write_all(&body);
                     }
                     _ => {
-                        let _ = write!(stream, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                        let _ = write!(
+                            stream,
+                            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        );
                     }
                 }
             });
@@ -52,11 +72,22 @@ fn serve(dir: PathBuf) -> String {
 fn search(url: &str, query: &str) -> serde_json::Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.mjs");
     assert!(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/puppeteer-core").is_dir(),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/browser/node_modules/puppeteer-core")
+            .is_dir(),
         "puppeteer-core is not installed: run `bash .ci/run` once (npm install in tests/browser)"
     );
-    let out = Command::new("node").arg(script).arg(url).arg(query).output().expect("node runs");
-    assert!(out.status.success(), "{url} {query}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("node")
+        .arg(script)
+        .arg(url)
+        .arg(query)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{url} {query}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -64,30 +95,62 @@ fn search(url: &str, query: &str) -> serde_json::Value {
 /// most frequent such term: a word a reader of that chapter would type.
 fn word_only_in(out: &Path, lang: &str, page: &str) -> String {
     let script = read(out, &format!("{lang}/search-index.js"));
-    let json = script.trim().trim_start_matches("window.polybookSearchIndex = ").trim_end_matches(';');
+    let json = script
+        .trim()
+        .trim_start_matches("window.polybookSearchIndex = ")
+        .trim_end_matches(';');
     let index: serde_json::Value = serde_json::from_str(json).unwrap();
     let docs = index["docs"].as_array().unwrap();
-    let in_page = |d: u64| docs[d as usize][0].as_str().unwrap().split('#').next().unwrap() == page;
+    let in_page = |d: u64| {
+        docs[d as usize][0]
+            .as_str()
+            .unwrap()
+            .split('#')
+            .next()
+            .unwrap()
+            == page
+    };
     let spaceless = |t: &str| t.chars().any(polybook::search::is_spaceless);
     let mut best: Option<(u64, String)> = None;
     for (term, postings) in index["terms"].as_object().unwrap() {
-        let p: Vec<u64> = postings.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
-        let long_enough = if spaceless(term) { term.chars().count() == 2 } else { term.chars().count() >= 5 };
-        let digits = term.chars().any(|c| c.is_ascii_digit() || c.is_ascii_punctuation());
+        let p: Vec<u64> = postings
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        let long_enough = if spaceless(term) {
+            term.chars().count() == 2
+        } else {
+            term.chars().count() >= 5
+        };
+        let digits = term
+            .chars()
+            .any(|c| c.is_ascii_digit() || c.is_ascii_punctuation());
         if !long_enough || digits || !p.chunks(2).all(|c| in_page(c[0])) {
             continue;
         }
         let tf: u64 = p.chunks(2).map(|c| c[1]).sum();
-        if best.as_ref().is_none_or(|(b, t)| tf > *b || (tf == *b && term < t)) {
+        if best
+            .as_ref()
+            .is_none_or(|(b, t)| tf > *b || (tf == *b && term < t))
+        {
             best = Some((tf, term.clone()));
         }
     }
-    best.unwrap_or_else(|| panic!("no word unique to {page} in {lang}")).1
+    best.unwrap_or_else(|| panic!("no word unique to {page} in {lang}"))
+        .1
 }
 
 fn no_results_label(lang: &str) -> String {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("i18n/{lang}.ftl"))).unwrap();
-    text.lines().find_map(|l| l.strip_prefix("search-no-results = ")).unwrap().to_string()
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("i18n/{lang}.ftl")),
+    )
+    .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("search-no-results = "))
+        .unwrap()
+        .to_string()
 }
 
 #[test]
@@ -120,17 +183,32 @@ fn search_finds_the_chapter_in_every_script_from_file_and_http() {
         for base in [&file_base, &http] {
             let start = format!("{base}{lang}/digital-security/passphrases.html");
             let got = search(&start, &typed);
-            let first = got["results"][0]["resolved"].as_str().unwrap_or("").split('#').next().unwrap().to_string();
+            let first = got["results"][0]["resolved"]
+                .as_str()
+                .unwrap_or("")
+                .split('#')
+                .next()
+                .unwrap()
+                .to_string();
             if !first.ends_with(&page) {
-                failures.push(format!("{start}: `{typed}` (term `{word}`) first result {first}, wanted {page}: {got}"));
+                failures.push(format!(
+                    "{start}: `{typed}` (term `{word}`) first result {first}, wanted {page}: {got}"
+                ));
             }
             if got["outside"].as_array().is_some_and(|o| !o.is_empty()) {
-                failures.push(format!("{start}: requests to other hosts: {}", got["outside"]));
+                failures.push(format!(
+                    "{start}: requests to other hosts: {}",
+                    got["outside"]
+                ));
             }
             let none = search(&start, "qqqzzzxxx");
             let label = no_results_label(lang);
-            if none["results"].as_array().is_some_and(|r| !r.is_empty()) || !none["status"].as_str().unwrap().contains(&label) {
-                failures.push(format!("{start}: a query with no match should say `{label}`: {none}"));
+            if none["results"].as_array().is_some_and(|r| !r.is_empty())
+                || !none["status"].as_str().unwrap().contains(&label)
+            {
+                failures.push(format!(
+                    "{start}: a query with no match should say `{label}`: {none}"
+                ));
             }
         }
     }
@@ -141,10 +219,16 @@ fn search_finds_the_chapter_in_every_script_from_file_and_http() {
 fn results_are_keyboard_accessible_and_highlight_the_match() {
     let out = tempfile::tempdir().unwrap();
     build(Path::new(env!("CARGO_MANIFEST_DIR")), out.path());
-    let got = search(&format!("file://{}/en/index.html", out.path().display()), "checksum");
+    let got = search(
+        &format!("file://{}/en/index.html", out.path().display()),
+        "checksum",
+    );
     let first = &got["results"][0];
     assert_eq!(first["marked"][0], "checksum", "{got}");
-    assert!(got["status"].as_str().unwrap().starts_with("Results:"), "{got}");
+    assert!(
+        got["status"].as_str().unwrap().starts_with("Results:"),
+        "{got}"
+    );
     // ArrowDown moves to the first result; Escape empties the box and returns to it.
     assert_eq!(got["keyboard"]["focused"], first["href"]);
     assert_eq!(got["keyboard"]["after"]["results"], 0);
@@ -170,17 +254,27 @@ fn search_can_be_turned_off_and_pages_read_without_script() {
     std::fs::write(&config, format!("search = false\n{text}")).unwrap();
     let out = tempfile::tempdir().unwrap();
     build(p.path(), out.path());
-    assert!(files(out.path()).iter().all(|f| !f.ends_with("search-index.js")));
+    assert!(
+        files(out.path())
+            .iter()
+            .all(|f| !f.ends_with("search-index.js"))
+    );
 }
 
 #[test]
 fn a_language_the_indexer_knows_nothing_about_still_builds() {
     let p = copy_fixture("basic");
     let config = p.path().join("polybook.toml");
-    let text = std::fs::read_to_string(&config).unwrap().replace("\"zh\"]", "\"zh\", \"ti\", \"km\"]");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("\"zh\"]", "\"zh\", \"ti\", \"km\"]");
     std::fs::write(&config, text).unwrap();
     std::fs::create_dir_all(p.path().join("manuals/guide/km")).unwrap();
-    std::fs::write(p.path().join("manuals/guide/km/intro.md"), "# សេចក្តីផ្តើម\n\nសុវត្ថិភាពឌីជីថល\n").unwrap();
+    std::fs::write(
+        p.path().join("manuals/guide/km/intro.md"),
+        "# សេចក្តីផ្តើម\n\nសុវត្ថិភាពឌីជីថល\n",
+    )
+    .unwrap();
     let out = tempfile::tempdir().unwrap();
     let report = build(p.path(), out.path());
     assert_eq!(report.errors(), 0, "{:?}", diag_lines(&report));
