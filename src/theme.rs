@@ -165,11 +165,12 @@ mod tests {
             .collect();
         built_in.sort();
         assert_eq!(on_disk, built_in);
-        let statics: Vec<String> =
+        let mut statics: Vec<String> =
             std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static"))
                 .unwrap()
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
                 .collect();
+        statics.sort();
         assert_eq!(
             statics,
             BUILTIN_STATIC
