@@ -155,7 +155,46 @@ pub fn sections(body: &str, ids: &[String]) -> Vec<Section> {
 }
 
 /// Characters of a section's text kept for snippets.
-const EXCERPT_CHARS: usize = 280;
+const EXCERPT_CHARS: usize = 160;
+
+/// A character pair found in more than this share of sections says nothing
+/// about where to look; it is listed as a stop term instead of indexed.
+const STOP_SHARE: f64 = 0.5;
+
+/// Base-36 digits, for compact postings.
+fn base36(mut n: u64) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII digits")
+}
+
+/// Postings as text: each section number as the base-36 difference from the
+/// previous one, followed by `:` and the base-36 weight when above 1 (at most
+/// 35), separated by commas. `[(3, 1), (10, 4)]` becomes `3,7:4`.
+pub fn encode_postings(postings: &[(usize, u32)]) -> String {
+    let mut out = String::new();
+    let mut prev = 0;
+    for (i, &(doc, weight)) in postings.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&base36((doc - prev) as u64));
+        prev = doc;
+        if weight > 1 {
+            out.push(':');
+            out.push_str(&base36(u64::from(weight.min(35))));
+        }
+    }
+    out
+}
 
 /// The search index of one language, as the text of a script file.
 pub fn index_script(project: &Project, lang: &str) -> String {
@@ -212,25 +251,23 @@ pub fn index_script(project: &Project, lang: &str) -> String {
             }
         }
     }
-    let terms: serde_json::Map<String, serde_json::Value> = postings
-        .into_iter()
-        .map(|(t, p)| {
-            (
-                t,
-                serde_json::Value::from(
-                    p.into_iter()
-                        .flat_map(|(d, n)| [d as u64, n as u64])
-                        .collect::<Vec<_>>(),
-                ),
-            )
-        })
-        .collect();
+    let n = docs.len() as f64;
+    let mut stop = Vec::new();
+    let mut terms = serde_json::Map::new();
+    for (t, p) in postings {
+        if t.chars().any(is_spaceless) && p.len() as f64 > STOP_SHARE * n && n >= 20.0 {
+            stop.push(t);
+        } else {
+            terms.insert(t, serde_json::Value::from(encode_postings(&p)));
+        }
+    }
     let index = serde_json::json!({
         "lang": lang,
         "source": project.source_lang(),
         "docs": docs,
         "lengths": lengths,
         "terms": terms,
+        "stop": stop,
     });
     format!(
         "window.polybookSearchIndex = {};\n",
@@ -302,6 +339,12 @@ mod tests {
     fn amharic_words_split_on_ethiopic_word_space() {
         assert_eq!(t("የዲጂታል ደህንነት"), ["የዲጂታል", "ደህንነት"]);
         assert_eq!(t("የዲጂታል፡ደህንነት።"), ["የዲጂታል", "ደህንነት"]);
+    }
+
+    #[test]
+    fn postings_are_delta_coded_in_base_36() {
+        assert_eq!(encode_postings(&[(3, 1), (10, 4), (50, 99)]), "3,7:4,14:z");
+        assert_eq!(encode_postings(&[(0, 2)]), "0:2");
     }
 
     #[test]

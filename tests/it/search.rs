@@ -113,12 +113,19 @@ fn word_only_in(out: &Path, lang: &str, page: &str) -> String {
     let spaceless = |t: &str| t.chars().any(polybook::search::is_spaceless);
     let mut best: Option<(u64, String)> = None;
     for (term, postings) in index["terms"].as_object().unwrap() {
-        let p: Vec<u64> = postings
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap())
-            .collect();
+        // Postings: base-36 section numbers as differences, ":weight" when above 1.
+        let mut p = Vec::new();
+        let mut doc = 0;
+        for item in postings.as_str().unwrap().split(',') {
+            let mut parts = item.split(':');
+            doc += u64::from_str_radix(parts.next().unwrap(), 36).unwrap();
+            p.push(doc);
+            p.push(
+                parts
+                    .next()
+                    .map_or(1, |w| u64::from_str_radix(w, 36).unwrap()),
+            );
+        }
         let long_enough = if spaceless(term) {
             term.chars().count() == 2
         } else {

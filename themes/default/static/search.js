@@ -74,8 +74,24 @@
   }
 
   // --- Ranking: BM25 over sections; title and heading words weigh more. ---
+  // Postings come as text: base-36 section numbers, each the difference from
+  // the previous one, with ":weight" when the weight is above 1 (src/search.rs).
+  var decoded = {};
+  function decode(text) {
+    var out = [], doc = 0;
+    text.split(",").forEach(function (item) {
+      var parts = item.split(":");
+      doc += parseInt(parts[0], 36);
+      out.push(doc, parts.length > 1 ? parseInt(parts[1], 36) : 1);
+    });
+    return out;
+  }
+  function lookup(term) {
+    if (!(term in decoded)) decoded[term] = index.terms[term] === undefined ? null : decode(index.terms[term]);
+    return decoded[term];
+  }
   function postingsFor(term) {
-    var p = index.terms[term];
+    var p = lookup(term);
     if (p) return p;
     // The word being typed: complete it from the vocabulary.
     if (Array.from(term).length < 3 || Array.from(term).some(spaceless)) return null;
@@ -84,7 +100,7 @@
     for (var t in index.terms) {
       if (t.lastIndexOf(term, 0) === 0) {
         found = true;
-        var q = index.terms[t];
+        var q = lookup(t);
         for (var k = 0; k < q.length; k += 2) merged[q[k]] = (merged[q[k]] || 0) + q[k + 1];
       }
     }
@@ -100,7 +116,10 @@
     var avg = index.lengths.reduce(function (a, b) { return a + b; }, 0) / Math.max(n, 1);
     var scores = {};
     var hits = {};
-    var unique = Array.from(new Set(qterms));
+    // Character pairs found almost everywhere do not narrow the search.
+    var stop = new Set(index.stop || []);
+    var unique = Array.from(new Set(qterms)).filter(function (t) { return !stop.has(t); });
+    if (!unique.length) return [];
     unique.forEach(function (t) {
       var p = postingsFor(t);
       if (!p) return;
