@@ -24,21 +24,12 @@ pub fn write_if_changed(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
     }
     let dir = path.parent().unwrap_or(out);
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".polybook-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
-    tmp.write_all(bytes)
-        .map_err(|e| Error::io("write", &path, e))?;
-    tmp.as_file().sync_data().ok();
-    tmp.persist(&path)
-        .map_err(|e| Error::io("replace", &path, e.error))?;
+    replace_file(&path, bytes)?;
     Ok(true)
 }
 
-/// Replaces a file of the project atomically (temporary file, then rename),
-/// keeping its permissions.
+/// Replaces (or creates) a file atomically: a temporary file in the same
+/// folder, then a rename. An existing file keeps its permissions.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
@@ -51,7 +42,7 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Ok(meta) = std::fs::metadata(path) {
         let _ = tmp.as_file().set_permissions(meta.permissions());
     }
-    tmp.as_file().sync_all().ok();
+    tmp.as_file().sync_data().ok();
     tmp.persist(path)
         .map_err(|e| Error::io("replace", path, e.error))?;
     Ok(())

@@ -101,3 +101,39 @@ pub fn diag_lines(report: &BuildReport) -> Vec<String> {
         })
         .collect()
 }
+
+/// A file of a globally installed npm package (`npm root -g`).
+pub fn npm_global(rel: &str) -> PathBuf {
+    let root = std::process::Command::new("npm")
+        .args(["root", "-g"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    PathBuf::from(root).join(rel)
+}
+
+/// Runs `check` on every item in two threads (the machine has two cores) and
+/// collects what it reports, each line prefixed with the item.
+pub fn in_two_threads<T: Sync + std::fmt::Debug>(
+    items: &[T],
+    check: impl Fn(&T) -> Vec<String> + Sync,
+) -> Vec<String> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(items.len().div_ceil(2).max(1))
+            .map(|chunk| {
+                let check = &check;
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .flat_map(|i| check(i).into_iter().map(move |p| format!("{i:?}: {p}")))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    })
+}

@@ -310,37 +310,13 @@ fn every_book_passes_epubcheck() {
     assert_eq!(list.len(), 6 + 18 + 2);
     let jar = epubcheck_jar();
     let jar = &jar;
-    let problems: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = list
-            .chunks(list.len().div_ceil(2))
-            .map(|chunk| {
-                s.spawn(move || {
-                    chunk
-                        .iter()
-                        .flat_map(|b| {
-                            epubcheck(jar, b)
-                                .into_iter()
-                                .map(move |p| format!("{}: {p}", b.display()))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
+    let problems = in_two_threads(&list, |b| epubcheck(jar, b));
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
 /// Runs DAISY Ace on a book; returns its critical and serious violations.
 fn ace(book: &Path) -> Vec<String> {
-    let root = Command::new("npm")
-        .args(["root", "-g"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    let ace = PathBuf::from(root.unwrap_or_default()).join("@daisy/ace-cli/bin/ace.js");
+    let ace = npm_global("@daisy/ace-cli/bin/ace.js");
     assert!(
         ace.is_file(),
         "DAISY Ace is not installed: run `bash .ci/run` once"
@@ -390,27 +366,7 @@ fn bundled_books_pass_ace_without_critical_or_serious_violations() {
     build(Path::new(env!("CARGO_MANIFEST_DIR")), bundled.path());
     let list = all_books(bundled.path());
     assert_eq!(list.len(), 18);
-    let problems: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = list
-            .chunks(list.len().div_ceil(2))
-            .map(|chunk| {
-                s.spawn(move || {
-                    chunk
-                        .iter()
-                        .flat_map(|b| {
-                            ace(b)
-                                .into_iter()
-                                .map(move |p| format!("{}: {p}", b.display()))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
+    let problems = in_two_threads(&list, |b| ace(b));
     assert!(problems.is_empty(), "{problems:#?}");
 }
 

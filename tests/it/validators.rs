@@ -10,11 +10,7 @@ fn vnu_jar() -> PathBuf {
     if let Ok(jar) = std::env::var("VNU_JAR") {
         return PathBuf::from(jar);
     }
-    let root = Command::new("npm")
-        .args(["root", "-g"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    let jar = PathBuf::from(root.unwrap_or_default()).join("vnu-jar/build/dist/vnu.jar");
+    let jar = npm_global("vnu-jar/build/dist/vnu.jar");
     assert!(
         jar.is_file(),
         "the Nu HTML checker is not installed: run `bash .ci/run` once, or set VNU_JAR"
