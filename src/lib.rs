@@ -23,12 +23,14 @@ pub mod output;
 pub mod project;
 pub mod sanitize;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod stamp;
 pub mod status;
 pub mod theme;
 pub mod translation;
+pub mod watch;
 pub mod xhtml;
 
 pub use build::{BuildOptions, BuildReport, build};

@@ -44,6 +44,27 @@ enum Command {
         /// Do not write EPUB books.
         #[arg(long)]
         no_epub: bool,
+        /// Rebuild after every change to the sources, until Ctrl-C.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Build, serve the site on this machine, and rebuild and reload pages on every change.
+    Serve {
+        /// Port to listen on (the next free one is used when it is taken).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on; loopback unless told otherwise.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Output folder (default: `output` in the project).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Do not write EPUB books.
+        #[arg(long)]
+        no_epub: bool,
     },
     /// Check everything a build checks, without writing anything.
     Check {
@@ -83,7 +104,25 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { ref out, no_epub } => build(&cli, out.clone(), no_epub),
+        Command::Build {
+            ref out,
+            no_epub,
+            watch,
+        } => {
+            let first = build(&cli, out.clone(), no_epub);
+            if watch {
+                first.and_then(|_| watch_and_build(&cli, out.clone(), no_epub))
+            } else {
+                first
+            }
+        }
+        Command::Serve {
+            port,
+            ref bind,
+            open,
+            ref out,
+            no_epub,
+        } => serve(&cli, port, bind.clone(), open, out.clone(), no_epub),
         Command::Check { strict, format } => check(&cli, strict, format),
         Command::Status {
             ref lang,
@@ -109,22 +148,7 @@ fn print_diagnostics(cli: &Cli, diags: &[polybook::Diagnostic]) {
 }
 
 fn build(cli: &Cli, out: Option<PathBuf>, no_epub: bool) -> polybook::Result<ExitCode> {
-    let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => Some(v.trim().parse::<i64>().map_err(|_| {
-            polybook::Error::Usage(format!(
-                "SOURCE_DATE_EPOCH must be a number of seconds, not `{v}`"
-            ))
-        })?),
-        Err(_) => None,
-    };
-    let opts = polybook::BuildOptions {
-        root: cli.root.clone(),
-        out,
-        dry_run: false,
-        progress: !cli.quiet && std::io::stderr().is_terminal(),
-        no_epub,
-        source_date_epoch,
-    };
+    let opts = build_options(cli, out, no_epub)?;
     let report = polybook::build(&opts)?;
     print_diagnostics(cli, &report.diagnostics);
     if cli.verbose {
@@ -171,6 +195,100 @@ fn build(cli: &Cli, out: Option<PathBuf>, no_epub: bool) -> polybook::Result<Exi
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn build_options(
+    cli: &Cli,
+    out: Option<PathBuf>,
+    no_epub: bool,
+) -> polybook::Result<polybook::BuildOptions> {
+    let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => Some(v.trim().parse::<i64>().map_err(|_| {
+            polybook::Error::Usage(format!(
+                "SOURCE_DATE_EPOCH must be a number of seconds, not `{v}`"
+            ))
+        })?),
+        Err(_) => None,
+    };
+    Ok(polybook::BuildOptions {
+        root: cli.root.clone(),
+        out,
+        dry_run: false,
+        progress: !cli.quiet && std::io::stderr().is_terminal(),
+        no_epub,
+        source_date_epoch,
+    })
+}
+
+fn watch_and_build(cli: &Cli, out: Option<PathBuf>, no_epub: bool) -> polybook::Result<ExitCode> {
+    let opts = polybook::BuildOptions {
+        progress: false,
+        ..build_options(cli, out, no_epub)?
+    };
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| polybook::Error::io("open the project folder", &opts.root, e))?;
+    let out_dir = opts.out.clone().unwrap_or_else(|| root.join("output"));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::SeqCst));
+    }
+    eprintln!("Watching {} for changes (Ctrl-C to stop)", root.display());
+    polybook::watch::watch_loop(
+        &root,
+        &out_dir,
+        |_| match polybook::build(&opts) {
+            Ok(report) => {
+                print_diagnostics(cli, &report.diagnostics);
+                eprintln!(
+                    "rebuilt in {:.0} ms: {} files written",
+                    report.elapsed.as_secs_f64() * 1000.0,
+                    report.written
+                );
+            }
+            Err(e) => {
+                report_fatal(&e);
+            }
+        },
+        || stop.load(std::sync::atomic::Ordering::SeqCst),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(
+    cli: &Cli,
+    port: u16,
+    bind: String,
+    open: bool,
+    out: Option<PathBuf>,
+    no_epub: bool,
+) -> polybook::Result<ExitCode> {
+    let opts = polybook::serve::ServeOptions {
+        build: polybook::BuildOptions {
+            progress: false,
+            ..build_options(cli, out, no_epub)?
+        },
+        bind,
+        port,
+    };
+    if open {
+        eprintln!("note: --open starts your browser once the server answers");
+        let url = format!("http://{}:{}/", opts.bind, opts.port);
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(800));
+            if std::process::Command::new("xdg-open")
+                .arg(&url)
+                .spawn()
+                .is_err()
+            {
+                eprintln!("could not open a browser; visit {url}");
+            }
+        });
+    }
+    polybook::serve::serve(&opts, cli.quiet)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(cli: &Cli, strict: bool, format: Format) -> polybook::Result<ExitCode> {

@@ -10,5 +10,6 @@ mod languages;
 mod links;
 mod safety;
 mod search;
+mod serve;
 mod translation;
 mod validators;

@@ -1,0 +1,295 @@
+//! `polybook serve`: a real HTTP server that rebuilds on change, shows errors,
+//! and keeps serving.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `polybook serve` on `root` and waits for its "Serving" line.
+fn start(root: &std::path::Path, port: u16) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .arg("-C")
+        .arg(root)
+        .args(["serve", "--no-epub", "--port", &port.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("Serving "), "{line}");
+    let port = line
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    Server { child, port }
+}
+
+/// A plain HTTP/1.1 GET; returns the status code and the body.
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Polls `path` until `pred` holds for its body (at most 20 s).
+fn wait_for(port: u16, path: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let (_, body) = get(port, path);
+        if pred(&body) {
+            return body;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}; last body:\n{body}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serve_rebuilds_on_edit_shows_errors_and_recovers() {
+    let project = copy_fixture("basic");
+    let server = start(project.path(), free_port());
+    let port = server.port;
+    let (status, page) = get(port, "/en/guide/intro.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("Read about") && page.contains("/__polybook/live.js"));
+    // Folders serve their index; unknown paths get a 404 page; nothing escapes the output.
+    assert!(get(port, "/en/").1.contains("Safety guide"));
+    assert_eq!(get(port, "/en/nothing.html").0, 404);
+    assert_eq!(get(port, "/../../etc/passwd").0, 404);
+    assert_eq!(get(port, "/en/%2e%2e/%2e%2e/polybook.toml").0, 404);
+
+    // Edit a chapter: the new text is served.
+    let file = project.path().join("manuals/guide/en/intro.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Read about", "Now read about")).unwrap();
+    wait_for(port, "/en/guide/intro.html", "the edit", |b| {
+        b.contains("Now read about")
+    });
+
+    // Break the front matter: the error shows in the page.
+    std::fs::write(&file, format!("+++\ntitle = \n+++\n{text}")).unwrap();
+    let broken = wait_for(port, "/en/guide/risk.html", "the error overlay", |b| {
+        b.contains("<pre id=\"polybook-errors\">")
+    });
+    assert!(broken.contains("invalid TOML front matter"), "{broken}");
+
+    // Fix it: the page is back and the overlay gone.
+    std::fs::write(&file, text.replace("Read about", "Fixed, read about")).unwrap();
+    wait_for(port, "/en/guide/intro.html", "the fixed page", |b| {
+        b.contains("Fixed, read about") && !b.contains("id=\"polybook-errors\"")
+    });
+    // Files written by the build never contain the live-reload script.
+    assert!(
+        !std::fs::read_to_string(project.path().join("output/en/guide/intro.html"))
+            .unwrap()
+            .contains("__polybook")
+    );
+}
+
+#[test]
+fn a_busy_port_moves_to_the_next_free_one() {
+    let busy = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port();
+    let project = copy_fixture("basic");
+    let server = start(project.path(), port);
+    assert_ne!(server.port, port);
+    assert_eq!(get(server.port, "/index.html").0, 200);
+}
+
+#[test]
+fn an_open_page_reloads_by_itself_after_an_edit() {
+    let project = copy_fixture("basic");
+    let server = start(project.path(), free_port());
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/reload.mjs");
+    let mut node = Command::new("node")
+        .arg(script)
+        .arg(format!(
+            "http://127.0.0.1:{}/en/guide/intro.html",
+            server.port
+        ))
+        .arg("Freshly edited text")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node runs (install the browser tools with `bash .ci/run`)");
+    let mut out = BufReader::new(node.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    let file = project.path().join("manuals/guide/en/intro.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("Keep copies of everything.", "Freshly edited text."),
+    )
+    .unwrap();
+    let mut result = String::new();
+    out.read_line(&mut result).unwrap();
+    assert!(node.wait().unwrap().success());
+    assert_eq!(result.trim(), "{\"reloaded\":true}");
+}
+
+/// Applies one scripted change to the project; `n` picks which.
+fn change(root: &std::path::Path, n: u64) {
+    let m = root.join("manuals/guide");
+    match n % 8 {
+        0 => {
+            let f = m.join("en/intro.md");
+            let t = std::fs::read_to_string(&f).unwrap();
+            std::fs::write(&f, format!("{t}\nEdit number {n}.\n")).unwrap();
+        }
+        1 => {
+            // Translate a chapter, then remove the translation again later.
+            let f = m.join("ar/risk.md");
+            if f.exists() {
+                std::fs::remove_file(f).unwrap();
+            } else {
+                std::fs::write(f, "# خطر\n\n## تهديدات\n\n## خطة\n").unwrap();
+            }
+        }
+        2 => {
+            // Rename: a chapter moves to a new id in the contents.
+            let toml = m.join("manual.toml");
+            let t = std::fs::read_to_string(&toml).unwrap();
+            if t.contains("\"sub/deep\"") {
+                std::fs::write(&toml, t.replace("\"sub/deep\"", "\"sub/deeper\"")).unwrap();
+                std::fs::rename(m.join("en/sub/deep.md"), m.join("en/sub/deeper.md")).unwrap();
+            } else {
+                std::fs::write(&toml, t.replace("\"sub/deeper\"", "\"sub/deep\"")).unwrap();
+                std::fs::rename(m.join("en/sub/deeper.md"), m.join("en/sub/deep.md")).unwrap();
+            }
+        }
+        3 => {
+            let f = root.join("i18n/es.ftl");
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            std::fs::write(f, format!("next = Siguiente {n}\n")).unwrap();
+        }
+        4 => {
+            let f = root.join("polybook.toml");
+            let t = std::fs::read_to_string(&f).unwrap();
+            let t = if t.contains("\"zh\", \"fr\"") {
+                t.replace("\"zh\", \"fr\"", "\"zh\"")
+            } else {
+                t.replace("\"zh\"]", "\"zh\", \"fr\"]")
+            };
+            std::fs::write(f, t).unwrap();
+        }
+        5 => {
+            let f = root.join("themes/default/templates/base.html");
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            let builtin = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("themes/default/templates/base.html"),
+            )
+            .unwrap();
+            std::fs::write(
+                f,
+                builtin.replace(
+                    "<footer class=\"site-footer\">",
+                    &format!("<footer class=\"site-footer\" data-edit=\"{n}\">"),
+                ),
+            )
+            .unwrap();
+        }
+        6 => {
+            let f = m.join("media/shield.svg");
+            let t = std::fs::read_to_string(&f).unwrap();
+            std::fs::write(&f, t.replace("</svg>", &format!("<desc>{n}</desc></svg>"))).unwrap();
+        }
+        _ => {
+            // A broken link, later fixed by the next edit of the same kind.
+            let f = m.join("es/risk.md");
+            let t = std::fs::read_to_string(&f).unwrap();
+            let t = if t.contains("(nowhere.md)") {
+                t.replace(" [x](nowhere.md)", "")
+            } else {
+                format!("{t} [x](nowhere.md)")
+            };
+            std::fs::write(f, t).unwrap();
+        }
+    }
+}
+
+#[test]
+fn output_after_any_sequence_of_edits_equals_a_clean_build() {
+    let project = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    build(project.path(), out.path());
+    // Every kind of change once, then a pseudo-random sequence.
+    let mut seq: Vec<u64> = (0..8).collect();
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..24 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        seq.push(x % 1000);
+    }
+    for (step, n) in seq.into_iter().enumerate() {
+        change(project.path(), n);
+        build(project.path(), out.path());
+        let clean = tempfile::tempdir().unwrap();
+        build(project.path(), clean.path());
+        let (a, b) = (files(out.path()), files(clean.path()));
+        assert_eq!(a, b, "after step {step} (change {n})");
+        for f in a {
+            assert_eq!(
+                std::fs::read(out.path().join(&f)).unwrap(),
+                std::fs::read(clean.path().join(&f)).unwrap(),
+                "{f} after step {step} (change {n})"
+            );
+        }
+    }
+}
