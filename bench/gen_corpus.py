@@ -37,13 +37,30 @@ SCRIPTS = [
 VOWEL_SIGNS = {"my": "ါာိီုူေဲ", "am": "", "bo": "ིེོུ"}
 
 
+VOCABULARY_SIZE = 6000
+_vocabularies = {}
+
+
+def vocabulary(code, letters, syl):
+    """A fixed vocabulary per language with Zipf-like weights: short words are
+    frequent, long ones rare, as in real text."""
+    if code not in _vocabularies:
+        rng = random.Random(f"vocabulary-{code}")
+        seen = set()
+        while len(seen) < VOCABULARY_SIZE:
+            w = "".join(rng.choice(letters) for _ in range(rng.randint(2, 3) * rng.randint(*syl)))
+            if code in VOWEL_SIGNS and VOWEL_SIGNS[code]:
+                w = w[0] + rng.choice(VOWEL_SIGNS[code]) + w[1:]
+            seen.add(w)
+        ranked = sorted(seen, key=lambda w: (len(w), w))
+        weights = [1.0 / (rank + 2) for rank in range(len(ranked))]
+        _vocabularies[code] = (ranked, weights)
+    return _vocabularies[code]
+
+
 def words(rng, code, letters, sep, syl, n):
-    out = []
-    for _ in range(n):
-        w = "".join(rng.choice(letters) for _ in range(rng.randint(2, 3) * rng.randint(*syl)))
-        if code in VOWEL_SIGNS and VOWEL_SIGNS[code]:
-            w = w[0] + rng.choice(VOWEL_SIGNS[code]) + w[1:]
-        out.append(w)
+    ranked, weights = vocabulary(code, letters, syl)
+    out = rng.choices(ranked, weights=weights, k=n)
     return sep.join(out) if sep else "".join(out)
 
 

@@ -24,13 +24,20 @@ pub fn write_if_changed(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
     }
     let dir = path.parent().unwrap_or(out);
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
-    replace_file(&path, bytes)?;
+    // Generated files can be made again: the rename alone keeps a
+    // half-written file from ever appearing, without a disk flush per file.
+    replace(&path, bytes, false)?;
     Ok(true)
 }
 
-/// Replaces (or creates) a file atomically: a temporary file in the same
-/// folder, then a rename. An existing file keeps its permissions.
+/// Replaces (or creates) a file of the user's atomically and durably: a
+/// temporary file in the same folder, flushed to disk, then a rename. An
+/// existing file keeps its permissions.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace(path, bytes, true)
+}
+
+fn replace(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".polybook-")
@@ -42,7 +49,9 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Ok(meta) = std::fs::metadata(path) {
         let _ = tmp.as_file().set_permissions(meta.permissions());
     }
-    tmp.as_file().sync_data().ok();
+    if durable {
+        tmp.as_file().sync_data().ok();
+    }
     tmp.persist(path)
         .map_err(|e| Error::io("replace", path, e.error))?;
     Ok(())

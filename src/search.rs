@@ -9,7 +9,7 @@
 //! runs of scripts written without spaces are also indexed as overlapping
 //! character pairs, so any substring of two or more characters finds them.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use unicode_normalization::UnicodeNormalization;
@@ -200,7 +200,7 @@ pub fn encode_postings(postings: &[(usize, u32)]) -> String {
 pub fn index_script(project: &Project, lang: &str) -> String {
     // docs: [url, chapter title, section heading, excerpt, fallback]
     let mut docs: Vec<serde_json::Value> = Vec::new();
-    let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
+    let mut postings: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
     let mut lengths = Vec::new();
     for (mi, m) in project.manuals.iter().enumerate() {
         for (ci, ch) in m.chapters.iter().enumerate() {
@@ -232,7 +232,7 @@ pub fn index_script(project: &Project, lang: &str) -> String {
                     excerpt,
                     fallback as u8
                 ]));
-                let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+                let mut counts: HashMap<String, u32> = HashMap::new();
                 let mut len = 0u32;
                 // Title and heading words weigh more than body words.
                 for (text, weight) in [(&src.title, 3u32), (&section.heading, 5), (&text, 1)] {
@@ -254,6 +254,8 @@ pub fn index_script(project: &Project, lang: &str) -> String {
     let n = docs.len() as f64;
     let mut stop = Vec::new();
     let mut terms = serde_json::Map::new();
+    let mut postings: Vec<(String, Vec<(usize, u32)>)> = postings.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (t, p) in postings {
         if t.chars().any(is_spaceless) && p.len() as f64 > STOP_SHARE * n && n >= 20.0 {
             stop.push(t);
