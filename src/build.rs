@@ -270,18 +270,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         .map(|l| l.code.as_str())
         .filter(|c| project.config.search_in(c))
         .collect();
-    let indexes: Vec<(String, Vec<u8>)> = search_langs
+    let indexes: Vec<(String, Vec<u8>, usize)> = search_langs
         .par_iter()
         .map(|code| {
-            (
-                code.to_string(),
-                crate::search::index_script(&project, code).into_bytes(),
-            )
+            let bytes = crate::search::index_script(&project, code).into_bytes();
+            let gz = gzip_len(&bytes);
+            (code.to_string(), bytes, gz)
         })
         .collect();
     let mut search_indexes = Vec::new();
-    for (code, bytes) in indexes {
-        search_indexes.push((code.clone(), bytes.len(), gzip_len(&bytes)));
+    for (code, bytes, gz) in indexes {
+        search_indexes.push((code.clone(), bytes.len(), gz));
         writes.push((crate::search::index_path(&code), WriteSource::Bytes(bytes)));
     }
     stage("search indexes");
