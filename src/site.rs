@@ -136,12 +136,15 @@ struct LangView<'a> {
 #[derive(Serialize)]
 struct Link {
     title: String,
+    title_lang: Option<String>,
     url: String,
 }
 
 #[derive(Serialize)]
 struct NavChapter {
     title: String,
+    /// Language of the title when it is not the page's (untranslated chapter).
+    title_lang: Option<String>,
     url: String,
     current: bool,
     fallback: bool,
@@ -386,6 +389,7 @@ impl SiteContext<'_> {
             let (src, fallback) = self.project.content(r, code);
             parts[ch.part].chapters.push(NavChapter {
                 title: src.title.clone(),
+                title_lang: fallback.then(|| src.lang.clone()),
                 url: urls::relative(path, &urls::chapter(code, &m.id, &ch.id)),
                 current: current == Some(r),
                 fallback,
@@ -506,8 +510,10 @@ impl SiteContext<'_> {
                 manual: r.manual,
                 chapter: ci,
             };
+            let (shown, fallback) = self.project.content(other, &l.code);
             Link {
-                title: self.project.content(other, &l.code).0.title.clone(),
+                title: shown.title.clone(),
+                title_lang: fallback.then(|| shown.lang.clone()),
                 url: urls::relative(path, &urls::chapter(&l.code, &m.id, &m.chapters[ci].id)),
             }
         };

@@ -55,6 +55,12 @@ fn untranslated_chapter_falls_back_to_the_source_under_a_notice() {
         2,
         "risk and sub/deep are not translated into Arabic"
     );
+    // Their English titles are marked as English wherever they show.
+    assert_eq!(select(&doc, ".book-nav a[lang=en]").len(), 2);
+    assert_eq!(
+        attr(&doc, "a[rel=next] span[lang]", "lang").as_deref(),
+        Some("en")
+    );
     // Translated pages have no notice and no lang override.
     let es = parse(out.path(), "es/guide/risk.html");
     assert!(select(&es, "main .notice").is_empty());
