@@ -43,6 +43,25 @@ fn content_problems_are_all_reported_with_file_and_line() {
     );
 }
 
+/// Builds `root` expecting a configuration error; returns its diagnostics
+/// and the same as `file:line: message` lines.
+fn config_errors(root: &std::path::Path) -> (Vec<polybook::Diagnostic>, Vec<String>) {
+    let err = polybook::build(&polybook::BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(root.join("output")),
+        ..Default::default()
+    })
+    .unwrap_err();
+    let polybook::Error::Config(diags) = err else {
+        panic!("expected a configuration error")
+    };
+    let lines = diags
+        .iter()
+        .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
+        .collect();
+    (diags, lines)
+}
+
 #[test]
 fn configuration_problems_stop_the_build_with_every_problem() {
     let project = tempfile::tempdir().unwrap();
@@ -52,18 +71,7 @@ fn configuration_problems_stop_the_build_with_every_problem() {
     )
     .unwrap();
     std::fs::create_dir_all(project.path().join("manuals/m/en")).unwrap();
-    let err = polybook::build(&polybook::BuildOptions {
-        root: project.path().to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap_err();
-    let polybook::Error::Config(diags) = err else {
-        panic!("expected a configuration error")
-    };
-    let lines: Vec<String> = diags
-        .iter()
-        .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
-        .collect();
+    let (_, lines) = config_errors(project.path());
     assert!(
         lines
             .iter()
@@ -90,19 +98,7 @@ fn manual_configuration_problems_name_the_manual_file() {
         "title = \"G\"\nchapter = [\"intro\"]\n[titles]\nxx = \"?\"\n",
     )
     .unwrap();
-    let err = polybook::build(&polybook::BuildOptions {
-        root: project.path().to_path_buf(),
-        out: Some(project.path().join("out")),
-        ..Default::default()
-    })
-    .unwrap_err();
-    let polybook::Error::Config(diags) = err else {
-        panic!("expected a configuration error")
-    };
-    let lines: Vec<String> = diags
-        .iter()
-        .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
-        .collect();
+    let (diags, lines) = config_errors(project.path());
     assert!(
         lines
             .iter()
