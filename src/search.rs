@@ -9,9 +9,8 @@
 //! runs of scripts written without spaces are also indexed as overlapping
 //! character pairs, so any substring of two or more characters finds them.
 
-use std::collections::HashMap;
-
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -19,8 +18,51 @@ use crate::model::{ChapterRef, Project, urls};
 use crate::outline;
 
 /// Normalises text for indexing and querying.
+///
+/// ASCII runs and characters that neither decompose nor change case (Han,
+/// Ethiopic) are copied directly; everything else goes through NFKD, the
+/// removals and foldings below, lower case and NFC. Splitting the text at
+/// such characters gives the same result as normalising it whole, because
+/// they are starters that never compose with a neighbour.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut slow_start: Option<usize> = None;
+    let mut prev_ascii: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        if is_stable(c) {
+            if let Some(s) = slow_start.take() {
+                normalise_slow(&text[s..i], &mut out);
+            }
+            if let Some(p) = prev_ascii.take() {
+                out.push(text.as_bytes()[p].to_ascii_lowercase() as char);
+            }
+            if c.is_ascii() {
+                prev_ascii = Some(i);
+            } else {
+                out.push(c);
+            }
+        } else if slow_start.is_none() {
+            // An ASCII letter right before may take a combining mark.
+            slow_start = Some(prev_ascii.take().unwrap_or(i));
+        }
+    }
+    if let Some(s) = slow_start {
+        normalise_slow(&text[s..], &mut out);
+    }
+    if let Some(p) = prev_ascii {
+        out.push(text.as_bytes()[p].to_ascii_lowercase() as char);
+    }
+    out
+}
+
+/// Characters that normalise to themselves apart from ASCII case: ASCII, Han
+/// and Ethiopic syllables.
+fn is_stable(c: char) -> bool {
+    c.is_ascii() || matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x1200..=0x135A)
+}
+
+fn normalise_slow(text: &str, out: &mut String) {
+    let mut folded = String::with_capacity(text.len());
     for c in text.nfkd() {
         let c = match c {
             // Combining accents of Latin, Greek and Cyrillic letters.
@@ -40,9 +82,9 @@ pub fn normalise(text: &str) -> String {
             '\u{06F0}'..='\u{06F9}' => char::from_u32(c as u32 - 0x06F0 + '0' as u32).unwrap_or(c),
             c => c,
         };
-        out.extend(c.to_lowercase());
+        folded.extend(c.to_lowercase());
     }
-    out.nfc().collect()
+    out.extend(folded.nfc());
 }
 
 /// Scripts written without spaces between words.
@@ -62,32 +104,53 @@ pub fn is_spaceless(c: char) -> bool {
 /// character is a term of its own).
 pub fn terms(normalised: &str) -> Vec<String> {
     let mut out = Vec::new();
+    for_each_term(normalised, |t| out.push(t.to_string()));
+    out
+}
+
+/// Calls `f` with each of the terms of [`terms`], in the same order, without
+/// allocating.
+pub fn for_each_term<'a>(normalised: &'a str, mut f: impl FnMut(&'a str)) {
+    let mut any_spaceless = false;
     for word in normalised.unicode_words() {
-        if !word.chars().any(is_spaceless) {
-            out.push(word.to_string());
+        if word.chars().any(is_spaceless) {
+            any_spaceless = true;
+        } else {
+            f(word);
         }
+    }
+    if !any_spaceless {
+        return;
     }
     // Runs of spaceless scripts, taken from the text itself: UAX #29 splits
     // Han into single characters and keeps Myanmar or Tibetan runs whole.
-    let chars: Vec<char> = normalised.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_spaceless(chars[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() && is_spaceless(chars[i]) && !is_separator(chars[i]) {
-            i += 1;
-        }
-        let run = &chars[start..i];
-        match run.len() {
-            0 => i += 1,
-            1 => out.push(run[0].to_string()),
-            _ => out.extend(run.windows(2).map(|w| w.iter().collect::<String>())),
+    // `run` is the start of the current run and the start of its last character.
+    let mut run: Option<(usize, usize)> = None;
+    let mut emitted_pair = false;
+    for (i, c) in normalised.char_indices() {
+        if is_spaceless(c) && !is_separator(c) {
+            match run {
+                None => {
+                    run = Some((i, i));
+                    emitted_pair = false;
+                }
+                Some((start, last)) => {
+                    f(&normalised[last..i + c.len_utf8()]);
+                    emitted_pair = true;
+                    run = Some((start, i));
+                }
+            }
+        } else if let Some((start, _)) = run.take()
+            && !emitted_pair
+        {
+            f(&normalised[start..i]);
         }
     }
-    out
+    if let Some((start, _)) = run
+        && !emitted_pair
+    {
+        f(&normalised[start..]);
+    }
 }
 
 /// Punctuation inside spaceless scripts that ends a run (Tibetan tsheg and
@@ -199,8 +262,8 @@ pub fn encode_postings(postings: &[(usize, u32)]) -> String {
 /// The search index of one language, as the text of a script file.
 pub fn index_script(project: &Project, lang: &str) -> String {
     // docs: [url, chapter title, section heading, excerpt, fallback]
-    let mut docs: Vec<serde_json::Value> = Vec::new();
-    let mut postings: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
+    let mut docs: Vec<(String, &str, String, String, u8)> = Vec::new();
+    let mut postings: FxHashMap<Box<str>, Vec<(usize, u32)>> = FxHashMap::default();
     let mut lengths = Vec::new();
     for (mi, m) in project.manuals.iter().enumerate() {
         for (ci, ch) in m.chapters.iter().enumerate() {
@@ -210,6 +273,7 @@ pub fn index_script(project: &Project, lang: &str) -> String {
             };
             let (src, fallback) = project.content(r, lang);
             let page = urls::chapter(lang, &m.id, &ch.id);
+            let title = normalise(&src.title);
             for (si, section) in sections(src.body(), &src.anchors.ids)
                 .into_iter()
                 .enumerate()
@@ -225,56 +289,82 @@ pub fn index_script(project: &Project, lang: &str) -> String {
                     .collect::<Vec<_>>()
                     .join(" ");
                 let excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
-                docs.push(serde_json::json!([
-                    url,
-                    src.title,
-                    section.heading.trim(),
-                    excerpt,
-                    fallback as u8
-                ]));
-                let mut counts: HashMap<String, u32> = HashMap::new();
+                let heading = normalise(&section.heading);
+                let body = normalise(&text);
+                let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
                 let mut len = 0u32;
                 // Title and heading words weigh more than body words.
-                for (text, weight) in [(&src.title, 3u32), (&section.heading, 5), (&text, 1)] {
+                for (text, weight) in [(&title, 3u32), (&heading, 5), (&body, 1)] {
                     if weight == 3 && si > 0 {
                         continue;
                     }
-                    for t in terms(&normalise(text)) {
+                    for_each_term(text, |t| {
                         *counts.entry(t).or_default() += weight;
                         len += 1;
-                    }
+                    });
                 }
                 lengths.push(len);
-                for (t, n) in counts {
-                    postings.entry(t).or_default().push((doc, n));
+                for (&t, &n) in &counts {
+                    match postings.get_mut(t) {
+                        Some(p) => p.push((doc, n)),
+                        None => {
+                            postings.insert(t.into(), vec![(doc, n)]);
+                        }
+                    }
                 }
+                docs.push((
+                    url,
+                    &src.title,
+                    section.heading.trim().to_string(),
+                    excerpt,
+                    u8::from(fallback),
+                ));
             }
         }
     }
     let n = docs.len() as f64;
     let mut stop = Vec::new();
-    let mut terms = serde_json::Map::new();
-    let mut postings: Vec<(String, Vec<(usize, u32)>)> = postings.into_iter().collect();
+    let mut postings: Vec<_> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (t, p) in postings {
+    // The JSON is written by hand around serde_json's string escaping, so
+    // that the term table needs no intermediate map.
+    let json = |v: &str| serde_json::to_string(v).expect("strings serialise");
+    let mut terms = String::with_capacity(postings.len() * 16);
+    for (t, p) in &postings {
         if t.chars().any(is_spaceless) && p.len() as f64 > STOP_SHARE * n && n >= 20.0 {
-            stop.push(t);
-        } else {
-            terms.insert(t, serde_json::Value::from(encode_postings(&p)));
+            stop.push(t.as_ref());
+            continue;
+        }
+        if !terms.is_empty() {
+            terms.push(',');
+        }
+        terms.push_str(&json(t));
+        terms.push(':');
+        terms.push('"');
+        terms.push_str(&encode_postings(p));
+        terms.push('"');
+    }
+    let to_json = |v: &dyn erased::Json| v.json();
+    format!(
+        "window.polybookSearchIndex = {{\"docs\":{},\"lang\":{},\"lengths\":{},\"source\":{},\"stop\":{},\"terms\":{{{terms}}}}};\n",
+        to_json(&docs),
+        json(lang),
+        to_json(&lengths),
+        json(project.source_lang()),
+        to_json(&stop),
+    )
+}
+
+mod erased {
+    /// Serialises any serde value to JSON text.
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).expect("serialisable")
         }
     }
-    let index = serde_json::json!({
-        "lang": lang,
-        "source": project.source_lang(),
-        "docs": docs,
-        "lengths": lengths,
-        "terms": terms,
-        "stop": stop,
-    });
-    format!(
-        "window.polybookSearchIndex = {};\n",
-        serde_json::to_string(&index).expect("serialisable")
-    )
 }
 
 /// Where the index of a language is written.
@@ -341,6 +431,25 @@ mod tests {
     fn amharic_words_split_on_ethiopic_word_space() {
         assert_eq!(t("የዲጂታል ደህንነት"), ["የዲጂታል", "ደህንነት"]);
         assert_eq!(t("የዲጂታል፡ደህንነት።"), ["የዲጂታል", "ደህንነት"]);
+    }
+
+    #[test]
+    fn fast_paths_agree_with_full_normalisation() {
+        for text in [
+            "Cafe\u{0301} IN İSTANBUL",
+            "e\u{0301}\u{0327}x",
+            "漢字ABC数字\u{0301}",
+            "Ａｂｃ ﬁ ①",
+            "የዲጂታል ደህንነት ABC",
+            "الأمنُ A می‌خواهم",
+            "",
+            "a",
+            "É",
+        ] {
+            let mut slow = String::new();
+            normalise_slow(text, &mut slow);
+            assert_eq!(normalise(text), slow, "{text:?}");
+        }
     }
 
     #[test]
