@@ -8,13 +8,19 @@
 //! writes files whose bytes changed.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
 
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
+
+/// A burst ends when no event came for this long: long enough to join the
+/// several events of one save, short enough not to delay the preview.
+const QUIET: Duration = Duration::from_millis(15);
+/// A burst that keeps going (a large `git checkout`) is cut after this long.
+const LONGEST_BURST: Duration = Duration::from_secs(2);
 
 /// Whether a changed path can affect the site: not editor swap, backup or
 /// temporary files, not version-control internals, not the output folder.
@@ -58,6 +64,17 @@ pub fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
     out
 }
 
+/// Whether an event kind can mean changed content. Reads and opens are not
+/// (a build reads every source, and watching them must not cause rebuilds);
+/// closing a file that was open for writing is (the end of a save).
+pub fn changes_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
 /// Watches the project and calls `rebuild` after each burst of relevant
 /// changes, until `stop` returns true. Returns when watching fails.
 pub fn watch_loop(
@@ -67,17 +84,26 @@ pub fn watch_loop(
     stop: impl Fn() -> bool,
 ) -> Result<()> {
     let (tx, rx) = channel();
-    let mut debouncer = new_debouncer(Duration::from_millis(120), tx)
-        .map_err(|e| Error::Usage(format!("cannot watch files: {e}")))?;
+    let filter_out = out.to_path_buf();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        let Ok(event) = res else { return };
+        if !changes_content(&event.kind) {
+            return;
+        }
+        for path in event.paths {
+            if is_relevant(&path, &filter_out) {
+                let _ = tx.send(path);
+            }
+        }
+    })
+    .map_err(|e| Error::Usage(format!("cannot watch files: {e}")))?;
     for (path, mode) in watched(root) {
-        debouncer
-            .watcher()
+        watcher
             .watch(&path, mode)
             .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", path.display())))?;
     }
-    let out = out.to_path_buf();
     while !stop() {
-        let Some(changed) = next_burst(&rx, &out) else {
+        let Some(changed) = next_burst(&rx) else {
             continue;
         };
         rebuild(&changed);
@@ -85,33 +111,43 @@ pub fn watch_loop(
     Ok(())
 }
 
-/// Waits for events and returns the relevant paths of one burst (more events
-/// that arrive while collecting join the same burst).
-fn next_burst(rx: &Receiver<DebounceEventResult>, out: &Path) -> Option<Vec<PathBuf>> {
+/// Waits for a relevant change and returns the paths of its burst: the
+/// changes that follow each other with less than [`QUIET`] between them.
+fn next_burst(rx: &Receiver<PathBuf>) -> Option<Vec<PathBuf>> {
     let first = rx.recv_timeout(Duration::from_millis(250)).ok()?;
-    let mut paths = Vec::new();
-    let mut take = |res: DebounceEventResult| {
-        if let Ok(events) = res {
-            paths.extend(
-                events
-                    .into_iter()
-                    .map(|e| e.path)
-                    .filter(|p| is_relevant(p, out)),
-            );
+    let started = Instant::now();
+    let mut paths = vec![first];
+    while started.elapsed() < LONGEST_BURST {
+        match rx.recv_timeout(QUIET) {
+            Ok(p) => paths.push(p),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
         }
-    };
-    take(first);
-    while let Ok(more) = rx.recv_timeout(Duration::from_millis(60)) {
-        take(more);
     }
     paths.sort();
     paths.dedup();
-    (!paths.is_empty()).then_some(paths)
+    Some(paths)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_a_file_is_not_a_change() {
+        use notify::event::{CreateKind, ModifyKind, RemoveKind};
+        assert!(!changes_content(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!changes_content(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(changes_content(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(changes_content(&EventKind::Modify(ModifyKind::Any)));
+        assert!(changes_content(&EventKind::Create(CreateKind::File)));
+        assert!(changes_content(&EventKind::Remove(RemoveKind::Any)));
+    }
 
     #[test]
     fn editor_and_tool_files_are_ignored() {
