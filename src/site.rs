@@ -154,7 +154,18 @@ struct NavChapter {
 struct NavPart {
     title: Option<String>,
     chapters: Vec<NavChapter>,
+    /// Number of the first chapter listed, within the part (1-based).
+    start: usize,
+    /// Only the title is shown, linking to the part's first chapter.
+    collapsed: Option<String>,
 }
+
+/// Chapter pages of a manual with at most this many chapters list them all.
+pub const NAV_FULL: usize = 60;
+/// Otherwise they list the chapters of the current part, or at most this
+/// many on either side of the current chapter when the part is longer, so
+/// that a page's size does not grow with the length of the manual.
+pub const NAV_SIDE: usize = 25;
 
 #[derive(Serialize)]
 struct ManualView<'a> {
@@ -168,6 +179,8 @@ struct ManualView<'a> {
     epub_url: Option<String>,
     parts: Vec<NavPart>,
     chapter_count: usize,
+    /// The navigation lists only some chapters (see [`NAV_FULL`]).
+    partial: bool,
 }
 
 #[derive(Serialize)]
@@ -379,9 +392,44 @@ impl SiteContext<'_> {
             .map(|p| NavPart {
                 title: p.title_in(code).map(str::to_string),
                 chapters: Vec::new(),
+                start: 1,
+                collapsed: None,
             })
             .collect();
+        // Which chapters a chapter page lists: all of them in a short manual;
+        // otherwise a window in the current chapter's part.
+        let window = match current {
+            Some(r) if m.chapters.len() > NAV_FULL => {
+                let part = m.chapters[r.chapter].part;
+                let in_part: Vec<usize> = (0..m.chapters.len())
+                    .filter(|&ci| m.chapters[ci].part == part)
+                    .collect();
+                let pos = in_part.iter().position(|&ci| ci == r.chapter).unwrap_or(0);
+                let (lo, hi) = if in_part.len() <= NAV_FULL {
+                    (0, in_part.len())
+                } else {
+                    (
+                        pos.saturating_sub(NAV_SIDE),
+                        (pos + NAV_SIDE + 1).min(in_part.len()),
+                    )
+                };
+                parts[part].start = lo + 1;
+                Some((part, in_part[lo], in_part[hi - 1]))
+            }
+            _ => None,
+        };
+        let chapter_url =
+            |ch: &crate::model::Chapter| urls::relative(path, &urls::chapter(code, &m.id, &ch.id));
         for (ci, ch) in m.chapters.iter().enumerate() {
+            if let Some((part, first, last)) = window
+                && (ch.part != part || ci < first || ci > last)
+            {
+                let p = &mut parts[ch.part];
+                if ch.part != part && p.collapsed.is_none() && p.title.is_some() {
+                    p.collapsed = Some(chapter_url(ch));
+                }
+                continue;
+            }
             let r = ChapterRef {
                 manual,
                 chapter: ci,
@@ -390,12 +438,12 @@ impl SiteContext<'_> {
             parts[ch.part].chapters.push(NavChapter {
                 title: src.title.clone(),
                 title_lang: fallback.then(|| src.lang.clone()),
-                url: urls::relative(path, &urls::chapter(code, &m.id, &ch.id)),
+                url: chapter_url(ch),
                 current: current == Some(r),
                 fallback,
             });
         }
-        parts.retain(|p| !p.chapters.is_empty());
+        parts.retain(|p| !p.chapters.is_empty() || p.collapsed.is_some());
         ManualView {
             id: &m.id,
             title: m.config.title_in(code),
@@ -413,6 +461,7 @@ impl SiteContext<'_> {
                 .then(|| urls::relative(path, &crate::epub::book_path(code, &m.id))),
             parts,
             chapter_count: m.chapters.len(),
+            partial: window.is_some(),
         }
     }
 
