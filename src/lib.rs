@@ -16,6 +16,7 @@ pub mod html;
 pub mod i18n;
 pub mod lang;
 pub mod links;
+pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod outline;

@@ -34,16 +34,30 @@ enum Format {
     Json,
 }
 
+/// What `build` and `serve` produce, and where.
+#[derive(clap::Args, Clone)]
+struct Target {
+    /// Output folder (default: `output` in the project).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Do not write EPUB books.
+    #[arg(long)]
+    no_epub: bool,
+    /// Build only this language (repeat it or separate codes with commas);
+    /// other languages' output is left as it is.
+    #[arg(long = "lang", value_name = "CODE", value_delimiter = ',')]
+    langs: Vec<String>,
+    /// Build only this manual (repeat it or separate ids with commas).
+    #[arg(long = "manual", value_name = "ID", value_delimiter = ',')]
+    manuals: Vec<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site and the EPUB books into the output folder.
     Build {
-        /// Output folder (default: `output` in the project).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Do not write EPUB books.
-        #[arg(long)]
-        no_epub: bool,
+        #[command(flatten)]
+        target: Target,
         /// Rebuild after every change to the sources, until Ctrl-C.
         #[arg(long)]
         watch: bool,
@@ -59,12 +73,8 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
-        /// Output folder (default: `output` in the project).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Do not write EPUB books.
-        #[arg(long)]
-        no_epub: bool,
+        #[command(flatten)]
+        target: Target,
     },
     /// Check everything a build checks, without writing anything.
     Check {
@@ -104,14 +114,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build {
-            ref out,
-            no_epub,
-            watch,
-        } => {
-            let first = build(&cli, out.clone(), no_epub);
+        Command::Build { ref target, watch } => {
+            let first = build(&cli, target.clone());
             if watch {
-                first.and_then(|_| watch_and_build(&cli, out.clone(), no_epub))
+                first.and_then(|_| watch_and_build(&cli, target.clone()))
             } else {
                 first
             }
@@ -120,9 +126,8 @@ fn main() -> ExitCode {
             port,
             ref bind,
             open,
-            ref out,
-            no_epub,
-        } => serve(&cli, port, bind.clone(), open, out.clone(), no_epub),
+            ref target,
+        } => serve(&cli, port, bind.clone(), open, target.clone()),
         Command::Check { strict, format } => check(&cli, strict, format),
         Command::Status {
             ref lang,
@@ -147,8 +152,8 @@ fn print_diagnostics(cli: &Cli, diags: &[polybook::Diagnostic]) {
     }
 }
 
-fn build(cli: &Cli, out: Option<PathBuf>, no_epub: bool) -> polybook::Result<ExitCode> {
-    let opts = build_options(cli, out, no_epub)?;
+fn build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
+    let opts = build_options(cli, target)?;
     let report = polybook::build(&opts)?;
     print_diagnostics(cli, &report.diagnostics);
     if cli.verbose {
@@ -197,11 +202,7 @@ fn build(cli: &Cli, out: Option<PathBuf>, no_epub: bool) -> polybook::Result<Exi
     })
 }
 
-fn build_options(
-    cli: &Cli,
-    out: Option<PathBuf>,
-    no_epub: bool,
-) -> polybook::Result<polybook::BuildOptions> {
+fn build_options(cli: &Cli, target: Target) -> polybook::Result<polybook::BuildOptions> {
     let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) => Some(v.trim().parse::<i64>().map_err(|_| {
             polybook::Error::Usage(format!(
@@ -212,18 +213,20 @@ fn build_options(
     };
     Ok(polybook::BuildOptions {
         root: cli.root.clone(),
-        out,
+        out: target.out,
         dry_run: false,
         progress: !cli.quiet && std::io::stderr().is_terminal(),
-        no_epub,
+        no_epub: target.no_epub,
         source_date_epoch,
+        languages: target.langs,
+        manuals: target.manuals,
     })
 }
 
-fn watch_and_build(cli: &Cli, out: Option<PathBuf>, no_epub: bool) -> polybook::Result<ExitCode> {
+fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
     let opts = polybook::BuildOptions {
         progress: false,
-        ..build_options(cli, out, no_epub)?
+        ..build_options(cli, target)?
     };
     let root = opts
         .root
@@ -262,13 +265,12 @@ fn serve(
     port: u16,
     bind: String,
     open: bool,
-    out: Option<PathBuf>,
-    no_epub: bool,
+    target: Target,
 ) -> polybook::Result<ExitCode> {
     let opts = polybook::serve::ServeOptions {
         build: polybook::BuildOptions {
             progress: false,
-            ..build_options(cli, out, no_epub)?
+            ..build_options(cli, target)?
         },
         bind,
         port,

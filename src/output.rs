@@ -58,15 +58,25 @@ fn replace(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
 }
 
 /// Removes files listed in the previous manifest that are not in `current`,
-/// then records `current` as the new manifest.
-pub fn finish(out: &Path, current: &BTreeSet<String>) -> Result<usize> {
+/// except those `keep` says lie outside this build's scope (which stay
+/// listed), then records the new list.
+pub fn finish(
+    out: &Path,
+    current: &BTreeSet<String>,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<usize> {
     let manifest = out.join(MANIFEST);
     let mut removed = 0;
+    let mut listed = current.clone();
     if let Ok(old) = std::fs::read_to_string(&manifest) {
         for rel in old
             .lines()
             .filter(|l| !l.is_empty() && !current.contains(*l))
         {
+            if keep(rel) {
+                listed.insert(rel.to_string());
+                continue;
+            }
             // Only paths we could have written: relative, without `..`.
             if rel.starts_with('/') || rel.split('/').any(|s| s == ".." || s.is_empty()) {
                 continue;
@@ -79,7 +89,7 @@ pub fn finish(out: &Path, current: &BTreeSet<String>) -> Result<usize> {
         }
     }
     let mut list = String::new();
-    for rel in current {
+    for rel in &listed {
         list.push_str(rel);
         list.push('\n');
     }
@@ -110,8 +120,8 @@ mod tests {
         assert!(write_if_changed(out, "a/b.html", b"y").unwrap());
         std::fs::write(out.join("mine.txt"), "user file").unwrap();
         let all: BTreeSet<String> = ["a/b.html".to_string()].into();
-        finish(out, &all).unwrap();
-        finish(out, &BTreeSet::new()).unwrap();
+        finish(out, &all, &|_| false).unwrap();
+        finish(out, &BTreeSet::new(), &|_| false).unwrap();
         assert!(!out.join("a").exists());
         assert!(
             out.join("mine.txt").exists(),

@@ -68,11 +68,14 @@ pub fn attr(doc: &scraper::Html, css: &str, name: &str) -> Option<String> {
 }
 
 /// Every file below `dir`, relative and sorted.
+/// The files of an output folder, sorted, without the build manifest (which
+/// records the times at which files were written, so it differs between two
+/// builds of the same sources).
 pub fn files(dir: &Path) -> Vec<String> {
     let mut out: Vec<String> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && e.file_name() != polybook::manifest::FILE)
         .map(|e| {
             e.path()
                 .strip_prefix(dir)

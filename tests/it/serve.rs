@@ -293,3 +293,50 @@ fn output_after_any_sequence_of_edits_equals_a_clean_build() {
         }
     }
 }
+
+#[test]
+fn watching_rebuilds_once_per_change_and_never_by_itself() {
+    let project = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .arg("-C")
+        .arg(project.path())
+        .args(["build", "--watch", "--no-epub", "--out"])
+        .arg(out.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let lines = |wait: Duration| -> Vec<String> {
+        let until = Instant::now() + wait;
+        let mut got = Vec::new();
+        while let Some(left) = until.checked_duration_since(Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(l) => got.push(l),
+                Err(_) => break,
+            }
+        }
+        got
+    };
+    let start = lines(Duration::from_secs(3));
+    assert!(start.iter().any(|l| l.starts_with("Watching")), "{start:?}");
+    // Building reads every source; reading must not count as a change.
+    let idle = lines(Duration::from_secs(3));
+    assert!(!idle.iter().any(|l| l.contains("rebuilt")), "{idle:?}");
+    let f = project.path().join("manuals/guide/en/intro.md");
+    let t = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(&f, format!("{t}\nOne more line.\n")).unwrap();
+    let after = lines(Duration::from_secs(4));
+    let _ = child.kill();
+    let _ = child.wait();
+    let rebuilds = after.iter().filter(|l| l.contains("rebuilt")).count();
+    assert_eq!(rebuilds, 1, "{after:?}");
+    let page = std::fs::read_to_string(out.path().join("en/guide/intro.html")).unwrap();
+    assert!(page.contains("One more line."));
+}

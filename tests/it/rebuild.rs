@@ -1,0 +1,234 @@
+//! Rebuilds: the build manifest skips a build whose inputs did not change,
+//! never misses one that did, and `--lang` / `--manual` build part of a site
+//! without touching the rest.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::SystemTime;
+
+use polybook::BuildOptions;
+
+use crate::common::{build, copy_fixture, files};
+
+/// Every output file with its modification time and bytes, the manifest included.
+fn snapshot(out: &Path) -> BTreeMap<String, (SystemTime, Vec<u8>)> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            let time = e.metadata().unwrap().modified().unwrap();
+            (rel, (time, std::fs::read(e.path()).unwrap()))
+        })
+        .collect()
+}
+
+/// Asserts that `out` holds exactly what a clean build of `root` gives.
+fn assert_same_as_clean(root: &Path, out: &Path, what: &str) {
+    let clean = tempfile::tempdir().unwrap();
+    build(root, clean.path());
+    let (a, b) = (files(out), files(clean.path()));
+    assert_eq!(a, b, "{what}: other files than a clean build");
+    for f in a {
+        assert!(
+            std::fs::read(out.join(&f)).unwrap() == std::fs::read(clean.path().join(&f)).unwrap(),
+            "{what}: {f} differs from a clean build"
+        );
+    }
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_writes_nothing() {
+    let project = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let first = build(project.path(), out.path());
+    assert!(!first.unchanged && first.written > 0);
+    let before = snapshot(out.path());
+    assert!(before.contains_key(polybook::manifest::FILE));
+    let again = build(project.path(), out.path());
+    assert!(again.unchanged, "the second build was not skipped");
+    assert_eq!((again.written, again.removed), (0, 0));
+    assert_eq!(again.pages, first.pages);
+    assert_eq!(
+        again.diagnostics, first.diagnostics,
+        "problems are reported again"
+    );
+    assert!(
+        snapshot(out.path()) == before,
+        "a file was written or touched"
+    );
+    assert_same_as_clean(project.path(), out.path(), "no change");
+}
+
+#[test]
+fn every_kind_of_change_is_seen() {
+    let project = copy_fixture("basic");
+    let root = project.path();
+    let m = root.join("manuals/guide");
+    let out = tempfile::tempdir().unwrap();
+    build(root, out.path());
+    type Change = Box<dyn Fn(&Path)>;
+    let edit = |rel: &'static str, from: &'static str, to: &'static str| -> Change {
+        Box::new(move |root: &Path| {
+            let f = root.join(rel);
+            let t = std::fs::read_to_string(&f).unwrap();
+            assert!(t.contains(from), "{rel} has no {from:?}");
+            std::fs::write(&f, t.replacen(from, to, 1)).unwrap();
+        })
+    };
+    let changes: Vec<(&str, Change)> = vec![
+        // Same length, right after the build: only the bytes differ.
+        (
+            "same-size edit",
+            edit("manuals/guide/en/intro.md", "# ", "#  "),
+        ),
+        (
+            "a chapter renamed",
+            Box::new(move |root: &Path| {
+                let m = root.join("manuals/guide");
+                let toml = m.join("manual.toml");
+                let t = std::fs::read_to_string(&toml).unwrap();
+                std::fs::write(&toml, t.replace("\"sub/deep\"", "\"sub/deeper\"")).unwrap();
+                std::fs::rename(m.join("en/sub/deep.md"), m.join("en/sub/deeper.md")).unwrap();
+            }),
+        ),
+        (
+            "a translation deleted",
+            Box::new(|root: &Path| {
+                let dir = root.join("manuals/guide/es");
+                let first = std::fs::read_dir(&dir)
+                    .unwrap()
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "md"))
+                    .min()
+                    .unwrap();
+                std::fs::remove_file(first).unwrap();
+            }),
+        ),
+        (
+            "a template changed",
+            Box::new(|root: &Path| {
+                let f = root.join("themes/default/templates/base.html");
+                std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+                let builtin = std::fs::read_to_string(
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("themes/default/templates/base.html"),
+                )
+                .unwrap();
+                std::fs::write(f, builtin.replace("<body>", "<body class=\"changed\">")).unwrap();
+            }),
+        ),
+        (
+            "a Fluent file changed",
+            Box::new(|root: &Path| {
+                let f = root.join("i18n/es.ftl");
+                std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+                std::fs::write(f, "next = Adelante\n").unwrap();
+            }),
+        ),
+        (
+            "the configuration changed",
+            Box::new(|root: &Path| {
+                let f = root.join("polybook.toml");
+                let t = std::fs::read_to_string(&f).unwrap();
+                let (k, v) = t.split_once('\n').unwrap();
+                std::fs::write(&f, format!("{k}\n{v}\n# a comment\n")).unwrap();
+            }),
+        ),
+        (
+            "an image changed",
+            Box::new(|root: &Path| {
+                let f = root.join("manuals/guide/media/shield.svg");
+                let t = std::fs::read_to_string(&f).unwrap();
+                std::fs::write(&f, t.replace("</svg>", "<desc>new</desc></svg>")).unwrap();
+            }),
+        ),
+    ];
+    assert!(m.join("media/shield.svg").exists());
+    for (what, change) in changes {
+        change(root);
+        let report = build(root, out.path());
+        assert!(!report.unchanged, "{what}: the build was skipped");
+        assert_same_as_clean(root, out.path(), what);
+    }
+}
+
+#[test]
+fn a_deleted_output_file_is_written_again() {
+    let project = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    build(project.path(), out.path());
+    let page = out.path().join("en/guide/intro.html");
+    std::fs::remove_file(&page).unwrap();
+    let report = build(project.path(), out.path());
+    assert!(!report.unchanged && page.exists());
+    assert_same_as_clean(project.path(), out.path(), "deleted output");
+}
+
+#[test]
+fn a_language_filter_builds_that_language_and_keeps_the_others() {
+    let project = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    build(project.path(), out.path());
+    let es = project.path().join("manuals/guide/es/intro.md");
+    let t = std::fs::read_to_string(&es).unwrap();
+    std::fs::write(&es, format!("{t}\nFiltrado.\n")).unwrap();
+    let en_before = std::fs::read(out.path().join("en/guide/intro.html")).unwrap();
+    let report = polybook::build(&BuildOptions {
+        root: project.path().to_path_buf(),
+        out: Some(out.path().to_path_buf()),
+        languages: vec!["es".into()],
+        ..BuildOptions::default()
+    })
+    .unwrap();
+    assert!(report.pages < 20, "only Spanish pages: {}", report.pages);
+    let es_page = std::fs::read_to_string(out.path().join("es/guide/intro.html")).unwrap();
+    assert!(es_page.contains("Filtrado."));
+    // Other languages' files stay, as they were.
+    assert_eq!(
+        std::fs::read(out.path().join("en/guide/intro.html")).unwrap(),
+        en_before
+    );
+    assert!(out.path().join("index.html").exists());
+    assert!(out.path().join("sitemap.xml").exists());
+    // A full build afterwards gives the same as a clean one.
+    build(project.path(), out.path());
+    assert_same_as_clean(project.path(), out.path(), "after a filtered build");
+}
+
+#[test]
+fn unknown_filters_are_reported_with_the_choices() {
+    let project = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let err = polybook::build(&BuildOptions {
+        root: project.path().to_path_buf(),
+        out: Some(out.path().to_path_buf()),
+        languages: vec!["xx".into()],
+        manuals: vec!["nope".into()],
+        ..BuildOptions::default()
+    })
+    .unwrap_err();
+    let text = match err {
+        polybook::Error::Config(d) => d
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        e => panic!("unexpected error {e}"),
+    };
+    assert!(
+        text.contains("no language `xx`") && text.contains("en, "),
+        "{text}"
+    );
+    assert!(
+        text.contains("no manual `nope`") && text.contains("guide"),
+        "{text}"
+    );
+}
