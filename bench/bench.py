@@ -1,16 +1,59 @@
 #!/usr/bin/env python3
-"""Times polybook on a generated corpus and prints the figures.
+"""Times polybook and its peers (Hugo, Zola, mdBook, Pandoc) on one generated corpus.
 
-    python3 bench/bench.py [--langs 16] [--chapters 100] [--runs 3] [--polybook PATH]
+    python3 bench/bench.py --langs 16 --chapters 100 --runs 5 \\
+        [--tools polybook,hugo,zola,mdbook,pandoc] [--sizes 100,400] [--polybook PATH] \\
+        [--hugo PATH] [--zola PATH] [--mdbook PATH] [--pandoc PATH] [--jobs 2] [--max-busy 0.3]
 
-Builds the release binary unless --polybook is given, generates the corpus with
-gen_corpus.py (once, under $TMPDIR/polybook-bench), then for each run does a clean
-build (output removed) with EPUB books, one with --no-epub, and a rebuild with
-nothing changed. Prints the median wall time, CPU time and peak resident memory of
-each, pages per second, the time of the EPUB stage and the size of the books.
-Standard library only; figures, not assertions.
+Builds the release binary unless --polybook is given. For each size (chapters per
+language: --sizes, or --chapters alone) it generates the corpus with gen_corpus.py
+under $TMPDIR/polybook-bench/<langs>x<chapters> (reused when present), then lays it out
+for every peer that is installed (on PATH, or given by --hugo/--zola/--mdbook/--pandoc;
+a missing peer is skipped with a note) under <langs>x<chapters>-peers/:
+
+  hugo/    one multilingual site, a content language per corpus language, a page per
+           chapter; its own minimal layout lists every chapter of the page's language
+           on each page (a book sidebar) with previous/next links; footnotes, tables,
+           heading ids and Chroma highlighting on (Hugo's defaults, set explicitly).
+  zola/    the same site for Zola: multilingual config, one section per language; the
+           sidebar comes from a per-language JSON file read with load_data (cached), not
+           from get_section(), whose per-page cost grows with the section; highlighting on.
+  mdbook/  one book per language (SUMMARY.md lists every chapter, by part), timed twice:
+           with mdBook's defaults (search index and print page on, as polybook writes
+           both) and with both turned off (through MDBOOK_OUTPUT__HTML__* variables).
+  pandoc/  one EPUB per language, chapters as files, links turned into in-book anchors.
+
+Links between chapters (chNNN.md#anchor) and images (../media/...) are rewritten for each
+tool. A first, untimed build of every tool checks its exit status and counts its chapter
+pages (a warning is printed when a tool writes fewer than expected; a tool that fails is
+left out of that size, with the end of its output printed).
+
+Then rounds: each round runs every build once, in an order rotated by one each round
+(round r starts with build r mod n), so drift on a noisy machine hits every tool alike:
+  clean       output removed before the run (untimed): polybook (HTML + EPUB), polybook
+              --no-epub, Hugo, Zola, mdBook twice (the books two at a time, as a publisher
+              would on two cores) and Pandoc (the EPUBs two at a time);
+  no change   run again over the existing output: polybook, Hugo, Zola, mdBook with its
+              defaults (the peers render everything again; Pandoc has no such mode).
+Every process is timed with os.wait4: wall time from its start to its reaping, user +
+system CPU, peak resident memory. For the two-at-a-time runs the wall time covers all
+processes, CPU is their sum and peak RSS is that of the largest single process. Runs
+that start while other processes keep more than a quarter of the cores busy are counted
+in a note; with --max-busy F each run first waits (up to two minutes) until they use at
+most F of them.
+
+Prints, per size, a Markdown table of the medians (wall, CPU, peak RSS as the largest over
+runs, chapter pages per second, ratio to polybook as the median of the per-round ratios),
+then polybook's own figures (clean with EPUB, clean --no-epub, no change, EPUB stage, book
+sizes). polybook's EPUB time is the "books" stage it reports with -v during the clean build;
+the median of the per-round differences clean minus --no-epub is printed beside it. With
+several sizes it ends with growth lines: time per page at the larger size divided by time
+per page at the smaller one.
+
+Standard library only (Python 3.9+); Linux (os.wait4, /proc/stat). Figures, not assertions.
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -19,77 +62,811 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11
+    tomllib = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
+PEERS = ("hugo", "zola", "mdbook", "pandoc")
+RTL = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "syr"}
+BUSY = 0.25  # share of all cores used by others above which a run is flagged
+
+FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
+TITLE = re.compile(r"^# (.+?)(?:\s+\{#([\w-]+)\})?[ \t]*$", re.M)
+CHAPTER_LINK = re.compile(r"\]\((ch\d+)\.md(#[\w-]+)?\)")
+MEDIA_LINK = re.compile(r"\]\(\.\./media/")
 
 
-def run(cmd):
-    """Runs cmd; returns wall seconds, CPU seconds, peak RSS in MB and stderr."""
+# ---------------------------------------------------------------- corpus
+
+def read_toml(path):
+    """Parses a TOML file; falls back to the few keys this script needs without tomllib."""
+    with open(path, "rb") as f:
+        data = f.read().decode("utf-8")
+    if tomllib:
+        return tomllib.loads(data)
+    out = {}
+    for key in ("title", "source_language"):
+        m = re.search(rf'^{key}\s*=\s*"([^"]*)"', data, re.M)
+        if m:
+            out[key] = m.group(1)
+    m = re.search(r"^languages\s*=\s*\[(.*?)\]", data, re.M | re.S)
+    if m:
+        out["languages"] = re.findall(r'"([^"]+)"', m.group(1))
+    parts = re.findall(r'\[\[parts\]\]\s*title\s*=\s*"([^"]*)"\s*chapters\s*=\s*\[(.*?)\]', data, re.S)
+    if parts:
+        out["parts"] = [{"title": t, "chapters": re.findall(r'"([^"]+)"', c)} for t, c in parts]
+    m = re.search(r"^chapters\s*=\s*\[(.*?)\]", data, re.M | re.S)
+    if m and not parts:
+        out["chapters"] = re.findall(r'"([^"]+)"', m.group(1))
+    return out
+
+
+class Corpus:
+    """The generated polybook project, read back: languages, parts and chapters."""
+
+    def __init__(self, root):
+        self.root = root
+        cfg = read_toml(os.path.join(root, "polybook.toml"))
+        self.title = cfg.get("title", "Benchmark")
+        self.langs = cfg["languages"]
+        self.source = cfg.get("source_language", self.langs[0])
+        manuals = sorted(d for d in os.listdir(os.path.join(root, "manuals"))
+                         if os.path.isdir(os.path.join(root, "manuals", d)))
+        if len(manuals) != 1:
+            sys.exit(f"{root}: expected one manual, found {manuals}")
+        self.manual = manuals[0]
+        self.manual_dir = os.path.join(root, "manuals", self.manual)
+        mcfg = read_toml(os.path.join(self.manual_dir, "manual.toml"))
+        self.manual_title = mcfg.get("title", self.manual)
+        self.parts = [(p.get("title", ""), p["chapters"]) for p in mcfg.get("parts", [])]
+        if not self.parts:
+            self.parts = [("", mcfg["chapters"])]
+        self.slugs = [c for _, cs in self.parts for c in cs]
+        self.media = os.path.join(self.manual_dir, "media")
+        self._chapters = {}
+
+    def chapters(self, lang):
+        """The chapters of one language in book order: dicts with slug, title, id,
+        description and body (the Markdown without front matter)."""
+        if lang not in self._chapters:
+            out = []
+            for slug in self.slugs:
+                with open(os.path.join(self.manual_dir, lang, slug + ".md"), encoding="utf-8") as f:
+                    text = f.read()
+                description = ""
+                m = FRONT_MATTER.match(text)
+                if m:
+                    d = re.search(r'^description\s*=\s*"(.*)"\s*$', m.group(1), re.M)
+                    description = d.group(1) if d else ""
+                    text = text[m.end():]
+                t = TITLE.search(text)
+                out.append({"slug": slug, "title": t.group(1) if t else slug,
+                            "id": (t.group(2) if t and t.group(2) else slug),
+                            "description": description, "body": text})
+            self._chapters[lang] = out
+        return self._chapters[lang]
+
+    def markdown_bytes(self):
+        """Total size of the chapter sources."""
+        return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(self.manual_dir)
+                   for f in fs if f.endswith(".md"))
+
+
+def ensure_corpus(base, langs, chapters, seed):
+    """Generates the corpus once; returns its folder."""
+    root = os.path.join(base, f"{langs}x{chapters}")
+    if not os.path.exists(os.path.join(root, "polybook.toml")):
+        cmd = [sys.executable, os.path.join(HERE, "gen_corpus.py"), "--langs", str(langs),
+               "--chapters", str(chapters), "--out", root]
+        if seed is not None:
+            cmd += ["--seed", str(seed)]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return root
+
+
+# ---------------------------------------------------------------- peer layouts
+
+def q(s):
+    """A TOML/YAML double-quoted string."""
+    return json.dumps(s, ensure_ascii=False)
+
+
+def write(path, text):
+    """Writes a UTF-8 file, creating its folder."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def copy_media(corpus, dst):
+    """Copies the manual's media folder to dst."""
+    if os.path.isdir(corpus.media):
+        shutil.copytree(corpus.media, dst, dirs_exist_ok=True)
+
+
+HUGO_BASEOF = """<!DOCTYPE html>
+<html lang="{{ .Site.Language.Lang }}"{{ with .Site.Language.LanguageDirection }} dir="{{ . }}"{{ end }}>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} · {{ .Site.Title }}</title>
+{{- with .Description }}<meta name="description" content="{{ . }}">{{ end }}
+</head>
+<body>
+<header><a href="{{ "" | relLangURL }}">{{ .Site.Title }}</a></header>
+{{ block "main" . }}{{ end }}
+</body>
+</html>
+"""
+HUGO_SINGLE = """{{ define "main" }}
+{{- $pages := .Site.RegularPages.ByWeight }}
+{{- $here := .RelPermalink }}
+<nav class="book-nav"><ol>
+{{- range $pages }}
+<li><a href="{{ .RelPermalink }}"{{ if eq .RelPermalink $here }} aria-current="page"{{ end }}>{{ .Title }}</a></li>
+{{- end }}
+</ol></nav>
+<main><article>
+{{ .Content }}
+</article>
+<nav class="pager">
+{{- /* Pages.Next steps towards the start of the list, Pages.Prev towards its end */}}
+{{- with $pages.Next . }}<a rel="prev" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+{{- with $pages.Prev . }}<a rel="next" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+</nav></main>
+{{ end }}
+"""
+HUGO_LIST = """{{ define "main" }}<main><h1>{{ .Title }}</h1><ol>
+{{- range .Site.RegularPages.ByWeight }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
+</ol></main>{{ end }}
+"""
+
+
+def layout_hugo(corpus, site, version):
+    """One multilingual Hugo site: content/chNNN.<lang>.md, every language in its own
+    /<lang>/ subfolder; links to ../chNNN/#anchor, images from static/media."""
+    cfg = ['baseURL = "https://example.org/"', f"title = {q(corpus.title)}",
+           f"defaultContentLanguage = {q(corpus.source)}", "defaultContentLanguageInSubdir = true",
+           'disableKinds = ["taxonomy", "term", "RSS"]', "enableRobotsTXT = false", "",
+           "[markup.goldmark.extensions]", "footnote = true", "table = true", "",
+           "[markup.goldmark.parser.attribute]", "title = true", "",
+           "[markup.highlight]", "codeFences = true", "noClasses = true", ""]
+    for weight, lang in enumerate(corpus.langs, 1):
+        cfg += [f"[languages.{lang}]", f"weight = {weight}", f"languageName = {q(lang)}",
+                f"title = {q(corpus.title)}"]
+        if lang in RTL:
+            cfg.append('languageDirection = "rtl"')
+        cfg.append("")
+    write(os.path.join(site, "config.toml"), "\n".join(cfg))
+    layouts = os.path.join(site, "layouts", "_default")
+    write(os.path.join(layouts, "baseof.html"), HUGO_BASEOF)
+    write(os.path.join(layouts, "single.html"), HUGO_SINGLE)
+    write(os.path.join(layouts, "list.html"), HUGO_LIST)
+    copy_media(corpus, os.path.join(site, "static", "media"))
+    for lang in corpus.langs:
+        write(os.path.join(site, "content", f"_index.{lang}.md"),
+              f"+++\ntitle = {q(corpus.manual_title)}\n+++\n")
+        for weight, ch in enumerate(corpus.chapters(lang), 1):
+            body = CHAPTER_LINK.sub(lambda m: f"](../{m.group(1)}/{m.group(2) or ''})", ch["body"])
+            body = MEDIA_LINK.sub("](/media/", body)
+            write(os.path.join(site, "content", f"{ch['slug']}.{lang}.md"),
+                  f"+++\ntitle = {q(ch['title'])}\ndescription = {q(ch['description'])}\n"
+                  f"weight = {weight}\n+++\n{body}")
+
+
+ZOLA_BASE = """<!DOCTYPE html>
+<html lang="{{ lang }}"{% if RTL_TEST %} dir="rtl"{% endif %}>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% block title %}{{ config.title }}{% endblock title %}</title>
+</head>
+<body>
+{% block body %}{% endblock body %}
+</body>
+</html>
+"""
+ZOLA_PAGE = """{% extends "base.html" %}
+{% block title %}{{ page.title }} · {{ config.title }}{% endblock title %}
+{% block body %}
+<header><a href="../">{{ config.title }}</a></header>
+{%- set nav = load_data(path="data/nav." ~ lang ~ ".json") %}
+<nav class="book-nav"><ol>
+{%- for p in nav %}
+<li><a href="../{{ p.s }}/"{% if p.s == page.slug %} aria-current="page"{% endif %}>{{ p.t }}</a></li>
+{%- endfor %}
+</ol></nav>
+<main><article>
+{{ page.content | safe }}
+</article>
+<nav class="pager">
+{%- if page.extra.prev %}<a rel="prev" href="../{{ page.extra.prev }}/">{{ page.extra.prev_title }}</a>{% endif %}
+{%- if page.extra.next %}<a rel="next" href="../{{ page.extra.next }}/">{{ page.extra.next_title }}</a>{% endif %}
+</nav></main>
+{% endblock body %}
+"""
+ZOLA_SECTION = """{% extends "base.html" %}
+{% block body %}<header>{{ config.title }}</header>
+<main><h1>{{ section.title }}</h1><ol>
+{%- for p in section.pages %}<li><a href="{{ p.permalink | safe }}">{{ p.title }}</a></li>{% endfor %}
+</ol></main>{% endblock body %}
+"""
+
+
+def version_tuple(text):
+    """The first dotted version number in text, as a tuple of ints."""
+    m = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text or "")
+    return tuple(int(x or 0) for x in m.groups()) if m else (0, 0, 0)
+
+
+def layout_zola(corpus, site, version):
+    """One multilingual Zola site: content/chNNN.md for the default language and
+    chNNN.<lang>.md for the others, one section per language (sorted by weight); the
+    sidebar comes from data/nav.<lang>.json through load_data, previous/next from each
+    page's [extra] (empty when there is none); links become @/chNNN.<lang>.md#anchor,
+    which Zola checks. Written for Zola 0.17 or later."""
+    cfg = ['base_url = "https://example.org"', f"title = {q(corpus.title)}",
+           f"default_language = {q(corpus.source)}", ""]
+    if version_tuple(version) >= (0, 22, 0):
+        cfg += ["[markdown.highlighting]", 'theme = "github-light"', ""]
+    else:
+        cfg += ["[markdown]", "highlight_code = true", 'highlight_theme = "base16-ocean-dark"', ""]
+    for lang in corpus.langs:
+        if lang != corpus.source:
+            cfg += [f"[languages.{lang}]", f"title = {q(corpus.title)}", ""]
+    write(os.path.join(site, "config.toml"), "\n".join(cfg))
+    rtl_test = " or ".join(f'lang == "{lang}"' for lang in corpus.langs if lang in RTL) or "false"
+    write(os.path.join(site, "templates", "base.html"), ZOLA_BASE.replace("RTL_TEST", rtl_test))
+    write(os.path.join(site, "templates", "page.html"), ZOLA_PAGE)
+    write(os.path.join(site, "templates", "section.html"), ZOLA_SECTION)
+    write(os.path.join(site, "templates", "index.html"), ZOLA_SECTION)
+    copy_media(corpus, os.path.join(site, "static", "media"))
+    for lang in corpus.langs:
+        sfx = "" if lang == corpus.source else "." + lang
+        chapters = corpus.chapters(lang)
+        write(os.path.join(site, "content", f"_index{sfx}.md"),
+              f'+++\ntitle = {q(corpus.manual_title)}\nsort_by = "weight"\n+++\n')
+        write(os.path.join(site, "data", f"nav.{lang}.json"),
+              json.dumps([{"s": c["slug"], "t": c["title"]} for c in chapters], ensure_ascii=False))
+        for i, ch in enumerate(chapters):
+            body = CHAPTER_LINK.sub(lambda m: f"](@/{m.group(1)}{sfx}.md{m.group(2) or ''})", ch["body"])
+            body = MEDIA_LINK.sub("](/media/", body)
+            prev = chapters[i - 1] if i > 0 else {"slug": "", "title": ""}
+            nxt = chapters[i + 1] if i + 1 < len(chapters) else {"slug": "", "title": ""}
+            extra = [f"prev = {q(prev['slug'])}", f"prev_title = {q(prev['title'])}",
+                     f"next = {q(nxt['slug'])}", f"next_title = {q(nxt['title'])}"]
+            write(os.path.join(site, "content", f"{ch['slug']}{sfx}.md"),
+                  f"+++\ntitle = {q(ch['title'])}\ndescription = {q(ch['description'])}\n"
+                  f"weight = {i + 1}\n\n[extra]\n" + "\n".join(extra) + f"\n+++\n{body}")
+
+
+def layout_mdbook(corpus, root, version):
+    """One mdBook per language: book.toml, src/SUMMARY.md (parts and chapters),
+    src/chNNN.md (links stay chNNN.md, mdBook maps them to .html), src/media/."""
+    for lang in corpus.langs:
+        book = os.path.join(root, lang)
+        write(os.path.join(book, "book.toml"),
+              f'[book]\ntitle = {q(corpus.manual_title)}\nlanguage = {q(lang)}\nsrc = "src"\n\n'
+              "[output.html]\n")
+        chapters = {c["slug"]: c for c in corpus.chapters(lang)}
+        summary = ["# Summary", ""]
+        for title, slugs in corpus.parts:
+            if title:
+                summary += [f"# {title}", ""]
+            summary += [f"- [{chapters[s]['title']}]({s}.md)" for s in slugs] + [""]
+            for s in slugs:
+                write(os.path.join(book, "src", s + ".md"),
+                      MEDIA_LINK.sub("](media/", chapters[s]["body"]))
+        write(os.path.join(book, "src", "SUMMARY.md"), "\n".join(summary))
+        copy_media(corpus, os.path.join(book, "src", "media"))
+
+
+def layout_pandoc(corpus, root, version):
+    """One folder of chapters per language for one EPUB each: meta.yaml (title,
+    language, direction of text and pages), chNNN.md with links turned into in-book anchors (#anchor,
+    or the chapter's title id); images stay ../media/ (media/ sits beside the folders)."""
+    for lang in corpus.langs:
+        d = os.path.join(root, lang)
+        chapters = corpus.chapters(lang)
+        ids = {c["slug"]: c["id"] for c in chapters}
+        meta = ["---", f"title: {q(corpus.manual_title)}", f"lang: {lang}"]
+        if lang in RTL:
+            meta += ["dir: rtl", "page-progression-direction: rtl"]
+        write(os.path.join(d, "meta.yaml"), "\n".join(meta + ["..."]) + "\n")
+        for ch in chapters:
+            body = CHAPTER_LINK.sub(lambda m: f"]({m.group(2) or '#' + ids.get(m.group(1), m.group(1))})",
+                                    ch["body"])
+            write(os.path.join(d, ch["slug"] + ".md"), body)
+    copy_media(corpus, os.path.join(root, "media"))
+
+
+LAYOUTS = {"hugo": layout_hugo, "zola": layout_zola, "mdbook": layout_mdbook, "pandoc": layout_pandoc}
+
+
+# ---------------------------------------------------------------- running and timing
+
+class Run:
+    """One timed build: wall and CPU seconds, peak RSS in MB, exit codes, output."""
+
+    def __init__(self, wall, cpu, rss, codes, output, busy):
+        self.wall, self.cpu, self.rss, self.codes, self.output, self.busy = wall, cpu, rss, codes, output, busy
+        self.ok = True
+
+
+def cpu_busy(seconds=0.2):
+    """Share of all cores busy during a short sample of /proc/stat (nothing of ours runs)."""
+    def sample():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return sum(v), v[3] + v[4]
+    try:
+        t0, i0 = sample()
+        time.sleep(seconds)
+        t1, i1 = sample()
+    except OSError:
+        return 0.0
+    return 1.0 - (i1 - i0) / max(1, t1 - t0)
+
+
+def wait_until_quiet(max_busy, limit=120.0):
+    """Samples the machine's load; with max_busy, waits (up to limit seconds) until the
+    share of cores used by others is at most max_busy. Returns the last sample."""
+    busy = cpu_busy()
+    deadline = time.monotonic() + limit
+    while max_busy is not None and busy > max_busy and time.monotonic() < deadline:
+        time.sleep(1.0)
+        busy = cpu_busy()
+    return busy
+
+
+def run_jobs(jobs, parallel=1, env=None, busy=0.0):
+    """Runs jobs ((argv, cwd) pairs), `parallel` at a time, reaping each with os.wait4;
+    env adds environment variables. Wall time spans all of them; CPU is summed; RSS is
+    the largest single process."""
+    env = dict(os.environ, **env) if env else None
+    pending = list(jobs)
+    running = {}
+    cpu, rss, codes, outputs = 0.0, 0.0, [], []
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    while pending or running:
+        while pending and len(running) < parallel:
+            argv, cwd = pending.pop(0)
+            log = tempfile.TemporaryFile()
+            try:
+                proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                        stdout=log, stderr=subprocess.STDOUT)
+            except OSError as e:
+                log.close()
+                codes.append(127)
+                outputs.append(f"{argv[0]}: {e}")
+                continue
+            running[proc.pid] = (proc, log)
+        if not running:
+            break
+        info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT)
+        pid = info.si_pid
+        _, status, usage = os.wait4(pid, 0)
+        if pid not in running:
+            continue
+        proc, log = running.pop(pid)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        cpu += usage.ru_utime + usage.ru_stime
+        rss = max(rss, usage.ru_maxrss / 1024)
+        codes.append(proc.returncode)
+        log.seek(0)
+        outputs.append(log.read().decode("utf-8", "replace"))
+        log.close()
     wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        sys.exit(f"{' '.join(cmd)} failed:\n{err}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, err
+    return Run(wall, cpu, rss, codes, "\n".join(outputs), busy)
 
 
-def stage(err, name):
-    m = re.search(rf"^\s+{re.escape(name)}: ([0-9.]+) ms$", err, re.M)
-    return float(m.group(1)) / 1000 if m else 0.0
+def tail(text, lines=15):
+    """The last lines of a tool's output, indented."""
+    kept = text.rstrip().splitlines()[-lines:] or ["(no output)"]
+    return "\n".join("    " + line for line in kept)
+
+
+def stage(output, name):
+    """Seconds of one stage in polybook -v output, or None."""
+    m = re.search(rf"^\s+{re.escape(name)}: ([0-9.]+) ms$", output, re.M)
+    return float(m.group(1)) / 1000 if m else None
+
+
+def built_pages(output):
+    """The page count from polybook's "Built N pages" line."""
+    m = re.search(r"Built ([\d,]+) pages", output)
+    return int(m.group(1).replace(",", "")) if m else 0
+
+
+def count_files(folder, pattern):
+    """Files under folder whose path relative to it matches pattern."""
+    rx = re.compile(pattern)
+    n = 0
+    for d, _, fs in os.walk(folder):
+        rel = os.path.relpath(d, folder)
+        for f in fs:
+            if rx.search(f if rel == "." else f"{rel}/{f}"):
+                n += 1
+    return n
+
+
+def count_epub_chapters(folder):
+    """Books under folder and the chapter documents they hold (chNNN.xhtml or similar)."""
+    books = chapters = 0
+    for d, _, fs in os.walk(folder):
+        for f in fs:
+            if f.endswith(".epub"):
+                books += 1
+                try:
+                    with zipfile.ZipFile(os.path.join(d, f)) as z:
+                        chapters += sum(1 for n in z.namelist()
+                                        if re.search(r"(^|/)ch[^/]*\d+\.x?html$", n))
+                except zipfile.BadZipFile:
+                    pass
+    return books, chapters
+
+
+class Build:
+    """One build to time: the tool, what it builds, its jobs and output folder."""
+
+    def __init__(self, key, tool, label, jobs, out, parallel=1, ok_codes=(0,), count=None, make_out=False,
+                 env=None):
+        self.key, self.tool, self.label, self.jobs, self.out = key, tool, label, jobs, out
+        self.make_out = make_out  # the tool expects its output folder to exist
+        self.parallel, self.ok_codes, self.count, self.env = parallel, ok_codes, count, env
+        self.clean = []
+        self.nochange = []
+
+    def run(self, clean, max_busy):
+        """Runs the build once (output removed first when clean) and returns the Run."""
+        if clean:
+            shutil.rmtree(self.out, ignore_errors=True)
+        os.makedirs(self.out if self.make_out else os.path.dirname(self.out), exist_ok=True)
+        os.sync()
+        busy = wait_until_quiet(max_busy)
+        r = run_jobs(self.jobs, self.parallel, self.env, busy)
+        r.ok = all(c in self.ok_codes for c in r.codes) and len(r.codes) == len(self.jobs)
+        return r
+
+
+def find_tool(name, given):
+    """The path of a peer executable (given, or found on PATH), or None."""
+    if given:
+        return given if os.path.isfile(given) and os.access(given, os.X_OK) else None
+    return shutil.which(name)
+
+
+def tool_version(name, exe):
+    """A short version string of a tool."""
+    args = {"hugo": ["version"]}.get(name, ["--version"])
+    try:
+        out = subprocess.run([exe] + args, capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    first = out.strip().splitlines()[0] if out.strip() else "?"
+    m = re.search(r"v?(\d+\.\d+[\w.+-]*)", first)
+    return m.group(1) if m else first
+
+
+def make_builds(corpus, tools, exes, peers_dir, out_dir, jobs):
+    """The builds to time for one corpus, polybook's first."""
+    pb = exes["polybook"]
+    n = len(corpus.langs)
+    builds = [
+        Build("polybook", "polybook", "clean, HTML + EPUB",
+              [([pb, "-C", corpus.root, "build", "-v", "--out", os.path.join(out_dir, "polybook")], None)],
+              os.path.join(out_dir, "polybook"), ok_codes=(0, 1), count=r"(^|/)ch\d+\.html$"),
+        Build("polybook-html", "polybook", "clean, HTML only (--no-epub)",
+              [([pb, "-C", corpus.root, "build", "-v", "--no-epub", "--out",
+                 os.path.join(out_dir, "polybook-html")], None)],
+              os.path.join(out_dir, "polybook-html"), ok_codes=(0, 1), count=r"(^|/)ch\d+\.html$"),
+    ]
+    if "hugo" in tools:
+        site, out = os.path.join(peers_dir, "hugo"), os.path.join(out_dir, "hugo")
+        builds.append(Build("hugo", "hugo", "clean, HTML",
+                            [([exes["hugo"], "--quiet", "--source", site, "--destination", out], None)],
+                            out, count=r"(^|/)ch\d+/index\.html$"))
+    if "zola" in tools:
+        site, out = os.path.join(peers_dir, "zola"), os.path.join(out_dir, "zola")
+        builds.append(Build("zola", "zola", "clean, HTML",
+                            [([exes["zola"], "--root", site, "build", "--output-dir", out, "--force"], None)],
+                            out, count=r"(^|/)ch\d+/index\.html$"))
+    if "mdbook" in tools:
+        out = os.path.join(out_dir, "mdbook")
+        cmds = [([exes["mdbook"], "build", os.path.join(peers_dir, "mdbook", lang), "-d",
+                  os.path.join(out, lang)], None) for lang in corpus.langs]
+        builds.append(Build("mdbook", "mdbook", f"clean, HTML, {n} books {jobs} at a time",
+                            cmds, out, parallel=jobs, count=r"(^|/)ch\d+\.html$"))
+        out = os.path.join(out_dir, "mdbook-lean")
+        cmds = [([exes["mdbook"], "build", os.path.join(peers_dir, "mdbook", lang), "-d",
+                  os.path.join(out, lang)], None) for lang in corpus.langs]
+        builds.append(Build("mdbook-lean", "mdbook",
+                            f"clean, HTML, no search index or print page, {n} books {jobs} at a time",
+                            cmds, out, parallel=jobs, count=r"(^|/)ch\d+\.html$",
+                            env={"MDBOOK_OUTPUT__HTML__SEARCH__ENABLE": "false",
+                                 "MDBOOK_OUTPUT__HTML__PRINT__ENABLE": "false"}))
+    if "pandoc" in tools:
+        out = os.path.join(out_dir, "pandoc")
+        cmds = []
+        for lang in corpus.langs:
+            src = os.path.join(peers_dir, "pandoc", lang)
+            cmds.append(([exes["pandoc"], "--metadata-file=meta.yaml", "--toc", "-o",
+                          os.path.join(out, f"{lang}.epub")] + [s + ".md" for s in corpus.slugs], src))
+        builds.append(Build("pandoc", "pandoc", f"clean, EPUB only, {n} books {jobs} at a time",
+                            cmds, out, parallel=jobs, count="epub", make_out=True))
+    return builds
+
+
+def count_pages(build):
+    """Chapter pages (or EPUB chapters) a build wrote, and for EPUB the number of books."""
+    if build.count == "epub":
+        return count_epub_chapters(build.out)
+    return None, count_files(build.out, build.count)
+
+
+# ---------------------------------------------------------------- one size
+
+def median(values):
+    """The median of the values that are not None, or None."""
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt_s(v):
+    """Seconds, or a dash."""
+    return "—" if v is None else (f"{v:.2f} s" if v < 100 else f"{v:.0f} s")
+
+
+def paired_ratios(runs, base_runs, base_value=lambda r: r.wall):
+    """Per-round ratios of a build's wall time to a baseline value from the same round."""
+    out = []
+    for r, b in zip(runs, base_runs):
+        v = base_value(b) if b is not None and b.ok else None
+        if r is not None and r.ok and v:
+            out.append(r.wall / v)
+    return out
+
+
+def bench_size(a, exes, versions, tools, skipped, chapters):
+    """Generates and lays out one size, runs the rounds and prints its tables; returns
+    the page count and each clean build's median seconds per page, for the growth lines."""
+    base = os.path.join(tempfile.gettempdir(), "polybook-bench")
+    root = ensure_corpus(base, a.langs, chapters, a.seed)
+    corpus = Corpus(root)
+    peers_dir, out_dir = root + "-peers", root + "-out"
+    expected = len(corpus.langs) * len(corpus.slugs)
+    notes = []
+    for t in tools:
+        d = os.path.join(peers_dir, t)
+        shutil.rmtree(d, ignore_errors=True)
+        LAYOUTS[t](corpus, d, versions.get(t))
+    builds = make_builds(corpus, tools, exes, peers_dir, out_dir, a.jobs)
+
+    # untimed first build of everything: exit status and page counts
+    pages = {}
+    for b in list(builds):
+        r = b.run(clean=True, max_busy=None)
+        if not r.ok:
+            print(f"warning: {b.tool} ({b.label}) failed (exit {r.codes}); left out of this size:\n"
+                  f"{tail(r.output)}", file=sys.stderr)
+            notes.append(f"{b.tool} ({b.label}) failed its first build (exit {r.codes}); not timed")
+            builds.remove(b)
+            continue
+        nbooks, n = count_pages(b)
+        pages[b.key] = n
+        if n < expected:
+            msg = f"{b.tool} ({b.label}) wrote {n} chapter pages, fewer than the {expected} expected"
+            print(f"warning: {msg}", file=sys.stderr)
+            notes.append(msg)
+        if nbooks is not None and nbooks < len(corpus.langs):
+            msg = f"{b.tool} wrote {nbooks} books, fewer than the {len(corpus.langs)} expected"
+            print(f"warning: {msg}", file=sys.stderr)
+            notes.append(msg)
+    if not builds or builds[0].key != "polybook":
+        sys.exit("polybook failed its first build; nothing to compare with")
+
+    # interleaved rounds: clean builds, then no-change rebuilds
+    nochange = [b for b in builds if b.key not in ("polybook-html", "mdbook-lean", "pandoc")]
+    for phase, group in (("clean", builds), ("no change", nochange)):
+        for rnd in range(a.runs):
+            k = rnd % len(group)
+            for b in group[k:] + group[:k]:
+                r = b.run(clean=(phase == "clean"), max_busy=a.max_busy)
+                if not r.ok:
+                    print(f"warning: {b.tool} ({b.label if phase == 'clean' else 'no change'}) failed "
+                          f"in round {rnd + 1} (exit {r.codes}):\n{tail(r.output)}", file=sys.stderr)
+                    notes.append(f"{b.tool} ({phase}) failed in round {rnd + 1}; run not counted")
+                (b.clean if phase == "clean" else b.nochange).append(r)
+                print(f"  {chapters} ch/lang, {phase} round {rnd + 1}/{a.runs}: {b.key} {r.wall:.2f} s",
+                      file=sys.stderr)
+
+    by_key = {b.key: b for b in builds}
+    pb = by_key["polybook"]
+    html_runs = by_key["polybook-html"].clean if "polybook-html" in by_key else []
+    books_stage = [stage(r.output, "books") if r.ok else None for r in pb.clean]
+
+    def row(b, label, runs, ratio, note=""):
+        """One table row from a build's successful runs."""
+        ok = [r for r in runs if r.ok]
+        if not ok:
+            return f"| {name_of(b)} | {label} | failed | | | | |"
+        wall = statistics.median(r.wall for r in ok)
+        cpu = statistics.median(r.cpu for r in ok)
+        rss = max(r.rss for r in ok)
+        n = pages.get(b.key) or expected
+        r_txt = "—" if ratio is None else f"{ratio:.2f}"
+        return (f"| {name_of(b)} | {label} | {fmt_s(wall)} | {fmt_s(cpu)} | {rss:,.0f} MB{note} | "
+                f"{n / wall:,.0f} | {r_txt} |")
+
+    def name_of(b):
+        """Tool name and version."""
+        return f"{DISPLAY[b.tool]} {versions.get(b.tool, '')}".strip()
+
+    md_bytes = corpus.markdown_bytes()
+    print()
+    print(f"## {len(corpus.langs)} languages × {len(corpus.slugs)} chapters = {expected:,} chapter pages "
+          f"({md_bytes / 1e6:.1f} MB of Markdown)")
+    print()
+    print(f"{os.cpu_count()} cores; {a.runs} interleaved round{'s' if a.runs != 1 else ''} "
+          "(order rotated each round); medians. "
+          f"Corpus: {root}")
+    print()
+    print("| tool | build | wall | CPU | peak RSS | pages/s | × polybook |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    growth = {}
+    for b in builds:
+        if b.tool == "pandoc":
+            continue
+        par = " (largest process)" if b.parallel > 1 else ""
+        ratio = 1.0 if b.key == "polybook-html" else median(paired_ratios(b.clean, html_runs))
+        print(row(b, b.label, b.clean, ratio, par))
+        growth[(b.key, "clean")] = per_page(b.clean, pages.get(b.key) or expected)
+    epub_stage = median(books_stage)
+    if epub_stage is not None:
+        print(f"| {name_of(pb)} | EPUB stage (\"books\", within the clean build) | {fmt_s(epub_stage)} "
+              f"| — | — | {expected / epub_stage:,.0f} | 1.00 |")
+    if "pandoc" in by_key:
+        b = by_key["pandoc"]
+        stage_runs = [_StageRun(s) for s in books_stage]
+        ratio = median(paired_ratios(b.clean, stage_runs))
+        print(row(b, b.label, b.clean, ratio, " (largest process)"))
+        growth[(b.key, "clean")] = per_page(b.clean, pages.get(b.key) or expected)
+    for b in nochange:
+        label = "no change" if b.tool == "polybook" else "no change (renders everything again)"
+        par = " (largest process)" if b.parallel > 1 else ""
+        print(row(b, label, b.nochange, median(paired_ratios(b.nochange, pb.nochange)), par))
+    print()
+    print("pages/s: chapter pages written (Pandoc: chapters in the books) per second of wall time. "
+          "× polybook: median over rounds of the tool's wall time divided by polybook's in the same "
+          "round — clean HTML builds against polybook --no-epub (which still writes its search "
+          "indexes and print pages), polybook HTML + EPUB against --no-epub, "
+          "Pandoc against polybook's EPUB stage, no-change builds against polybook's no-change build. "
+          f"Parallel runs ({a.jobs} processes at a time): CPU summed over processes, peak RSS of the "
+          "largest single process.")
+    busy = sum(1 for b in builds for r in b.clean + b.nochange if r.busy > BUSY)
+    total = sum(len(b.clean) + len(b.nochange) for b in builds)
+    if busy:
+        notes.append(f"{busy} of {total} timed runs started while other processes used more than "
+                     f"{BUSY:.0%} of the cores")
+    for t in skipped:
+        notes.append(f"{DISPLAY[t]}: not installed, skipped")
+    if notes:
+        print()
+        for n in notes:
+            print(f"- note: {n}")
+
+    # polybook on its own, as the figures were always printed
+    pb_pages = built_pages(next((r.output for r in pb.clean if r.ok), ""))
+    print()
+    print(f"polybook alone ({pb_pages:,} pages as polybook counts them, with index, print and status pages):")
+    print()
+    print("| build | wall | CPU | peak RSS | pages/s |")
+    print("|---|---:|---:|---:|---:|")
+    for label, runs in (("clean, HTML + EPUB", pb.clean), ("clean, HTML only (--no-epub)", html_runs),
+                        ("no change", pb.nochange)):
+        ok = [r for r in runs if r.ok]
+        if ok:
+            wall = statistics.median(r.wall for r in ok)
+            print(f"| {label} | {wall:.2f} s | {statistics.median(r.cpu for r in ok):.2f} s | "
+                  f"{max(r.rss for r in ok):.0f} MB | {pb_pages / wall:,.0f} |")
+    diffs = [r.wall - h.wall for r, h in zip(pb.clean, html_runs) if r.ok and h.ok]
+    epubs = [os.path.join(d, f) for d, _, fs in os.walk(pb.out) for f in fs if f.endswith(".epub")]
+    size = sum(os.path.getsize(p) for p in epubs)
+    print()
+    print(f"EPUB: {len(epubs)} books; stage \"books\" {fmt_s(epub_stage)} (median, from -v; the figure "
+          f"compared with Pandoc), clean minus --no-epub {fmt_s(median(diffs))} (median of per-round "
+          f"differences); {size / 1e6:.1f} MB in all, {size / max(len(epubs), 1) / 1e3:.0f} KB per book")
+    sys.stdout.flush()
+    return {"pages": expected, "per_page": growth}
+
+
+class _StageRun:
+    """A stand-in Run whose wall time is polybook's EPUB stage, for paired ratios."""
+
+    def __init__(self, seconds):
+        self.wall = seconds
+        self.ok = seconds is not None
+
+
+def per_page(runs, pages):
+    """Median wall seconds per page of the successful runs, or None."""
+    walls = [r.wall for r in runs if r.ok]
+    return statistics.median(walls) / pages if walls and pages else None
+
+
+DISPLAY = {"polybook": "polybook", "hugo": "Hugo", "zola": "Zola", "mdbook": "mdBook", "pandoc": "Pandoc"}
+
+
+def print_growth(results):
+    """Growth lines: time per page at each larger size over the one before it."""
+    sizes = sorted(results)
+    for small, large in zip(sizes, sizes[1:]):
+        s, l = results[small], results[large]
+        print()
+        print(f"growth {small} → {large} chapters per language ({s['pages']:,} → {l['pages']:,} pages), "
+              "time per page at the larger size / at the smaller (clean builds, median wall):")
+        parts = []
+        for key, label in (("polybook", "polybook HTML + EPUB"), ("polybook-html", "polybook HTML only"),
+                           ("hugo", "Hugo"), ("zola", "Zola"), ("mdbook", "mdBook"),
+                           ("mdbook-lean", "mdBook without search and print"), ("pandoc", "Pandoc EPUB")):
+            a, b = s["per_page"].get((key, "clean")), l["per_page"].get((key, "clean"))
+            if a and b:
+                parts.append(f"{label} ×{b / a:.2f}")
+        print("; ".join(parts))
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--langs", type=int, default=16)
-    ap.add_argument("--chapters", type=int, default=100)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--polybook")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--langs", type=int, default=16, help="languages (default 16)")
+    ap.add_argument("--chapters", type=int, default=100, help="chapters per language (default 100)")
+    ap.add_argument("--sizes", help="several chapter counts per language, e.g. 100,400 (overrides --chapters)")
+    ap.add_argument("--runs", type=int, default=3, help="interleaved rounds (default 3)")
+    ap.add_argument("--tools", default="polybook," + ",".join(PEERS),
+                    help="comma-separated; polybook always runs (it is the baseline)")
+    ap.add_argument("--polybook", help="polybook binary (default: cargo build --release)")
+    for t in PEERS:
+        ap.add_argument(f"--{t}", help=f"{DISPLAY[t]} executable (default: {t} on PATH)")
+    ap.add_argument("--jobs", type=int, default=2, help="mdBook and Pandoc processes at a time (default 2)")
+    ap.add_argument("--max-busy", type=float,
+                    help="before each run, wait (up to 2 min) until other processes use at most this "
+                         "share of the cores")
+    ap.add_argument("--seed", type=int, help="gen_corpus.py seed")
     a = ap.parse_args()
+
+    wanted = [t.strip() for t in a.tools.split(",") if t.strip()]
+    unknown = [t for t in wanted if t not in PEERS and t != "polybook"]
+    if unknown:
+        sys.exit(f"unknown tools: {', '.join(unknown)} (known: polybook, {', '.join(PEERS)})")
     exe = a.polybook
     if not exe:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
         exe = os.path.join(REPO, "target", "release", "polybook")
-    corpus = os.path.join(tempfile.gettempdir(), "polybook-bench", f"{a.langs}x{a.chapters}")
-    if not os.path.exists(os.path.join(corpus, "polybook.toml")):
-        subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), "--langs", str(a.langs),
-                        "--chapters", str(a.chapters), "--out", corpus], check=True)
-    out = os.path.join(corpus, "output")
-    md_bytes = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(os.path.join(corpus, "manuals"))
-                   for f in fs if f.endswith(".md"))
-    results = {"clean, HTML + EPUB": [], "clean, HTML only (--no-epub)": [], "no change": []}
-    epub_stage = []
-    pages = 0
-    for _ in range(a.runs):
-        shutil.rmtree(out, ignore_errors=True)
-        r = run([exe, "build", "-v", "-C", corpus])
-        results["clean, HTML + EPUB"].append(r)
-        epub_stage.append(stage(r[3], "books"))
-        m = re.search(r"Built (\d+) pages", r[3])
-        pages = int(m.group(1)) if m else 0
-        results["no change"].append(run([exe, "build", "-v", "-C", corpus]))
-        shutil.rmtree(out, ignore_errors=True)
-        results["clean, HTML only (--no-epub)"].append(run([exe, "build", "-v", "--no-epub", "-C", corpus]))
-    shutil.rmtree(out, ignore_errors=True)
-    run([exe, "build", "-C", corpus])
-    books = [os.path.join(d, f) for d, _, fs in os.walk(out) for f in fs if f.endswith(".epub")]
-    size = sum(os.path.getsize(b) for b in books)
+    exes = {"polybook": os.path.abspath(exe)}
+    versions = {"polybook": tool_version("polybook", exes["polybook"])}
+    tools = []
+    for t in PEERS:
+        if t not in wanted:
+            continue
+        path = find_tool(t, getattr(a, t))
+        if not path:
+            print(f"note: {DISPLAY[t]} not found{' at ' + getattr(a, t) if getattr(a, t) else ' on PATH'}; "
+                  "skipped", file=sys.stderr)
+            continue
+        exes[t] = os.path.abspath(path)
+        versions[t] = tool_version(t, path)
+        tools.append(t)
+    skipped = [t for t in PEERS if t in wanted and t not in tools]
+    sizes = [int(s) for s in a.sizes.split(",")] if a.sizes else [a.chapters]
 
-    print(f"corpus: {a.langs} languages x {a.chapters} chapters = {a.langs * a.chapters} chapters, "
-          f"{md_bytes / 1e6:.1f} MB of Markdown; {pages} pages; {os.cpu_count()} cores; median of {a.runs} runs")
+    print("# polybook and its peers")
     print()
-    print("| build | wall | CPU | peak RSS | pages/s |")
-    print("|---|---:|---:|---:|---:|")
-    for name, rs in results.items():
-        wall = statistics.median(r[0] for r in rs)
-        cpu = statistics.median(r[1] for r in rs)
-        rss = max(r[2] for r in rs)
-        print(f"| {name} | {wall:.2f} s | {cpu:.2f} s | {rss:.0f} MB | {pages / wall:,.0f} |")
-    print()
-    print(f"EPUB: {len(books)} books, stage time {statistics.median(epub_stage):.2f} s (median), "
-          f"{size / 1e6:.1f} MB in all, {size / max(len(books), 1) / 1e3:.0f} KB per book")
+    print("; ".join(f"{DISPLAY[t]} {versions[t]}" for t in ["polybook"] + tools)
+          + "".join(f"; {DISPLAY[t]} not installed" for t in skipped))
+    results = {}
+    for chapters in sizes:
+        results[chapters] = bench_size(a, exes, versions, tools, skipped, chapters)
+    print_growth(results)
 
 
 if __name__ == "__main__":
