@@ -6,7 +6,7 @@
 //! copied files, static files and sitemap (parallel, only what changed,
 //! atomically) -> remove what a previous build wrote and this one did not.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -15,10 +15,13 @@ use rayon::prelude::*;
 
 use crate::diag::{self, Diagnostic};
 use crate::error::{Error, Result};
+use crate::i18n::Ui;
 use crate::markdown::Rendered;
+use crate::model::ChapterRef;
 use crate::model::{Project, urls};
 use crate::site::{self, SiteContext};
-use crate::{epub, i18n, manifest, output, project, theme};
+use crate::theme::Theme;
+use crate::{epub, i18n, incremental, manifest, output, project, theme};
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -59,6 +62,8 @@ pub struct BuildReport {
     pub search_indexes: Vec<(String, usize, usize)>,
     /// Nothing changed since the last build, which was kept as it is.
     pub unchanged: bool,
+    /// Only what edits of chapter files affect was built again.
+    pub incremental: bool,
 }
 
 impl BuildReport {
@@ -72,8 +77,20 @@ impl BuildReport {
 
 /// Loads a project into the model, reading chapter files in parallel.
 pub fn load(root: &Path) -> Result<(Project, Vec<Diagnostic>)> {
+    let (project, mut diagnostics, read_errors) = load_parts(root)?;
+    diagnostics.extend(read_errors.into_values());
+    diagnostics.extend(drift(&project));
+    Ok((project, diagnostics))
+}
+
+/// Problems of the chapter files that could not be read, by path.
+type ReadErrors = BTreeMap<PathBuf, Diagnostic>;
+
+/// [`load`], with the planning problems and the unreadable files apart and
+/// without the drift warnings.
+fn load_parts(root: &Path) -> Result<(Project, Vec<Diagnostic>, ReadErrors)> {
     let plan = project::plan(root)?;
-    let mut diagnostics = plan.diagnostics.clone();
+    let diagnostics = plan.diagnostics.clone();
     let jobs: Vec<(usize, &str, &str, &Path)> = plan
         .manuals
         .iter()
@@ -91,15 +108,17 @@ pub fn load(root: &Path) -> Result<(Project, Vec<Diagnostic>)> {
         })
         .collect();
     let mut sources = Vec::with_capacity(results.len());
-    for r in results {
+    let mut read_errors = BTreeMap::new();
+    for (r, job) in results.into_iter().zip(&jobs) {
         match r {
             Ok(s) => sources.push(s),
-            Err(d) => diagnostics.push(*d),
+            Err(d) => {
+                read_errors.insert(job.3.to_path_buf(), *d);
+            }
         }
     }
     let project = project::assemble(plan, sources);
-    diagnostics.extend(drift(&project));
-    Ok((project, diagnostics))
+    Ok((project, diagnostics, read_errors))
 }
 
 /// Warnings for translations whose structure differs from their source's.
@@ -240,6 +259,366 @@ impl Scope {
 
 /// Builds the site.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    full(opts, false).map(|(report, _)| report)
+}
+
+/// What `serve` and `build --watch` keep between builds, so that a rebuild
+/// after an edit redoes only what the edit affects (see [`incremental`]).
+#[derive(Default)]
+pub struct Session {
+    last: Option<Last>,
+}
+
+/// The last build's model, bodies and problems.
+struct Last {
+    out: PathBuf,
+    project: Project,
+    ui: HashMap<String, Ui>,
+    theme: Theme,
+    bodies: Vec<Vec<Rendered>>,
+    scope: Scope,
+    pages: usize,
+    plan_diags: Vec<Diagnostic>,
+    read_errors: ReadErrors,
+    ui_diags: Vec<Diagnostic>,
+    /// Problems of pages, books and search indexes, by output path.
+    output_diags: HashMap<String, Vec<Diagnostic>>,
+    /// Everything the output holds, and the project files among it.
+    outputs: BTreeSet<String>,
+    files: BTreeSet<String>,
+    search_indexes: Vec<(String, usize, usize)>,
+    /// Print pages, books and search indexes still to refresh, by
+    /// (language, manual).
+    later: BTreeSet<(usize, usize)>,
+}
+
+impl Last {
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all = self.plan_diags.clone();
+        all.extend(self.read_errors.values().cloned());
+        all.extend(drift(&self.project));
+        all.extend(self.ui_diags.iter().cloned());
+        for body in self.bodies.iter().flatten() {
+            all.extend(body.diagnostics.iter().cloned());
+        }
+        for d in self.output_diags.values() {
+            all.extend(d.iter().cloned());
+        }
+        diag::normalise(&mut all);
+        all
+    }
+
+    fn ctx(&self, opts: &BuildOptions) -> SiteContext<'_> {
+        SiteContext {
+            project: &self.project,
+            theme: &self.theme,
+            ui: &self.ui,
+            bodies: &self.bodies,
+            epub: !opts.no_epub,
+        }
+    }
+}
+
+impl Session {
+    /// Builds after `changed` paths changed: only what they affect when they
+    /// are edits of chapter files the last build read, everything otherwise
+    /// (still writing only files whose bytes changed). Print pages, books and
+    /// search indexes are left for [`Session::finish_later`].
+    pub fn rebuild(&mut self, opts: &BuildOptions, changed: &[PathBuf]) -> Result<BuildReport> {
+        if let Some(last) = self.last.as_mut()
+            && let Some(edits) = incremental::edits(&last.project, changed)
+        {
+            return rebuild_edits(last, opts, edits);
+        }
+        self.last = None;
+        let (report, last) = full(opts, true)?;
+        self.last = last;
+        Ok(report)
+    }
+
+    /// Refreshes the print pages, books and search indexes the last
+    /// rebuild left stale. Returns how many files were written.
+    pub fn finish_later(&mut self, opts: &BuildOptions) -> Result<usize> {
+        let Some(last) = self.last.as_mut() else {
+            return Ok(0);
+        };
+        let later = std::mem::take(&mut last.later);
+        if later.is_empty() {
+            return Ok(0);
+        }
+        let ctx = last.ctx(opts);
+        let prints: Vec<site::PageOutput> = later
+            .par_iter()
+            .map(|&(lang, manual)| ctx.render(site::PageKind::Print { lang, manual }))
+            .collect();
+        let books: Vec<(String, Result<Vec<u8>, String>)> = if opts.no_epub {
+            Vec::new()
+        } else {
+            later
+                .par_iter()
+                .map(|&(l, m)| book(&ctx, opts, l, m))
+                .collect()
+        };
+        let langs: BTreeSet<usize> = later.iter().map(|&(l, _)| l).collect();
+        let langs: Vec<&str> = langs
+            .into_iter()
+            .map(|l| last.project.langs()[l].code.as_str())
+            .filter(|c| last.project.config.search_in(c))
+            .collect();
+        let indexes: Vec<_> = langs
+            .par_iter()
+            .map(|code| search_index(&last.project, code))
+            .collect();
+        let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut diags: Vec<(String, Vec<Diagnostic>)> = Vec::new();
+        for page in prints {
+            diags.push((page.path.clone(), page.diagnostics));
+            if let Some(html) = page.html {
+                writes.push((page.path, html.into_bytes()));
+            }
+        }
+        for (path, bytes) in books {
+            match bytes {
+                Ok(b) => {
+                    diags.push((path.clone(), Vec::new()));
+                    writes.push((path, b));
+                }
+                Err(e) => diags.push((path.clone(), vec![book_error(&path, &e)])),
+            }
+        }
+        for (code, bytes, gz) in indexes {
+            if let Some(entry) = last.search_indexes.iter_mut().find(|e| e.0 == code) {
+                *entry = (code.clone(), bytes.len(), gz);
+            }
+            writes.push((crate::search::index_path(&code), bytes));
+        }
+        for (path, d) in diags {
+            last.output_diags.insert(path, d);
+        }
+        let out = &last.out;
+        let written: Vec<Result<bool>> = writes
+            .par_iter()
+            .map(|(rel, bytes)| output::write_if_changed(out, rel, bytes))
+            .collect();
+        let mut n = 0;
+        for w in written {
+            n += usize::from(w?);
+        }
+        Ok(n)
+    }
+
+    /// Problems of the last build, as a full build would report them.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.last
+            .as_ref()
+            .map(Last::diagnostics)
+            .unwrap_or_default()
+    }
+}
+
+/// Applies edits of chapter files to the last build: re-reads them, renders
+/// again the bodies and pages they make stale, and writes what changed.
+fn rebuild_edits(
+    last: &mut Last,
+    opts: &BuildOptions,
+    edits: Vec<incremental::Edit>,
+) -> Result<BuildReport> {
+    let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
+    // The manifest no longer describes the output; the next full build
+    // writes it again.
+    manifest::invalidate(&last.out)?;
+    let root = last.project.paths.root.clone();
+    let read: Vec<_> = edits
+        .par_iter()
+        .map(|e| {
+            let id = &last.project.chapter(e.chapter).id;
+            project::read_source(&root, e.chapter.manual, id, &e.lang, &e.path)
+        })
+        .collect();
+    let source_lang = last.project.source_lang().to_string();
+    let mut applied = Vec::new();
+    for (edit, result) in edits.into_iter().zip(read) {
+        match result {
+            Ok(read) => {
+                last.read_errors.remove(&edit.path);
+                let r = edit.chapter;
+                let chapter = &mut last.project.manuals[r.manual].chapters[r.chapter];
+                let before = incremental::Before {
+                    source: chapter.sources[&edit.lang].clone(),
+                    anchors: chapter
+                        .sources
+                        .iter()
+                        .map(|(l, s)| (l.clone(), s.anchors.clone()))
+                        .collect(),
+                };
+                project::replace_source(chapter, read.source, &source_lang);
+                applied.push((edit, before));
+            }
+            // The last good version stays in the site; the problem is reported.
+            Err(d) => {
+                last.read_errors.insert(edit.path, *d);
+            }
+        }
+    }
+    stage("load");
+    let stale = incremental::stale(&last.project, &applied, &last.bodies);
+    let scope = &last.scope;
+    let bodies: Vec<((usize, usize), Rendered)> = stale
+        .bodies
+        .par_iter()
+        .filter(|&&(l, m, _)| scope.langs[l] && scope.manuals[m])
+        .map(|&(l, manual, chapter)| {
+            let r = ChapterRef { manual, chapter };
+            (
+                (l, last.project.flat_index(r)),
+                site::render_body(&last.project, &last.ui, l, r),
+            )
+        })
+        .collect();
+    for ((l, i), body) in bodies {
+        last.bodies[l][i] = body;
+    }
+    stage("render chapters");
+    let ctx = last.ctx(opts);
+    let pages: Vec<site::PageOutput> = stale
+        .pages
+        .par_iter()
+        .filter(|&&k| scope.has_page(k))
+        .map(|&k| ctx.render(k))
+        .collect();
+    stage("render pages");
+    let files: BTreeSet<String> = last
+        .bodies
+        .iter()
+        .flatten()
+        .flat_map(|b| b.files.iter().cloned())
+        .collect();
+    let mut writes: Vec<(String, WriteSource)> = Vec::new();
+    let mut diags = Vec::new();
+    for page in pages {
+        diags.push((page.path.clone(), page.diagnostics));
+        if let Some(html) = page.html {
+            writes.push((page.path, WriteSource::Bytes(html.into_bytes())));
+        }
+    }
+    for rel in files.difference(&last.files) {
+        writes.push((urls::file(rel), WriteSource::Copy(rel.clone())));
+    }
+    let out = last.out.clone();
+    let written: Vec<Result<Written>> = writes
+        .par_iter()
+        .map(|(rel, src)| write_one(&out, &root, rel, src))
+        .collect();
+    let mut n = 0;
+    for w in written {
+        n += usize::from(w?.0);
+    }
+    for (path, d) in diags {
+        last.output_diags.insert(path, d);
+    }
+    let mut removed = 0;
+    if files != last.files {
+        for rel in last.files.difference(&files) {
+            last.outputs.remove(&urls::file(rel));
+        }
+        last.outputs.extend(files.iter().map(|rel| urls::file(rel)));
+        let scope = &last.scope;
+        let project = &last.project;
+        removed = output::finish(&out, &last.outputs, &|rel| scope.keeps(project, rel))?;
+        last.files = files;
+    }
+    last.later.extend(
+        stale
+            .later
+            .iter()
+            .filter(|&&(l, m)| scope.langs[l] && scope.manuals[m]),
+    );
+    stage("write");
+    Ok(BuildReport {
+        pages: last.pages,
+        languages: last.project.langs().len(),
+        manuals: last.project.manuals.len(),
+        written: n,
+        removed,
+        out,
+        elapsed: started.elapsed(),
+        diagnostics: last.diagnostics(),
+        stages,
+        search_indexes: last.search_indexes.clone(),
+        unchanged: false,
+        incremental: true,
+    })
+}
+
+/// Writes one output file; see [`Written`].
+fn write_one(out: &Path, root: &Path, rel: &str, src: &WriteSource) -> Result<Written> {
+    match src {
+        WriteSource::Bytes(b) => output::write_if_changed(out, rel, b).map(|w| (w, None)),
+        WriteSource::Copy(from) => {
+            let path = root.join(from);
+            let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+            let hash = manifest::content_hash(&bytes);
+            output::write_if_changed(out, rel, &bytes).map(|w| (w, Some((from.clone(), hash))))
+        }
+    }
+}
+
+/// The EPUB book of one manual in one language: its output path and bytes.
+fn book(
+    ctx: &SiteContext<'_>,
+    opts: &BuildOptions,
+    lang: usize,
+    manual: usize,
+) -> (String, std::result::Result<Vec<u8>, String>) {
+    let project = ctx.project;
+    let code = &project.langs()[lang].code;
+    let modified = opts.source_date_epoch.unwrap_or_else(|| {
+        let m = &project.manuals[manual];
+        (0..m.chapters.len())
+            .map(|chapter| {
+                project
+                    .content(ChapterRef { manual, chapter }, code)
+                    .0
+                    .modified
+            })
+            .max()
+            .unwrap_or(0)
+    });
+    let bytes = epub::build(&epub::BookInput {
+        project,
+        ui: &ctx.ui[code],
+        lang,
+        manual,
+        bodies: &ctx.bodies[lang],
+        modified,
+        css: &ctx.theme.epub_css,
+        lang_name: &ctx.lang_name(&project.langs()[lang]),
+    });
+    (
+        epub::book_path(code, &project.manuals[manual].id),
+        bytes.map_err(|e| e.to_string()),
+    )
+}
+
+fn book_error(path: &str, e: &str) -> Diagnostic {
+    Diagnostic::error(path, 0, format!("could not write the EPUB: {e}"))
+}
+
+/// The search index of one language: its code, its bytes, their gzipped size.
+fn search_index(project: &Project, code: &str) -> (String, Vec<u8>, usize) {
+    let bytes = crate::search::index_script(project, code).into_bytes();
+    let gz = gzip_len(&bytes);
+    (code.to_string(), bytes, gz)
+}
+
+/// A full build; with `keep`, also what a [`Session`] needs for the next one.
+fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> {
     let started = Instant::now();
     let mut stages = Vec::new();
     let mut lap = Instant::now();
@@ -263,14 +642,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let fingerprint =
         (!opts.dry_run).then(|| manifest::fingerprint(&canonical, &out, &manifest_opts));
     stage("fingerprint");
-    if let Some(fp) = &fingerprint
+    if !keep
+        && let Some(fp) = &fingerprint
         && let Some(last) = manifest::read(&out)
         && &last.fingerprint == fp
         && manifest::copied_intact(&canonical, &last)
         && manifest::outputs_intact(&out, &last)
     {
         stage("unchanged check");
-        return Ok(BuildReport {
+        let report = BuildReport {
             pages: last.pages,
             languages: last.languages,
             manuals: last.manuals,
@@ -282,9 +662,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             stages,
             search_indexes: last.search_indexes,
             unchanged: true,
-        });
+            incremental: false,
+        };
+        return Ok((report, None));
     }
-    let (project, mut diagnostics) = load(&opts.root)?;
+    let (project, plan_diags, read_errors) = load_parts(&opts.root)?;
     stage("load");
     let root = project.paths.root.clone();
     let scope = Scope::new(&project, opts)?;
@@ -294,7 +676,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         project.langs(),
         project.source_lang(),
     )?;
-    diagnostics.extend(ui_diags);
     let theme = theme::load(&project.paths.themes, &project.config.theme)?;
     stage("ui strings and theme");
 
@@ -313,11 +694,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
                 .collect()
         })
         .collect();
-    let mut files = BTreeSet::new();
-    for body in bodies.iter().flatten() {
-        diagnostics.extend(body.diagnostics.iter().cloned());
-        files.extend(body.files.iter().cloned());
-    }
+    let files: BTreeSet<String> = bodies
+        .iter()
+        .flatten()
+        .flat_map(|b| b.files.iter().cloned())
+        .collect();
     stage("render chapters");
     let ctx = SiteContext {
         project: &project,
@@ -351,10 +732,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     bar.finish_and_clear();
     stage("render pages");
 
-    // Gather what to write: pages, the files they use, static files, sitemap.
+    // Gather what to write: pages, the files they use, books, search
+    // indexes, static files, sitemap.
     let mut writes: Vec<(String, WriteSource)> = Vec::new();
+    let mut output_diags: HashMap<String, Vec<Diagnostic>> = HashMap::new();
     for page in rendered {
-        diagnostics.extend(page.diagnostics);
+        if !page.diagnostics.is_empty() {
+            output_diags.insert(page.path.clone(), page.diagnostics);
+        }
         if let Some(html) = page.html {
             writes.push((page.path, WriteSource::Bytes(html.into_bytes())));
         }
@@ -369,41 +754,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             .collect();
         let books: Vec<_> = jobs
             .par_iter()
-            .map(|&(lang, manual)| {
-                let code = &project.langs()[lang].code;
-                let modified = opts.source_date_epoch.unwrap_or_else(|| {
-                    let m = &project.manuals[manual];
-                    (0..m.chapters.len())
-                        .map(|chapter| {
-                            project
-                                .content(crate::model::ChapterRef { manual, chapter }, code)
-                                .0
-                                .modified
-                        })
-                        .max()
-                        .unwrap_or(0)
-                });
-                let bytes = epub::build(&epub::BookInput {
-                    project: &project,
-                    ui: &ui[code],
-                    lang,
-                    manual,
-                    bodies: &bodies[lang],
-                    modified,
-                    css: &theme.epub_css,
-                    lang_name: &ctx.lang_name(&project.langs()[lang]),
-                });
-                (epub::book_path(code, &project.manuals[manual].id), bytes)
-            })
+            .map(|&(lang, manual)| book(&ctx, opts, lang, manual))
             .collect();
         for (path, bytes) in books {
             match bytes {
                 Ok(b) => writes.push((path, WriteSource::Bytes(b))),
-                Err(e) => diagnostics.push(Diagnostic::error(
-                    path,
-                    0,
-                    format!("could not write the EPUB: {e}"),
-                )),
+                Err(e) => {
+                    output_diags.insert(path.clone(), vec![book_error(&path, &e)]);
+                }
             }
         }
         stage("books");
@@ -417,11 +775,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         .collect();
     let indexes: Vec<(String, Vec<u8>, usize)> = search_langs
         .par_iter()
-        .map(|code| {
-            let bytes = crate::search::index_script(&project, code).into_bytes();
-            let gz = gzip_len(&bytes);
-            (code.to_string(), bytes, gz)
-        })
+        .map(|code| search_index(&project, code))
         .collect();
     let mut search_indexes = Vec::new();
     for (code, bytes, gz) in indexes {
@@ -439,23 +793,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         ));
     }
 
+    let last = Last {
+        out: out.clone(),
+        project,
+        ui,
+        theme,
+        bodies,
+        scope,
+        pages: pages.len(),
+        plan_diags,
+        read_errors,
+        ui_diags,
+        output_diags,
+        outputs: writes.iter().map(|(rel, _)| rel.clone()).collect(),
+        files,
+        search_indexes,
+        later: BTreeSet::new(),
+    };
+    let diagnostics = last.diagnostics();
     let mut written = 0;
     let mut removed = 0;
-    diag::normalise(&mut diagnostics);
     if !opts.dry_run {
         manifest::invalidate(&out)?;
         let results: Vec<Result<Written>> = writes
             .par_iter()
-            .map(|(rel, src)| match src {
-                WriteSource::Bytes(b) => output::write_if_changed(&out, rel, b).map(|w| (w, None)),
-                WriteSource::Copy(from) => {
-                    let path = root.join(from);
-                    let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
-                    let hash = manifest::content_hash(&bytes);
-                    output::write_if_changed(&out, rel, &bytes)
-                        .map(|w| (w, Some((from.clone(), hash))))
-                }
-            })
+            .map(|(rel, src)| write_one(&out, &root, rel, src))
             .collect();
         let mut copied = Vec::new();
         for r in results {
@@ -463,38 +825,40 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             written += usize::from(w);
             copied.extend(c);
         }
-        let all: BTreeSet<String> = writes.iter().map(|(rel, _)| rel.clone()).collect();
-        removed = output::finish(&out, &all, &|rel| scope.keeps(&project, rel))?;
+        let (scope, project) = (&last.scope, &last.project);
+        removed = output::finish(&out, &last.outputs, &|rel| scope.keeps(project, rel))?;
         if let Some(fingerprint) = fingerprint {
             manifest::write(
                 &out,
                 &manifest::Manifest::new(
                     fingerprint,
                     copied,
-                    manifest::stat_outputs(&out, all.iter()),
-                    pages.len(),
-                    project.langs().len(),
-                    project.manuals.len(),
-                    search_indexes.clone(),
+                    manifest::stat_outputs(&out, last.outputs.iter()),
+                    last.pages,
+                    last.project.langs().len(),
+                    last.project.manuals.len(),
+                    last.search_indexes.clone(),
                     diagnostics.clone(),
                 ),
             )?;
         }
     }
     stage("write");
-    Ok(BuildReport {
-        pages: pages.len(),
-        languages: project.langs().len(),
-        manuals: project.manuals.len(),
+    let report = BuildReport {
+        pages: last.pages,
+        languages: last.project.langs().len(),
+        manuals: last.project.manuals.len(),
         written,
         removed,
         out,
         elapsed: started.elapsed(),
         diagnostics,
         stages,
-        search_indexes,
+        search_indexes: last.search_indexes.clone(),
         unchanged: false,
-    })
+        incremental: false,
+    };
+    Ok((report, keep.then_some(last)))
 }
 
 /// The size of `bytes` once gzipped at the fastest level, as a web server

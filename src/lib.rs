@@ -14,6 +14,7 @@ pub mod frontmatter;
 pub mod highlight;
 pub mod html;
 pub mod i18n;
+pub mod incremental;
 pub mod lang;
 pub mod links;
 pub mod manifest;

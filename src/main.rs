@@ -115,11 +115,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build { ref target, watch } => {
-            let first = build(&cli, target.clone());
             if watch {
-                first.and_then(|_| watch_and_build(&cli, target.clone()))
+                watch_and_build(&cli, target.clone())
             } else {
-                first
+                build(&cli, target.clone())
             }
         }
         Command::Serve {
@@ -155,6 +154,11 @@ fn print_diagnostics(cli: &Cli, diags: &[polybook::Diagnostic]) {
 fn build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
     let opts = build_options(cli, target)?;
     let report = polybook::build(&opts)?;
+    Ok(print_report(cli, &report))
+}
+
+/// Prints a build's problems and summary; the exit code it calls for.
+fn print_report(cli: &Cli, report: &polybook::BuildReport) -> ExitCode {
     print_diagnostics(cli, &report.diagnostics);
     if cli.verbose {
         for (stage, time) in &report.stages {
@@ -195,11 +199,11 @@ fn build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
             }
         }
     }
-    Ok(if report.errors() > 0 {
+    if report.errors() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 fn build_options(cli: &Cli, target: Target) -> polybook::Result<polybook::BuildOptions> {
@@ -239,19 +243,43 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
         let _ = ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::SeqCst));
     }
     eprintln!("Watching {} for changes (Ctrl-C to stop)", root.display());
+    // The first build keeps what the next ones need to redo only what
+    // changed.
+    let mut session = polybook::build::Session::default();
+    let first = session.rebuild(&opts, &[])?;
+    print_report(cli, &first);
+    // Each rebuild prints only the problems not printed before.
+    let mut printed: std::collections::HashSet<String> =
+        first.diagnostics.iter().map(|d| d.to_string()).collect();
     polybook::watch::watch_loop(
         &root,
         &out_dir,
-        |_| match polybook::build(&opts) {
-            Ok(report) => {
-                print_diagnostics(cli, &report.diagnostics);
-                eprintln!(
-                    "rebuilt in {:.0} ms: {} files written",
-                    report.elapsed.as_secs_f64() * 1000.0,
-                    report.written
-                );
+        |changed| {
+            match session.rebuild(&opts, changed) {
+                Ok(report) => {
+                    let now: std::collections::HashSet<String> =
+                        report.diagnostics.iter().map(|d| d.to_string()).collect();
+                    let new: Vec<polybook::Diagnostic> = report
+                        .diagnostics
+                        .iter()
+                        .filter(|d| !printed.contains(&d.to_string()))
+                        .cloned()
+                        .collect();
+                    print_diagnostics(cli, &new);
+                    printed = now;
+                    eprintln!(
+                        "rebuilt in {:.0} ms: {} files written ({} errors, {} warnings in all)",
+                        report.elapsed.as_secs_f64() * 1000.0,
+                        report.written,
+                        report.errors(),
+                        report.warnings()
+                    );
+                }
+                Err(e) => {
+                    report_fatal(&e);
+                }
             }
-            Err(e) => {
+            if let Err(e) = session.finish_later(&opts) {
                 report_fatal(&e);
             }
         },

@@ -461,11 +461,8 @@ pub fn assemble(plan: Plan, sources: Vec<ReadSource>) -> Project {
                     continue;
                 };
                 src.anchors = outline::anchors(&src.outline, None, None);
-                for tr in sources.values_mut() {
-                    tr.anchors =
-                        outline::anchors(&tr.outline, Some(&src.anchors), Some(&src.outline));
-                }
                 sources.insert(source_lang.clone(), src);
+                link_anchors(&mut sources, &source_lang);
                 chapter_index.insert((pm.id.clone(), id.clone()), (mi, chapters.len()));
                 chapters.push(Chapter {
                     id: id.clone(),
@@ -493,6 +490,37 @@ pub fn assemble(plan: Plan, sources: Vec<ReadSource>) -> Project {
         chains,
         chapter_index,
         orphans,
+    }
+}
+
+/// Gives the translations of a chapter the anchors of its source-language
+/// version (the source's own anchors must be set).
+pub fn link_anchors(sources: &mut BTreeMap<String, Source>, source_lang: &str) {
+    let Some(src) = sources.get(source_lang) else {
+        return;
+    };
+    let (anchors, outline) = (src.anchors.clone(), src.outline.clone());
+    for (lang, tr) in sources.iter_mut() {
+        if lang != source_lang {
+            tr.anchors = outline::anchors(&tr.outline, Some(&anchors), Some(&outline));
+        }
+    }
+}
+
+/// Puts a re-read source into its chapter, computing its anchors and, for
+/// the source language, those of every translation again.
+pub fn replace_source(chapter: &mut crate::model::Chapter, source: Source, source_lang: &str) {
+    let lang = source.lang.clone();
+    chapter.sources.insert(lang.clone(), source);
+    if lang == source_lang {
+        let src = chapter.sources.get_mut(source_lang).expect("just inserted");
+        src.anchors = outline::anchors(&src.outline, None, None);
+        link_anchors(&mut chapter.sources, source_lang);
+    } else {
+        let src = &chapter.sources[source_lang];
+        let (anchors, outline) = (src.anchors.clone(), src.outline.clone());
+        let tr = chapter.sources.get_mut(&lang).expect("just inserted");
+        tr.anchors = outline::anchors(&tr.outline, Some(&anchors), Some(&outline));
     }
 }
 

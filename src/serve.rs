@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::build::{BuildOptions, build};
+use crate::build::{BuildOptions, Session};
 use crate::error::{Error, Result};
 use crate::html::escape;
 
@@ -30,6 +30,9 @@ pub struct BuildState {
     pub build: u64,
     /// Errors of the latest build, as printed.
     pub errors: Vec<String>,
+    /// Problems already printed, so that each rebuild prints only new ones.
+    #[serde(skip)]
+    pub printed: std::collections::HashSet<String>,
 }
 
 const LIVE_JS: &str = r#"(function () {
@@ -76,9 +79,25 @@ fn bind(bind: &str, port: u16) -> Result<(tiny_http::Server, u16)> {
     )))
 }
 
-/// Runs one build and records its outcome.
-fn rebuild(opts: &BuildOptions, state: &Mutex<BuildState>, quiet: bool) {
-    let outcome = build(opts);
+/// Runs one build after `changed` paths changed and records its outcome;
+/// then, once open pages can reload, refreshes print pages, books and search
+/// indexes.
+fn rebuild(
+    session: &mut Session,
+    opts: &BuildOptions,
+    changed: &[PathBuf],
+    state: &Mutex<BuildState>,
+    quiet: bool,
+) {
+    record(session.rebuild(opts, changed), state, quiet);
+    match session.finish_later(opts) {
+        Ok(0) => {}
+        Ok(_) => state.lock().expect("state lock").build += 1,
+        Err(e) => eprintln!("error: {e}"),
+    }
+}
+
+fn record(outcome: Result<crate::BuildReport>, state: &Mutex<BuildState>, quiet: bool) {
     let mut s = state.lock().expect("state lock");
     match outcome {
         Ok(report) => {
@@ -88,20 +107,26 @@ fn rebuild(opts: &BuildOptions, state: &Mutex<BuildState>, quiet: bool) {
                 .filter(|d| d.is_error())
                 .map(|d| d.to_string())
                 .collect();
+            let mut printed = std::collections::HashSet::new();
             for d in &report.diagnostics {
-                if d.is_error() || !quiet {
-                    eprintln!("{d}");
+                let text = d.to_string();
+                if (d.is_error() || !quiet) && !s.printed.contains(&text) {
+                    eprintln!("{text}");
                 }
+                printed.insert(text);
             }
+            s.printed = printed;
             if report.written + report.removed > 0 || errors != s.errors {
                 s.build += 1;
             }
             s.errors = errors;
             if !quiet {
                 eprintln!(
-                    "rebuilt in {:.0} ms: {} files written",
+                    "rebuilt in {:.0} ms: {} files written ({} errors, {} warnings in all)",
                     report.elapsed.as_secs_f64() * 1000.0,
-                    report.written
+                    report.written,
+                    report.errors(),
+                    report.warnings()
                 );
             }
         }
@@ -139,7 +164,8 @@ pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
         ..opts.build.clone()
     };
     let state = Arc::new(Mutex::new(BuildState::default()));
-    rebuild(&build_opts, &state, quiet);
+    let mut session = Session::default();
+    rebuild(&mut session, &build_opts, &[], &state, quiet);
     let (server, port) = bind(&opts.bind, opts.port)?;
     let url = format!(
         "http://{}:{port}/",
@@ -163,7 +189,7 @@ pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
             let result = crate::watch::watch_loop(
                 &root,
                 &out,
-                |_| rebuild(&build_opts, &state, quiet),
+                |changed| rebuild(&mut session, &build_opts, changed, &state, quiet),
                 || stop.load(Ordering::SeqCst),
             );
             if let Err(e) = result {

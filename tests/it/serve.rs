@@ -126,6 +126,10 @@ fn serve_rebuilds_on_edit_shows_errors_and_recovers() {
         b.contains("<pre id=\"polybook-errors\">")
     });
     assert!(broken.contains("invalid TOML front matter"), "{broken}");
+    // The last good version of the broken chapter is still served.
+    let (status, last_good) = get(port, "/en/guide/intro.html");
+    assert_eq!(status, 200);
+    assert!(last_good.contains("Now read about"), "{last_good}");
 
     // Fix it: the page is back and the overlay gone.
     std::fs::write(&file, text.replace("Read about", "Fixed, read about")).unwrap();
@@ -339,4 +343,124 @@ fn watching_rebuilds_once_per_change_and_never_by_itself() {
     assert_eq!(rebuilds, 1, "{after:?}");
     let page = std::fs::read_to_string(out.path().join("en/guide/intro.html")).unwrap();
     assert!(page.contains("One more line."));
+}
+
+/// Edits of existing chapter files, the changes live preview redoes in part.
+fn edit_chapter(root: &std::path::Path, n: u64) {
+    let m = root.join("manuals/guide");
+    let rewrite = |rel: &str, f: &dyn Fn(String) -> String| {
+        let p = m.join(rel);
+        // A full-build change may have renamed the chapter.
+        if let Ok(t) = std::fs::read_to_string(&p) {
+            std::fs::write(&p, f(t)).unwrap();
+        }
+    };
+    match n % 6 {
+        0 => rewrite("en/intro.md", &|t| format!("{t}\nParagraph {n}.\n")),
+        // Headings move: links into the chapter are checked again.
+        1 => rewrite("en/risk.md", &|t| {
+            if t.contains("## Threats\n") {
+                t.replace("## Threats\n", "## Threat signs\n")
+            } else {
+                t.replace("## Threat signs\n", "## Threats\n")
+            }
+        }),
+        // A title set in front matter: navigation in Spanish changes, no
+        // anchor does.
+        2 => rewrite("es/intro.md", &|t| {
+            if t.contains("title = ") {
+                t.replace("title = \"Primeros pasos\"\n", "")
+            } else {
+                t.replacen("+++\n", "+++\ntitle = \"Primeros pasos\"\n", 1)
+            }
+        }),
+        // A link to a missing fragment, then fixed.
+        3 => rewrite("es/risk.md", &|t| {
+            if t.contains("(intro.md#nowhere)") {
+                t.replace(" [y](intro.md#nowhere)", "")
+            } else {
+                format!("{t} [y](intro.md#nowhere)")
+            }
+        }),
+        4 => rewrite("ar/intro.md", &|t| format!("{t}\nفقرة {n}.\n")),
+        // A new image in a chapter, later removed again.
+        _ => rewrite("en/sub/deep.md", &|t| {
+            if t.contains("![x](../../media/shield.svg)") {
+                t.replace("\n![x](../../media/shield.svg)\n", "")
+            } else {
+                format!("{t}\n![x](../../media/shield.svg)\n")
+            }
+        }),
+    }
+}
+
+/// Every file of a project with its bytes.
+fn project_files(
+    root: &std::path::Path,
+) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+#[test]
+fn incremental_rebuilds_equal_a_clean_build() {
+    let project = copy_fixture("basic");
+    let root = project.path().canonicalize().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let opts = polybook::BuildOptions {
+        root: root.clone(),
+        out: Some(out.path().to_path_buf()),
+        ..polybook::BuildOptions::default()
+    };
+    let mut session = polybook::build::Session::default();
+    session.rebuild(&opts, &[]).unwrap();
+    // Chapter edits, with now and then a change that needs a full build.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for step in 0..40u64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let before = project_files(&root);
+        let full = step % 9 == 8;
+        if full {
+            change(&root, x % 1000);
+        } else {
+            edit_chapter(&root, x % 1000);
+        }
+        let after = project_files(&root);
+        let changed: Vec<std::path::PathBuf> = before
+            .keys()
+            .chain(after.keys())
+            .filter(|p| before.get(*p) != after.get(*p))
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let report = session.rebuild(&opts, &changed).unwrap();
+        session.finish_later(&opts).unwrap();
+        assert_eq!(
+            report.incremental,
+            !full && !changed.is_empty(),
+            "step {step}: {changed:?}"
+        );
+        let clean = tempfile::tempdir().unwrap();
+        let clean_report = build(&root, clean.path());
+        assert_eq!(
+            report.diagnostics, clean_report.diagnostics,
+            "problems after step {step}"
+        );
+        let (a, b) = (files(out.path()), files(clean.path()));
+        assert_eq!(a, b, "after step {step}");
+        for f in a {
+            assert!(
+                std::fs::read(out.path().join(&f)).unwrap()
+                    == std::fs::read(clean.path().join(&f)).unwrap(),
+                "{f} differs from a clean build after step {step} (full: {full})"
+            );
+        }
+    }
 }
