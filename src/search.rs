@@ -112,11 +112,20 @@ pub fn terms(normalised: &str) -> Vec<String> {
 /// allocating.
 pub fn for_each_term<'a>(normalised: &'a str, mut f: impl FnMut(&'a str)) {
     let mut any_spaceless = false;
-    for word in normalised.unicode_words() {
-        if word.chars().any(is_spaceless) {
-            any_spaceless = true;
-        } else {
-            f(word);
+    for chunk in normalised.split_whitespace() {
+        // Most chunks are one word with punctuation around it; only the
+        // others need the full word-boundary rules.
+        let core = chunk.trim_matches(is_edge_punctuation);
+        if !core.is_empty() && core.chars().all(is_plain_word_char) {
+            f(core);
+            continue;
+        }
+        for word in chunk.unicode_words() {
+            if word.chars().any(is_spaceless) {
+                any_spaceless = true;
+            } else {
+                f(word);
+            }
         }
     }
     if !any_spaceless {
@@ -151,6 +160,32 @@ pub fn for_each_term<'a>(normalised: &'a str, mut f: impl FnMut(&'a str)) {
     {
         f(&normalised[start..]);
     }
+}
+
+/// Letters and digits that UAX #29 keeps together in one word whatever
+/// their neighbours (ALetter, Hebrew_Letter, Numeric and their marks),
+/// outside the scripts written without spaces.
+fn is_plain_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    c.is_alphanumeric()
+        && !is_spaceless(c)
+        // Katakana and ideographic marks, and numbers that are not digits,
+        // follow other rules.
+        && !matches!(c as u32, 0x3000..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F)
+        && !matches!(c as u32, 0x2150..=0x218F | 0x2460..=0x24FF | 0x2776..=0x2793)
+}
+
+/// Punctuation that never belongs to a word at the start or end of one:
+/// word rules only join it when letters or digits are on both sides.
+fn is_edge_punctuation(c: char) -> bool {
+    (c.is_ascii_punctuation() && c != '_')
+        || matches!(c as u32,
+            0x00A1 | 0x00AB | 0x00BB | 0x00BF
+            | 0x2010..=0x2027 | 0x2030..=0x205E
+            | 0x060C | 0x061B | 0x061F | 0x066A..=0x066D | 0x06D4
+            | 0x0964 | 0x0965 | 0x1361..=0x1368 | 0x3001 | 0x3002)
 }
 
 /// Punctuation inside spaceless scripts that ends a run (Tibetan tsheg and
@@ -449,6 +484,35 @@ mod tests {
             let mut slow = String::new();
             normalise_slow(text, &mut slow);
             assert_eq!(normalise(text), slow, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn word_fast_path_agrees_with_unicode_word_boundaries() {
+        let samples = [
+            "Risk analysis, step-by-step: e.g. \"threats\" (and) 'vulnerabilities'... 3.14 1,000 a_b",
+            "Análisis de riesgos — «amenazas» ¿qué? ¡ya! Ñandú, naïve café.",
+            "Анализ рисков: угрозы, уязвимости и «возможности»; ёлка — йод!",
+            "تحليل المخاطر، التهديدات؛ نقاط الضعف؟ «القدرات». ١٢٣",
+            "تحلیل خطر، تهدیدها؛ آسیب‌پذیری‌ها؟ رمزهای عبور",
+            "የአደጋ ትንተና፡ ስጋቶች። ተጋላጭነቶች፣ አቅሞች፤",
+            "Türkçe: güvenlik, şifre; İstanbul’un. Tiếng Việt: an toàn, mật khẩu.",
+            "עברית: \"אבטחה\", סיסמה; דו\"ח",
+            "x ½ Ⅻ ① カタカナ ひらがな 数字 ၁၂ don't rock'n'roll",
+        ];
+        for text in samples {
+            let text = normalise(text);
+            let fast = terms(&text);
+            let slow: Vec<String> = text
+                .unicode_words()
+                .filter(|w| !w.chars().any(is_spaceless))
+                .map(str::to_string)
+                .collect();
+            let fast_words: Vec<String> = fast
+                .into_iter()
+                .filter(|w| !w.chars().any(is_spaceless))
+                .collect();
+            assert_eq!(fast_words, slow, "{text}");
         }
     }
 
