@@ -294,12 +294,86 @@ pub fn encode_postings(postings: &[(usize, u32)]) -> String {
     out
 }
 
+/// The terms of a language, each with a number, and the terms of every
+/// short whitespace-separated chunk of text seen so far: normalising and
+/// segmenting each distinct word once instead of at every occurrence.
+/// Splitting at whitespace does not change the terms (whitespace separates
+/// words and ends runs of spaceless scripts), only their order, which
+/// counting ignores.
+#[derive(Default)]
+struct Vocabulary {
+    ids: FxHashMap<Box<str>, u32>,
+    terms: Vec<Box<str>>,
+    chunks: FxHashMap<Box<str>, (u32, u32)>,
+    flat: Vec<u32>,
+    scratch: Vec<u32>,
+}
+
+/// Chunks longer than this (runs of spaceless scripts) are not remembered.
+const CHUNK_CACHE_BYTES: usize = 48;
+
+impl Vocabulary {
+    fn id(ids: &mut FxHashMap<Box<str>, u32>, terms: &mut Vec<Box<str>>, t: &str) -> u32 {
+        if let Some(&id) = ids.get(t) {
+            return id;
+        }
+        let id = terms.len() as u32;
+        terms.push(t.into());
+        ids.insert(t.into(), id);
+        id
+    }
+
+    fn chunk_terms(&mut self, chunk: &str) -> &[u32] {
+        if let Some(&(start, n)) = self.chunks.get(chunk) {
+            return &self.flat[start as usize..(start + n) as usize];
+        }
+        let normalised = normalise(chunk);
+        let (ids, terms) = (&mut self.ids, &mut self.terms);
+        self.scratch.clear();
+        let scratch = &mut self.scratch;
+        for_each_term(&normalised, |t| scratch.push(Self::id(ids, terms, t)));
+        if chunk.len() > CHUNK_CACHE_BYTES {
+            return &self.scratch;
+        }
+        let start = self.flat.len();
+        self.flat.extend_from_slice(&self.scratch);
+        self.chunks
+            .insert(chunk.into(), (start as u32, self.scratch.len() as u32));
+        &self.flat[start..]
+    }
+}
+
+/// The first characters of a section's text, with runs of whitespace as one space.
+fn excerpt(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars >= EXCERPT_CHARS {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars >= EXCERPT_CHARS {
+                break;
+            }
+            out.push(c);
+            chars += 1;
+        }
+    }
+    out
+}
+
 /// The search index of one language, as the text of a script file.
 pub fn index_script(project: &Project, lang: &str) -> String {
     // docs: [url, chapter title, section heading, excerpt, fallback]
     let mut docs: Vec<(String, &str, String, String, u8)> = Vec::new();
-    let mut postings: FxHashMap<Box<str>, Vec<(usize, u32)>> = FxHashMap::default();
+    let mut vocab = Vocabulary::default();
+    let mut postings: Vec<Vec<(usize, u32)>> = Vec::new();
     let mut lengths = Vec::new();
+    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
     for (mi, m) in project.manuals.iter().enumerate() {
         for (ci, ch) in m.chapters.iter().enumerate() {
             let r = ChapterRef {
@@ -308,7 +382,6 @@ pub fn index_script(project: &Project, lang: &str) -> String {
             };
             let (src, fallback) = project.content(r, lang);
             let page = urls::chapter(lang, &m.id, &ch.id);
-            let title = normalise(&src.title);
             for (si, section) in sections(src.body(), &src.anchors.ids)
                 .into_iter()
                 .enumerate()
@@ -318,56 +391,49 @@ pub fn index_script(project: &Project, lang: &str) -> String {
                     Some(id) if si > 0 => format!("{}#{id}", urls::encode_path(&page)),
                     _ => urls::encode_path(&page),
                 };
-                let text = section
-                    .text
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
-                let heading = normalise(&section.heading);
-                let body = normalise(&text);
-                let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
+                counts.clear();
                 let mut len = 0u32;
                 // Title and heading words weigh more than body words.
-                for (text, weight) in [(&title, 3u32), (&heading, 5), (&body, 1)] {
-                    if weight == 3 && si > 0 {
-                        continue;
-                    }
-                    for_each_term(text, |t| {
-                        *counts.entry(t).or_default() += weight;
-                        len += 1;
-                    });
-                }
-                lengths.push(len);
-                for (&t, &n) in &counts {
-                    match postings.get_mut(t) {
-                        Some(p) => p.push((doc, n)),
-                        None => {
-                            postings.insert(t.into(), vec![(doc, n)]);
+                let title = if si == 0 { src.title.as_str() } else { "" };
+                for (text, weight) in [(title, 3u32), (&section.heading, 5), (&section.text, 1)] {
+                    for chunk in text.split_whitespace() {
+                        for &t in vocab.chunk_terms(chunk) {
+                            *counts.entry(t).or_default() += weight;
+                            len += 1;
                         }
                     }
+                }
+                lengths.push(len);
+                postings.resize_with(vocab.terms.len(), Vec::new);
+                for (&t, &n) in &counts {
+                    postings[t as usize].push((doc, n));
                 }
                 docs.push((
                     url,
                     &src.title,
                     section.heading.trim().to_string(),
-                    excerpt,
+                    excerpt(&section.text),
                     u8::from(fallback),
                 ));
             }
         }
     }
+    let mut postings: Vec<(&str, Vec<(usize, u32)>)> = vocab
+        .terms
+        .iter()
+        .map(|t| t.as_ref())
+        .zip(postings)
+        .collect();
     let n = docs.len() as f64;
     let mut stop = Vec::new();
-    let mut postings: Vec<_> = postings.into_iter().collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     // The JSON is written by hand around serde_json's string escaping, so
     // that the term table needs no intermediate map.
     let json = |v: &str| serde_json::to_string(v).expect("strings serialise");
     let mut terms = String::with_capacity(postings.len() * 16);
     for (t, p) in &postings {
         if t.chars().any(is_spaceless) && p.len() as f64 > STOP_SHARE * n && n >= 20.0 {
-            stop.push(t.as_ref());
+            stop.push(*t);
             continue;
         }
         if !terms.is_empty() {
