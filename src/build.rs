@@ -679,41 +679,20 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     let theme = theme::load(&project.paths.themes, &project.config.theme)?;
     stage("ui strings and theme");
 
-    // Render each chapter once per language; pages and books reuse the result.
+    // One language after the other, all of its work in parallel: its
+    // chapter bodies, then its pages, books and search index, each written
+    // as soon as it is made. Only a session keeps the bodies afterwards.
+    let write = !opts.dry_run;
+    if write {
+        manifest::invalidate(&out)?;
+    }
     let refs: Vec<_> = project.chapter_refs().collect();
-    let bodies: Vec<Vec<_>> = (0..project.langs().len())
-        .map(|lang| {
-            refs.par_iter()
-                .map(|&r| {
-                    if scope.langs[lang] && scope.manuals[r.manual] {
-                        site::render_body(&project, &ui, lang, r)
-                    } else {
-                        Rendered::default()
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    let files: BTreeSet<String> = bodies
-        .iter()
-        .flatten()
-        .flat_map(|b| b.files.iter().cloned())
-        .collect();
-    stage("render chapters");
-    let ctx = SiteContext {
-        project: &project,
-        theme: &theme,
-        ui: &ui,
-        bodies: &bodies,
-        epub: !opts.no_epub,
-    };
-
-    let pages: Vec<_> = site::pages(&project)
+    let all_pages: Vec<site::PageKind> = site::pages(&project)
         .into_iter()
         .filter(|&k| scope.has_page(k))
         .collect();
     let bar = if opts.progress {
-        let bar = ProgressBar::new(pages.len() as u64);
+        let bar = ProgressBar::new(all_pages.len() as u64);
         bar.set_style(
             ProgressStyle::with_template("{bar:30} {pos}/{len} pages").expect("valid template"),
         );
@@ -721,22 +700,137 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     } else {
         ProgressBar::hidden()
     };
-    let rendered: Vec<site::PageOutput> = pages
-        .par_iter()
-        .map(|&kind| {
-            let page = ctx.render(kind);
-            bar.inc(1);
-            page
-        })
-        .collect();
-    bar.finish_and_clear();
-    stage("render pages");
-
-    // Gather what to write: pages, the files they use, books, search
-    // indexes, static files, sitemap.
-    let mut writes: Vec<(String, WriteSource)> = Vec::new();
+    let mut bodies: Vec<Vec<Rendered>> = vec![Vec::new(); project.langs().len()];
+    let mut body_diags = Vec::new();
+    let mut files: BTreeSet<String> = BTreeSet::new();
     let mut output_diags: HashMap<String, Vec<Diagnostic>> = HashMap::new();
-    for page in rendered {
+    let mut outputs: BTreeSet<String> = BTreeSet::new();
+    let mut written = 0;
+    let mut search_indexes = Vec::new();
+    // Records an output: whether it was written, its problems, and whether
+    // it exists (a book that could not be made does not).
+    let mut record =
+        |path: String, r: Result<bool>, diags: Vec<Diagnostic>, exists: bool| -> Result<()> {
+            if !diags.is_empty() {
+                output_diags.insert(path.clone(), diags);
+            }
+            written += usize::from(r?);
+            if exists {
+                outputs.insert(path);
+            }
+            Ok(())
+        };
+    let emit = |path: &str, bytes: &[u8]| -> Result<bool> {
+        if write {
+            output::write_if_changed(&out, path, bytes)
+        } else {
+            Ok(false)
+        }
+    };
+    for lang in 0..project.langs().len() {
+        if !scope.langs[lang] {
+            continue;
+        }
+        bodies[lang] = refs
+            .par_iter()
+            .map(|&r| {
+                if scope.manuals[r.manual] {
+                    site::render_body(&project, &ui, lang, r)
+                } else {
+                    Rendered::default()
+                }
+            })
+            .collect();
+        for body in &bodies[lang] {
+            body_diags.extend(body.diagnostics.iter().cloned());
+            files.extend(body.files.iter().cloned());
+        }
+        let ctx = SiteContext {
+            project: &project,
+            theme: &theme,
+            ui: &ui,
+            bodies: &bodies,
+            epub: !opts.no_epub,
+        };
+        let code = project.langs()[lang].code.as_str();
+        let lang_pages: Vec<site::PageKind> = all_pages
+            .iter()
+            .copied()
+            .filter(|k| k.lang() == Some(lang))
+            .collect();
+        let manuals: Vec<usize> = (0..project.manuals.len())
+            .filter(|&m| scope.manuals[m] && !opts.no_epub)
+            .collect();
+        let ((pages, books), index) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        lang_pages
+                            .par_iter()
+                            .map(|&kind| {
+                                let page = ctx.render(kind);
+                                bar.inc(1);
+                                let exists = page.html.is_some();
+                                let w = page
+                                    .html
+                                    .as_ref()
+                                    .map_or(Ok(false), |h| emit(&page.path, h.as_bytes()));
+                                (page.path, w, page.diagnostics, exists)
+                            })
+                            .collect::<Vec<_>>()
+                    },
+                    || {
+                        manuals
+                            .par_iter()
+                            .map(|&m| {
+                                let (path, bytes) = book(&ctx, opts, lang, m);
+                                match bytes {
+                                    Ok(b) => {
+                                        let w = emit(&path, &b);
+                                        (path, w, Vec::new(), true)
+                                    }
+                                    Err(e) => {
+                                        let d = vec![book_error(&path, &e)];
+                                        (path, Ok(false), d, false)
+                                    }
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                    },
+                )
+            },
+            || {
+                project.config.search_in(code).then(|| {
+                    let (code, bytes, gz) = search_index(&project, code);
+                    let path = crate::search::index_path(&code);
+                    let w = emit(&path, &bytes);
+                    ((code, bytes.len(), gz), path, w)
+                })
+            },
+        );
+        for (path, w, d, exists) in pages.into_iter().chain(books) {
+            record(path, w, d, exists)?;
+        }
+        if let Some((size, path, w)) = index {
+            search_indexes.push(size);
+            record(path, w, Vec::new(), true)?;
+        }
+        if !keep {
+            bodies[lang] = Vec::new();
+        }
+    }
+    bar.finish_and_clear();
+    stage("render");
+    let ctx = SiteContext {
+        project: &project,
+        theme: &theme,
+        ui: &ui,
+        bodies: &bodies,
+        epub: !opts.no_epub,
+    };
+    let mut writes: Vec<(String, WriteSource)> = Vec::new();
+    if scope.has_page(site::PageKind::Root) {
+        let page = ctx.render(site::PageKind::Root);
         if !page.diagnostics.is_empty() {
             output_diags.insert(page.path.clone(), page.diagnostics);
         }
@@ -747,42 +841,6 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     for rel in &files {
         writes.push((urls::file(rel), WriteSource::Copy(rel.clone())));
     }
-    if !opts.no_epub {
-        let jobs: Vec<(usize, usize)> = (0..project.langs().len())
-            .flat_map(|l| (0..project.manuals.len()).map(move |m| (l, m)))
-            .filter(|&(l, m)| scope.langs[l] && scope.manuals[m])
-            .collect();
-        let books: Vec<_> = jobs
-            .par_iter()
-            .map(|&(lang, manual)| book(&ctx, opts, lang, manual))
-            .collect();
-        for (path, bytes) in books {
-            match bytes {
-                Ok(b) => writes.push((path, WriteSource::Bytes(b))),
-                Err(e) => {
-                    output_diags.insert(path.clone(), vec![book_error(&path, &e)]);
-                }
-            }
-        }
-        stage("books");
-    }
-    let search_langs: Vec<&str> = project
-        .langs()
-        .iter()
-        .enumerate()
-        .filter(|&(i, l)| scope.langs[i] && project.config.search_in(&l.code))
-        .map(|(_, l)| l.code.as_str())
-        .collect();
-    let indexes: Vec<(String, Vec<u8>, usize)> = search_langs
-        .par_iter()
-        .map(|code| search_index(&project, code))
-        .collect();
-    let mut search_indexes = Vec::new();
-    for (code, bytes, gz) in indexes {
-        search_indexes.push((code.clone(), bytes.len(), gz));
-        writes.push((crate::search::index_path(&code), WriteSource::Bytes(bytes)));
-    }
-    stage("search indexes");
     for (name, bytes) in &theme.statics {
         writes.push((urls::static_file(name), WriteSource::Bytes(bytes.clone())));
     }
@@ -792,29 +850,33 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             WriteSource::Bytes(site::sitemap(&project).into_bytes()),
         ));
     }
-
-    let last = Last {
+    outputs.extend(writes.iter().map(|(rel, _)| rel.clone()));
+    let mut last = Last {
         out: out.clone(),
         project,
         ui,
         theme,
         bodies,
         scope,
-        pages: pages.len(),
+        pages: all_pages.len(),
         plan_diags,
         read_errors,
         ui_diags,
         output_diags,
-        outputs: writes.iter().map(|(rel, _)| rel.clone()).collect(),
+        outputs,
         files,
         search_indexes,
         later: BTreeSet::new(),
     };
-    let diagnostics = last.diagnostics();
-    let mut written = 0;
+    let mut diagnostics = last.diagnostics();
+    if !keep {
+        // The bodies were dropped language by language; their problems
+        // were kept.
+        diagnostics.extend(body_diags);
+        diag::normalise(&mut diagnostics);
+    }
     let mut removed = 0;
-    if !opts.dry_run {
-        manifest::invalidate(&out)?;
+    if write {
         let results: Vec<Result<Written>> = writes
             .par_iter()
             .map(|(rel, src)| write_one(&out, &root, rel, src))
@@ -844,6 +906,9 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         }
     }
     stage("write");
+    if !keep {
+        last.bodies = Vec::new();
+    }
     let report = BuildReport {
         pages: last.pages,
         languages: last.project.langs().len(),

@@ -76,6 +76,20 @@ pub enum PageKind {
     },
 }
 
+impl PageKind {
+    /// The language of the page; `None` for the root page.
+    pub fn lang(self) -> Option<usize> {
+        match self {
+            PageKind::Root => None,
+            PageKind::Home { lang }
+            | PageKind::Contents { lang, .. }
+            | PageKind::Status { lang }
+            | PageKind::Print { lang, .. }
+            | PageKind::Chapter { lang, .. } => Some(lang),
+        }
+    }
+}
+
 /// A rendered page.
 #[derive(Debug, Default)]
 pub struct PageOutput {
