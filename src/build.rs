@@ -639,8 +639,11 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     };
     // Fingerprint the inputs before reading them, so that a change made
     // while this build runs is seen by the next one.
-    let fingerprint =
-        (!opts.dry_run).then(|| manifest::fingerprint(&canonical, &out, &manifest_opts));
+    let fingerprint = (!opts.dry_run).then(|| {
+        manifest::fingerprint(&canonical, &out, &manifest_opts, &|paths| {
+            paths.par_iter().map(|p| manifest::file_hash(p)).collect()
+        })
+    });
     stage("fingerprint");
     if !keep
         && let Some(fp) = &fingerprint

@@ -11,7 +11,7 @@
 //! files with their sizes and times: a build is skipped only when they are
 //! all still there, untouched.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
@@ -119,7 +119,10 @@ pub fn write(out: &Path, manifest: &Manifest) -> Result<()> {
 
 /// The fingerprint of the project's inputs for a build into `out`. Files
 /// that a build copies are checked apart, with [`copied_intact`].
-pub fn fingerprint(root: &Path, out: &Path, opts: &Options<'_>) -> String {
+///
+/// `hash_files` returns the [`file_hash`] of each of the paths it is given,
+/// in order; the orchestrator runs it in parallel.
+pub fn fingerprint(root: &Path, out: &Path, opts: &Options<'_>, hash_files: &HashFiles) -> String {
     let mut h = Sha256::new();
     let mut field = |bytes: &[u8]| {
         h.update((bytes.len() as u64).to_le_bytes());
@@ -138,9 +141,12 @@ pub fn fingerprint(root: &Path, out: &Path, opts: &Options<'_>) -> String {
         .filter_entry(|e| {
             e.depth() == 0 || (!e.file_name().to_string_lossy().starts_with('.') && e.path() != out)
         });
+    // (relative path, metadata, index of its hash for inputs)
+    let mut entries: Vec<(Option<String>, Option<std::fs::Metadata>, Option<usize>)> = Vec::new();
+    let mut inputs = Vec::new();
     for entry in walk {
         let Ok(entry) = entry else {
-            field(b"unreadable");
+            entries.push((None, None, None));
             continue;
         };
         if entry.file_type().is_dir() {
@@ -150,16 +156,27 @@ pub fn fingerprint(root: &Path, out: &Path, opts: &Options<'_>) -> String {
             continue;
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        field(rel.as_bytes());
         let input = rel == "polybook.toml"
             || ["manuals/", "themes/", "i18n/"]
                 .iter()
                 .any(|d| rel.starts_with(d));
-        let meta = entry.metadata().ok();
-        if input {
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => field(&Sha256::digest(&bytes)),
-                Err(_) => field(b"unreadable"),
+        let hash = input.then(|| {
+            inputs.push(entry.path().to_path_buf());
+            inputs.len() - 1
+        });
+        entries.push((Some(rel), entry.metadata().ok(), hash));
+    }
+    let hashes = hash_files(&inputs);
+    for (rel, meta, hash) in entries {
+        let Some(rel) = rel else {
+            field(b"unreadable");
+            continue;
+        };
+        field(rel.as_bytes());
+        if let Some(i) = hash {
+            match hashes.get(i).copied().flatten() {
+                Some(digest) => field(&digest),
+                None => field(b"unreadable"),
             }
             // Books carry the newest chapter's time.
             if dated && rel.ends_with(".md") {
@@ -172,6 +189,14 @@ pub fn fingerprint(root: &Path, out: &Path, opts: &Options<'_>) -> String {
         }
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hashes files, each with [`file_hash`], in the order given.
+pub type HashFiles = dyn Fn(&[PathBuf]) -> Vec<Option<[u8; 32]>>;
+
+/// The hash of a file's bytes, `None` when it cannot be read.
+pub fn file_hash(path: &Path) -> Option<[u8; 32]> {
+    std::fs::read(path).ok().map(|b| Sha256::digest(&b).into())
 }
 
 /// Whether every output file the manifest lists is still as written.
@@ -214,6 +239,10 @@ mod tests {
         }
     }
 
+    fn seq(paths: &[PathBuf]) -> Vec<Option<[u8; 32]>> {
+        paths.iter().map(|p| file_hash(p)).collect()
+    }
+
     #[test]
     fn fingerprint_follows_contents_names_and_options() {
         let dir = tempfile::tempdir().unwrap();
@@ -223,25 +252,25 @@ mod tests {
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(root.join("polybook.toml"), "title = \"x\"\n").unwrap();
         std::fs::write(root.join("manuals/m/en/a.md"), "# A\n").unwrap();
-        let first = fingerprint(root, &out, &opts());
-        assert_eq!(first, fingerprint(root, &out, &opts()));
+        let first = fingerprint(root, &out, &opts(), &seq);
+        assert_eq!(first, fingerprint(root, &out, &opts(), &seq));
         // Output and hidden files do not count.
         std::fs::write(out.join("index.html"), "x").unwrap();
         std::fs::create_dir_all(root.join(".git")).unwrap();
         std::fs::write(root.join(".git/HEAD"), "x").unwrap();
-        assert_eq!(first, fingerprint(root, &out, &opts()));
+        assert_eq!(first, fingerprint(root, &out, &opts(), &seq));
         // Same size, other bytes.
         std::fs::write(root.join("manuals/m/en/a.md"), "# B\n").unwrap();
-        let edited = fingerprint(root, &out, &opts());
+        let edited = fingerprint(root, &out, &opts(), &seq);
         assert_ne!(first, edited);
         // A new file anywhere in the project.
         std::fs::write(root.join("logo.png"), "png").unwrap();
-        let added = fingerprint(root, &out, &opts());
+        let added = fingerprint(root, &out, &opts(), &seq);
         assert_ne!(edited, added);
         let with_epub = Options {
             no_epub: false,
             ..opts()
         };
-        assert_ne!(added, fingerprint(root, &out, &with_epub));
+        assert_ne!(added, fingerprint(root, &out, &with_epub, &seq));
     }
 }
