@@ -45,8 +45,8 @@ most F of them.
 Prints, per size, a Markdown table of the medians (wall, CPU, peak RSS as the largest over
 runs, chapter pages per second, ratio to polybook as the median of the per-round ratios),
 then polybook's own figures (clean with EPUB, clean --no-epub, no change, EPUB stage, book
-sizes). polybook's EPUB time is the "books" stage it reports with -v during the clean build;
-the median of the per-round differences clean minus --no-epub is printed beside it. With
+sizes). polybook's EPUB time is its clean build minus its --no-epub build of the same round
+(it makes each language's books while rendering that language), as a median. With
 several sizes it ends with growth lines: time per page at the larger size divided by time
 per page at the smaller one.
 
@@ -684,7 +684,11 @@ def bench_size(a, exes, versions, tools, skipped, chapters):
     by_key = {b.key: b for b in builds}
     pb = by_key["polybook"]
     html_runs = by_key["polybook-html"].clean if "polybook-html" in by_key else []
-    books_stage = [stage(r.output, "books") if r.ok else None for r in pb.clean]
+    # The time EPUBs add: polybook makes its books while it renders each
+    # language, so the figure is the clean build minus the --no-epub build
+    # of the same round.
+    books_stage = [r.wall - h.wall if r.ok and h.ok else None
+                   for r, h in zip(pb.clean, html_runs)]
 
     def row(b, label, runs, ratio, note=""):
         """One table row from a build's successful runs."""
@@ -724,7 +728,7 @@ def bench_size(a, exes, versions, tools, skipped, chapters):
         growth[(b.key, "clean")] = per_page(b.clean, pages.get(b.key) or expected)
     epub_stage = median(books_stage)
     if epub_stage is not None:
-        print(f"| {name_of(pb)} | EPUB stage (\"books\", within the clean build) | {fmt_s(epub_stage)} "
+        print(f"| {name_of(pb)} | EPUBs (clean build minus --no-epub) | {fmt_s(epub_stage)} "
               f"| — | — | {expected / epub_stage:,.0f} | 1.00 |")
     if "pandoc" in by_key:
         b = by_key["pandoc"]
@@ -774,9 +778,9 @@ def bench_size(a, exes, versions, tools, skipped, chapters):
     epubs = [os.path.join(d, f) for d, _, fs in os.walk(pb.out) for f in fs if f.endswith(".epub")]
     size = sum(os.path.getsize(p) for p in epubs)
     print()
-    print(f"EPUB: {len(epubs)} books; stage \"books\" {fmt_s(epub_stage)} (median, from -v; the figure "
-          f"compared with Pandoc), clean minus --no-epub {fmt_s(median(diffs))} (median of per-round "
-          f"differences); {size / 1e6:.1f} MB in all, {size / max(len(epubs), 1) / 1e3:.0f} KB per book")
+    print(f"EPUB: {len(epubs)} books, adding {fmt_s(median(diffs))} to a clean build (median of "
+          f"per-round differences with --no-epub; the figure compared with Pandoc); "
+          f"{size / 1e6:.1f} MB in all, {size / max(len(epubs), 1) / 1e3:.0f} KB per book")
     sys.stdout.flush()
     return {"pages": expected, "per_page": growth}
 

@@ -120,6 +120,16 @@ pub fn for_each_term<'a>(normalised: &'a str, mut f: impl FnMut(&'a str)) {
             f(core);
             continue;
         }
+        // A word has a letter or digit outside the spaceless scripts (those
+        // made of spaceless characters are left out): without one, the
+        // chunk only has character pairs.
+        if !chunk
+            .chars()
+            .any(|c| !is_spaceless(c) && c.is_alphanumeric())
+        {
+            any_spaceless = true;
+            continue;
+        }
         for word in chunk.unicode_words() {
             if word.chars().any(is_spaceless) {
                 any_spaceless = true;
