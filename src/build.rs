@@ -330,6 +330,12 @@ impl Session {
         {
             return rebuild_edits(last, opts, edits);
         }
+        if let Some(last) = self.last.as_mut()
+            && let Some(what) = incremental::resources(&last.project, changed)
+            && let Some(report) = rebuild_resources(last, opts, what)?
+        {
+            return Ok(report);
+        }
         self.last = None;
         let (report, last) = full(opts, true)?;
         self.last = last;
@@ -554,6 +560,134 @@ fn rebuild_edits(
         unchanged: false,
         incremental: true,
     })
+}
+
+/// Applies changed templates, theme files or UI strings to the last build:
+/// no Markdown is read again; the bodies of languages whose strings changed
+/// are rendered again, then the pages concerned (all of them for a theme
+/// change), and print pages and books follow after the reload. `None` when
+/// a full build is needed instead: the theme's static files are not the same
+/// files any more, or a template fails (its pages are removed from the site).
+fn rebuild_resources(
+    last: &mut Last,
+    opts: &BuildOptions,
+    what: incremental::Resources,
+) -> Result<Option<BuildReport>> {
+    let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
+    let project = &last.project;
+    let root = project.paths.root.clone();
+    // A broken theme or Fluent file stops here: the last good pages stay.
+    let (ui, ui_diags) = i18n::load(
+        &project.paths.i18n,
+        &root,
+        project.langs(),
+        project.source_lang(),
+    )?;
+    let theme = theme::load(&project.paths.themes, &project.config.theme)?;
+    stage("ui strings and theme");
+    if !theme.statics.keys().eq(last.theme.statics.keys()) {
+        return Ok(None);
+    }
+    manifest::invalidate(&last.out)?;
+    let scope = &last.scope;
+    let langs: Vec<usize> = (0..project.langs().len())
+        .filter(|&l| {
+            let code = &project.langs()[l].code;
+            scope.langs[l] && (what.theme || ui.get(code) != last.ui.get(code))
+        })
+        .collect();
+    last.ui = ui;
+    last.ui_diags = ui_diags;
+    last.theme = theme;
+    let strings_changed: Vec<usize> = if what.strings {
+        langs.clone()
+    } else {
+        Vec::new()
+    };
+    let refs: Vec<ChapterRef> = last.project.chapter_refs().collect();
+    let jobs: Vec<(usize, ChapterRef)> = strings_changed
+        .iter()
+        .flat_map(|&l| refs.iter().map(move |&r| (l, r)))
+        .filter(|&(_, r)| scope.manuals[r.manual])
+        .collect();
+    let bodies: Vec<((usize, usize), Rendered)> = jobs
+        .par_iter()
+        .map(|&(l, r)| {
+            (
+                (l, last.project.flat_index(r)),
+                site::render_body(&last.project, &last.ui, l, r),
+            )
+        })
+        .collect();
+    for ((l, i), body) in bodies {
+        last.bodies[l][i] = body;
+    }
+    stage("render chapters");
+    let kinds: Vec<site::PageKind> = site::pages(&last.project)
+        .into_iter()
+        .filter(|&k| {
+            scope.has_page(k)
+                && !matches!(k, site::PageKind::Print { .. })
+                && k.lang().is_none_or(|l| langs.contains(&l))
+        })
+        .collect();
+    let ctx = last.ctx(opts);
+    let out = last.out.clone();
+    let pages: Vec<(String, Result<bool>, Vec<Diagnostic>)> = kinds
+        .par_iter()
+        .map(|&k| {
+            let page = ctx.render(k);
+            let w = page.html.as_ref().map_or(Ok(false), |h| {
+                output::write_if_changed(&out, &page.path, h.as_bytes())
+            });
+            (page.path, w, page.diagnostics)
+        })
+        .collect();
+    let mut written = 0;
+    let mut failed = false;
+    for (path, w, d) in pages {
+        written += usize::from(w?);
+        failed |= d.iter().any(Diagnostic::is_error);
+        last.output_diags.insert(path, d);
+    }
+    if failed {
+        return Ok(None);
+    }
+    for (name, bytes) in &last.theme.statics {
+        written += usize::from(output::write_if_changed(
+            &out,
+            &urls::static_file(name),
+            bytes,
+        )?);
+    }
+    stage("render pages");
+    for &l in &langs {
+        for m in 0..last.project.manuals.len() {
+            if scope.manuals[m] {
+                last.later.insert((l, m));
+            }
+        }
+    }
+    Ok(Some(BuildReport {
+        pages: last.pages,
+        languages: last.project.langs().len(),
+        manuals: last.project.manuals.len(),
+        written,
+        removed: 0,
+        out,
+        elapsed: started.elapsed(),
+        diagnostics: last.diagnostics(),
+        stages,
+        search_indexes: last.search_indexes.clone(),
+        unchanged: false,
+        incremental: true,
+    }))
 }
 
 /// Writes one output file; see [`Written`].

@@ -29,7 +29,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// The resolved UI strings of one language.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Ui {
     pub lang: String,
     pub strings: BTreeMap<String, String>,

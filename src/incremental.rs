@@ -51,6 +51,30 @@ pub fn edits(project: &Project, changed: &[PathBuf]) -> Option<Vec<Edit>> {
     Some(out)
 }
 
+/// What changed when only theme files and UI strings changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resources {
+    pub theme: bool,
+    pub strings: bool,
+}
+
+/// Whether all `changed` paths are theme files or Fluent files (which
+/// change pages, not the model), and which of the two.
+pub fn resources(project: &Project, changed: &[PathBuf]) -> Option<Resources> {
+    let (themes, i18n) = (&project.paths.themes, &project.paths.i18n);
+    if changed.is_empty()
+        || !changed
+            .iter()
+            .all(|p| p.starts_with(themes) || p.starts_with(i18n))
+    {
+        return None;
+    }
+    Some(Resources {
+        theme: changed.iter().any(|p| p.starts_with(themes)),
+        strings: changed.iter().any(|p| p.starts_with(i18n)),
+    })
+}
+
 /// What a set of edits makes stale.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Stale {

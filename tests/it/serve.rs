@@ -355,7 +355,7 @@ fn edit_chapter(root: &std::path::Path, n: u64) {
             std::fs::write(&p, f(t)).unwrap();
         }
     };
-    match n % 6 {
+    match n % 8 {
         0 => rewrite("en/intro.md", &|t| format!("{t}\nParagraph {n}.\n")),
         // Headings move: links into the chapter are checked again.
         1 => rewrite("en/risk.md", &|t| {
@@ -383,6 +383,30 @@ fn edit_chapter(root: &std::path::Path, n: u64) {
             }
         }),
         4 => rewrite("ar/intro.md", &|t| format!("{t}\nفقرة {n}.\n")),
+        // UI strings: Arabic pages change, no Markdown is read again.
+        6 => {
+            let f = root.join("i18n/ar.ftl");
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            std::fs::write(f, format!("next = التالي {n}\nprevious = السابق\n")).unwrap();
+        }
+        // A template: every page changes.
+        7 => {
+            let f = root.join("themes/default/templates/chapter.html");
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            let builtin = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("themes/default/templates/chapter.html"),
+            )
+            .unwrap();
+            std::fs::write(
+                f,
+                builtin.replace(
+                    "<main id=\"main\"",
+                    &format!("<main data-n=\"{n}\" id=\"main\""),
+                ),
+            )
+            .unwrap();
+        }
         // A new image in a chapter, later removed again.
         _ => rewrite("en/sub/deep.md", &|t| {
             if t.contains("![x](../../media/shield.svg)") {
@@ -420,13 +444,16 @@ fn incremental_rebuilds_equal_a_clean_build() {
     session.rebuild(&opts, &[]).unwrap();
     // Chapter edits, with now and then a change that needs a full build.
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    for step in 0..40u64 {
+    for step in 0..48u64 {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
         let before = project_files(&root);
-        let full = step % 9 == 8;
-        if full {
+        let full_change = step % 9 == 8;
+        // Fluent files and templates (kinds 3 and 5 of `change`) take the
+        // incremental path too.
+        let full = full_change && !matches!((x % 1000) % 8, 3 | 5);
+        if full_change {
             change(&root, x % 1000);
         } else {
             edit_chapter(&root, x % 1000);
