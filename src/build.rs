@@ -58,8 +58,8 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Time taken by each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
-    /// Search index of each language: (language, bytes, bytes gzipped).
-    pub search_indexes: Vec<(String, usize, usize)>,
+    /// Search index of each language: (language, bytes).
+    pub search_indexes: Vec<(String, usize)>,
     /// Nothing changed since the last build, which was kept as it is.
     pub unchanged: bool,
     /// Only what edits of chapter files affect was built again.
@@ -286,7 +286,7 @@ struct Last {
     /// Everything the output holds, and the project files among it.
     outputs: BTreeSet<String>,
     files: BTreeSet<String>,
-    search_indexes: Vec<(String, usize, usize)>,
+    search_indexes: Vec<(String, usize)>,
     /// Print pages, books and search indexes still to refresh, by
     /// (language, manual).
     later: BTreeSet<(usize, usize)>,
@@ -392,9 +392,9 @@ impl Session {
                 Err(e) => diags.push((path.clone(), vec![book_error(&path, &e)])),
             }
         }
-        for (code, bytes, gz) in indexes {
+        for (code, bytes) in indexes {
             if let Some(entry) = last.search_indexes.iter_mut().find(|e| e.0 == code) {
-                *entry = (code.clone(), bytes.len(), gz);
+                *entry = (code.clone(), bytes.len());
             }
             writes.push((crate::search::index_path(&code), bytes));
         }
@@ -744,11 +744,10 @@ fn book_error(path: &str, e: &str) -> Diagnostic {
     Diagnostic::error(path, 0, format!("could not write the EPUB: {e}"))
 }
 
-/// The search index of one language: its code, its bytes, their gzipped size.
-fn search_index(project: &Project, code: &str) -> (String, Vec<u8>, usize) {
+/// The search index of one language: its code and its bytes.
+fn search_index(project: &Project, code: &str) -> (String, Vec<u8>) {
     let bytes = crate::search::index_script(project, code).into_bytes();
-    let gz = gzip_len(&bytes);
-    (code.to_string(), bytes, gz)
+    (code.to_string(), bytes)
 }
 
 /// A full build; with `keep`, also what a [`Session`] needs for the next one.
@@ -938,10 +937,10 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             },
             || {
                 project.config.search_in(code).then(|| {
-                    let (code, bytes, gz) = search_index(&project, code);
+                    let (code, bytes) = search_index(&project, code);
                     let path = crate::search::index_path(&code);
                     let w = emit(&path, &bytes);
-                    ((code, bytes.len(), gz), path, w)
+                    ((code, bytes.len()), path, w)
                 })
             },
         );
@@ -1061,17 +1060,6 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         incremental: false,
     };
     Ok((report, keep.then_some(last)))
-}
-
-/// The size of `bytes` once gzipped at the fastest level, as a web server
-/// compressing on the fly sends them (nginx's default level); level 6 saves
-/// about a tenth more and takes five times as long.
-fn gzip_len(bytes: &[u8]) -> usize {
-    use std::io::Write;
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    enc.write_all(bytes)
-        .and_then(|_| enc.finish())
-        .map_or(0, |v| v.len())
 }
 
 /// Whether a file was written, and for a copied project file, its path and
