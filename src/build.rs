@@ -290,6 +290,8 @@ struct Last {
     /// Print pages, books and search indexes still to refresh, by
     /// (language, manual).
     later: BTreeSet<(usize, usize)>,
+    /// Books still to make after a full build.
+    books_later: BTreeSet<(usize, usize)>,
 }
 
 impl Last {
@@ -349,7 +351,9 @@ impl Session {
             return Ok(0);
         };
         let later = std::mem::take(&mut last.later);
-        if later.is_empty() {
+        let mut book_jobs = std::mem::take(&mut last.books_later);
+        book_jobs.extend(later.iter().copied());
+        if book_jobs.is_empty() {
             return Ok(0);
         }
         let ctx = last.ctx(opts);
@@ -360,7 +364,7 @@ impl Session {
         let books: Vec<(String, Result<Vec<u8>, String>)> = if opts.no_epub {
             Vec::new()
         } else {
-            later
+            book_jobs
                 .par_iter()
                 .map(|&(l, m)| book(&ctx, opts, l, m))
                 .collect()
@@ -894,8 +898,9 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             .copied()
             .filter(|k| k.lang() == Some(lang))
             .collect();
+        // A session makes books after the pages are served.
         let manuals: Vec<usize> = (0..project.manuals.len())
-            .filter(|&m| scope.manuals[m] && !opts.no_epub)
+            .filter(|&m| scope.manuals[m] && !opts.no_epub && !keep)
             .collect();
         let ((pages, books), index) = rayon::join(
             || {
@@ -1003,7 +1008,20 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         files,
         search_indexes,
         later: BTreeSet::new(),
+        books_later: BTreeSet::new(),
     };
+    if keep && !opts.no_epub {
+        // Listed now, so that the books of the last build stay in place
+        // until Session::finish_later replaces them.
+        for l in (0..last.project.langs().len()).filter(|&l| last.scope.langs[l]) {
+            for m in (0..last.project.manuals.len()).filter(|&m| last.scope.manuals[m]) {
+                last.books_later.insert((l, m));
+                let code = &last.project.langs()[l].code;
+                last.outputs
+                    .insert(epub::book_path(code, &last.project.manuals[m].id));
+            }
+        }
+    }
     let mut diagnostics = last.diagnostics();
     if !keep {
         // The bodies were dropped language by language; their problems

@@ -264,6 +264,7 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
     let mut session = polybook::build::Session::default();
     let first = session.rebuild(&opts, &[])?;
     print_report(cli, &first);
+    session.finish_later(&opts)?;
     // Each rebuild prints only the problems not printed before.
     let mut printed: std::collections::HashSet<String> =
         first.diagnostics.iter().map(|d| d.to_string()).collect();

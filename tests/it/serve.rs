@@ -491,3 +491,40 @@ fn incremental_rebuilds_equal_a_clean_build() {
         }
     }
 }
+
+#[test]
+fn books_are_made_after_the_pages_are_served() {
+    let project = copy_fixture("basic");
+    let root = project.path().canonicalize().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let opts = polybook::BuildOptions {
+        root: root.clone(),
+        out: Some(out.path().to_path_buf()),
+        ..polybook::BuildOptions::default()
+    };
+    let book = out.path().join("en/guide/guide-en.epub");
+    let mut session = polybook::build::Session::default();
+    session.rebuild(&opts, &[]).unwrap();
+    assert!(out.path().join("en/guide/intro.html").exists());
+    assert!(
+        !book.exists(),
+        "the book was made before the pages were served"
+    );
+    assert!(session.finish_later(&opts).unwrap() > 0);
+    let first = std::fs::read(&book).unwrap();
+    // An edit: the page changes at once, the book afterwards.
+    let f = root.join("manuals/guide/en/intro.md");
+    let t = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(&f, format!("{t}\nLater in the book.\n")).unwrap();
+    let report = session.rebuild(&opts, &[f]).unwrap();
+    assert!(report.incremental);
+    let page = std::fs::read_to_string(out.path().join("en/guide/intro.html")).unwrap();
+    assert!(page.contains("Later in the book."));
+    assert_eq!(
+        std::fs::read(&book).unwrap(),
+        first,
+        "the book changed with the page"
+    );
+    session.finish_later(&opts).unwrap();
+    assert_ne!(std::fs::read(&book).unwrap(), first);
+}
