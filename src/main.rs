@@ -259,20 +259,21 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
         let _ = ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::SeqCst));
     }
     eprintln!("Watching {} for changes (Ctrl-C to stop)", root.display());
-    // The first build keeps what the next ones need to redo only what
-    // changed.
+    // The session keeps what rebuilds need to redo only what changed. The
+    // first call (no paths) is the first build, made once the watcher runs.
     let mut session = polybook::build::Session::default();
-    let first = session.rebuild(&opts, &[])?;
-    print_report(cli, &first);
-    session.finish_later(&opts)?;
+    let mut first = true;
     // Each rebuild prints only the problems not printed before.
-    let mut printed: std::collections::HashSet<String> =
-        first.diagnostics.iter().map(|d| d.to_string()).collect();
+    let mut printed: std::collections::HashSet<String> = std::collections::HashSet::new();
     polybook::watch::watch_loop(
         &root,
         &out_dir,
         |changed| {
             match session.rebuild(&opts, changed) {
+                Ok(report) if first => {
+                    print_report(cli, &report);
+                    printed = report.diagnostics.iter().map(|d| d.to_string()).collect();
+                }
                 Ok(report) => {
                     let now: std::collections::HashSet<String> =
                         report.diagnostics.iter().map(|d| d.to_string()).collect();
@@ -296,6 +297,7 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
                     report_fatal(&e);
                 }
             }
+            first = false;
             if let Err(e) = session.finish_later(&opts) {
                 report_fatal(&e);
             }

@@ -164,8 +164,38 @@ pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
         ..opts.build.clone()
     };
     let state = Arc::new(Mutex::new(BuildState::default()));
-    let mut session = Session::default();
-    rebuild(&mut session, &build_opts, &[], &state, quiet);
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+    // The watcher thread makes the first build once it watches, so that no
+    // change is missed; the server starts when that build is done.
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let watcher = {
+        let (state, stop, out, build_opts) =
+            (state.clone(), stop.clone(), out.clone(), build_opts.clone());
+        let mut session = Session::default();
+        std::thread::spawn(move || {
+            let result = crate::watch::watch_loop(
+                &root,
+                &out,
+                |changed| {
+                    rebuild(&mut session, &build_opts, changed, &state, quiet);
+                    let _ = ready_tx.send(());
+                },
+                || stop.load(Ordering::SeqCst),
+            );
+            if let Err(e) = result {
+                eprintln!("error: {e}");
+            }
+        })
+    };
+    if ready_rx.recv().is_err() {
+        // The watcher could not start; it said why.
+        let _ = watcher.join();
+        return Err(Error::Usage("cannot watch the project".into()));
+    }
     let (server, port) = bind(&opts.bind, opts.port)?;
     let url = format!(
         "http://{}:{port}/",
@@ -176,27 +206,6 @@ pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
         }
     );
     println!("Serving {} at {url} (Ctrl-C to stop)", out.display());
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
-    }
-    let server = Arc::new(server);
-    let watcher = {
-        let (state, stop, out, build_opts) =
-            (state.clone(), stop.clone(), out.clone(), build_opts.clone());
-        std::thread::spawn(move || {
-            let result = crate::watch::watch_loop(
-                &root,
-                &out,
-                |changed| rebuild(&mut session, &build_opts, changed, &state, quiet),
-                || stop.load(Ordering::SeqCst),
-            );
-            if let Err(e) = result {
-                eprintln!("error: {e}");
-            }
-        })
-    };
     while !stop.load(Ordering::SeqCst) {
         let Ok(Some(request)) = server.recv_timeout(std::time::Duration::from_millis(200)) else {
             continue;

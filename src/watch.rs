@@ -77,6 +77,9 @@ pub fn changes_content(kind: &EventKind) -> bool {
 
 /// Watches the project and calls `rebuild` after each burst of relevant
 /// changes, until `stop` returns true. Returns when watching fails.
+///
+/// `rebuild` is first called with no paths (a full build) once the watcher
+/// runs, so that a change made during that first build is not missed.
 pub fn watch_loop(
     root: &Path,
     out: &Path,
@@ -102,6 +105,7 @@ pub fn watch_loop(
             .watch(&path, mode)
             .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", path.display())))?;
     }
+    rebuild(&[]);
     while !stop() {
         let Some(changed) = next_burst(&rx) else {
             continue;
