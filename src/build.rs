@@ -67,11 +67,49 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
+    /// The one line `serve` and `build --watch` print after a rebuild.
+    pub fn rebuilt_line(&self) -> String {
+        format!(
+            "rebuilt in {:.0} ms: {} files written ({} errors, {} warnings in all)",
+            self.elapsed.as_secs_f64() * 1000.0,
+            self.written,
+            self.errors(),
+            self.warnings()
+        )
+    }
+
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
     pub fn warnings(&self) -> usize {
         self.diagnostics.len() - self.errors()
+    }
+}
+
+/// The time taken by each stage of a build.
+struct Stages {
+    done: Vec<(&'static str, Duration)>,
+    lap: Instant,
+}
+
+impl Default for Stages {
+    fn default() -> Self {
+        Stages {
+            done: Vec::new(),
+            lap: Instant::now(),
+        }
+    }
+}
+
+impl Stages {
+    /// Ends the stage `name` now.
+    fn lap(&mut self, name: &'static str) {
+        self.done.push((name, self.lap.elapsed()));
+        self.lap = Instant::now();
+    }
+
+    fn done(self) -> Vec<(&'static str, Duration)> {
+        self.done
     }
 }
 
@@ -434,12 +472,8 @@ fn rebuild_edits(
     edits: Vec<incremental::Edit>,
 ) -> Result<BuildReport> {
     let started = Instant::now();
-    let mut stages = Vec::new();
-    let mut lap = Instant::now();
-    let mut stage = |name: &'static str| {
-        stages.push((name, lap.elapsed()));
-        lap = Instant::now();
-    };
+    let mut timer = Stages::default();
+    let mut stage = |name: &'static str| timer.lap(name);
     // The manifest no longer describes the output; the next full build
     // writes it again.
     manifest::invalidate(&last.out)?;
@@ -479,21 +513,13 @@ fn rebuild_edits(
     stage("load");
     let stale = incremental::stale(&last.project, &applied, &last.bodies);
     let scope = &last.scope;
-    let bodies: Vec<((usize, usize), Rendered)> = stale
+    let jobs: Vec<(usize, ChapterRef)> = stale
         .bodies
-        .par_iter()
+        .iter()
         .filter(|&&(l, m, _)| scope.langs[l] && scope.manuals[m])
-        .map(|&(l, manual, chapter)| {
-            let r = ChapterRef { manual, chapter };
-            (
-                (l, last.project.flat_index(r)),
-                site::render_body(&last.project, &last.ui, l, r),
-            )
-        })
+        .map(|&(l, manual, chapter)| (l, ChapterRef { manual, chapter }))
         .collect();
-    for ((l, i), body) in bodies {
-        last.bodies[l][i] = body;
-    }
+    render_again(&last.project, &last.ui, &mut last.bodies, &jobs);
     stage("render chapters");
     let ctx = last.ctx(opts);
     let pages: Vec<site::PageOutput> = stale
@@ -559,11 +585,32 @@ fn rebuild_edits(
         out,
         elapsed: started.elapsed(),
         diagnostics: last.diagnostics(),
-        stages,
+        stages: timer.done(),
         search_indexes: last.search_indexes.clone(),
         unchanged: false,
         incremental: true,
     })
+}
+
+/// Renders again the bodies of (language, chapter) `jobs` of the last build.
+fn render_again(
+    project: &Project,
+    ui: &HashMap<String, Ui>,
+    bodies: &mut [Vec<Rendered>],
+    jobs: &[(usize, ChapterRef)],
+) {
+    let rendered: Vec<((usize, usize), Rendered)> = jobs
+        .par_iter()
+        .map(|&(l, r)| {
+            (
+                (l, project.flat_index(r)),
+                site::render_body(project, ui, l, r),
+            )
+        })
+        .collect();
+    for ((l, i), body) in rendered {
+        bodies[l][i] = body;
+    }
 }
 
 /// Applies changed templates, theme files or UI strings to the last build:
@@ -578,12 +625,8 @@ fn rebuild_resources(
     what: incremental::Resources,
 ) -> Result<Option<BuildReport>> {
     let started = Instant::now();
-    let mut stages = Vec::new();
-    let mut lap = Instant::now();
-    let mut stage = |name: &'static str| {
-        stages.push((name, lap.elapsed()));
-        lap = Instant::now();
-    };
+    let mut timer = Stages::default();
+    let mut stage = |name: &'static str| timer.lap(name);
     let project = &last.project;
     let root = project.paths.root.clone();
     // A broken theme or Fluent file stops here: the last good pages stay.
@@ -620,18 +663,7 @@ fn rebuild_resources(
         .flat_map(|&l| refs.iter().map(move |&r| (l, r)))
         .filter(|&(_, r)| scope.manuals[r.manual])
         .collect();
-    let bodies: Vec<((usize, usize), Rendered)> = jobs
-        .par_iter()
-        .map(|&(l, r)| {
-            (
-                (l, last.project.flat_index(r)),
-                site::render_body(&last.project, &last.ui, l, r),
-            )
-        })
-        .collect();
-    for ((l, i), body) in bodies {
-        last.bodies[l][i] = body;
-    }
+    render_again(&last.project, &last.ui, &mut last.bodies, &jobs);
     stage("render chapters");
     let kinds: Vec<site::PageKind> = site::pages(&last.project)
         .into_iter()
@@ -687,7 +719,7 @@ fn rebuild_resources(
         out,
         elapsed: started.elapsed(),
         diagnostics: last.diagnostics(),
-        stages,
+        stages: timer.done(),
         search_indexes: last.search_indexes.clone(),
         unchanged: false,
         incremental: true,
@@ -757,12 +789,8 @@ fn search_index(project: &Project, code: &str) -> (String, Vec<u8>) {
 /// A full build; with `keep`, also what a [`Session`] needs for the next one.
 fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> {
     let started = Instant::now();
-    let mut stages = Vec::new();
-    let mut lap = Instant::now();
-    let mut stage = |name: &'static str| {
-        stages.push((name, lap.elapsed()));
-        lap = Instant::now();
-    };
+    let mut timer = Stages::default();
+    let mut stage = |name: &'static str| timer.lap(name);
     let canonical = opts
         .root
         .canonicalize()
@@ -799,7 +827,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             out,
             elapsed: started.elapsed(),
             diagnostics: last.diagnostics,
-            stages,
+            stages: timer.done(),
             search_indexes: last.search_indexes,
             unchanged: true,
             incremental: false,
@@ -1072,7 +1100,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         out,
         elapsed: started.elapsed(),
         diagnostics,
-        stages,
+        stages: timer.done(),
         search_indexes: last.search_indexes.clone(),
         unchanged: false,
         incremental: false,

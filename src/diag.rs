@@ -4,6 +4,7 @@
 //! diagnostics it found, and the orchestrator reports them all at the end, sorted so
 //! that the report is the same on every run.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -188,6 +189,27 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
+/// Remembers which problems were shown, so that each rebuild of `serve` and
+/// `build --watch` shows only new ones.
+#[derive(Debug, Default, Clone)]
+pub struct Shown(HashSet<String>);
+
+impl Shown {
+    /// The problems of `all` not shown before; `all` becomes what was shown
+    /// (a problem that went away and comes back is new again).
+    pub fn update<'a>(&mut self, all: &'a [Diagnostic]) -> Vec<&'a Diagnostic> {
+        let texts: Vec<String> = all.iter().map(ToString::to_string).collect();
+        let new = all
+            .iter()
+            .zip(&texts)
+            .filter(|(_, t)| !self.0.contains(*t))
+            .map(|(d, _)| d)
+            .collect();
+        self.0 = texts.into_iter().collect();
+        new
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +222,17 @@ mod tests {
         assert_eq!(idx.line(3), 5);
         assert_eq!(idx.line(5), 6);
         assert_eq!(idx.line(6), 7);
+    }
+
+    #[test]
+    fn shown_problems_are_not_shown_again_until_they_come_back() {
+        let a = Diagnostic::warning("a.md", 1, "one");
+        let b = Diagnostic::error("b.md", 2, "two");
+        let mut shown = Shown::default();
+        assert_eq!(shown.update(std::slice::from_ref(&a)), [&a]);
+        assert_eq!(shown.update(&[a.clone(), b.clone()]), [&b]);
+        assert!(shown.update(std::slice::from_ref(&b)).is_empty());
+        assert_eq!(shown.update(&[a.clone(), b.clone()]), [&a]);
     }
 
     #[test]

@@ -264,7 +264,7 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
     let mut session = polybook::build::Session::default();
     let mut first = true;
     // Each rebuild prints only the problems not printed before.
-    let mut printed: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut shown = polybook::diag::Shown::default();
     polybook::watch::watch_loop(
         &root,
         &out_dir,
@@ -272,26 +272,16 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
             match session.rebuild(&opts, changed) {
                 Ok(report) if first => {
                     print_report(cli, &report);
-                    printed = report.diagnostics.iter().map(|d| d.to_string()).collect();
+                    shown.update(&report.diagnostics);
                 }
                 Ok(report) => {
-                    let now: std::collections::HashSet<String> =
-                        report.diagnostics.iter().map(|d| d.to_string()).collect();
-                    let new: Vec<polybook::Diagnostic> = report
-                        .diagnostics
-                        .iter()
-                        .filter(|d| !printed.contains(&d.to_string()))
+                    let new: Vec<polybook::Diagnostic> = shown
+                        .update(&report.diagnostics)
+                        .into_iter()
                         .cloned()
                         .collect();
                     print_diagnostics(cli, &new);
-                    printed = now;
-                    eprintln!(
-                        "rebuilt in {:.0} ms: {} files written ({} errors, {} warnings in all)",
-                        report.elapsed.as_secs_f64() * 1000.0,
-                        report.written,
-                        report.errors(),
-                        report.warnings()
-                    );
+                    eprintln!("{}", report.rebuilt_line());
                 }
                 Err(e) => {
                     report_fatal(&e);

@@ -32,7 +32,7 @@ pub struct BuildState {
     pub errors: Vec<String>,
     /// Problems already printed, so that each rebuild prints only new ones.
     #[serde(skip)]
-    pub printed: std::collections::HashSet<String>,
+    pub shown: crate::diag::Shown,
 }
 
 const LIVE_JS: &str = r#"(function () {
@@ -107,27 +107,17 @@ fn record(outcome: Result<crate::BuildReport>, state: &Mutex<BuildState>, quiet:
                 .filter(|d| d.is_error())
                 .map(|d| d.to_string())
                 .collect();
-            let mut printed = std::collections::HashSet::new();
-            for d in &report.diagnostics {
-                let text = d.to_string();
-                if (d.is_error() || !quiet) && !s.printed.contains(&text) {
-                    eprintln!("{text}");
+            for d in s.shown.update(&report.diagnostics) {
+                if d.is_error() || !quiet {
+                    eprintln!("{d}");
                 }
-                printed.insert(text);
             }
-            s.printed = printed;
             if report.written + report.removed > 0 || errors != s.errors {
                 s.build += 1;
             }
             s.errors = errors;
             if !quiet {
-                eprintln!(
-                    "rebuilt in {:.0} ms: {} files written ({} errors, {} warnings in all)",
-                    report.elapsed.as_secs_f64() * 1000.0,
-                    report.written,
-                    report.errors(),
-                    report.warnings()
-                );
+                eprintln!("{}", report.rebuilt_line());
             }
         }
         Err(e) => {
