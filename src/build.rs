@@ -592,6 +592,18 @@ fn rebuild_edits(
     })
 }
 
+/// The UI strings of every language (with their problems) and the theme.
+fn load_resources(project: &Project) -> Result<(HashMap<String, Ui>, Vec<Diagnostic>, Theme)> {
+    let (ui, ui_diags) = i18n::load(
+        &project.paths.i18n,
+        &project.paths.root,
+        project.langs(),
+        project.source_lang(),
+    )?;
+    let theme = theme::load(&project.paths.themes, &project.config.theme)?;
+    Ok((ui, ui_diags, theme))
+}
+
 /// Renders again the bodies of (language, chapter) `jobs` of the last build.
 fn render_again(
     project: &Project,
@@ -628,15 +640,8 @@ fn rebuild_resources(
     let mut timer = Stages::default();
     let mut stage = |name: &'static str| timer.lap(name);
     let project = &last.project;
-    let root = project.paths.root.clone();
     // A broken theme or Fluent file stops here: the last good pages stay.
-    let (ui, ui_diags) = i18n::load(
-        &project.paths.i18n,
-        &root,
-        project.langs(),
-        project.source_lang(),
-    )?;
-    let theme = theme::load(&project.paths.themes, &project.config.theme)?;
+    let (ui, ui_diags, theme) = load_resources(project)?;
     stage("ui strings and theme");
     if !theme.statics.keys().eq(last.theme.statics.keys()) {
         return Ok(None);
@@ -838,13 +843,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     stage("load");
     let root = project.paths.root.clone();
     let scope = Scope::new(&project, opts)?;
-    let (ui, ui_diags) = i18n::load(
-        &project.paths.i18n,
-        &root,
-        project.langs(),
-        project.source_lang(),
-    )?;
-    let theme = theme::load(&project.paths.themes, &project.config.theme)?;
+    let (ui, ui_diags, theme) = load_resources(&project)?;
     stage("ui strings and theme");
 
     // One language after the other, all of its work in parallel: its

@@ -140,3 +140,18 @@ pub fn in_two_threads<T: Sync + std::fmt::Debug>(
             .collect()
     })
 }
+
+/// Gives a project its own copy of a built-in template with `from` replaced
+/// by `to`.
+pub fn override_template(root: &Path, name: &str, from: &str, to: &str) {
+    let f = root.join("themes/default/templates").join(name);
+    std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates")
+            .join(name),
+    )
+    .unwrap();
+    assert!(builtin.contains(from), "{name} has no {from:?}");
+    std::fs::write(f, builtin.replace(from, to)).unwrap();
+}

@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use polybook::BuildOptions;
 
-use crate::common::{build, copy_fixture, files};
+use crate::common::{build, copy_fixture, files, override_template};
 
 /// Every output file with its modification time and bytes, the manifest included.
 fn snapshot(out: &Path) -> BTreeMap<String, (SystemTime, Vec<u8>)> {
@@ -115,14 +115,7 @@ fn every_kind_of_change_is_seen() {
         (
             "a template changed",
             Box::new(|root: &Path| {
-                let f = root.join("themes/default/templates/base.html");
-                std::fs::create_dir_all(f.parent().unwrap()).unwrap();
-                let builtin = std::fs::read_to_string(
-                    Path::new(env!("CARGO_MANIFEST_DIR"))
-                        .join("themes/default/templates/base.html"),
-                )
-                .unwrap();
-                std::fs::write(f, builtin.replace("<body>", "<body class=\"changed\">")).unwrap();
+                override_template(root, "base.html", "<body>", "<body class=\"changed\">")
             }),
         ),
         (

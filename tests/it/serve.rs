@@ -231,23 +231,12 @@ fn change(root: &std::path::Path, n: u64) {
             };
             std::fs::write(f, t).unwrap();
         }
-        5 => {
-            let f = root.join("themes/default/templates/base.html");
-            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
-            let builtin = std::fs::read_to_string(
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("themes/default/templates/base.html"),
-            )
-            .unwrap();
-            std::fs::write(
-                f,
-                builtin.replace(
-                    "<footer class=\"site-footer\">",
-                    &format!("<footer class=\"site-footer\" data-edit=\"{n}\">"),
-                ),
-            )
-            .unwrap();
-        }
+        5 => override_template(
+            root,
+            "base.html",
+            "<footer class=\"site-footer\">",
+            &format!("<footer class=\"site-footer\" data-edit=\"{n}\">"),
+        ),
         6 => {
             let f = m.join("media/shield.svg");
             let t = std::fs::read_to_string(&f).unwrap();
@@ -390,23 +379,12 @@ fn edit_chapter(root: &std::path::Path, n: u64) {
             std::fs::write(f, format!("next = التالي {n}\nprevious = السابق\n")).unwrap();
         }
         // A template: every page changes.
-        7 => {
-            let f = root.join("themes/default/templates/chapter.html");
-            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
-            let builtin = std::fs::read_to_string(
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("themes/default/templates/chapter.html"),
-            )
-            .unwrap();
-            std::fs::write(
-                f,
-                builtin.replace(
-                    "<main id=\"main\"",
-                    &format!("<main data-n=\"{n}\" id=\"main\""),
-                ),
-            )
-            .unwrap();
-        }
+        7 => override_template(
+            root,
+            "chapter.html",
+            "<main id=\"main\"",
+            &format!("<main data-n=\"{n}\" id=\"main\""),
+        ),
         // A new image in a chapter, later removed again.
         _ => rewrite("en/sub/deep.md", &|t| {
             if t.contains("![x](../../media/shield.svg)") {
