@@ -39,9 +39,17 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
 
 fn replace(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".polybook-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".polybook-").suffix(".tmp");
+    // A temporary file is private (0600) by default; a new output file gets
+    // the usual mode instead (0666 less the umask), so that a web server
+    // running as another user can read it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temporary file in", dir, e))?;
     tmp.write_all(bytes)
@@ -137,5 +145,31 @@ mod tests {
                 .iter()
                 .all(|n| !n.to_string_lossy().ends_with(".tmp"))
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_get_the_same_mode_as_any_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        write_if_changed(out, "page.html", b"x").unwrap();
+        std::fs::write(out.join("plain.txt"), "y").unwrap();
+        let mode = |name: &str| {
+            std::fs::metadata(out.join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("page.html"), mode("plain.txt"));
+        // An existing file keeps the mode its owner gave it.
+        std::fs::set_permissions(
+            out.join("page.html"),
+            std::fs::Permissions::from_mode(0o640),
+        )
+        .unwrap();
+        write_if_changed(out, "page.html", b"z").unwrap();
+        assert_eq!(mode("page.html"), 0o640);
     }
 }
