@@ -894,44 +894,50 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             Ok(false)
         }
     };
-    for lang in 0..project.langs().len() {
-        if !scope.langs[lang] {
-            continue;
-        }
-        bodies[lang] = refs
-            .par_iter()
-            .map(|&r| {
-                if scope.manuals[r.manual] {
-                    site::render_body(&project, &ui, lang, r)
-                } else {
-                    Rendered::default()
+    // Search indexes need only the sources: they are made alongside the
+    // languages' pages, so that no core waits for a long index.
+    let index_langs: Vec<&str> = (0..project.langs().len())
+        .filter(|&l| scope.langs[l])
+        .map(|l| project.langs()[l].code.as_str())
+        .filter(|code| project.config.search_in(code))
+        .collect();
+    let (pages_done, indexes) = rayon::join(
+        || -> Result<()> {
+            for lang in 0..project.langs().len() {
+                if !scope.langs[lang] {
+                    continue;
                 }
-            })
-            .collect();
-        for body in &bodies[lang] {
-            body_diags.extend(body.diagnostics.iter().cloned());
-            files.extend(body.files.iter().cloned());
-        }
-        let ctx = SiteContext {
-            project: &project,
-            theme: &theme,
-            ui: &ui,
-            bodies: &bodies,
-            epub: !opts.no_epub,
-        };
-        let code = project.langs()[lang].code.as_str();
-        let lang_pages: Vec<site::PageKind> = all_pages
-            .iter()
-            .copied()
-            .filter(|k| k.lang() == Some(lang))
-            .collect();
-        // A session makes books after the pages are served.
-        let manuals: Vec<usize> = (0..project.manuals.len())
-            .filter(|&m| scope.manuals[m] && !opts.no_epub && !keep)
-            .collect();
-        let ((pages, books), index) = rayon::join(
-            || {
-                rayon::join(
+                bodies[lang] = refs
+                    .par_iter()
+                    .map(|&r| {
+                        if scope.manuals[r.manual] {
+                            site::render_body(&project, &ui, lang, r)
+                        } else {
+                            Rendered::default()
+                        }
+                    })
+                    .collect();
+                for body in &bodies[lang] {
+                    body_diags.extend(body.diagnostics.iter().cloned());
+                    files.extend(body.files.iter().cloned());
+                }
+                let ctx = SiteContext {
+                    project: &project,
+                    theme: &theme,
+                    ui: &ui,
+                    bodies: &bodies,
+                    epub: !opts.no_epub,
+                };
+                let lang_pages: Vec<site::PageKind> = all_pages
+                    .iter()
+                    .copied()
+                    .filter(|k| k.lang() == Some(lang))
+                    .collect();
+                // A session makes books after the pages are served.
+                let manuals: Vec<usize> = (0..project.manuals.len())
+                    .filter(|&m| scope.manuals[m] && !opts.no_epub && !keep)
+                    .collect();
+                let (pages, books) = rayon::join(
                     || {
                         lang_pages
                             .par_iter()
@@ -965,27 +971,32 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                             })
                             .collect::<Vec<_>>()
                     },
-                )
-            },
-            || {
-                project.config.search_in(code).then(|| {
+                );
+                for (path, w, d, exists) in pages.into_iter().chain(books) {
+                    record(path, w, d, exists)?;
+                }
+                if !keep {
+                    bodies[lang] = Vec::new();
+                }
+            }
+            Ok(())
+        },
+        || {
+            index_langs
+                .par_iter()
+                .map(|code| {
                     let (code, bytes) = search_index(&project, code);
                     let path = crate::search::index_path(&code);
                     let w = emit(&path, &bytes);
                     ((code, bytes.len()), path, w)
                 })
-            },
-        );
-        for (path, w, d, exists) in pages.into_iter().chain(books) {
-            record(path, w, d, exists)?;
-        }
-        if let Some((size, path, w)) = index {
-            search_indexes.push(size);
-            record(path, w, Vec::new(), true)?;
-        }
-        if !keep {
-            bodies[lang] = Vec::new();
-        }
+                .collect::<Vec<_>>()
+        },
+    );
+    pages_done?;
+    for (size, path, w) in indexes {
+        search_indexes.push(size);
+        record(path, w, Vec::new(), true)?;
     }
     bar.finish_and_clear();
     stage("render");
