@@ -62,7 +62,7 @@ impl Fixture {
         let bodies = (0..project.langs().len())
             .map(|lang| {
                 refs.iter()
-                    .map(|&r| site::render_body(&project, &ui, lang, r))
+                    .map(|&r| site::render_body(&project, &ui, &Default::default(), lang, r))
                     .collect()
             })
             .collect();
@@ -185,7 +185,15 @@ fn stages(c: &mut Criterion) {
     let mut g = c.benchmark_group("markdown");
     g.throughput(Throughput::Bytes(chapter_bytes));
     g.bench_function("render_body/one chapter", |b| {
-        b.iter(|| site::render_body(black_box(&f.project), &f.ui, f.lang, black_box(r)))
+        b.iter(|| {
+            site::render_body(
+                black_box(&f.project),
+                &f.ui,
+                &Default::default(),
+                f.lang,
+                black_box(r),
+            )
+        })
     });
     g.finish();
 

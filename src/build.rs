@@ -12,9 +12,11 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::diag::{self, Diagnostic};
 use crate::error::{Error, Result};
+use crate::highlight::Highlighted;
 use crate::i18n::Ui;
 use crate::markdown::Rendered;
 use crate::model::ChapterRef;
@@ -314,6 +316,7 @@ struct Last {
     ui: HashMap<String, Ui>,
     theme: Theme,
     bodies: Vec<Vec<Rendered>>,
+    highlighted: Highlighted,
     scope: Scope,
     pages: usize,
     plan_diags: Vec<Diagnostic>,
@@ -519,7 +522,13 @@ fn rebuild_edits(
         .filter(|&&(l, m, _)| scope.langs[l] && scope.manuals[m])
         .map(|&(l, manual, chapter)| (l, ChapterRef { manual, chapter }))
         .collect();
-    render_again(&last.project, &last.ui, &mut last.bodies, &jobs);
+    render_again(
+        &last.project,
+        &last.ui,
+        &last.highlighted,
+        &mut last.bodies,
+        &jobs,
+    );
     stage("render chapters");
     let ctx = last.ctx(opts);
     let pages: Vec<site::PageOutput> = stale
@@ -604,10 +613,42 @@ fn load_resources(project: &Project) -> Result<(HashMap<String, Ui>, Vec<Diagnos
     Ok((ui, ui_diags, theme))
 }
 
+/// Highlights each distinct code block of the chapters in scope once.
+fn highlight_code(project: &Project, scope: &Scope) -> Highlighted {
+    let mut blocks: FxHashSet<(&str, &str)> = FxHashSet::default();
+    for m in (0..project.manuals.len()).filter(|&m| scope.manuals[m]) {
+        for ch in &project.manuals[m].chapters {
+            for src in ch.sources.values() {
+                blocks.extend(
+                    src.outline
+                        .code
+                        .iter()
+                        .map(|b| (b.text.as_str(), b.info.as_str())),
+                );
+            }
+        }
+    }
+    let mut blocks: Vec<(&str, &str)> = blocks.into_iter().collect();
+    blocks.sort_unstable();
+    Highlighted::new(
+        blocks
+            .par_iter()
+            .map(|&(code, info)| {
+                (
+                    code.to_string(),
+                    info.to_string(),
+                    crate::highlight::code_block(code, info),
+                )
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// Renders again the bodies of (language, chapter) `jobs` of the last build.
 fn render_again(
     project: &Project,
     ui: &HashMap<String, Ui>,
+    highlighted: &Highlighted,
     bodies: &mut [Vec<Rendered>],
     jobs: &[(usize, ChapterRef)],
 ) {
@@ -616,7 +657,7 @@ fn render_again(
         .map(|&(l, r)| {
             (
                 (l, project.flat_index(r)),
-                site::render_body(project, ui, l, r),
+                site::render_body(project, ui, highlighted, l, r),
             )
         })
         .collect();
@@ -668,7 +709,13 @@ fn rebuild_resources(
         .flat_map(|&l| refs.iter().map(move |&r| (l, r)))
         .filter(|&(_, r)| scope.manuals[r.manual])
         .collect();
-    render_again(&last.project, &last.ui, &mut last.bodies, &jobs);
+    render_again(
+        &last.project,
+        &last.ui,
+        &last.highlighted,
+        &mut last.bodies,
+        &jobs,
+    );
     stage("render chapters");
     let kinds: Vec<site::PageKind> = site::pages(&last.project)
         .into_iter()
@@ -845,6 +892,8 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     let scope = Scope::new(&project, opts)?;
     let (ui, ui_diags, theme) = load_resources(&project)?;
     stage("ui strings and theme");
+    let highlighted = highlight_code(&project, &scope);
+    stage("code highlighting");
 
     // One language after the other, all of its work in parallel: its
     // chapter bodies, then its pages, books and search index, each written
@@ -911,7 +960,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                     .par_iter()
                     .map(|&r| {
                         if scope.manuals[r.manual] {
-                            site::render_body(&project, &ui, lang, r)
+                            site::render_body(&project, &ui, &highlighted, lang, r)
                         } else {
                             Rendered::default()
                         }
@@ -1036,6 +1085,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         ui,
         theme,
         bodies,
+        highlighted,
         scope,
         pages: all_pages.len(),
         plan_diags,

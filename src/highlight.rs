@@ -3,6 +3,8 @@
 
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap;
+
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -26,6 +28,42 @@ pub fn code_block(code: &str, info: &str) -> String {
     format!(
         "<pre class=\"code\" dir=\"ltr\" tabindex=\"0\"><code{lang_class}>{body}</code></pre>\n"
     )
+}
+
+/// Code blocks highlighted before the bodies are rendered: translations
+/// keep the source's code, so each distinct block is highlighted once
+/// instead of once per language. A block not listed is highlighted when it
+/// is rendered.
+#[derive(Debug, Default)]
+pub struct Highlighted {
+    /// By code: each info string it was written with, and the HTML.
+    blocks: FxHashMap<Box<str>, Vec<InfoHtml>>,
+}
+
+/// An info string and the HTML of the block written with it.
+type InfoHtml = (Box<str>, Box<str>);
+
+impl Highlighted {
+    /// The table of `(code, info) → code_block(code, info)` pairs.
+    pub fn new(blocks: impl IntoIterator<Item = (String, String, String)>) -> Highlighted {
+        let mut table = Highlighted::default();
+        for (code, info, html) in blocks {
+            table
+                .blocks
+                .entry(code.into())
+                .or_default()
+                .push((info.into(), html.into()));
+        }
+        table
+    }
+
+    /// The HTML of a code block: from the table, or highlighted now.
+    pub fn code_block(&self, code: &str, info: &str) -> String {
+        self.blocks
+            .get(code)
+            .and_then(|v| v.iter().find(|(i, _)| &**i == info))
+            .map_or_else(|| code_block(code, info), |(_, html)| html.to_string())
+    }
 }
 
 fn highlight(code: &str, token: &str) -> Option<String> {
@@ -62,6 +100,27 @@ mod tests {
         assert!(html.contains("class=\"language-sh\""));
         assert!(html.contains("hl-comment"), "{html}");
         assert!(!html.contains("style="));
+    }
+
+    #[test]
+    fn the_table_gives_what_highlighting_gives() {
+        let blocks = [
+            ("ls -l\n", "sh"),
+            ("ls -l\n", "text"),
+            ("x = 1\n", "python"),
+        ];
+        let table = Highlighted::new(
+            blocks
+                .iter()
+                .map(|&(code, info)| (code.to_string(), info.to_string(), code_block(code, info))),
+        );
+        for (code, info) in blocks.into_iter().chain([("not listed\n", "sh")]) {
+            assert_eq!(table.code_block(code, info), code_block(code, info));
+        }
+        // Listed HTML is used as it is.
+        let table = Highlighted::new([("a".into(), "sh".into(), "<pre>A</pre>".into())]);
+        assert_eq!(table.code_block("a", "sh"), "<pre>A</pre>");
+        assert_ne!(table.code_block("a", "bash"), "<pre>A</pre>");
     }
 
     #[test]

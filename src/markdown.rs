@@ -41,6 +41,8 @@ pub struct RenderInput<'a> {
     /// Direction of the text shown.
     pub dir: Direction,
     pub ui: &'a Ui,
+    /// Code blocks highlighted ahead of time.
+    pub highlighted: &'a highlight::Highlighted,
 }
 
 /// What an internal link or image points to, resolved for the page language.
@@ -444,7 +446,9 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((info, text)) = code.take() {
-                    emitted.push(Event::Html(highlight::code_block(&text, &info).into()));
+                    emitted.push(Event::Html(
+                        input.highlighted.code_block(&text, &info).into(),
+                    ));
                 }
             }
             Event::Text(text) if code.is_some() => {

@@ -2,7 +2,7 @@
 //! rendered (its headings, footnotes and the ids in its raw HTML), and the
 //! heading ids of each translation, inherited from the source chapter.
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::diag::LineIndex;
 use crate::slug::{IdSet, slugify};
@@ -28,6 +28,17 @@ pub struct Outline {
     pub html_ids: Vec<String>,
     /// How many of each element the chapter has, to compare translations.
     pub counts: Counts,
+    /// The fenced and indented code blocks, so that each distinct one is
+    /// highlighted once for every language that shows it.
+    pub code: Vec<CodeBlock>,
+}
+
+/// A code block as written: the fence's info string (empty for an indented
+/// block) and the code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct CodeBlock {
+    pub info: String,
+    pub text: String,
 }
 
 /// Element counts of a chapter: a translation whose counts differ from its
@@ -60,6 +71,7 @@ pub fn level_number(level: HeadingLevel) -> u8 {
 pub fn scan(body: &str, lines: &LineIndex) -> Outline {
     let mut out = Outline::default();
     let mut current: Option<Heading> = None;
+    let mut code: Option<CodeBlock> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
@@ -76,6 +88,9 @@ pub fn scan(body: &str, lines: &LineIndex) -> Outline {
                     out.headings.push(h);
                 }
             }
+            Event::Text(t) if code.is_some() => {
+                code.as_mut().expect("checked").text.push_str(&t);
+            }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
@@ -83,7 +98,17 @@ pub fn scan(body: &str, lines: &LineIndex) -> Outline {
             }
             Event::Start(Tag::FootnoteDefinition(label)) => out.footnotes.push(label.to_string()),
             Event::Start(Tag::BlockQuote(Some(_))) => out.counts.alerts += 1,
-            Event::Start(Tag::CodeBlock(_)) => out.counts.code_blocks += 1,
+            Event::Start(Tag::CodeBlock(kind)) => {
+                out.counts.code_blocks += 1;
+                code = Some(CodeBlock {
+                    info: match kind {
+                        CodeBlockKind::Fenced(info) => info.to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    },
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::CodeBlock) => out.code.extend(code.take()),
             Event::Start(Tag::Link { .. }) => out.counts.links += 1,
             Event::Start(Tag::Image { .. }) => out.counts.images += 1,
             Event::Html(html) | Event::InlineHtml(html) => collect_ids(&html, &mut out.html_ids),

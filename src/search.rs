@@ -269,19 +269,20 @@ const EXCERPT_CHARS: usize = 160;
 /// about where to look; it is listed as a stop term instead of indexed.
 const STOP_SHARE: f64 = 0.5;
 
-/// Base-36 digits, for compact postings.
-fn base36(mut n: u64) -> String {
+/// Appends `n` in base 36, for compact postings.
+fn push_base36(out: &mut String, mut n: u64) {
     const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = Vec::new();
+    let mut buf = [0u8; 13];
+    let mut i = buf.len();
     loop {
-        out.push(DIGITS[(n % 36) as usize]);
+        i -= 1;
+        buf[i] = DIGITS[(n % 36) as usize];
         n /= 36;
         if n == 0 {
             break;
         }
     }
-    out.reverse();
-    String::from_utf8(out).expect("ASCII digits")
+    out.extend(buf[i..].iter().map(|&b| char::from(b)));
 }
 
 /// Postings as text: each section number as the base-36 difference from the
@@ -289,19 +290,34 @@ fn base36(mut n: u64) -> String {
 /// 35), separated by commas. `[(3, 1), (10, 4)]` becomes `3,7:4`.
 pub fn encode_postings(postings: &[(usize, u32)]) -> String {
     let mut out = String::new();
+    push_postings(&mut out, postings);
+    out
+}
+
+fn push_postings(out: &mut String, postings: &[(usize, u32)]) {
     let mut prev = 0;
     for (i, &(doc, weight)) in postings.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&base36((doc - prev) as u64));
+        push_base36(out, (doc - prev) as u64);
         prev = doc;
         if weight > 1 {
             out.push(':');
-            out.push_str(&base36(u64::from(weight.min(35))));
+            push_base36(out, u64::from(weight.min(35)));
         }
     }
-    out
+}
+
+/// Appends `s` as a JSON string, as serde_json writes it.
+fn push_json_str(out: &mut String, s: &str) {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(&serde_json::to_string(s).expect("strings serialise"));
+    } else {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    }
 }
 
 /// The terms of a language, each with a number, and the terms of every
@@ -449,10 +465,10 @@ pub fn index_script(project: &Project, lang: &str) -> String {
         if !terms.is_empty() {
             terms.push(',');
         }
-        terms.push_str(&json(t));
+        push_json_str(&mut terms, t);
         terms.push(':');
         terms.push('"');
-        terms.push_str(&encode_postings(p));
+        push_postings(&mut terms, p);
         terms.push('"');
     }
     let to_json = |v: &dyn erased::Json| v.json();
@@ -596,6 +612,24 @@ mod tests {
     fn postings_are_delta_coded_in_base_36() {
         assert_eq!(encode_postings(&[(3, 1), (10, 4), (50, 99)]), "3,7:4,14:z");
         assert_eq!(encode_postings(&[(0, 2)]), "0:2");
+        assert_eq!(encode_postings(&[(36 * 36, 1)]), "100");
+    }
+
+    #[test]
+    fn terms_are_written_as_serde_json_writes_them() {
+        for s in [
+            "word",
+            "قانون",
+            "a\"b",
+            "back\\slash",
+            "tab\there",
+            "\u{1}",
+            "\u{7f}\u{2028}",
+        ] {
+            let mut out = String::new();
+            push_json_str(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
     }
 
     #[test]

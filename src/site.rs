@@ -34,6 +34,7 @@ pub struct SiteContext<'a> {
 pub fn render_body(
     project: &Project,
     ui: &HashMap<String, Ui>,
+    highlighted: &crate::highlight::Highlighted,
     lang: usize,
     r: ChapterRef,
 ) -> Rendered {
@@ -47,6 +48,7 @@ pub fn render_body(
         source: src,
         dir: content_lang.dir,
         ui: &ui[&l.code],
+        highlighted,
     })
 }
 
