@@ -55,11 +55,41 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
-/// Characters that normalise to themselves apart from ASCII case: ASCII, Han
-/// and Ethiopic syllables.
+/// Characters that normalise to themselves apart from ASCII case, and never
+/// compose with a neighbour: ASCII, Han, Ethiopic syllables, and Thai, Lao,
+/// Tibetan, Myanmar and Khmer except the characters in [`UNSTABLE`]. A unit
+/// test checks every character this accepts against the Unicode data.
 fn is_stable(c: char) -> bool {
-    c.is_ascii() || matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x1200..=0x135A)
+    if c.is_ascii() {
+        return true;
+    }
+    let u = c as u32;
+    match u {
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x1200..=0x135A => true,
+        0x0E00..=0x0FFF | 0x1000..=0x109F | 0x1780..=0x17FF => UNSTABLE.binary_search(&u).is_err(),
+        _ => false,
+    }
 }
+
+/// The characters of Thai, Lao, Tibetan, Myanmar and Khmer that decompose,
+/// combine with the character before (a non-zero combining class) or take
+/// part in a canonical composition.
+#[rustfmt::skip]
+const UNSTABLE: &[u32] = &[
+    // Thai
+    0x0E33, 0x0E38, 0x0E39, 0x0E3A, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B,
+    // Lao
+    0x0EB3, 0x0EB8, 0x0EB9, 0x0EBA, 0x0EC8, 0x0EC9, 0x0ECA, 0x0ECB, 0x0EDC, 0x0EDD,
+    // Tibetan
+    0x0F0C, 0x0F18, 0x0F19, 0x0F35, 0x0F37, 0x0F39, 0x0F43, 0x0F4D, 0x0F52, 0x0F57,
+    0x0F5C, 0x0F69, 0x0F71, 0x0F72, 0x0F73, 0x0F74, 0x0F75, 0x0F76, 0x0F77, 0x0F78,
+    0x0F79, 0x0F7A, 0x0F7B, 0x0F7C, 0x0F7D, 0x0F80, 0x0F81, 0x0F82, 0x0F83, 0x0F84,
+    0x0F86, 0x0F87, 0x0F93, 0x0F9D, 0x0FA2, 0x0FA7, 0x0FAC, 0x0FB9, 0x0FC6,
+    // Myanmar
+    0x1025, 0x1026, 0x102E, 0x1037, 0x1039, 0x103A, 0x108D,
+    // Khmer
+    0x17D2, 0x17DD,
+];
 
 fn normalise_slow(text: &str, out: &mut String) {
     let mut folded = String::with_capacity(text.len());
@@ -329,6 +359,9 @@ fn push_json_str(out: &mut String, s: &str) {
 #[derive(Default)]
 struct Vocabulary {
     ids: FxHashMap<Box<str>, u32>,
+    /// Ids of terms of one or two characters (most of them the character
+    /// pairs of spaceless scripts), by the characters themselves.
+    short: FxHashMap<u64, u32>,
     terms: Vec<Box<str>>,
     chunks: FxHashMap<Box<str>, (u32, u32)>,
     flat: Vec<u32>,
@@ -339,7 +372,22 @@ struct Vocabulary {
 const CHUNK_CACHE_BYTES: usize = 48;
 
 impl Vocabulary {
-    fn id(ids: &mut FxHashMap<Box<str>, u32>, terms: &mut Vec<Box<str>>, t: &str) -> u32 {
+    fn id(
+        ids: &mut FxHashMap<Box<str>, u32>,
+        short: &mut FxHashMap<u64, u32>,
+        terms: &mut Vec<Box<str>>,
+        t: &str,
+    ) -> u32 {
+        let mut chars = t.chars();
+        if let (Some(a), b, None) = (chars.next(), chars.next(), chars.next()) {
+            // A character is below 2^21; the second place is 2^21 - 1 for
+            // a term of one character.
+            let key = (u64::from(a) << 21) | b.map_or(0x1F_FFFF, u64::from);
+            return *short.entry(key).or_insert_with(|| {
+                terms.push(t.into());
+                terms.len() as u32 - 1
+            });
+        }
         if let Some(&id) = ids.get(t) {
             return id;
         }
@@ -354,10 +402,12 @@ impl Vocabulary {
             return &self.flat[start as usize..(start + n) as usize];
         }
         let normalised = normalise(chunk);
-        let (ids, terms) = (&mut self.ids, &mut self.terms);
+        let (ids, short, terms) = (&mut self.ids, &mut self.short, &mut self.terms);
         self.scratch.clear();
         let scratch = &mut self.scratch;
-        for_each_term(&normalised, |t| scratch.push(Self::id(ids, terms, t)));
+        for_each_term(&normalised, |t| {
+            scratch.push(Self::id(ids, short, terms, t));
+        });
         if chunk.len() > CHUNK_CACHE_BYTES {
             return &self.scratch;
         }
@@ -577,6 +627,54 @@ mod tests {
             normalise_slow(text, &mut slow);
             assert_eq!(normalise(text), slow, "{text:?}");
         }
+    }
+
+    #[test]
+    fn stable_characters_are_starters_that_never_change_or_compose() {
+        use std::collections::HashSet;
+        use unicode_normalization::char::{
+            canonical_combining_class, compose, decompose_canonical,
+        };
+        // Every canonical composition pair, from the characters that
+        // decompose into one.
+        let (mut first, mut second) = (HashSet::new(), HashSet::new());
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            let mut d = Vec::new();
+            decompose_canonical(c, |x| d.push(x));
+            let Some(last) = d.pop() else { continue };
+            let head: String = d.iter().collect::<String>().nfc().collect();
+            let mut head = head.chars();
+            if let (Some(a), None) = (head.next(), head.next())
+                && compose(a, last) == Some(c)
+            {
+                first.insert(a);
+                second.insert(last);
+            }
+        }
+        assert!(first.contains(&'e') && second.contains(&'\u{0301}'));
+        assert!(second.contains(&'\u{102E}'), "Myanmar u + ii compose");
+        let mut checked = 0;
+        // ASCII letters do compose with marks: `normalise` keeps the last
+        // ASCII character for the slow path when a mark follows.
+        for c in (0x80..0x11_0000)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_stable(c))
+        {
+            let lower: Vec<char> = c.to_lowercase().collect();
+            let nfkd: Vec<char> = c.nfkd().collect();
+            assert!(
+                lower == [c]
+                    && nfkd == [c]
+                    && canonical_combining_class(c) == 0
+                    && !first.contains(&c)
+                    && !second.contains(&c),
+                "U+{:04X} is not stable",
+                c as u32
+            );
+            checked += 1;
+        }
+        assert!(checked > 20_000);
+        assert!(UNSTABLE.is_sorted());
     }
 
     #[test]
