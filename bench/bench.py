@@ -467,12 +467,6 @@ def tail(text, lines=15):
     return "\n".join("    " + line for line in kept)
 
 
-def stage(output, name):
-    """Seconds of one stage in polybook -v output, or None."""
-    m = re.search(rf"^\s+{re.escape(name)}: ([0-9.]+) ms$", output, re.M)
-    return float(m.group(1)) / 1000 if m else None
-
-
 def built_pages(output):
     """The page count from polybook's "Built N pages" line."""
     m = re.search(r"Built ([\d,]+) pages", output)
@@ -555,10 +549,10 @@ def make_builds(corpus, tools, exes, peers_dir, out_dir, jobs):
     n = len(corpus.langs)
     builds = [
         Build("polybook", "polybook", "clean, HTML + EPUB",
-              [([pb, "-C", corpus.root, "build", "-v", "--out", os.path.join(out_dir, "polybook")], None)],
+              [([pb, "-C", corpus.root, "build", "--out", os.path.join(out_dir, "polybook")], None)],
               os.path.join(out_dir, "polybook"), ok_codes=(0, 1), count=r"(^|/)ch\d+\.html$"),
         Build("polybook-html", "polybook", "clean, HTML only (--no-epub)",
-              [([pb, "-C", corpus.root, "build", "-v", "--no-epub", "--out",
+              [([pb, "-C", corpus.root, "build", "--no-epub", "--out",
                  os.path.join(out_dir, "polybook-html")], None)],
               os.path.join(out_dir, "polybook-html"), ok_codes=(0, 1), count=r"(^|/)ch\d+\.html$"),
     ]
