@@ -62,7 +62,7 @@ impl Fixture {
         let bodies = (0..project.langs().len())
             .map(|lang| {
                 refs.iter()
-                    .map(|&r| site::render_body(&project, &ui, &Default::default(), lang, r))
+                    .map(|&r| site::render_body(&project, &ui, &Default::default(), lang, r, false))
                     .collect()
             })
             .collect();
@@ -192,6 +192,7 @@ fn stages(c: &mut Criterion) {
                 &Default::default(),
                 f.lang,
                 black_box(r),
+                false,
             )
         })
     });

@@ -657,7 +657,7 @@ fn render_again(
         .map(|&(l, r)| {
             (
                 (l, project.flat_index(r)),
-                site::render_body(project, ui, highlighted, l, r),
+                site::render_body(project, ui, highlighted, l, r, false),
             )
         })
         .collect();
@@ -943,107 +943,122 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             Ok(false)
         }
     };
-    // Search indexes need only the sources: they are made alongside the
-    // languages' pages, so that no core waits for a long index.
-    let index_langs: Vec<&str> = (0..project.langs().len())
-        .filter(|&l| scope.langs[l])
-        .map(|l| project.langs()[l].code.as_str())
-        .filter(|code| project.config.search_in(code))
-        .collect();
-    let (pages_done, indexes) = rayon::join(
-        || -> Result<()> {
-            for lang in 0..project.langs().len() {
-                if !scope.langs[lang] {
-                    continue;
-                }
-                bodies[lang] = refs
-                    .par_iter()
-                    .map(|&r| {
-                        if scope.manuals[r.manual] {
-                            site::render_body(&project, &ui, &highlighted, lang, r)
-                        } else {
-                            Rendered::default()
-                        }
+    // A language's search index is made from the sections its bodies gave,
+    // as a task of its own that runs alongside the next languages' work, so
+    // that no core waits for a long index.
+    let mut index_slots: Vec<Option<IndexOutput>> =
+        (0..project.langs().len()).map(|_| None).collect();
+    let pages_done = rayon::scope(|tasks| -> Result<()> {
+        let mut free_slots = &mut index_slots[..];
+        for lang in 0..project.langs().len() {
+            let (slot, rest) = std::mem::take(&mut free_slots)
+                .split_first_mut()
+                .expect("a slot per language");
+            free_slots = rest;
+            if !scope.langs[lang] {
+                continue;
+            }
+            let code = project.langs()[lang].code.as_str();
+            let search = project.config.search_in(code);
+            bodies[lang] = refs
+                .par_iter()
+                .map(|&r| {
+                    if scope.manuals[r.manual] {
+                        site::render_body(&project, &ui, &highlighted, lang, r, search)
+                    } else {
+                        Rendered::default()
+                    }
+                })
+                .collect();
+            if search {
+                let mut sections: Vec<Option<Vec<crate::search::Section>>> = refs
+                    .iter()
+                    .zip(bodies[lang].iter_mut())
+                    .map(|(r, body)| {
+                        scope.manuals[r.manual].then(|| std::mem::take(&mut body.sections))
                     })
                     .collect();
-                for body in &bodies[lang] {
-                    body_diags.extend(body.diagnostics.iter().cloned());
-                    files.extend(body.files.iter().cloned());
-                }
-                let ctx = SiteContext {
-                    project: &project,
-                    theme: &theme,
-                    ui: &ui,
-                    bodies: &bodies,
-                    epub: !opts.no_epub,
-                };
-                let lang_pages: Vec<site::PageKind> = all_pages
-                    .iter()
-                    .copied()
-                    .filter(|k| k.lang() == Some(lang))
-                    .collect();
-                // A session makes books after the pages are served.
-                let manuals: Vec<usize> = (0..project.manuals.len())
-                    .filter(|&m| scope.manuals[m] && !opts.no_epub && !keep)
-                    .collect();
-                let (pages, books) = rayon::join(
-                    || {
-                        lang_pages
-                            .par_iter()
-                            .map(|&kind| {
-                                let page = ctx.render(kind);
-                                bar.inc(1);
-                                let exists = page.html.is_some();
-                                let w = page
-                                    .html
-                                    .as_ref()
-                                    .map_or(Ok(false), |h| emit(&page.path, h.as_bytes()));
-                                (page.path, w, page.diagnostics, exists)
-                            })
-                            .collect::<Vec<_>>()
-                    },
-                    || {
-                        manuals
-                            .par_iter()
-                            .map(|&m| {
-                                let (path, bytes) = book(&ctx, opts, lang, m);
-                                match bytes {
-                                    Ok(b) => {
-                                        let w = emit(&path, &b);
-                                        (path, w, Vec::new(), true)
-                                    }
-                                    Err(e) => {
-                                        let d = vec![book_error(&path, &e)];
-                                        (path, Ok(false), d, false)
-                                    }
-                                }
-                            })
-                            .collect::<Vec<_>>()
-                    },
-                );
-                for (path, w, d, exists) in pages.into_iter().chain(books) {
-                    record(path, w, d, exists)?;
-                }
-                if !keep {
-                    bodies[lang] = Vec::new();
-                }
+                let (project, emit) = (&project, &emit);
+                tasks.spawn(move |_| {
+                    let mut next = sections.iter_mut();
+                    let script = crate::search::index_script_from(project, code, &mut |_, src| {
+                        // Chapters of manuals out of this build's scope
+                        // were not rendered.
+                        next.next().and_then(Option::take).unwrap_or_else(|| {
+                            crate::search::sections(src.body(), &src.anchors.ids)
+                        })
+                    });
+                    let path = crate::search::index_path(code);
+                    let w = emit(&path, script.as_bytes());
+                    *slot = Some(((code.to_string(), script.len()), path, w));
+                });
             }
-            Ok(())
-        },
-        || {
-            index_langs
-                .par_iter()
-                .map(|code| {
-                    let (code, bytes) = search_index(&project, code);
-                    let path = crate::search::index_path(&code);
-                    let w = emit(&path, &bytes);
-                    ((code, bytes.len()), path, w)
-                })
-                .collect::<Vec<_>>()
-        },
-    );
+            for body in &bodies[lang] {
+                body_diags.extend(body.diagnostics.iter().cloned());
+                files.extend(body.files.iter().cloned());
+            }
+            let ctx = SiteContext {
+                project: &project,
+                theme: &theme,
+                ui: &ui,
+                bodies: &bodies,
+                epub: !opts.no_epub,
+            };
+            let lang_pages: Vec<site::PageKind> = all_pages
+                .iter()
+                .copied()
+                .filter(|k| k.lang() == Some(lang))
+                .collect();
+            // A session makes books after the pages are served.
+            let manuals: Vec<usize> = (0..project.manuals.len())
+                .filter(|&m| scope.manuals[m] && !opts.no_epub && !keep)
+                .collect();
+            let (pages, books) = rayon::join(
+                || {
+                    lang_pages
+                        .par_iter()
+                        .map(|&kind| {
+                            let page = ctx.render(kind);
+                            bar.inc(1);
+                            let exists = page.html.is_some();
+                            let w = page
+                                .html
+                                .as_ref()
+                                .map_or(Ok(false), |h| emit(&page.path, h.as_bytes()));
+                            (page.path, w, page.diagnostics, exists)
+                        })
+                        .collect::<Vec<_>>()
+                },
+                || {
+                    manuals
+                        .par_iter()
+                        .map(|&m| {
+                            let (path, bytes) = book(&ctx, opts, lang, m);
+                            match bytes {
+                                Ok(b) => {
+                                    let w = emit(&path, &b);
+                                    (path, w, Vec::new(), true)
+                                }
+                                Err(e) => {
+                                    let d = vec![book_error(&path, &e)];
+                                    (path, Ok(false), d, false)
+                                }
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                },
+            );
+            for (path, w, d, exists) in pages.into_iter().chain(books) {
+                record(path, w, d, exists)?;
+            }
+            if !keep {
+                bodies[lang] = Vec::new();
+            }
+        }
+        Ok(())
+    });
     pages_done?;
-    for (size, path, w) in indexes {
+    for (size, path, w) in index_slots.into_iter().flatten() {
         search_indexes.push(size);
         record(path, w, Vec::new(), true)?;
     }
@@ -1167,6 +1182,10 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     };
     Ok((report, keep.then_some(last)))
 }
+
+/// A search index written: its language and size, its path, and whether
+/// it was written.
+type IndexOutput = ((String, usize), String, Result<bool>);
 
 /// Whether a file was written, and for a copied project file, its path and
 /// the hash of the bytes copied.

@@ -43,6 +43,8 @@ pub struct RenderInput<'a> {
     pub ui: &'a Ui,
     /// Code blocks highlighted ahead of time.
     pub highlighted: &'a highlight::Highlighted,
+    /// Also gives the chapter's search sections (see [`Rendered::sections`]).
+    pub search_sections: bool,
 }
 
 /// What an internal link or image points to, resolved for the page language.
@@ -111,6 +113,9 @@ pub struct Rendered {
     /// Project files (`/`-separated, relative to the root) the page uses.
     pub files: BTreeSet<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The chapter's sections for the search index, from the same parse
+    /// (only when asked for, see [`RenderInput::search_sections`]).
+    pub sections: Vec<crate::search::Section>,
 }
 
 /// The id that an anchor of chapter `chapter_id` gets on the print page.
@@ -389,7 +394,13 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     let mut fn_defs: Vec<(String, Vec<Event<'_>>)> = Vec::new();
     let mut in_def: Option<(String, Vec<Event<'_>>)> = None;
 
+    let mut sections = input
+        .search_sections
+        .then(|| crate::search::Sections::new(&input.source.anchors.ids));
     for (event, range) in Parser::new_ext(body, outline::options()).into_offset_iter() {
+        if let Some(s) = sections.as_mut() {
+            s.event(&event);
+        }
         let at = || At::new(&lines, body, range.clone());
         let mut emitted: Vec<Event<'_>> = Vec::with_capacity(1);
         match event {
@@ -604,6 +615,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     };
     out.pieces = split_slots(&html);
     out.slots = table.slots.into_inner();
+    out.sections = sections.map(|s| s.finish()).unwrap_or_default();
     out
 }
 

@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::model::{ChapterRef, Project, urls};
+use crate::model::{ChapterRef, Project, Source, urls};
 use crate::outline;
 
 /// Normalises text for indexing and querying.
@@ -249,47 +249,77 @@ pub struct Section {
 
 /// Splits a chapter body into sections, at headings of level 1 to 3.
 pub fn sections(body: &str, ids: &[String]) -> Vec<Section> {
-    let mut out = vec![Section {
-        id: None,
-        heading: String::new(),
-        text: String::new(),
-    }];
-    let mut in_heading = false;
-    let mut heading_no = 0;
+    let mut sections = Sections::new(ids);
     for event in Parser::new_ext(body, outline::options()) {
+        sections.event(&event);
+    }
+    sections.finish()
+}
+
+/// Builds the sections of a chapter from the events of its Markdown, so
+/// that a parse made for another purpose can also give them.
+pub struct Sections<'a> {
+    ids: &'a [String],
+    out: Vec<Section>,
+    in_heading: bool,
+    heading_no: usize,
+}
+
+impl<'a> Sections<'a> {
+    /// `ids` are the chapter's heading ids, in order.
+    pub fn new(ids: &'a [String]) -> Self {
+        Sections {
+            ids,
+            out: vec![Section {
+                id: None,
+                heading: String::new(),
+                text: String::new(),
+            }],
+            in_heading: false,
+            heading_no: 0,
+        }
+    }
+
+    /// Takes the next event of the chapter, in order.
+    pub fn event(&mut self, event: &Event<'_>) {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading_no += 1;
-                if (level as u8) <= 3 {
-                    out.push(Section {
-                        id: ids.get(heading_no - 1).cloned(),
+                self.heading_no += 1;
+                if (*level as u8) <= 3 {
+                    self.out.push(Section {
+                        id: self.ids.get(self.heading_no - 1).cloned(),
                         heading: String::new(),
                         text: String::new(),
                     });
-                    in_heading = true;
+                    self.in_heading = true;
                 } else {
-                    in_heading = false;
+                    self.in_heading = false;
                 }
             }
-            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::End(TagEnd::Heading(_)) => self.in_heading = false,
             Event::Text(t) | Event::Code(t) => {
-                let s = out.last_mut().expect("never empty");
-                if in_heading {
-                    s.heading.push_str(&t);
+                let s = self.out.last_mut().expect("never empty");
+                if self.in_heading {
+                    s.heading.push_str(t);
                 } else {
-                    s.text.push_str(&t);
+                    s.text.push_str(t);
                 }
             }
             Event::SoftBreak
             | Event::HardBreak
             | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                out.last_mut().expect("never empty").text.push(' ');
+                self.out.last_mut().expect("never empty").text.push(' ');
             }
             _ => {}
         }
     }
-    out.retain(|s| !s.heading.trim().is_empty() || !s.text.trim().is_empty());
-    out
+
+    /// The sections, without empty ones.
+    pub fn finish(mut self) -> Vec<Section> {
+        self.out
+            .retain(|s| !s.heading.trim().is_empty() || !s.text.trim().is_empty());
+        self.out
+    }
 }
 
 /// Characters of a section's text kept for snippets.
@@ -444,6 +474,19 @@ fn excerpt(text: &str) -> String {
 
 /// The search index of one language, as the text of a script file.
 pub fn index_script(project: &Project, lang: &str) -> String {
+    index_script_from(project, lang, &mut |_, src| {
+        sections(src.body(), &src.anchors.ids)
+    })
+}
+
+/// [`index_script`], given each chapter's sections: `sections` is called
+/// once per chapter, in reading order, with the chapter and the text shown
+/// for it in `lang` (its translation or the fallback source).
+pub fn index_script_from(
+    project: &Project,
+    lang: &str,
+    sections: &mut dyn FnMut(ChapterRef, &Source) -> Vec<Section>,
+) -> String {
     // docs: [url, chapter title, section heading, excerpt, fallback]
     let mut docs: Vec<(String, &str, String, String, u8)> = Vec::new();
     let mut vocab = Vocabulary::default();
@@ -458,10 +501,7 @@ pub fn index_script(project: &Project, lang: &str) -> String {
             };
             let (src, fallback) = project.content(r, lang);
             let page = urls::chapter(lang, &m.id, &ch.id);
-            for (si, section) in sections(src.body(), &src.anchors.ids)
-                .into_iter()
-                .enumerate()
-            {
+            for (si, section) in sections(r, src).into_iter().enumerate() {
                 let doc = docs.len();
                 let url = match &section.id {
                     Some(id) if si > 0 => format!("{}#{id}", urls::encode_path(&page)),

@@ -37,6 +37,7 @@ pub fn render_body(
     highlighted: &crate::highlight::Highlighted,
     lang: usize,
     r: ChapterRef,
+    search_sections: bool,
 ) -> Rendered {
     let l = &project.langs()[lang];
     let (src, _) = project.content(r, &l.code);
@@ -49,6 +50,7 @@ pub fn render_body(
         dir: content_lang.dir,
         ui: &ui[&l.code],
         highlighted,
+        search_sections,
     })
 }
 
