@@ -629,6 +629,8 @@ def bench_size(a, exes, versions, tools, skipped, chapters):
     root = ensure_corpus(base, a.langs, chapters, a.seed)
     corpus = Corpus(root)
     peers_dir, out_dir = root + "-peers", root + "-out"
+    if a.out_dir:
+        out_dir = os.path.join(a.out_dir, os.path.basename(root) + "-out")
     expected = len(corpus.langs) * len(corpus.slugs)
     notes = []
     for t in tools:
@@ -830,6 +832,8 @@ def main():
                     help="before each run, wait (up to 2 min) until other processes use at most this "
                          "share of the cores")
     ap.add_argument("--seed", type=int, help="gen_corpus.py seed")
+    ap.add_argument("--out-dir", help="where the tools write their output (default: beside the corpus); "
+                    "e.g. /dev/shm, to leave the file system's own costs out of the comparison")
     a = ap.parse_args()
 
     wanted = [t.strip() for t in a.tools.split(",") if t.strip()]
