@@ -522,14 +522,9 @@ fn rebuild_edits(
         .filter(|&&(l, m, _)| scope.langs[l] && scope.manuals[m])
         .map(|&(l, manual, chapter)| (l, ChapterRef { manual, chapter }))
         .collect();
-    render_again(
-        &last.project,
-        &last.ui,
-        &last.highlighted,
-        &mut last.bodies,
-        &jobs,
-    );
+    render_again(last, &jobs);
     stage("render chapters");
+    let scope = &last.scope;
     let ctx = last.ctx(opts);
     let pages: Vec<site::PageOutput> = stale
         .pages
@@ -645,13 +640,14 @@ fn highlight_code(project: &Project, scope: &Scope) -> Highlighted {
 }
 
 /// Renders again the bodies of (language, chapter) `jobs` of the last build.
-fn render_again(
-    project: &Project,
-    ui: &HashMap<String, Ui>,
-    highlighted: &Highlighted,
-    bodies: &mut [Vec<Rendered>],
-    jobs: &[(usize, ChapterRef)],
-) {
+fn render_again(last: &mut Last, jobs: &[(usize, ChapterRef)]) {
+    let Last {
+        project,
+        ui,
+        highlighted,
+        bodies,
+        ..
+    } = last;
     let rendered: Vec<((usize, usize), Rendered)> = jobs
         .par_iter()
         .map(|&(l, r)| {
@@ -709,14 +705,9 @@ fn rebuild_resources(
         .flat_map(|&l| refs.iter().map(move |&r| (l, r)))
         .filter(|&(_, r)| scope.manuals[r.manual])
         .collect();
-    render_again(
-        &last.project,
-        &last.ui,
-        &last.highlighted,
-        &mut last.bodies,
-        &jobs,
-    );
+    render_again(last, &jobs);
     stage("render chapters");
+    let scope = &last.scope;
     let kinds: Vec<site::PageKind> = site::pages(&last.project)
         .into_iter()
         .filter(|&k| {

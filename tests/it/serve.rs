@@ -408,8 +408,14 @@ fn project_files(
         .collect()
 }
 
-#[test]
-fn incremental_rebuilds_equal_a_clean_build() {
+/// A copy of the basic fixture (kept alive by the first value), its
+/// canonical root, an output folder, and build options for the two.
+fn session_project() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    tempfile::TempDir,
+    polybook::BuildOptions,
+) {
     let project = copy_fixture("basic");
     let root = project.path().canonicalize().unwrap();
     let out = tempfile::tempdir().unwrap();
@@ -418,6 +424,12 @@ fn incremental_rebuilds_equal_a_clean_build() {
         out: Some(out.path().to_path_buf()),
         ..polybook::BuildOptions::default()
     };
+    (project, root, out, opts)
+}
+
+#[test]
+fn incremental_rebuilds_equal_a_clean_build() {
+    let (_project, root, out, opts) = session_project();
     let mut session = polybook::build::Session::default();
     session.rebuild(&opts, &[]).unwrap();
     // Chapter edits, with now and then a change that needs a full build.
@@ -472,14 +484,7 @@ fn incremental_rebuilds_equal_a_clean_build() {
 
 #[test]
 fn books_are_made_after_the_pages_are_served() {
-    let project = copy_fixture("basic");
-    let root = project.path().canonicalize().unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let opts = polybook::BuildOptions {
-        root: root.clone(),
-        out: Some(out.path().to_path_buf()),
-        ..polybook::BuildOptions::default()
-    };
+    let (_project, root, out, opts) = session_project();
     let book = out.path().join("en/guide/guide-en.epub");
     let mut session = polybook::build::Session::default();
     session.rebuild(&opts, &[]).unwrap();
