@@ -336,6 +336,31 @@ struct Last {
 }
 
 impl Last {
+    /// The report of an incremental rebuild of this build.
+    fn incremental_report(
+        &self,
+        out: PathBuf,
+        written: usize,
+        removed: usize,
+        started: Instant,
+        timer: Stages,
+    ) -> BuildReport {
+        BuildReport {
+            pages: self.pages,
+            languages: self.project.langs().len(),
+            manuals: self.project.manuals.len(),
+            written,
+            removed,
+            out,
+            elapsed: started.elapsed(),
+            diagnostics: self.diagnostics(),
+            stages: timer.done(),
+            search_indexes: self.search_indexes.clone(),
+            unchanged: false,
+            incremental: true,
+        }
+    }
+
     fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut all = self.plan_diags.clone();
         all.extend(self.read_errors.values().cloned());
@@ -580,20 +605,7 @@ fn rebuild_edits(
             .filter(|&&(l, m)| scope.langs[l] && scope.manuals[m]),
     );
     stage("write");
-    Ok(BuildReport {
-        pages: last.pages,
-        languages: last.project.langs().len(),
-        manuals: last.project.manuals.len(),
-        written: n,
-        removed,
-        out,
-        elapsed: started.elapsed(),
-        diagnostics: last.diagnostics(),
-        stages: timer.done(),
-        search_indexes: last.search_indexes.clone(),
-        unchanged: false,
-        incremental: true,
-    })
+    Ok(last.incremental_report(out, n, removed, started, timer))
 }
 
 /// The UI strings of every language (with their problems) and the theme.
@@ -753,20 +765,9 @@ fn rebuild_resources(
             }
         }
     }
-    Ok(Some(BuildReport {
-        pages: last.pages,
-        languages: last.project.langs().len(),
-        manuals: last.project.manuals.len(),
-        written,
-        removed: 0,
-        out,
-        elapsed: started.elapsed(),
-        diagnostics: last.diagnostics(),
-        stages: timer.done(),
-        search_indexes: last.search_indexes.clone(),
-        unchanged: false,
-        incremental: true,
-    }))
+    Ok(Some(
+        last.incremental_report(out, written, 0, started, timer),
+    ))
 }
 
 /// Writes one output file; see [`Written`].
