@@ -93,13 +93,7 @@ impl Fixture {
     }
 
     fn ctx(&self, epub: bool) -> SiteContext<'_> {
-        SiteContext {
-            project: &self.project,
-            theme: &self.theme,
-            ui: &self.ui,
-            bodies: &self.bodies,
-            epub,
-        }
+        SiteContext::new(&self.project, &self.theme, &self.ui, &self.bodies, epub)
     }
 
     /// The source shown for chapter `r` in the benchmark language (a fallback
@@ -247,7 +241,7 @@ fn stages(c: &mut Criterion) {
 
     // 4. Template rendering of a full chapter page: `SiteContext::render`
     // (links written into the prerendered body, navigation, language switcher,
-    // Tera template). Throughput: that chapter's Markdown.
+    // template). Throughput: that chapter's Markdown.
     let mut g = c.benchmark_group("page");
     g.throughput(Throughput::Bytes(chapter_bytes));
     g.bench_function("render/one chapter page", |b| {

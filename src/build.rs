@@ -377,13 +377,13 @@ impl Last {
     }
 
     fn ctx(&self, opts: &BuildOptions) -> SiteContext<'_> {
-        SiteContext {
-            project: &self.project,
-            theme: &self.theme,
-            ui: &self.ui,
-            bodies: &self.bodies,
-            epub: !opts.no_epub,
-        }
+        SiteContext::new(
+            &self.project,
+            &self.theme,
+            &self.ui,
+            &self.bodies,
+            !opts.no_epub,
+        )
     }
 }
 
@@ -989,13 +989,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                 body_diags.extend(body.diagnostics.iter().cloned());
                 files.extend(body.files.iter().cloned());
             }
-            let ctx = SiteContext {
-                project: &project,
-                theme: &theme,
-                ui: &ui,
-                bodies: &bodies,
-                epub: !opts.no_epub,
-            };
+            let ctx = SiteContext::new(&project, &theme, &ui, &bodies, !opts.no_epub);
             let lang_pages: Vec<site::PageKind> = all_pages
                 .iter()
                 .copied()
@@ -1056,13 +1050,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     }
     bar.finish_and_clear();
     stage("render");
-    let ctx = SiteContext {
-        project: &project,
-        theme: &theme,
-        ui: &ui,
-        bodies: &bodies,
-        epub: !opts.no_epub,
-    };
+    let ctx = SiteContext::new(&project, &theme, &ui, &bodies, !opts.no_epub);
     let mut writes: Vec<(String, WriteSource)> = Vec::new();
     if scope.has_page(site::PageKind::Root) {
         let page = ctx.render(site::PageKind::Root);

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use minijinja::value::Serde;
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
@@ -17,7 +18,7 @@ use crate::markdown::{
     self, PrintLinks, RenderInput, Rendered, RenderedHeading, SiteLinks, print_id,
 };
 use crate::model::{ChapterRef, Project, urls};
-use crate::theme::{Theme, error_chain};
+use crate::theme::{self, Theme};
 
 /// Everything page rendering reads; shared by all threads, never changed.
 pub struct SiteContext<'a> {
@@ -28,6 +29,9 @@ pub struct SiteContext<'a> {
     pub bodies: &'a [Vec<Rendered>],
     /// Whether EPUB books are built (and offered on contents pages).
     pub epub: bool,
+    /// Each language's UI strings as a template value (`page.t`), made once
+    /// and shared by its pages.
+    strings: Vec<minijinja::Value>,
 }
 
 /// Renders the body of chapter `r` for the `lang` site (pure).
@@ -216,7 +220,7 @@ struct Common<'a> {
     root_prefix: String,
     source_lang: &'a str,
     status_url: String,
-    t: &'a std::collections::BTreeMap<String, String>,
+    t: minijinja::Value,
     site_title: &'a str,
     page_title: String,
     description: Option<String>,
@@ -231,7 +235,8 @@ struct Common<'a> {
 #[derive(Serialize)]
 struct ChapterView<'a> {
     title: &'a str,
-    body: String,
+    /// The rendered chapter, marked safe (it is sanitised HTML).
+    body: minijinja::Value,
     needs_h1: bool,
     fallback: bool,
     /// When the translation is outdated (and notices are on): the source chapter's URL.
@@ -248,14 +253,36 @@ struct ChapterView<'a> {
 struct PrintChapter<'a> {
     anchor: String,
     title: &'a str,
-    body: String,
+    body: minijinja::Value,
     needs_h1: bool,
     fallback: bool,
     content_lang: &'a str,
     content_dir: &'a str,
 }
 
-impl SiteContext<'_> {
+impl<'a> SiteContext<'a> {
+    pub fn new(
+        project: &'a Project,
+        theme: &'a Theme,
+        ui: &'a HashMap<String, Ui>,
+        bodies: &'a [Vec<Rendered>],
+        epub: bool,
+    ) -> Self {
+        let strings = project
+            .langs()
+            .iter()
+            .map(|l| minijinja::Value::from(Serde(&ui[&l.code].strings)))
+            .collect();
+        SiteContext {
+            project,
+            theme,
+            ui,
+            bodies,
+            epub,
+            strings,
+        }
+    }
+
     fn lang(&self, i: usize) -> &Lang {
         &self.project.langs()[i]
     }
@@ -295,19 +322,27 @@ impl SiteContext<'_> {
             }
             PageKind::Status { lang } => ("status.html", self.status_context(lang, &path)),
         };
-        match self.theme.tera.render(template, &ctx) {
+        let rendered = self
+            .theme
+            .templates
+            .get_template(template)
+            .and_then(|t| t.render(ctx));
+        match rendered {
             Ok(html) => out.html = Some(html),
-            Err(e) => out.diagnostics.push(
-                Diagnostic::error(
-                    PathBuf::from("themes")
-                        .join(&self.project.config.theme)
-                        .join("templates")
-                        .join(template),
-                    0,
-                    format!("template error: {}", error_chain(&e)),
+            Err(e) => {
+                let (name, line, message) = theme::render_error(&e, template);
+                out.diagnostics.push(
+                    Diagnostic::error(
+                        PathBuf::from("themes")
+                            .join(&self.project.config.theme)
+                            .join("templates")
+                            .join(name),
+                        line,
+                        format!("template error: {message}"),
+                    )
+                    .with_hint("fix the template; pages that use it were not written"),
                 )
-                .with_hint("fix the template; pages that use it were not written"),
-            ),
+            }
         }
         out
     }
@@ -381,7 +416,7 @@ impl SiteContext<'_> {
             root_prefix: urls::to_root(path),
             source_lang: self.project.source_lang(),
             status_url: urls::relative(path, &urls::status(&l.code)),
-            t: &self.ui(&l.code).strings,
+            t: self.strings[lang].clone(),
             site_title: self.project.config.title_in(&l.code),
             page_title,
             description,
@@ -483,7 +518,7 @@ impl SiteContext<'_> {
         }
     }
 
-    fn root_context(&self, path: &str) -> tera::Context {
+    fn root_context(&self, path: &str) -> minijinja::Value {
         let source = self
             .project
             .langs()
@@ -519,13 +554,10 @@ impl SiteContext<'_> {
                 url: urls::relative(path, &urls::home(&l.code)),
             })
             .collect();
-        let mut ctx = tera::Context::new();
-        ctx.insert("page", &common);
-        ctx.insert("choices", &choices);
-        ctx
+        minijinja::context! { page => Serde(common), choices => Serde(choices) }
     }
 
-    fn home_context(&self, lang: usize, path: &str) -> tera::Context {
+    fn home_context(&self, lang: usize, path: &str) -> minijinja::Value {
         let code = &self.lang(lang).code;
         let title = self.project.config.title_in(code).to_string();
         let common = self.common(lang, path, title, None, &|i| {
@@ -534,13 +566,10 @@ impl SiteContext<'_> {
         let manuals: Vec<ManualView> = (0..self.project.manuals.len())
             .map(|m| self.manual_view(lang, m, path, None))
             .collect();
-        let mut ctx = tera::Context::new();
-        ctx.insert("page", &common);
-        ctx.insert("manuals", &manuals);
-        ctx
+        minijinja::context! { page => Serde(common), manuals => Serde(manuals) }
     }
 
-    fn contents_context(&self, lang: usize, manual: usize, path: &str) -> tera::Context {
+    fn contents_context(&self, lang: usize, manual: usize, path: &str) -> minijinja::Value {
         let m = &self.project.manuals[manual];
         let view = self.manual_view(lang, manual, path, None);
         let common = self.common(
@@ -550,17 +579,14 @@ impl SiteContext<'_> {
             m.config.description.clone(),
             &|i| (urls::contents(&self.lang(i).code, &m.id), false),
         );
-        let mut ctx = tera::Context::new();
-        ctx.insert("page", &common);
-        ctx.insert("manual", &view);
-        ctx
+        minijinja::context! { page => Serde(common), manual => Serde(view) }
     }
 
     fn body(&self, lang: usize, r: ChapterRef) -> &Rendered {
         &self.bodies[lang][self.project.flat_index(r)]
     }
 
-    fn chapter_context(&self, lang: usize, r: ChapterRef, path: &str) -> tera::Context {
+    fn chapter_context(&self, lang: usize, r: ChapterRef, path: &str) -> minijinja::Value {
         let l = self.lang(lang);
         let m = &self.project.manuals[r.manual];
         let ch = &m.chapters[r.chapter];
@@ -586,7 +612,7 @@ impl SiteContext<'_> {
         };
         let view = ChapterView {
             title: &src.title,
-            body: html,
+            body: minijinja::Value::from_safe_string(html),
             needs_h1: !rendered.starts_with_h1,
             fallback,
             outdated_source_url: (self.project.config.outdated_notice
@@ -620,14 +646,11 @@ impl SiteContext<'_> {
                 )
             },
         );
-        let mut ctx = tera::Context::new();
-        ctx.insert("page", &common);
-        ctx.insert("manual", &self.manual_view(lang, r.manual, path, Some(r)));
-        ctx.insert("chapter", &view);
-        ctx
+        let manual = self.manual_view(lang, r.manual, path, Some(r));
+        minijinja::context! { page => Serde(common), manual => Serde(manual), chapter => Serde(view) }
     }
 
-    fn print_context(&self, lang: usize, manual: usize, path: &str) -> tera::Context {
+    fn print_context(&self, lang: usize, manual: usize, path: &str) -> minijinja::Value {
         let l = self.lang(lang);
         let m = &self.project.manuals[manual];
         let mut chapters = Vec::new();
@@ -650,7 +673,7 @@ impl SiteContext<'_> {
             chapters.push(PrintChapter {
                 anchor: print_id(&ch.id, None),
                 title: &src.title,
-                body: html,
+                body: minijinja::Value::from_safe_string(html),
                 needs_h1: !rendered.starts_with_h1,
                 fallback,
                 content_lang: &content_lang.code,
@@ -661,11 +684,7 @@ impl SiteContext<'_> {
         let common = self.common(lang, path, view.title.to_string(), None, &|i| {
             (urls::print(&self.lang(i).code, &m.id), false)
         });
-        let mut ctx = tera::Context::new();
-        ctx.insert("page", &common);
-        ctx.insert("manual", &view);
-        ctx.insert("chapters", &chapters);
-        ctx
+        minijinja::context! { page => Serde(common), manual => Serde(view), chapters => Serde(chapters) }
     }
 }
 
@@ -676,7 +695,8 @@ struct StatusRow {
     url: String,
     current: bool,
     counts: [usize; 5],
-    percent: f64,
+    /// A whole number when it is one (`50`, not `50.0`).
+    percent: minijinja::Value,
 }
 
 #[derive(Serialize)]
@@ -702,7 +722,7 @@ struct StatusManual<'a> {
 impl SiteContext<'_> {
     /// The translation status page of a language: progress of every language,
     /// and this language's chapters that need work.
-    fn status_context(&self, lang: usize, path: &str) -> tera::Context {
+    fn status_context(&self, lang: usize, path: &str) -> minijinja::Value {
         let l = self.lang(lang);
         let report = crate::status::report(self.project, &crate::status::Filter::default());
         let source = self.project.source_lang();
@@ -720,7 +740,11 @@ impl SiteContext<'_> {
                         url: urls::relative(path, &urls::status(&ls.lang)),
                         current: ls.lang == l.code,
                         counts: [ls.current, ls.outdated, ls.unknown, ls.missing, ls.orphaned],
-                        percent: ls.percent_current,
+                        percent: if ls.percent_current.fract() == 0.0 {
+                            minijinja::Value::from(ls.percent_current as u64)
+                        } else {
+                            minijinja::Value::from(ls.percent_current)
+                        },
                     }
                 })
                 .collect();
@@ -761,11 +785,7 @@ impl SiteContext<'_> {
         let common = self.common(lang, path, title, None, &|i| {
             (urls::status(&self.lang(i).code), false)
         });
-        let mut ctx = tera::Context::new();
-        ctx.insert("page", &common);
-        ctx.insert("manuals", &manuals);
-        ctx.insert("is_source", &(l.code == source));
-        ctx
+        minijinja::context! { page => Serde(common), manuals => Serde(manuals), is_source => l.code == source }
     }
 }
 

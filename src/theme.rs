@@ -1,4 +1,4 @@
-//! Themes: Tera templates and static files. The default theme is built into the
+//! Themes: templates (Jinja syntax, rendered by MiniJinja) and static files. The default theme is built into the
 //! binary; a project's `themes/<name>/templates/*.html` and `themes/<name>/static/*`
 //! replace built-in files of the same name and add new ones.
 
@@ -59,7 +59,8 @@ const BUILTIN_EPUB_CSS: &str = include_str!("../themes/default/epub/style.css");
 
 /// A loaded theme.
 pub struct Theme {
-    pub tera: tera::Tera,
+    /// The templates, with polybook's escaping (see [`environment`]).
+    pub templates: minijinja::Environment<'static>,
     /// Static files by path relative to `static/`.
     pub statics: BTreeMap<String, Vec<u8>>,
     /// The stylesheet of EPUB books (`epub/style.css`).
@@ -98,17 +99,76 @@ pub fn load(themes_dir: &Path, name: &str) -> Result<Theme> {
     } else {
         BUILTIN_EPUB_CSS.to_string()
     };
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html"]);
-    // Tera's default also escapes `/`, which makes every URL unreadable.
-    tera.set_escape_fn(crate::html::escape);
-    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| Error::Theme(error_chain(&e)))?;
+    let mut env = environment();
+    let mut problems = Vec::new();
+    for (name, text) in templates {
+        if let Err(e) = env.add_template_owned(name, text) {
+            problems.push(describe(&e));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Theme(problems.join("; ")));
+    }
     Ok(Theme {
-        tera,
+        templates: env,
         statics,
         epub_css,
     })
+}
+
+/// An environment without templates, configured as themes expect: `.html`
+/// templates escape what they print (with [`crate::html::escape`], which
+/// leaves `/` alone so that URLs stay readable), printing an undefined value
+/// is an error while testing one with `if` is not, and the file's last
+/// newline is kept.
+pub fn environment() -> minijinja::Environment<'static> {
+    use minijinja::{AutoEscape, UndefinedBehavior};
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+            .expect("the default delimiters are valid"),
+    );
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env.set_formatter(|out, state, value| {
+        if *state.auto_escape() == AutoEscape::Html && !value.is_safe() && !value.is_undefined() {
+            match value.as_str() {
+                Some(s) => out.write_str(&crate::html::escape(s))?,
+                None => out.write_str(&crate::html::escape(&value.to_string()))?,
+            }
+            return Ok(());
+        }
+        minijinja::escape_formatter(out, state, value)
+    });
+    env
+}
+
+/// A template error as one line: the template, the line and what is wrong.
+pub fn describe(e: &minijinja::Error) -> String {
+    let place = match (e.name(), e.line()) {
+        (Some(name), Some(line)) => format!("templates/{name}, line {line}: "),
+        (Some(name), None) => format!("templates/{name}: "),
+        _ => String::new(),
+    };
+    let mut msg = match e.detail() {
+        Some(detail) => format!("{place}{}: {detail}", e.kind()),
+        None => format!("{place}{}", e.kind()),
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
 }
 
 fn read_files(dir: &Path, mut f: impl FnMut(String, Vec<u8>) -> Result<()>) -> Result<()> {
@@ -133,16 +193,44 @@ fn read_files(dir: &Path, mut f: impl FnMut(String, Vec<u8>) -> Result<()>) -> R
     Ok(())
 }
 
-/// Tera's errors nest their cause; show the whole chain on one line.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = e.source();
+/// Where a page's template failed, as (template, line, message): the
+/// innermost template of the error (an included or parent template rather
+/// than the page's), with the templates that led to it.
+pub fn render_error(e: &minijinja::Error, page_template: &str) -> (String, usize, String) {
+    let mut chain = vec![e];
+    let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
+        if let Some(inner) = s.downcast_ref::<minijinja::Error>() {
+            chain.push(inner);
+        }
         source = s.source();
     }
-    msg
+    let at = chain
+        .iter()
+        .rev()
+        .find(|x| x.name().is_some())
+        .copied()
+        .unwrap_or(e);
+    let innermost = chain.last().copied().unwrap_or(e);
+    let mut message = match innermost.detail() {
+        Some(detail) => format!("{}: {detail}", innermost.kind()),
+        None => innermost.kind().to_string(),
+    };
+    for outer in chain
+        .iter()
+        .rev()
+        .skip_while(|x| !std::ptr::eq(**x, at))
+        .skip(1)
+    {
+        if let (Some(name), Some(line)) = (outer.name(), outer.line()) {
+            message.push_str(&format!(" (from {name}, line {line})"));
+        }
+    }
+    (
+        at.name().unwrap_or(page_template).to_string(),
+        at.line().unwrap_or(0),
+        message,
+    )
 }
 
 #[cfg(test)]
@@ -183,6 +271,6 @@ mod tests {
     #[test]
     fn builtin_theme_loads_without_a_themes_folder() {
         let theme = load(Path::new("/nonexistent"), "default").unwrap();
-        assert!(theme.tera.get_template_names().any(|n| n == "status.html"));
+        assert!(theme.templates.get_template("status.html").is_ok());
     }
 }

@@ -148,3 +148,91 @@ fn broken_input_never_panics() {
     );
     assert!(out.path().join("es/guide/sub/deep.html").is_file());
 }
+
+#[test]
+fn template_syntax_errors_stop_the_build_naming_every_template_and_line() {
+    let project = copy_fixture("basic");
+    let root = project.path();
+    override_template(
+        root,
+        "chapter.html",
+        "{% if chapter.needs_h1 %}",
+        "{% if %}",
+    );
+    override_template(
+        root,
+        "contents.html",
+        "{{ manual.title }}",
+        "{{ manual.title | }}",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let err = polybook::build(&polybook::BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(out.path().to_path_buf()),
+        ..polybook::BuildOptions::default()
+    })
+    .expect_err("a broken template stops the build")
+    .to_string();
+    assert!(
+        err.contains("templates/chapter.html, line 8: syntax error"),
+        "{err}"
+    );
+    assert!(
+        err.contains("templates/contents.html, line 4: syntax error"),
+        "{err}"
+    );
+    assert!(files(out.path()).is_empty(), "nothing was written");
+}
+
+#[test]
+fn template_errors_while_rendering_name_the_template_and_line() {
+    let project = copy_fixture("basic");
+    let root = project.path();
+    // An included template, so that the error names it, not the page's.
+    override_template(
+        root,
+        "manual-nav.html",
+        "{% if manual.partial %}",
+        "{{ manual.no_such_field }}{% if manual.partial %}",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let report = build(root, out.path());
+    let lines = diag_lines(&report);
+    let nav = root.join("themes/default/templates/manual-nav.html");
+    let line = std::fs::read_to_string(&nav)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("no_such_field"))
+        .unwrap()
+        + 1;
+    let expect = format!(
+        "Error themes/default/templates/manual-nav.html:{line}: template error: undefined value: `manual.no_such_field` is undefined (from chapter.html, line 16)"
+    );
+    assert!(lines.contains(&expect), "no `{expect}` in {lines:#?}");
+    assert!(report.errors() > 0);
+    // Chapter pages use the broken template and are not written; the
+    // contents pages do not and are.
+    assert!(!out.path().join("en/guide/risk.html").exists());
+    assert!(out.path().join("en/guide/index.html").is_file());
+}
+
+#[test]
+fn templates_escape_what_they_print_except_bodies() {
+    let project = copy_fixture("basic");
+    let root = project.path();
+    std::fs::write(
+        root.join("manuals/guide/en/risk.md"),
+        "+++\ntitle = \"Risk <b>&</b> \\\"threats\\\"\"\n+++\nText with <em>emphasis</em>.\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build(root, out.path());
+    let html = read(out.path(), "en/guide/risk.html");
+    assert!(
+        html.contains("<h1>Risk &lt;b&gt;&amp;&lt;/b&gt; &quot;threats&quot;</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("Text with <em>emphasis</em>."), "{html}");
+    // URLs stay readable: `/` is not escaped.
+    assert!(html.contains("href=\"../../static/style.css\""), "{html}");
+}
