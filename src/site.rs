@@ -451,38 +451,45 @@ impl<'a> SiteContext<'a> {
             .collect();
         // Which chapters a chapter page lists: all of them in a short manual;
         // otherwise a window in the current chapter's part.
+        // A part's chapters are contiguous (the contents list them part after
+        // part), so a part's first chapter is found by binary search and a
+        // page's work does not grow with the length of the manual.
+        let part_start = |part: usize| m.chapters.partition_point(|c| c.part < part);
         let window = match current {
             Some(r) if m.chapters.len() > NAV_FULL => {
                 let part = m.chapters[r.chapter].part;
-                let in_part: Vec<usize> = (0..m.chapters.len())
-                    .filter(|&ci| m.chapters[ci].part == part)
-                    .collect();
-                let pos = in_part.iter().position(|&ci| ci == r.chapter).unwrap_or(0);
-                let (lo, hi) = if in_part.len() <= NAV_FULL {
-                    (0, in_part.len())
+                let first = part_start(part);
+                let len = part_start(part + 1) - first;
+                let pos = r.chapter - first;
+                let (lo, hi) = if len <= NAV_FULL {
+                    (0, len)
                 } else {
-                    (
-                        pos.saturating_sub(NAV_SIDE),
-                        (pos + NAV_SIDE + 1).min(in_part.len()),
-                    )
+                    (pos.saturating_sub(NAV_SIDE), (pos + NAV_SIDE + 1).min(len))
                 };
                 parts[part].start = lo + 1;
-                Some((part, in_part[lo], in_part[hi - 1]))
+                Some((part, first + lo, first + hi - 1))
             }
             _ => None,
         };
         let chapter_url =
             |ch: &crate::model::Chapter| urls::relative(path, &urls::chapter(code, &m.id, &ch.id));
-        for (ci, ch) in m.chapters.iter().enumerate() {
-            if let Some((part, first, last)) = window
-                && (ch.part != part || ci < first || ci > last)
-            {
-                let p = &mut parts[ch.part];
-                if ch.part != part && p.collapsed.is_none() && p.title.is_some() {
-                    p.collapsed = Some(chapter_url(ch));
+        let listed = match window {
+            Some((part, first, last)) => {
+                // Other parts show only their title, linking to their first chapter.
+                for (p, view) in parts.iter_mut().enumerate() {
+                    if p != part
+                        && view.title.is_some()
+                        && let Some(ch) = m.chapters.get(part_start(p)).filter(|c| c.part == p)
+                    {
+                        view.collapsed = Some(chapter_url(ch));
+                    }
                 }
-                continue;
+                first..last + 1
             }
+            None => 0..m.chapters.len(),
+        };
+        for ci in listed {
+            let ch = &m.chapters[ci];
             let r = ChapterRef {
                 manual,
                 chapter: ci,

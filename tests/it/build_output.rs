@@ -269,3 +269,87 @@ fn chapter_snapshot() {
     let main = select(&doc, "main")[0].html();
     insta::assert_snapshot!(main);
 }
+
+/// A long manual's chapter pages list a window of the current part, and the
+/// other parts by their title only.
+#[test]
+fn navigation_of_long_manuals_is_a_window_of_the_current_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("polybook.toml"),
+        "title = \"T\"\nsource_language = \"en\"\nlanguages = [\"en\"]\n",
+    )
+    .unwrap();
+    let m = root.join("manuals/long");
+    std::fs::create_dir_all(m.join("en")).unwrap();
+    let ids = |from: usize, to: usize| -> Vec<String> {
+        (from..=to).map(|i| format!("c{i:03}")).collect()
+    };
+    let (first, second, third) = (ids(1, 3), ids(4, 103), ids(104, 106));
+    let list = |v: &[String]| {
+        v.iter()
+            .map(|i| format!("\"{i}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    std::fs::write(
+        m.join("manual.toml"),
+        format!(
+            "title = \"Long\"\n[[parts]]\ntitle = \"First\"\nchapters = [{}]\n[[parts]]\ntitle = \"Second\"\nchapters = [{}]\n[[parts]]\ntitle = \"Third\"\nchapters = [{}]\n",
+            list(&first),
+            list(&second),
+            list(&third)
+        ),
+    )
+    .unwrap();
+    for id in first.iter().chain(&second).chain(&third) {
+        std::fs::write(
+            m.join(format!("en/{id}.md")),
+            format!("# Chapter {id}\n\nText.\n"),
+        )
+        .unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let report = build(root, out.path());
+    assert_eq!(report.errors(), 0, "{:#?}", diag_lines(&report));
+
+    // The 51st chapter of the second part (c054): 25 on either side.
+    let doc = parse(out.path(), "en/long/c054.html");
+    let listed: Vec<String> = select(&doc, ".book-nav ol a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = ids(29, 79).iter().map(|i| format!("{i}.html")).collect();
+    assert_eq!(listed, expected);
+    assert_eq!(attr(&doc, ".book-nav ol", "start").as_deref(), Some("26"));
+    let collapsed: Vec<(String, String)> = select(&doc, ".book-nav .part-title a")
+        .iter()
+        .map(|a| {
+            (
+                a.text().collect(),
+                a.value().attr("href").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        collapsed,
+        [
+            ("First".to_string(), "c001.html".to_string()),
+            ("Third".to_string(), "c104.html".to_string())
+        ]
+    );
+    assert!(!select(&doc, ".book-nav .nav-more").is_empty());
+
+    // A chapter of a short part lists that whole part.
+    let doc = parse(out.path(), "en/long/c105.html");
+    let listed: Vec<String> = select(&doc, ".book-nav ol a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(listed, ["c104.html", "c105.html", "c106.html"]);
+    assert_eq!(attr(&doc, ".book-nav ol", "start"), None);
+    // The contents page lists every chapter.
+    let contents = parse(out.path(), "en/long/index.html");
+    assert_eq!(select(&contents, "main ol a").len(), 106);
+}
