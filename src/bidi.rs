@@ -11,7 +11,7 @@ use crate::html::escape;
 /// ends with the last left-to-right character or digit before a right-to-left
 /// one. Returns `None` when the text has no left-to-right run.
 pub fn isolate_ltr(text: &str) -> Option<String> {
-    if !text.chars().any(|c| bidi_class(c) == BidiClass::L) {
+    if !text.chars().any(|c| class(c) == BidiClass::L) {
         return None;
     }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -19,7 +19,7 @@ pub fn isolate_ltr(text: &str) -> Option<String> {
     let mut i = 0;
     let mut copied = 0;
     while i < chars.len() {
-        if bidi_class(chars[i].1) != BidiClass::L {
+        if class(chars[i].1) != BidiClass::L {
             i += 1;
             continue;
         }
@@ -27,7 +27,7 @@ pub fn isolate_ltr(text: &str) -> Option<String> {
         let mut last = i;
         let mut j = i + 1;
         while j < chars.len() {
-            match bidi_class(chars[j].1) {
+            match class(chars[j].1) {
                 BidiClass::R | BidiClass::AL | BidiClass::B | BidiClass::S => break,
                 BidiClass::L | BidiClass::EN => last = j,
                 _ => {}
@@ -46,9 +46,29 @@ pub fn isolate_ltr(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// The bidirectional class of `c`, without a table search for the
+/// characters right-to-left pages are mostly made of: ASCII and the letters
+/// of the basic Arabic block.
+fn class(c: char) -> BidiClass {
+    match c {
+        'a'..='z' | 'A'..='Z' => BidiClass::L,
+        '0'..='9' => BidiClass::EN,
+        ' ' => BidiClass::WS,
+        '\u{0620}'..='\u{064A}' => BidiClass::AL,
+        _ => bidi_class(c),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_classes_agree_with_the_unicode_data() {
+        for c in ('\0'..='\u{7F}').chain('\u{0600}'..='\u{06FF}') {
+            assert_eq!(class(c), bidi_class(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn wraps_latin_runs_with_their_numbers() {

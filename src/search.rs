@@ -348,19 +348,19 @@ fn push_base36(out: &mut String, mut n: u64) {
 /// Postings as text: each section number as the base-36 difference from the
 /// previous one, followed by `:` and the base-36 weight when above 1 (at most
 /// 35), separated by commas. `[(3, 1), (10, 4)]` becomes `3,7:4`.
-pub fn encode_postings(postings: &[(usize, u32)]) -> String {
+pub fn encode_postings(postings: &[(u32, u32)]) -> String {
     let mut out = String::new();
     push_postings(&mut out, postings);
     out
 }
 
-fn push_postings(out: &mut String, postings: &[(usize, u32)]) {
+fn push_postings(out: &mut String, postings: &[(u32, u32)]) {
     let mut prev = 0;
     for (i, &(doc, weight)) in postings.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        push_base36(out, (doc - prev) as u64);
+        push_base36(out, u64::from(doc - prev));
         prev = doc;
         if weight > 1 {
             out.push(':');
@@ -490,7 +490,9 @@ pub fn index_script_from(
     // docs: [url, chapter title, section heading, excerpt, fallback]
     let mut docs: Vec<(String, &str, String, String, u8)> = Vec::new();
     let mut vocab = Vocabulary::default();
-    let mut postings: Vec<Vec<(usize, u32)>> = Vec::new();
+    // (section, weight): eight bytes, as the pushes below are the index's
+    // main memory traffic.
+    let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
     let mut lengths = Vec::new();
     let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
     for (mi, m) in project.manuals.iter().enumerate() {
@@ -522,7 +524,7 @@ pub fn index_script_from(
                 lengths.push(len);
                 postings.resize_with(vocab.terms.len(), Vec::new);
                 for (&t, &n) in &counts {
-                    postings[t as usize].push((doc, n));
+                    postings[t as usize].push((doc as u32, n));
                 }
                 docs.push((
                     url,
@@ -534,7 +536,7 @@ pub fn index_script_from(
             }
         }
     }
-    let mut postings: Vec<(&str, Vec<(usize, u32)>)> = vocab
+    let mut postings: Vec<(&str, Vec<(u32, u32)>)> = vocab
         .terms
         .iter()
         .map(|t| t.as_ref())

@@ -141,8 +141,8 @@ pub fn environment() -> minijinja::Environment<'static> {
     env.set_formatter(|out, state, value| {
         if *state.auto_escape() == AutoEscape::Html && !value.is_safe() && !value.is_undefined() {
             match value.as_str() {
-                Some(s) => out.write_str(&crate::html::escape(s))?,
-                None => out.write_str(&crate::html::escape(&value.to_string()))?,
+                Some(s) => crate::html::escape_into(out, s)?,
+                None => crate::html::escape_into(out, &value.to_string())?,
             }
             return Ok(());
         }
