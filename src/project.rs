@@ -187,6 +187,7 @@ fn discover_manual(
     let mut orphans = Vec::new();
     let mut diags = Vec::new();
     let listed: Vec<&str> = mc.chapter_ids().collect();
+    let is_listed: std::collections::HashSet<&str> = listed.iter().copied().collect();
     let mut found_in_source = std::collections::HashSet::new();
     for sub in list_dir(dir)
         .unwrap_or_default()
@@ -227,7 +228,7 @@ fn discover_manual(
             }
             let rel = path.strip_prefix(&sub).expect("walked below sub");
             let chapter_id = rel.with_extension("").to_string_lossy().replace('\\', "/");
-            if listed.contains(&chapter_id.as_str()) {
+            if is_listed.contains(chapter_id.as_str()) {
                 if name == config.source_language {
                     found_in_source.insert(chapter_id.clone());
                 }

@@ -490,9 +490,11 @@ pub fn index_script_from(
     // docs: [url, chapter title, section heading, excerpt, fallback]
     let mut docs: Vec<(String, &str, String, String, u8)> = Vec::new();
     let mut vocab = Vocabulary::default();
-    // (section, weight): eight bytes, as the pushes below are the index's
-    // main memory traffic.
-    let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
+    // Each section's (term, weight) pairs, section after section, and where
+    // each section's pairs end: appended in order, then sorted by term once
+    // (a vector per term cost a cache miss and many small allocations per pair).
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
     let mut lengths = Vec::new();
     let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
     for (mi, m) in project.manuals.iter().enumerate() {
@@ -504,7 +506,6 @@ pub fn index_script_from(
             let (src, fallback) = project.content(r, lang);
             let page = urls::chapter(lang, &m.id, &ch.id);
             for (si, section) in sections(r, src).into_iter().enumerate() {
-                let doc = docs.len();
                 let url = match &section.id {
                     Some(id) if si > 0 => format!("{}#{id}", urls::encode_path(&page)),
                     _ => urls::encode_path(&page),
@@ -522,10 +523,8 @@ pub fn index_script_from(
                     }
                 }
                 lengths.push(len);
-                postings.resize_with(vocab.terms.len(), Vec::new);
-                for (&t, &n) in &counts {
-                    postings[t as usize].push((doc as u32, n));
-                }
+                pairs.extend(counts.iter().map(|(&t, &n)| (t, n)));
+                ends.push(pairs.len());
                 docs.push((
                     url,
                     &src.title,
@@ -536,22 +535,42 @@ pub fn index_script_from(
             }
         }
     }
-    let mut postings: Vec<(&str, Vec<(u32, u32)>)> = vocab
-        .terms
-        .iter()
-        .map(|t| t.as_ref())
-        .zip(postings)
-        .collect();
+    // Counting sort: each term's (section, weight) postings, in section
+    // order, as one slice of `flat`.
+    let mut start = vec![0usize; vocab.terms.len() + 1];
+    for &(t, _) in &pairs {
+        start[t as usize + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut next = start.clone();
+    let mut flat = vec![(0u32, 0u32); pairs.len()];
+    let mut from = 0;
+    for (doc, &end) in ends.iter().enumerate() {
+        for &(t, n) in &pairs[from..end] {
+            let slot = &mut next[t as usize];
+            flat[*slot] = (doc as u32, n);
+            *slot += 1;
+        }
+        from = end;
+    }
+    drop(pairs);
+    let mut order: Vec<u32> = (0..vocab.terms.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| vocab.terms[a as usize].cmp(&vocab.terms[b as usize]));
+    let postings = order.iter().map(|&t| {
+        let t = t as usize;
+        (&*vocab.terms[t], &flat[start[t]..start[t + 1]])
+    });
     let n = docs.len() as f64;
     let mut stop = Vec::new();
-    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     // The JSON is written by hand around serde_json's string escaping, so
     // that the term table needs no intermediate map.
     let json = |v: &str| serde_json::to_string(v).expect("strings serialise");
-    let mut terms = String::with_capacity(postings.len() * 16);
-    for (t, p) in &postings {
+    let mut terms = String::with_capacity(order.len() * 16);
+    for (t, p) in postings {
         if t.chars().any(is_spaceless) && p.len() as f64 > STOP_SHARE * n && n >= 20.0 {
-            stop.push(*t);
+            stop.push(t);
             continue;
         }
         if !terms.is_empty() {
