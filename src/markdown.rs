@@ -369,7 +369,10 @@ impl RenderInput<'_> {
 /// Renders a chapter for a page language.
 pub fn render(input: &RenderInput<'_>) -> Rendered {
     let body = input.source.body();
-    let lines = LineIndex::new(body, input.source.body_line_offset);
+    // Line numbers are needed only for problems, so the index is made on
+    // the first one.
+    let line_index = std::cell::OnceCell::new();
+    let lines = || line_index.get_or_init(|| LineIndex::new(body, input.source.body_line_offset));
     let rtl = input.dir == Direction::Rtl;
     let table = SlotTable::default();
     let mut out = Rendered::default();
@@ -401,7 +404,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
         if let Some(s) = sections.as_mut() {
             s.event(&event);
         }
-        let at = || At::new(&lines, body, range.clone());
+        let at = || At::new(lines(), body, range.clone());
         let mut emitted: Vec<Event<'_>> = Vec::with_capacity(1);
         match event {
             Event::Start(Tag::Heading { level, classes, .. }) => {
@@ -570,7 +573,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                             input,
                             &table,
                             &html,
-                            &At::new(&lines, body, start..start + html.len()),
+                            &At::new(lines(), body, start..start + html.len()),
                             &mut out,
                         )
                         .into(),
