@@ -269,7 +269,7 @@ fn stages(c: &mut Criterion) {
                 bodies: &f.bodies[f.lang],
                 modified: 0,
                 css: &f.theme.epub_css,
-                lang_name: &lang_name,
+                lang_name,
             }))
             .expect("book builds")
         })

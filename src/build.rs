@@ -812,7 +812,7 @@ fn book(
         bodies: &ctx.bodies[lang],
         modified,
         css: &ctx.theme.epub_css,
-        lang_name: &ctx.lang_name(&project.langs()[lang]),
+        lang_name: ctx.lang_name(&project.langs()[lang]),
     });
     (
         epub::book_path(code, &project.manuals[manual].id),

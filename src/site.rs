@@ -148,7 +148,7 @@ pub fn page_path(project: &Project, kind: PageKind) -> String {
 struct LangView<'a> {
     code: &'a str,
     dir: &'a str,
-    name: String,
+    name: &'a str,
     url: String,
     current: bool,
     /// The page this link leads to shows untranslated text.
@@ -292,13 +292,13 @@ impl<'a> SiteContext<'a> {
     }
 
     /// A language's name in itself.
-    pub fn lang_name(&self, l: &Lang) -> String {
-        self.ui
-            .get(&l.code)
+    pub fn lang_name(&self, l: &'a Lang) -> &'a str {
+        let ui: &'a HashMap<String, Ui> = self.ui;
+        ui.get(&l.code)
             .and_then(|u| u.strings.get("language-name"))
-            .cloned()
-            .or_else(|| l.autonym.map(str::to_string))
-            .unwrap_or_else(|| l.code.clone())
+            .map(String::as_str)
+            .or(l.autonym)
+            .unwrap_or(&l.code)
     }
 
     /// Renders one page.
@@ -555,7 +555,7 @@ impl<'a> SiteContext<'a> {
             .map(|l| Choice {
                 code: &l.code,
                 dir: l.dir.as_str(),
-                name: self.lang_name(l),
+                name: self.lang_name(l).to_string(),
                 site_title: self.project.config.title_in(&l.code),
                 choose: self.ui(&l.code).get("choose-language"),
                 url: urls::relative(path, &urls::home(&l.code)),
@@ -743,7 +743,7 @@ impl SiteContext<'_> {
                     let other = self.project.config.lang(&ls.lang).expect("published");
                     StatusRow {
                         code: ls.lang.clone(),
-                        name: self.lang_name(other),
+                        name: self.lang_name(other).to_string(),
                         url: urls::relative(path, &urls::status(&ls.lang)),
                         current: ls.lang == l.code,
                         counts: [ls.current, ls.outdated, ls.unknown, ls.missing, ls.orphaned],

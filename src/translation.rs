@@ -14,13 +14,24 @@ pub const KEY: &str = "translated_from";
 /// A short hash of a chapter's text. Line endings and trailing spaces do not
 /// count, so re-saving a file on another system changes nothing.
 pub fn content_hash(text: &str) -> String {
+    // The hash of the lines without their trailing spaces, joined by `\n`,
+    // without the empty lines at the end; fed line by line, without a copy.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut normalised = String::with_capacity(text.len());
+    let mut hasher = Sha256::new();
+    let mut newlines = 0;
     for line in text.lines() {
-        normalised.push_str(line.trim_end());
-        normalised.push('\n');
+        let line = line.trim_end();
+        if line.is_empty() {
+            newlines += 1;
+            continue;
+        }
+        for _ in 0..newlines {
+            hasher.update(b"\n");
+        }
+        hasher.update(line.as_bytes());
+        newlines = 1;
     }
-    let digest = Sha256::digest(normalised.trim_end_matches('\n').as_bytes());
+    let digest = hasher.finalize();
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
@@ -95,6 +106,38 @@ mod tests {
             a,
             content_hash("  # Title\n\nText.\n"),
             "leading spaces count"
+        );
+    }
+
+    /// Hashes are recorded in translations' front matter: the way they are
+    /// computed must not change.
+    #[test]
+    fn hash_is_that_of_the_normalised_text() {
+        fn reference(text: &str) -> String {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let mut normalised = String::new();
+            for line in text.lines() {
+                normalised.push_str(line.trim_end());
+                normalised.push('\n');
+            }
+            let digest = Sha256::digest(normalised.trim_end_matches('\n').as_bytes());
+            digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+        }
+        for text in [
+            "",
+            "\n\n",
+            "a",
+            "\u{feff}a\r\n",
+            "\n\na  \n\n\nb\t\n \n",
+            "# Título\r\n\r\nTexto.  \r\n",
+            "x\n\n\n",
+            "  indented\n\tcode\n",
+        ] {
+            assert_eq!(content_hash(text), reference(text), "{text:?}");
+        }
+        assert_eq!(
+            content_hash("# Title\n\nText.\n"),
+            reference("# Title\n\nText.")
         );
     }
 
