@@ -131,20 +131,20 @@ type ReadErrors = BTreeMap<PathBuf, Diagnostic>;
 fn load_parts(root: &Path) -> Result<(Project, Vec<Diagnostic>, ReadErrors)> {
     let plan = project::plan(root)?;
     let diagnostics = plan.diagnostics.clone();
-    let jobs: Vec<(usize, &str, &str, &Path)> = plan
+    let jobs: Vec<(usize, &str, &str, &Path, bool)> = plan
         .manuals
         .iter()
         .enumerate()
         .flat_map(|(mi, m)| {
             m.files
                 .iter()
-                .map(move |(c, l, p)| (mi, c.as_str(), l.as_str(), p.as_path()))
+                .map(move |(c, l, p, inside)| (mi, c.as_str(), l.as_str(), p.as_path(), *inside))
         })
         .collect();
     let results: Vec<_> = jobs
         .par_iter()
-        .map(|&(mi, chapter, lang, path)| {
-            project::read_source(&plan.paths.root, mi, chapter, lang, path)
+        .map(|&(mi, chapter, lang, path, inside)| {
+            project::read_source(&plan.paths.root, mi, chapter, lang, path, inside)
         })
         .collect();
     let mut sources = Vec::with_capacity(results.len());
@@ -510,7 +510,7 @@ fn rebuild_edits(
         .par_iter()
         .map(|e| {
             let id = &last.project.chapter(e.chapter).id;
-            project::read_source(&root, e.chapter.manual, id, &e.lang, &e.path)
+            project::read_source(&root, e.chapter.manual, id, &e.lang, &e.path, false)
         })
         .collect();
     let source_lang = last.project.source_lang().to_string();

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use percent_encoding::percent_decode_str;
 
 use crate::config::closest;
-use crate::model::{ChapterRef, Project, Source};
+use crate::model::{ChapterRef, Known, Project, Source};
 
 /// What a link points to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,6 +215,11 @@ fn file_target(
     }
     candidates.push(rel.to_path_buf());
     for candidate in candidates {
+        match project.media.lookup(&candidate) {
+            Known::Inside => return Ok(candidate.to_string_lossy().replace('\\', "/")),
+            Known::Absent => continue,
+            Known::Unknown => {}
+        }
         let abs = root.join(&candidate);
         if abs.is_file() {
             // Symbolic links must not lead out of the project.

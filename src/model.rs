@@ -5,7 +5,7 @@
 //! the one input of rendering, checking and every output format.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::{ManualConfig, Paths, SiteConfig};
 use crate::frontmatter::FrontMatter;
@@ -79,6 +79,46 @@ pub struct Project {
     pub chapter_index: HashMap<(String, String), (usize, usize)>,
     /// Translations whose source chapter no longer exists.
     pub orphans: Vec<Orphan>,
+    /// The files of the manuals' `media` folders, listed once when loading.
+    pub media: MediaFiles,
+}
+
+/// The files below the manuals' `media` folders, listed when the project is
+/// loaded, so that resolving an image on every page of every language needs
+/// no file system call.
+#[derive(Debug, Default, Clone)]
+pub struct MediaFiles {
+    /// The `manuals/<manual>/media` folders that were listed.
+    pub listed: std::collections::HashSet<PathBuf>,
+    /// Every file found in them, by path from the project root: `true` for a
+    /// regular file (inside the project, since listing does not follow links),
+    /// `false` for a symbolic link, which is checked when used.
+    pub files: HashMap<PathBuf, bool>,
+}
+
+/// What [`MediaFiles`] knows about a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    /// A regular file inside the project.
+    Inside,
+    /// Not there.
+    Absent,
+    /// Outside the listed folders, or a link: look on disk.
+    Unknown,
+}
+
+impl MediaFiles {
+    /// What is known about `rel`, a path from the project root.
+    pub fn lookup(&self, rel: &Path) -> Known {
+        if !rel.ancestors().any(|a| self.listed.contains(a)) {
+            return Known::Unknown;
+        }
+        match self.files.get(rel) {
+            Some(true) => Known::Inside,
+            Some(false) => Known::Unknown,
+            None => Known::Absent,
+        }
+    }
 }
 
 /// A translation whose source chapter no longer exists.

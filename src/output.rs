@@ -17,16 +17,14 @@ pub const MANIFEST: &str = ".polybook-files";
 /// Returns whether the file was written.
 pub fn write_if_changed(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
     let path = out.join(rel);
-    if let Ok(existing) = std::fs::read(&path)
-        && existing == bytes
-    {
-        return Ok(false);
-    }
-    let dir = path.parent().unwrap_or(out);
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    let exists = match std::fs::read(&path) {
+        Ok(existing) if existing == bytes => return Ok(false),
+        Ok(_) => true,
+        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+    };
     // Generated files can be made again: the rename alone keeps a
     // half-written file from ever appearing, without a disk flush per file.
-    replace(&path, bytes, false)?;
+    replace(&path, bytes, false, exists)?;
     Ok(true)
 }
 
@@ -34,10 +32,12 @@ pub fn write_if_changed(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
 /// temporary file in the same folder, flushed to disk, then a rename. An
 /// existing file keeps its permissions.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    replace(path, bytes, true)
+    replace(path, bytes, true, true)
 }
 
-fn replace(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
+/// `exists`: whether `path` may exist (if not, its permissions are not
+/// looked up). A missing folder is created.
+fn replace(path: &Path, bytes: &[u8], durable: bool, exists: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(".polybook-").suffix(".tmp");
@@ -49,12 +49,18 @@ fn replace(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    // The folder usually exists: it is created only when the first try fails.
+    let mut tmp = match builder.tempfile_in(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+            builder.tempfile_in(dir)
+        }
+        other => other,
+    }
+    .map_err(|e| Error::io("create a temporary file in", dir, e))?;
     tmp.write_all(bytes)
         .map_err(|e| Error::io("write", path, e))?;
-    if let Ok(meta) = std::fs::metadata(path) {
+    if exists && let Ok(meta) = std::fs::metadata(path) {
         let _ = tmp.as_file().set_permissions(meta.permissions());
     }
     if durable {

@@ -16,11 +16,16 @@ use crate::diag::{Diagnostic, LineIndex, display_path};
 use crate::error::{Error, Result};
 use crate::frontmatter;
 use crate::lang;
-use crate::model::{Chapter, Manual, Project, Source};
+use crate::model::{Chapter, Manual, MediaFiles, Project, Source};
 use crate::outline::{self, Anchors};
 
 /// (chapter id, language, path) of a chapter file.
 pub type FileEntry = (String, String, PathBuf);
+
+/// A chapter file to read: (chapter id, language, path, inside), where
+/// `inside` says the listing already proved the file lies in the project (a
+/// regular file, found without following links, below a folder inside it).
+pub type ChapterFile = (String, String, PathBuf, bool);
 
 /// What there is to load: the validated configuration and the chapter files.
 #[derive(Debug)]
@@ -30,6 +35,7 @@ pub struct Plan {
     pub manuals: Vec<PlannedManual>,
     /// Problems found while looking (unlisted files, missing chapters...).
     pub diagnostics: Vec<Diagnostic>,
+    pub media: MediaFiles,
 }
 
 #[derive(Debug)]
@@ -38,7 +44,7 @@ pub struct PlannedManual {
     pub dir: PathBuf,
     pub config: ManualConfig,
     /// (chapter id, language, absolute path) of every chapter file to read.
-    pub files: Vec<(String, String, PathBuf)>,
+    pub files: Vec<ChapterFile>,
     /// (chapter id, language, path relative to the root) of translations
     /// whose source chapter no longer exists.
     pub orphans: Vec<(String, String, PathBuf)>,
@@ -71,6 +77,7 @@ pub fn plan(root: &Path) -> Result<Plan> {
     let mut config_diags = Vec::new();
     let mut diagnostics = Vec::new();
     let mut manuals = Vec::new();
+    let mut media = MediaFiles::default();
     let entries = list_dir(&paths.manuals).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Config(vec![
             Diagnostic::error("manuals", 0, "the project has no `manuals/` folder").with_hint(
@@ -144,6 +151,7 @@ pub fn plan(root: &Path) -> Result<Plan> {
             Ok(mc) => {
                 let (files, orphans, diags) =
                     discover_manual(&root, &dir, &id, &mc, &config, &text);
+                list_media(&root, &dir.join("media"), &mut media);
                 diagnostics.extend(diags);
                 manuals.push(PlannedManual {
                     id,
@@ -170,6 +178,7 @@ pub fn plan(root: &Path) -> Result<Plan> {
         config,
         manuals,
         diagnostics,
+        media,
     })
 }
 
@@ -182,7 +191,7 @@ fn discover_manual(
     mc: &ManualConfig,
     config: &SiteConfig,
     toml_text: &str,
-) -> (Vec<FileEntry>, Vec<FileEntry>, Vec<Diagnostic>) {
+) -> (Vec<ChapterFile>, Vec<FileEntry>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut orphans = Vec::new();
     let mut diags = Vec::new();
@@ -213,6 +222,9 @@ fn discover_manual(
             }
             continue;
         }
+        // Walking does not follow links, so every regular file found below a
+        // folder that is itself inside the project is inside it too.
+        let sub_inside = sub.canonicalize().is_ok_and(|real| real.starts_with(root));
         for entry in WalkDir::new(&sub)
             .sort_by_file_name()
             .into_iter()
@@ -232,7 +244,8 @@ fn discover_manual(
                 if name == config.source_language {
                     found_in_source.insert(chapter_id.clone());
                 }
-                files.push((chapter_id, name.clone(), path.to_path_buf()));
+                let inside = sub_inside && entry.file_type().is_file();
+                files.push((chapter_id, name.clone(), path.to_path_buf(), inside));
             } else if name != config.source_language
                 && sub
                     .parent()
@@ -292,10 +305,10 @@ fn discover_manual(
     // Translations of listed chapters whose source file is gone are orphans too.
     let gone: Vec<(String, String, PathBuf)> = files
         .iter()
-        .filter(|(c, l, _)| *l != config.source_language && !found_in_source.contains(c))
-        .map(|(c, l, p)| (c.clone(), l.clone(), display_path(root, p)))
+        .filter(|(c, l, _, _)| *l != config.source_language && !found_in_source.contains(c))
+        .map(|(c, l, p, _)| (c.clone(), l.clone(), display_path(root, p)))
         .collect();
-    files.retain(|(c, _, _)| found_in_source.contains(c));
+    files.retain(|(c, _, _, _)| found_in_source.contains(c));
     orphans.extend(gone);
     (files, orphans, diags)
 }
@@ -315,8 +328,9 @@ pub fn read_source(
     chapter: &str,
     lang: &str,
     path: &Path,
+    inside: bool,
 ) -> Result<ReadSource, Box<Diagnostic>> {
-    read(root, manual, chapter, lang, path).map_err(Box::new)
+    read(root, manual, chapter, lang, path, inside).map_err(Box::new)
 }
 
 #[allow(
@@ -329,10 +343,15 @@ fn read(
     chapter: &str,
     lang: &str,
     path: &Path,
+    inside: bool,
 ) -> Result<ReadSource, Diagnostic> {
     let rel = display_path(root, path);
     // A chapter may be a symbolic link, but never to a file outside the project.
-    match path.canonicalize() {
+    match if inside {
+        Ok(root.to_path_buf())
+    } else {
+        path.canonicalize()
+    } {
         Ok(real) if !real.starts_with(root) => {
             return Err(Diagnostic::error(
                 rel,
@@ -350,13 +369,17 @@ fn read(
         }
         Ok(_) => {}
     }
-    let modified = std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
+    let cannot_read =
+        |e: std::io::Error| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}"));
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
+    let meta = file.metadata().ok();
+    let modified = meta
+        .as_ref()
+        .and_then(|m| m.modified().ok())
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_secs() as i64);
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}")))?;
+    let mut bytes = Vec::with_capacity(meta.map_or(0, |m| m.len() as usize + 1));
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(cannot_read)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
             .iter()
@@ -428,6 +451,7 @@ pub fn assemble(plan: Plan, sources: Vec<ReadSource>) -> Project {
         paths,
         config,
         manuals: planned,
+        media,
         ..
     } = plan;
     let mut by_chapter: HashMap<(usize, String), BTreeMap<String, Source>> = HashMap::new();
@@ -491,6 +515,7 @@ pub fn assemble(plan: Plan, sources: Vec<ReadSource>) -> Project {
         chains,
         chapter_index,
         orphans,
+        media,
     }
 }
 
@@ -523,6 +548,36 @@ pub fn replace_source(chapter: &mut crate::model::Chapter, source: Source, sourc
         let tr = chapter.sources.get_mut(&lang).expect("just inserted");
         tr.anchors = outline::anchors(&tr.outline, Some(&anchors), Some(&outline));
     }
+}
+
+/// Lists the files below a manual's `media` folder into `media`.
+fn list_media(root: &Path, dir: &Path, media: &mut MediaFiles) {
+    let Ok(real) = dir.canonicalize() else {
+        return;
+    };
+    if !real.starts_with(root) || !real.is_dir() {
+        return;
+    }
+    let Ok(rel_dir) = dir.strip_prefix(root) else {
+        return;
+    };
+    let mut files = std::collections::HashMap::new();
+    for entry in WalkDir::new(dir) {
+        let Ok(entry) = entry else {
+            // A folder that cannot be read: leave the whole folder to the
+            // checks on disk.
+            return;
+        };
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if let Ok(rel) = entry.path().strip_prefix(root) {
+            files.insert(rel.to_path_buf(), kind.is_file());
+        }
+    }
+    media.listed.insert(rel_dir.to_path_buf());
+    media.files.extend(files);
 }
 
 fn list_dir(dir: &Path) -> std::io::Result<Vec<PathBuf>> {

@@ -113,6 +113,40 @@ fn a_chapter_linked_from_outside_the_project_is_refused() {
     assert!(!read(out.path(), "es/guide/sub/deep.html").contains("secret"));
 }
 
+/// Whole folders linked from outside: a language folder and a media folder.
+/// Listing them must not take their files for the project's own.
+#[test]
+fn folders_linked_from_outside_the_project_are_refused() {
+    let project = project_with_chapter("# Risk\n\n![shield](../media/shield.svg)\n");
+    let root = project.path();
+    let outside = tempfile::tempdir().unwrap();
+    // The Spanish chapters and the images now come from another folder.
+    let es = root.join("manuals/guide/es");
+    let elsewhere = outside.path().join("es");
+    std::fs::rename(&es, &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &es).unwrap();
+    let media = root.join("manuals/guide/media");
+    let images = outside.path().join("media");
+    std::fs::rename(&media, &images).unwrap();
+    std::os::unix::fs::symlink(&images, &media).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = build(root, out.path());
+    let lines = diag_lines(&report);
+    assert!(
+        lines.iter().any(|l| l.contains(
+            "manuals/guide/es/intro.md:0: this chapter is a link to a file outside the project"
+        )),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("risk.md:3: broken image: `../media/shield.svg` points outside")),
+        "{lines:#?}"
+    );
+    assert!(files(out.path()).iter().all(|f| !f.contains("shield.svg")));
+}
+
 #[test]
 fn remote_images_can_be_errors_or_allowed() {
     let body = "# Risk\n\n![pixel](https://tracker.example.org/p.png)\n";
