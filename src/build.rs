@@ -117,7 +117,7 @@ impl Stages {
 
 /// Loads a project into the model, reading chapter files in parallel.
 pub fn load(root: &Path) -> Result<(Project, Vec<Diagnostic>)> {
-    let (project, mut diagnostics, read_errors) = load_parts(root)?;
+    let (project, mut diagnostics, read_errors) = load_parts(root, HashMap::new())?;
     diagnostics.extend(read_errors.into_values());
     diagnostics.extend(drift(&project));
     Ok((project, diagnostics))
@@ -128,32 +128,44 @@ type ReadErrors = BTreeMap<PathBuf, Diagnostic>;
 
 /// [`load`], with the planning problems and the unreadable files apart and
 /// without the drift warnings.
-fn load_parts(root: &Path) -> Result<(Project, Vec<Diagnostic>, ReadErrors)> {
+/// `preread`: chapter files already read, by path (the others are read here).
+fn load_parts(
+    root: &Path,
+    mut preread: HashMap<PathBuf, project::Preread>,
+) -> Result<(Project, Vec<Diagnostic>, ReadErrors)> {
     let plan = project::plan(root)?;
     let diagnostics = plan.diagnostics.clone();
-    let jobs: Vec<(usize, &str, &str, &Path, bool)> = plan
+    let jobs: Vec<_> = plan
         .manuals
         .iter()
         .enumerate()
-        .flat_map(|(mi, m)| {
-            m.files
-                .iter()
-                .map(move |(c, l, p, inside)| (mi, c.as_str(), l.as_str(), p.as_path(), *inside))
+        .flat_map(|(mi, m)| m.files.iter().map(move |f| (mi, f)))
+        .map(|(mi, (c, l, p, inside))| {
+            (
+                mi,
+                c.as_str(),
+                l.as_str(),
+                p.as_path(),
+                *inside,
+                preread.remove(p),
+            )
         })
         .collect();
     let results: Vec<_> = jobs
-        .par_iter()
-        .map(|&(mi, chapter, lang, path, inside)| {
-            project::read_source(&plan.paths.root, mi, chapter, lang, path, inside)
+        .into_par_iter()
+        .map(|(mi, chapter, lang, path, inside, read)| {
+            let result =
+                project::read_source(&plan.paths.root, mi, chapter, lang, path, inside, read);
+            (path, result)
         })
         .collect();
     let mut sources = Vec::with_capacity(results.len());
     let mut read_errors = BTreeMap::new();
-    for (r, job) in results.into_iter().zip(&jobs) {
+    for (path, r) in results {
         match r {
             Ok(s) => sources.push(s),
             Err(d) => {
-                read_errors.insert(job.3.to_path_buf(), *d);
+                read_errors.insert(path.to_path_buf(), *d);
             }
         }
     }
@@ -510,7 +522,7 @@ fn rebuild_edits(
         .par_iter()
         .map(|e| {
             let id = &last.project.chapter(e.chapter).id;
-            project::read_source(&root, e.chapter.manual, id, &e.lang, &e.path, false)
+            project::read_source(&root, e.chapter.manual, id, &e.lang, &e.path, false, None)
         })
         .collect();
     let source_lang = last.project.source_lang().to_string();
@@ -847,10 +859,29 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         manuals: &opts.manuals,
     };
     // Fingerprint the inputs before reading them, so that a change made
-    // while this build runs is seen by the next one.
+    // while this build runs is seen by the next one. The Markdown files read
+    // for it are kept for loading: the build reads each file once, and
+    // builds exactly the bytes it fingerprinted.
+    let preread: std::cell::RefCell<HashMap<PathBuf, project::Preread>> = Default::default();
     let fingerprint = (!opts.dry_run).then(|| {
         manifest::fingerprint(&canonical, &out, &manifest_opts, &|paths| {
-            paths.par_iter().map(|p| manifest::file_hash(p)).collect()
+            let read: Vec<_> = paths
+                .par_iter()
+                .map(|p| project::read_file(p).ok())
+                .collect();
+            let mut kept = preread.borrow_mut();
+            paths
+                .iter()
+                .zip(read)
+                .map(|(p, read)| {
+                    let (bytes, modified) = read?;
+                    let hash = manifest::bytes_hash(&bytes);
+                    if p.extension().is_some_and(|e| e == "md") {
+                        kept.insert(p.clone(), (bytes, modified));
+                    }
+                    Some(hash)
+                })
+                .collect()
         })
     });
     stage("fingerprint");
@@ -878,7 +909,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         };
         return Ok((report, None));
     }
-    let (project, plan_diags, read_errors) = load_parts(&opts.root)?;
+    let (project, plan_diags, read_errors) = load_parts(&opts.root, preread.into_inner())?;
     stage("load");
     let root = project.paths.root.clone();
     let scope = Scope::new(&project, opts)?;

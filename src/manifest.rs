@@ -122,7 +122,12 @@ pub fn write(out: &Path, manifest: &Manifest) -> Result<()> {
 ///
 /// `hash_files` returns the [`file_hash`] of each of the paths it is given,
 /// in order; the orchestrator runs it in parallel.
-pub fn fingerprint(root: &Path, out: &Path, opts: &Options<'_>, hash_files: &HashFiles) -> String {
+pub fn fingerprint(
+    root: &Path,
+    out: &Path,
+    opts: &Options<'_>,
+    hash_files: &HashFiles<'_>,
+) -> String {
     let mut h = Sha256::new();
     let mut field = |bytes: &[u8]| {
         h.update((bytes.len() as u64).to_le_bytes());
@@ -192,11 +197,16 @@ pub fn fingerprint(root: &Path, out: &Path, opts: &Options<'_>, hash_files: &Has
 }
 
 /// Hashes files, each with [`file_hash`], in the order given.
-pub type HashFiles = dyn Fn(&[PathBuf]) -> Vec<Option<[u8; 32]>>;
+pub type HashFiles<'a> = dyn Fn(&[PathBuf]) -> Vec<Option<[u8; 32]>> + 'a;
 
 /// The hash of a file's bytes, `None` when it cannot be read.
 pub fn file_hash(path: &Path) -> Option<[u8; 32]> {
-    std::fs::read(path).ok().map(|b| Sha256::digest(&b).into())
+    std::fs::read(path).ok().map(|b| bytes_hash(&b))
+}
+
+/// The hash [`file_hash`] gives a file holding `bytes`.
+pub fn bytes_hash(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
 }
 
 /// Whether every output file the manifest lists is still as written.

@@ -22,6 +22,10 @@ use crate::outline::{self, Anchors};
 /// (chapter id, language, path) of a chapter file.
 pub type FileEntry = (String, String, PathBuf);
 
+/// A chapter file's bytes and modification time (seconds since 1970), read
+/// before loading (by the build's fingerprint).
+pub type Preread = (Vec<u8>, i64);
+
 /// A chapter file to read: (chapter id, language, path, inside), where
 /// `inside` says the listing already proved the file lies in the project (a
 /// regular file, found without following links, below a folder inside it).
@@ -329,8 +333,9 @@ pub fn read_source(
     lang: &str,
     path: &Path,
     inside: bool,
+    preread: Option<Preread>,
 ) -> Result<ReadSource, Box<Diagnostic>> {
-    read(root, manual, chapter, lang, path, inside).map_err(Box::new)
+    read(root, manual, chapter, lang, path, inside, preread).map_err(Box::new)
 }
 
 #[allow(
@@ -344,6 +349,7 @@ fn read(
     lang: &str,
     path: &Path,
     inside: bool,
+    preread: Option<Preread>,
 ) -> Result<ReadSource, Diagnostic> {
     let rel = display_path(root, path);
     // A chapter may be a symbolic link, but never to a file outside the project.
@@ -371,15 +377,10 @@ fn read(
     }
     let cannot_read =
         |e: std::io::Error| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}"));
-    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
-    let meta = file.metadata().ok();
-    let modified = meta
-        .as_ref()
-        .and_then(|m| m.modified().ok())
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_secs() as i64);
-    let mut bytes = Vec::with_capacity(meta.map_or(0, |m| m.len() as usize + 1));
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(cannot_read)?;
+    let (bytes, modified) = match preread {
+        Some(read) => read,
+        None => read_file(path).map_err(cannot_read)?,
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
             .iter()
@@ -548,6 +549,20 @@ pub fn replace_source(chapter: &mut crate::model::Chapter, source: Source, sourc
         let tr = chapter.sources.get_mut(&lang).expect("just inserted");
         tr.anchors = outline::anchors(&tr.outline, Some(&anchors), Some(&outline));
     }
+}
+
+/// A file's bytes and modification time (seconds since 1970).
+pub fn read_file(path: &Path) -> std::io::Result<Preread> {
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata().ok();
+    let modified = meta
+        .as_ref()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs() as i64);
+    let mut bytes = Vec::with_capacity(meta.map_or(0, |m| m.len() as usize + 1));
+    std::io::Read::read_to_end(&mut file, &mut bytes)?;
+    Ok((bytes, modified))
 }
 
 /// Lists the files below a manual's `media` folder into `media`.
