@@ -152,40 +152,48 @@ impl Rendered {
 }
 
 /// Splits HTML with slot markers into pieces. Markers in `href` and `src`
-/// values written by pulldown-cmark arrive percent-encoded.
+/// values written by pulldown-cmark arrive percent-encoded. Each kind of
+/// marker is searched for again only once the split has passed the last one
+/// found, so a chapter is scanned once whatever its number of slots.
 fn split_slots(html: &str) -> Vec<Piece> {
     const ENCODED: (&str, &str) = ("%EE%80%80", "%EE%80%81");
+    let mut buf = ([0u8; 4], [0u8; 4]);
+    let plain: (&str, &str) = (
+        SLOT_OPEN.encode_utf8(&mut buf.0),
+        SLOT_CLOSE.encode_utf8(&mut buf.1),
+    );
+    let find_from = |pat: &str, from: usize| html[from..].find(pat).map(|i| from + i);
     let mut pieces = Vec::new();
-    let mut rest = html;
+    let mut pos = 0;
+    let (mut next_plain, mut next_encoded) = (find_from(plain.0, 0), find_from(ENCODED.0, 0));
     loop {
-        let plain = rest
-            .find(SLOT_OPEN)
-            .map(|i| (i, SLOT_OPEN.len_utf8(), SLOT_CLOSE.to_string()));
-        let encoded = rest
-            .find(ENCODED.0)
-            .map(|i| (i, ENCODED.0.len(), ENCODED.1.to_string()));
-        let next = match (plain, encoded) {
-            (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
-            (a, b) => a.or(b),
+        if next_plain.is_some_and(|p| p < pos) {
+            next_plain = find_from(plain.0, pos);
+        }
+        if next_encoded.is_some_and(|p| p < pos) {
+            next_encoded = find_from(ENCODED.0, pos);
+        }
+        let (start, (open, close)) = match (next_plain, next_encoded) {
+            (Some(a), Some(b)) if a < b => (a, plain),
+            (_, Some(b)) => (b, ENCODED),
+            (Some(a), None) => (a, plain),
+            (None, None) => break,
         };
-        let Some((start, open_len, close)) = next else {
+        let after = start + open.len();
+        let Some(end) = find_from(close, after) else {
             break;
         };
-        let after = &rest[start + open_len..];
-        let Some(end) = after.find(close.as_str()) else {
+        let Ok(n) = html[after..end].parse::<usize>() else {
             break;
         };
-        let Ok(n) = after[..end].parse::<usize>() else {
-            break;
-        };
-        if start > 0 {
-            pieces.push(Piece::Html(rest[..start].to_string()));
+        if start > pos {
+            pieces.push(Piece::Html(html[pos..start].to_string()));
         }
         pieces.push(Piece::Slot(n));
-        rest = &after[end + close.len()..];
+        pos = end + close.len();
     }
-    if !rest.is_empty() {
-        pieces.push(Piece::Html(rest.to_string()));
+    if pos < html.len() {
+        pieces.push(Piece::Html(html[pos..].to_string()));
     }
     pieces
 }
