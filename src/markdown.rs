@@ -772,6 +772,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn slots_of_both_kinds_split_in_order() {
+        let html = "<h2 id=\"\u{E000}0\u{E001}\">a</h2><a href=\"%EE%80%801%EE%80%81\">b</a>\
+                    <a href=\"%EE%80%802%EE%80%81\"></a><h3 id=\"\u{E000}3\u{E001}\">c";
+        assert_eq!(
+            split_slots(html),
+            [
+                Piece::Html("<h2 id=\"".into()),
+                Piece::Slot(0),
+                Piece::Html("\">a</h2><a href=\"".into()),
+                Piece::Slot(1),
+                Piece::Html("\">b</a><a href=\"".into()),
+                Piece::Slot(2),
+                Piece::Html("\"></a><h3 id=\"".into()),
+                Piece::Slot(3),
+                Piece::Html("\">c".into()),
+            ]
+        );
+        assert_eq!(split_slots("no slots"), [Piece::Html("no slots".into())]);
+    }
+
+    #[test]
     fn slots_split_and_fill() {
         let pieces =
             split_slots("<a href=\"%EE%80%800%EE%80%81\">x</a><h2 id=\"\u{E000}1\u{E001}\">");
