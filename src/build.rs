@@ -859,25 +859,34 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         manuals: &opts.manuals,
     };
     // Fingerprint the inputs before reading them, so that a change made
-    // while this build runs is seen by the next one. The Markdown files read
-    // for it are kept for loading: the build reads each file once, and
-    // builds exactly the bytes it fingerprinted.
+    // while this build runs is seen by the next one. Without a previous
+    // build to compare with, every chapter file will be loaded: the bytes
+    // read for the fingerprint are kept for that, so the build reads each file
+    // once and builds exactly the bytes it fingerprinted. (A build that may
+    // stop at the check below does not keep them: holding every file costs
+    // more than the check itself.)
+    let last = if keep { None } else { manifest::read(&out) };
+    let keep_bytes = last.is_none();
     let preread: std::cell::RefCell<HashMap<PathBuf, project::Preread>> = Default::default();
     let fingerprint = (!opts.dry_run).then(|| {
         manifest::fingerprint(&canonical, &out, &manifest_opts, &|paths| {
             let read: Vec<_> = paths
                 .par_iter()
-                .map(|p| project::read_file(p).ok())
+                .map(|p| {
+                    let (bytes, modified) = project::read_file(p).ok()?;
+                    let hash = manifest::bytes_hash(&bytes);
+                    let kept = keep_bytes && p.extension().is_some_and(|e| e == "md");
+                    Some((hash, kept.then_some((bytes, modified))))
+                })
                 .collect();
             let mut kept = preread.borrow_mut();
             paths
                 .iter()
                 .zip(read)
                 .map(|(p, read)| {
-                    let (bytes, modified) = read?;
-                    let hash = manifest::bytes_hash(&bytes);
-                    if p.extension().is_some_and(|e| e == "md") {
-                        kept.insert(p.clone(), (bytes, modified));
+                    let (hash, bytes) = read?;
+                    if let Some(bytes) = bytes {
+                        kept.insert(p.clone(), bytes);
                     }
                     Some(hash)
                 })
@@ -885,9 +894,8 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         })
     });
     stage("fingerprint");
-    if !keep
-        && let Some(fp) = &fingerprint
-        && let Some(last) = manifest::read(&out)
+    if let Some(fp) = &fingerprint
+        && let Some(last) = last
         && &last.fingerprint == fp
         && manifest::copied_intact(&canonical, &last)
         && manifest::outputs_intact(&out, &last)
