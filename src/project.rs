@@ -352,28 +352,27 @@ fn read(
     preread: Option<Preread>,
 ) -> Result<ReadSource, Diagnostic> {
     let rel = display_path(root, path);
-    // A chapter may be a symbolic link, but never to a file outside the project.
-    match if inside {
-        Ok(root.to_path_buf())
-    } else {
-        path.canonicalize()
-    } {
-        Ok(real) if !real.starts_with(root) => {
-            return Err(Diagnostic::error(
-                rel,
-                0,
-                "this chapter is a link to a file outside the project",
-            )
-            .with_hint("copy the file into the project instead of linking to it"));
+    // A chapter may be a symbolic link, but never to a file outside the
+    // project; a file the listing proved inside needs no check.
+    if !inside {
+        match path.canonicalize() {
+            Ok(real) if !real.starts_with(root) => {
+                return Err(Diagnostic::error(
+                    rel,
+                    0,
+                    "this chapter is a link to a file outside the project",
+                )
+                .with_hint("copy the file into the project instead of linking to it"));
+            }
+            Err(e) => {
+                return Err(Diagnostic::error(
+                    rel,
+                    0,
+                    format!("cannot read this file: {e}"),
+                ));
+            }
+            Ok(_) => {}
         }
-        Err(e) => {
-            return Err(Diagnostic::error(
-                rel,
-                0,
-                format!("cannot read this file: {e}"),
-            ));
-        }
-        Ok(_) => {}
     }
     let cannot_read =
         |e: std::io::Error| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}"));

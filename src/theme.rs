@@ -151,6 +151,14 @@ pub fn environment() -> minijinja::Environment<'static> {
     env
 }
 
+/// What went wrong, without where: the kind of error and its detail.
+fn what(e: &minijinja::Error) -> String {
+    match e.detail() {
+        Some(detail) => format!("{}: {detail}", e.kind()),
+        None => e.kind().to_string(),
+    }
+}
+
 /// A template error as one line: the template, the line and what is wrong.
 pub fn describe(e: &minijinja::Error) -> String {
     let place = match (e.name(), e.line()) {
@@ -158,10 +166,7 @@ pub fn describe(e: &minijinja::Error) -> String {
         (Some(name), None) => format!("templates/{name}: "),
         _ => String::new(),
     };
-    let mut msg = match e.detail() {
-        Some(detail) => format!("{place}{}: {detail}", e.kind()),
-        None => format!("{place}{}", e.kind()),
-    };
+    let mut msg = format!("{place}{}", what(e));
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         msg.push_str(": ");
@@ -212,10 +217,7 @@ pub fn render_error(e: &minijinja::Error, page_template: &str) -> (String, usize
         .copied()
         .unwrap_or(e);
     let innermost = chain.last().copied().unwrap_or(e);
-    let mut message = match innermost.detail() {
-        Some(detail) => format!("{}: {detail}", innermost.kind()),
-        None => innermost.kind().to_string(),
-    };
+    let mut message = what(innermost);
     for outer in chain
         .iter()
         .rev()
