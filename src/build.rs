@@ -21,6 +21,7 @@ use crate::i18n::Ui;
 use crate::markdown::Rendered;
 use crate::model::ChapterRef;
 use crate::model::{Project, urls};
+use crate::search::IndexSize;
 use crate::site::{self, SiteContext};
 use crate::theme::Theme;
 use crate::{epub, i18n, incremental, manifest, output, project, theme};
@@ -61,7 +62,7 @@ pub struct BuildReport {
     /// Time taken by each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
     /// Search index of each language: (language, bytes).
-    pub search_indexes: Vec<(String, usize)>,
+    pub search_indexes: Vec<IndexSize>,
     /// Nothing changed since the last build, which was kept as it is.
     pub unchanged: bool,
     /// Only what edits of chapter files affect was built again.
@@ -339,7 +340,7 @@ struct Last {
     /// Everything the output holds, and the project files among it.
     outputs: BTreeSet<String>,
     files: BTreeSet<String>,
-    search_indexes: Vec<(String, usize)>,
+    search_indexes: Vec<IndexSize>,
     /// Print pages, books and search indexes still to refresh, by
     /// (language, manual).
     later: BTreeSet<(usize, usize)>,
@@ -474,11 +475,21 @@ impl Session {
                 Err(e) => diags.push((path.clone(), vec![book_error(&path, &e)])),
             }
         }
-        for (code, bytes) in indexes {
-            if let Some(entry) = last.search_indexes.iter_mut().find(|e| e.0 == code) {
-                *entry = (code.clone(), bytes.len());
+        // Whether an index gained or lost parts, which changes the list of
+        // output files.
+        let mut listed = false;
+        for (code, index) in indexes {
+            let size = index.size(&code);
+            if let Some(entry) = last.search_indexes.iter_mut().find(|e| e.lang == code) {
+                for k in size.parts..entry.parts {
+                    listed |= last.outputs.remove(&crate::search::part_path(&code, k));
+                }
+                *entry = size;
             }
-            writes.push((crate::search::index_path(&code), bytes));
+            for (path, text) in index.files(&code) {
+                listed |= last.outputs.insert(path.clone());
+                writes.push((path, text.as_bytes().to_vec()));
+            }
         }
         for (path, d) in diags {
             last.output_diags.insert(path, d);
@@ -491,6 +502,10 @@ impl Session {
         let mut n = 0;
         for w in written {
             n += usize::from(w?);
+        }
+        if listed {
+            let (scope, project) = (&last.scope, &last.project);
+            output::finish(out, &last.outputs, &|rel| scope.keeps(project, rel))?;
         }
         Ok(n)
     }
@@ -836,10 +851,9 @@ fn book_error(path: &str, e: &str) -> Diagnostic {
     Diagnostic::error(path, 0, format!("could not write the EPUB: {e}"))
 }
 
-/// The search index of one language: its code and its bytes.
-fn search_index(project: &Project, code: &str) -> (String, Vec<u8>) {
-    let bytes = crate::search::index_script(project, code).into_bytes();
-    (code.to_string(), bytes)
+/// The search index of one language, with its code.
+fn search_index(project: &Project, code: &str) -> (String, crate::search::Index) {
+    (code.to_string(), crate::search::index_script(project, code))
 }
 
 /// A full build; with `keep`, also what a [`Session`] needs for the next one.
@@ -1012,16 +1026,22 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                 let (project, emit) = (&project, &emit);
                 tasks.spawn(move |_| {
                     let mut next = sections.iter_mut();
-                    let script = crate::search::index_script_from(project, code, &mut |_, src| {
+                    let index = crate::search::index_script_from(project, code, &mut |_, src| {
                         // Chapters of manuals out of this build's scope
                         // were not rendered.
                         next.next().and_then(Option::take).unwrap_or_else(|| {
                             crate::search::sections(src.body(), &src.anchors.ids)
                         })
                     });
-                    let path = crate::search::index_path(code);
-                    let w = emit(&path, script.as_bytes());
-                    *slot = Some(((code.to_string(), script.len()), path, w));
+                    let files = index
+                        .files(code)
+                        .into_iter()
+                        .map(|(path, text)| {
+                            let w = emit(&path, text.as_bytes());
+                            (path, w)
+                        })
+                        .collect();
+                    *slot = Some((index.size(code), files));
                 });
             }
             for body in &bodies[lang] {
@@ -1083,9 +1103,11 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         Ok(())
     });
     pages_done?;
-    for (size, path, w) in index_slots.into_iter().flatten() {
+    for (size, files) in index_slots.into_iter().flatten() {
         search_indexes.push(size);
-        record(path, w, Vec::new(), true)?;
+        for (path, w) in files {
+            record(path, w, Vec::new(), true)?;
+        }
     }
     bar.finish_and_clear();
     stage("render");
@@ -1202,9 +1224,9 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     Ok((report, keep.then_some(last)))
 }
 
-/// A search index written: its language and size, its path, and whether
-/// it was written.
-type IndexOutput = ((String, usize), String, Result<bool>);
+/// A search index written: its size, and each of its files with whether it
+/// was written.
+type IndexOutput = (IndexSize, Vec<(String, Result<bool>)>);
 
 /// Whether a file was written, and for a copied project file, its path and
 /// the hash of the bytes copied.

@@ -184,14 +184,14 @@ fn print_report(cli: &Cli, report: &polybook::BuildReport) -> ExitCode {
             report.errors(),
             report.warnings(),
         );
-        if let Some(largest) = report.search_indexes.iter().max_by_key(|(_, size)| *size) {
-            let total: usize = report.search_indexes.iter().map(|(_, size)| size).sum();
+        if let Some(largest) = report.search_indexes.iter().max_by_key(|s| s.bytes) {
+            let total: usize = report.search_indexes.iter().map(|s| s.bytes).sum();
             eprintln!(
                 "Search indexes for {} languages: {} KB in all, largest {} ({} KB){}",
                 report.search_indexes.len(),
                 total / 1024,
-                largest.0,
-                largest.1 / 1024,
+                largest.lang,
+                largest.bytes / 1024,
                 if cli.verbose {
                     ""
                 } else {
@@ -200,14 +200,8 @@ fn print_report(cli: &Cli, report: &polybook::BuildReport) -> ExitCode {
             );
         }
         if cli.verbose {
-            for (lang, size) in &report.search_indexes {
-                let path = report.out.join(polybook::search::index_path(lang));
-                let gz = std::fs::read(&path).map_or(0, |b| gzip_len(&b));
-                eprintln!(
-                    "  search index {lang}: {} KB ({} KB gzipped)",
-                    size / 1024,
-                    gz / 1024
-                );
+            for size in &report.search_indexes {
+                eprintln!("  {}", index_line(&report.out, size));
             }
         }
     }
@@ -220,6 +214,33 @@ fn print_report(cli: &Cli, report: &polybook::BuildReport) -> ExitCode {
 
 /// The size of `bytes` once gzipped at gzip's default level (what the
 /// `gzip` command and most web servers produce).
+/// One language's search index in the verbose summary: its size, gzipped
+/// too, and for a split index, what a reader loads first and per part.
+fn index_line(out: &std::path::Path, size: &polybook::search::IndexSize) -> String {
+    let gz = |rel: String| std::fs::read(out.join(rel)).map_or(0, |b| gzip_len(&b));
+    let main = gz(polybook::search::index_path(&size.lang));
+    let parts: Vec<usize> = (0..size.parts)
+        .map(|k| gz(polybook::search::part_path(&size.lang, k)))
+        .collect();
+    let all = main + parts.iter().sum::<usize>();
+    let mut line = format!(
+        "search index {}: {} KB ({} KB gzipped)",
+        size.lang,
+        size.bytes / 1024,
+        all / 1024
+    );
+    if let (Some(least), Some(most)) = (parts.iter().min(), parts.iter().max()) {
+        line.push_str(&format!(
+            "; {} KB gzipped loaded first, then {} parts of {} to {} KB gzipped, each loaded when a query needs it",
+            main / 1024,
+            parts.len(),
+            least / 1024,
+            most / 1024
+        ));
+    }
+    line
+}
+
 fn gzip_len(bytes: &[u8]) -> usize {
     use std::io::Write;
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

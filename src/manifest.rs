@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 pub const FILE: &str = ".polybook-build";
 
 /// Bumped when the manifest's meaning changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What a finished build recorded.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -40,7 +40,7 @@ pub struct Manifest {
     pub pages: usize,
     pub languages: usize,
     pub manuals: usize,
-    pub search_indexes: Vec<(String, usize)>,
+    pub search_indexes: Vec<crate::search::IndexSize>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -62,7 +62,7 @@ impl Manifest {
         pages: usize,
         languages: usize,
         manuals: usize,
-        search_indexes: Vec<(String, usize)>,
+        search_indexes: Vec<crate::search::IndexSize>,
         diagnostics: Vec<Diagnostic>,
     ) -> Manifest {
         Manifest {

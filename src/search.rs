@@ -11,8 +11,10 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthChar;
 
 use crate::model::{ChapterRef, Project, Source, urls};
 use crate::outline;
@@ -322,32 +324,48 @@ impl<'a> Sections<'a> {
     }
 }
 
-/// Characters of a section's text kept for snippets.
-const EXCERPT_CHARS: usize = 160;
+/// Columns of a section's text kept for snippets.
+const EXCERPT_COLUMNS: usize = 160;
+
+/// A term table (terms and postings) larger than this is split into
+/// parts, so that a reader on a slow connection loads only the parts the
+/// query needs.
+const PART_SPLIT_BYTES: usize = 256 * 1024;
+
+/// The size aimed at for each part of a split term table: about 50 KB
+/// gzipped for Chinese, whose tables are the largest.
+const PART_BYTES: usize = 128 * 1024;
 
 /// A character pair found in more than this share of sections says nothing
 /// about where to look; it is listed as a stop term instead of indexed.
 const STOP_SHARE: f64 = 0.5;
 
-/// Appends `n` in base 36, for compact postings.
-fn push_base36(out: &mut String, mut n: u64) {
-    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut buf = [0u8; 13];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = DIGITS[(n % 36) as usize];
+/// Digits of the shared-prefix lengths of front-coded terms.
+const BASE_36: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// Digits that end a number in postings: a number below 52 is one of them.
+const LAST_DIGITS: &[u8; 52] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/// Digits that come before the last one, lowest first: base 36, and none of
+/// them needs escaping in JSON. `~` is left out; it separates the weights.
+const MORE_DIGITS: &[u8; 36] = b"0123456789!#$%&()*+-./:;<=>?@[]^_{|}";
+
+/// Appends `n` as a self-delimiting number: base-36 digits from
+/// [`MORE_DIGITS`], lowest first, then one digit from [`LAST_DIGITS`] for
+/// what is left. No separator is needed between numbers.
+fn push_number(out: &mut String, mut n: u64) {
+    while n >= LAST_DIGITS.len() as u64 {
+        out.push(char::from(MORE_DIGITS[(n % 36) as usize]));
         n /= 36;
-        if n == 0 {
-            break;
-        }
     }
-    out.extend(buf[i..].iter().map(|&b| char::from(b)));
+    out.push(char::from(LAST_DIGITS[n as usize]));
 }
 
-/// Postings as text: each section number as the base-36 difference from the
-/// previous one, followed by `:` and the base-36 weight when above 1 (at most
-/// 35), separated by commas. `[(3, 1), (10, 4)]` becomes `3,7:4`.
+/// Postings as text. Sections come first: each as the gap from the previous
+/// one (the section number less the previous one, less one; the first is
+/// its number). Weights of 1 are not written; when some are above 1, `~`
+/// follows, then for each such posting the gap from the previous such
+/// posting's place in the list and the weight less 2 (weights stop at 35).
+/// `[(3, 1), (10, 4), (50, 99)]` becomes `DGn~BCAh`.
 pub fn encode_postings(postings: &[(u32, u32)]) -> String {
     let mut out = String::new();
     push_postings(&mut out, postings);
@@ -355,18 +373,94 @@ pub fn encode_postings(postings: &[(u32, u32)]) -> String {
 }
 
 fn push_postings(out: &mut String, postings: &[(u32, u32)]) {
-    let mut prev = 0;
-    for (i, &(doc, weight)) in postings.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_base36(out, u64::from(doc - prev));
-        prev = doc;
+    let mut next = 0;
+    for &(doc, _) in postings {
+        push_number(out, u64::from(doc - next));
+        next = doc + 1;
+    }
+    let mut next = 0;
+    for (i, &(_, weight)) in postings.iter().enumerate() {
         if weight > 1 {
-            out.push(':');
-            push_base36(out, u64::from(weight.min(35)));
+            if next == 0 {
+                out.push('~');
+            }
+            push_number(out, (i - next) as u64);
+            push_number(out, u64::from(weight.min(35) - 2));
+            next = i + 1;
         }
     }
+}
+
+/// The numbers of a text written by [`push_number`]; `None` when it is not
+/// such a text.
+fn read_numbers(text: &str) -> Option<Vec<u64>> {
+    let mut out = Vec::new();
+    let (mut n, mut place) = (0u64, 1u64);
+    for b in text.bytes() {
+        if let Some(d) = LAST_DIGITS.iter().position(|&c| c == b) {
+            out.push(n.checked_add(place.checked_mul(d as u64)?)?);
+            (n, place) = (0, 1);
+        } else {
+            let d = MORE_DIGITS.iter().position(|&c| c == b)?;
+            n = n.checked_add(place.checked_mul(d as u64)?)?;
+            place = place.checked_mul(36)?;
+        }
+    }
+    (n == 0 && place == 1).then_some(out)
+}
+
+/// Reads postings written by [`encode_postings`]: (section, weight) pairs.
+pub fn decode_postings(text: &str) -> Option<Vec<(u32, u32)>> {
+    let (sections, weights) = text.split_once('~').unwrap_or((text, ""));
+    let mut out = Vec::new();
+    let mut next = 0u64;
+    for gap in read_numbers(sections)? {
+        let doc = next.checked_add(gap)?;
+        out.push((u32::try_from(doc).ok()?, 1));
+        next = doc + 1;
+    }
+    let weights = read_numbers(weights)?;
+    let mut next = 0u64;
+    for pair in weights.chunks(2) {
+        let [gap, weight] = pair else { return None };
+        let i = next.checked_add(*gap)?;
+        out.get_mut(usize::try_from(i).ok()?)?.1 = u32::try_from(weight + 2).ok()?;
+        next = i + 1;
+    }
+    Some(out)
+}
+
+/// Appends `term` front-coded against the term before it: one base-36 digit
+/// for the number of UTF-16 code units they share at the start (at most 35,
+/// counted as a script's `slice` counts), then the rest of `term`.
+fn push_front_coded(out: &mut String, previous: &str, term: &str) {
+    let (mut units, mut bytes) = (0, 0);
+    for (a, b) in previous.chars().zip(term.chars()) {
+        if a != b || units + b.len_utf16() > 35 {
+            break;
+        }
+        units += b.len_utf16();
+        bytes += b.len_utf8();
+    }
+    out.push(char::from(BASE_36[units]));
+    out.push_str(&term[bytes..]);
+}
+
+/// The terms of an index's `terms` list, undoing the front coding.
+pub fn decode_terms(coded: &[&str]) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(coded.len());
+    for entry in coded {
+        let shared = BASE_36
+            .iter()
+            .position(|&c| Some(c) == entry.bytes().next())?;
+        let previous: Vec<u16> = out
+            .last()
+            .map_or(Vec::new(), |t| t.encode_utf16().collect());
+        let mut units = previous.get(..shared)?.to_vec();
+        units.extend(entry[1..].encode_utf16());
+        out.push(String::from_utf16(&units).ok()?);
+    }
+    Some(out)
 }
 
 /// Appends `s` as a JSON string, as serde_json writes it.
@@ -449,31 +543,33 @@ impl Vocabulary {
     }
 }
 
-/// The first characters of a section's text, with runs of whitespace as one space.
+/// The start of a section's text, with runs of whitespace as one space, up to
+/// [`EXCERPT_COLUMNS`]: wide characters (Chinese, Japanese, Korean) count
+/// as two, as they take twice the room of a Latin letter in a snippet.
 fn excerpt(text: &str) -> String {
     let mut out = String::new();
-    let mut chars = 0;
+    let mut columns = 0;
     for word in text.split_whitespace() {
-        if chars >= EXCERPT_CHARS {
+        if columns >= EXCERPT_COLUMNS {
             break;
         }
         if !out.is_empty() {
             out.push(' ');
-            chars += 1;
+            columns += 1;
         }
         for c in word.chars() {
-            if chars >= EXCERPT_CHARS {
+            if columns >= EXCERPT_COLUMNS {
                 break;
             }
             out.push(c);
-            chars += 1;
+            columns += c.width().unwrap_or(0).max(1);
         }
     }
     out
 }
 
-/// The search index of one language, as the text of a script file.
-pub fn index_script(project: &Project, lang: &str) -> String {
+/// The search index of one language.
+pub fn index_script(project: &Project, lang: &str) -> Index {
     index_script_from(project, lang, &mut |_, src| {
         sections(src.body(), &src.anchors.ids)
     })
@@ -486,7 +582,7 @@ pub fn index_script_from(
     project: &Project,
     lang: &str,
     sections: &mut dyn FnMut(ChapterRef, &Source) -> Vec<Section>,
-) -> String {
+) -> Index {
     // docs: [url, chapter title, section heading, excerpt, fallback]
     let mut docs: Vec<(String, &str, String, String, u8)> = Vec::new();
     let mut vocab = Vocabulary::default();
@@ -567,30 +663,84 @@ pub fn index_script_from(
     // The JSON is written by hand around serde_json's string escaping, so
     // that the term table needs no intermediate map.
     let json = |v: &str| serde_json::to_string(v).expect("strings serialise");
-    let mut terms = String::with_capacity(order.len() * 16);
+    // Each kept term's postings, encoded one after the other into `table`.
+    let mut table = String::new();
+    let mut kept: Vec<(&str, usize, usize)> = Vec::new();
     for (t, p) in postings {
         if t.chars().any(is_spaceless) && p.len() as f64 > STOP_SHARE * n && n >= 20.0 {
             stop.push(t);
             continue;
         }
+        let start = table.len();
+        push_postings(&mut table, p);
+        kept.push((t, start, table.len()));
+    }
+    let size = table.len() + kept.iter().map(|k| k.0.len() + 8).sum::<usize>();
+    let parts = if size > PART_SPLIT_BYTES {
+        size.div_ceil(PART_BYTES)
+    } else {
+        1
+    };
+    // Each part's terms (sorted, front-coded) and postings, as JSON lists.
+    let mut tables: Vec<(String, String, &str)> = vec![(String::new(), String::new(), ""); parts];
+    let mut entry = String::new();
+    for &(t, start, end) in &kept {
+        let (terms, lists, previous) = &mut tables[part_of(t, parts)];
         if !terms.is_empty() {
             terms.push(',');
+            lists.push(',');
         }
-        push_json_str(&mut terms, t);
-        terms.push(':');
-        terms.push('"');
-        push_postings(&mut terms, p);
-        terms.push('"');
+        entry.clear();
+        push_front_coded(&mut entry, previous, t);
+        push_json_str(terms, &entry);
+        *previous = t;
+        lists.push('"');
+        lists.push_str(&table[start..end]);
+        lists.push('"');
     }
     let to_json = |v: &dyn erased::Json| v.json();
-    format!(
-        "window.polybookSearchIndex = {{\"docs\":{},\"lang\":{},\"lengths\":{},\"source\":{},\"stop\":{},\"terms\":{{{terms}}}}};\n",
+    let head = format!(
+        "{{\"docs\":{},\"lang\":{},\"lengths\":{},",
         to_json(&docs),
         json(lang),
         to_json(&lengths),
+    );
+    let tail = format!(
+        "\"source\":{},\"stop\":{}",
         json(project.source_lang()),
         to_json(&stop),
-    )
+    );
+    if parts == 1 {
+        let (terms, lists, _) = &tables[0];
+        return Index {
+            main: format!(
+                "window.polybookSearchIndex = {head}\"postings\":[{lists}],{tail},\"terms\":[{terms}]}};\n"
+            ),
+            parts: Vec::new(),
+        };
+    }
+    Index {
+        main: format!("window.polybookSearchIndex = {head}\"parts\":{parts},{tail}}};\n"),
+        parts: tables
+            .iter()
+            .enumerate()
+            .map(|(k, (terms, lists, _))| {
+                format!(
+                    "window.polybookSearchPart({{\"lang\":{},\"part\":{k},\"postings\":[{lists}],\"terms\":[{terms}]}});\n",
+                    json(lang)
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The part of a split index that holds `term`: its first UTF-16 code unit
+/// modulo the number of parts, as the script computes it. Completions of a
+/// word being typed share its first character, so they are in its part.
+pub fn part_of(term: &str, parts: usize) -> usize {
+    term.encode_utf16()
+        .next()
+        .map_or(0, |u| usize::from(u) % parts.max(1))
 }
 
 mod erased {
@@ -608,6 +758,56 @@ mod erased {
 /// Where the index of a language is written.
 pub fn index_path(lang: &str) -> String {
     format!("{lang}/search-index.js")
+}
+
+/// Where part `part` of a split index is written.
+pub fn part_path(lang: &str, part: usize) -> String {
+    format!("{lang}/search-index-{part}.js")
+}
+
+/// A language's search index, as the text of script files: the one loaded
+/// when a reader starts to search and, when the term table is large, the
+/// parts of that table, each loaded when a query needs one of its terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    /// The sections (address, titles, snippet text), their lengths, the
+    /// stop terms and, when the table is not split, the table itself.
+    pub main: String,
+    /// The parts of a split table; empty when it is not split.
+    pub parts: Vec<String>,
+}
+
+impl Index {
+    /// Each file's path in the output and its text.
+    pub fn files<'a>(&'a self, lang: &str) -> Vec<(String, &'a str)> {
+        let mut out = vec![(index_path(lang), self.main.as_str())];
+        out.extend(
+            self.parts
+                .iter()
+                .enumerate()
+                .map(|(k, text)| (part_path(lang, k), text.as_str())),
+        );
+        out
+    }
+
+    /// How large the index is, in all.
+    pub fn size(&self, lang: &str) -> IndexSize {
+        IndexSize {
+            lang: lang.to_string(),
+            bytes: self.main.len() + self.parts.iter().map(String::len).sum::<usize>(),
+            parts: self.parts.len(),
+        }
+    }
+}
+
+/// A language's search index as the build summary reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexSize {
+    pub lang: String,
+    /// Bytes of all its files.
+    pub bytes: usize,
+    /// Parts of its term table, 0 when the table is in the main file.
+    pub parts: usize,
 }
 
 #[cfg(test)]
@@ -768,10 +968,99 @@ mod tests {
     }
 
     #[test]
-    fn postings_are_delta_coded_in_base_36() {
-        assert_eq!(encode_postings(&[(3, 1), (10, 4), (50, 99)]), "3,7:4,14:z");
-        assert_eq!(encode_postings(&[(0, 2)]), "0:2");
-        assert_eq!(encode_postings(&[(36 * 36, 1)]), "100");
+    fn postings_are_gaps_in_self_delimiting_digits() {
+        assert_eq!(encode_postings(&[(3, 1), (10, 4), (50, 99)]), "DGn~BCAh");
+        assert_eq!(encode_postings(&[(0, 2)]), "A~AA");
+        assert_eq!(encode_postings(&[(0, 1), (1, 1), (2, 1)]), "AAA");
+        // 52 and more take digits before the last: 100 = 28 + 2 * 36.
+        assert_eq!(encode_postings(&[(100, 1)]), "@C");
+        assert_eq!(
+            decode_postings("DGn~BCAh"),
+            Some(vec![(3, 1), (10, 4), (50, 35)])
+        );
+        assert_eq!(decode_postings("D0"), None, "a number left unfinished");
+        assert_eq!(decode_postings("D~B"), None, "a weight without its posting");
+        assert_eq!(decode_postings("D~BA"), None, "a weight past the end");
+    }
+
+    #[test]
+    fn postings_round_trip() {
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as u32
+        };
+        for len in [1, 2, 10, 300] {
+            let mut doc = 0;
+            let postings: Vec<(u32, u32)> = (0..len)
+                .map(|_| {
+                    doc += next() % [1, 3, 60, 5000][len % 4];
+                    let weight = if next() % 4 == 0 { 2 + next() % 33 } else { 1 };
+                    let p = (doc, weight);
+                    doc += 1;
+                    p
+                })
+                .collect();
+            let text = encode_postings(&postings);
+            assert!(!text.contains(['"', '\\', ',']), "{text}");
+            assert_eq!(decode_postings(&text).as_deref(), Some(&postings[..]));
+        }
+    }
+
+    #[test]
+    fn excerpts_are_measured_in_columns() {
+        let latin = "word ".repeat(100);
+        assert_eq!(excerpt(&latin).chars().count(), EXCERPT_COLUMNS);
+        let han = "中文".repeat(200);
+        assert_eq!(excerpt(&han).chars().count(), EXCERPT_COLUMNS / 2);
+        // Combining marks count as a column each, not none.
+        let burmese = "\u{1000}\u{102D}".repeat(200);
+        assert_eq!(excerpt(&burmese).chars().count(), EXCERPT_COLUMNS);
+        assert_eq!(excerpt("  a \n\t b  "), "a b");
+    }
+
+    #[test]
+    fn terms_are_front_coded_in_utf16_units() {
+        let terms = [
+            "abc",
+            "abd",
+            "abde",
+            "b",
+            "\u{1D11E}x",
+            "\u{1D11E}y",
+            "中文",
+            "中间",
+        ];
+        let mut coded = Vec::new();
+        let mut previous = "";
+        for t in terms {
+            let mut entry = String::new();
+            push_front_coded(&mut entry, previous, t);
+            coded.push(entry);
+            previous = t;
+        }
+        // The musical symbol is two UTF-16 units, as a script counts it.
+        assert_eq!(
+            coded,
+            [
+                "0abc",
+                "2d",
+                "3e",
+                "0b",
+                "0\u{1D11E}x",
+                "2y",
+                "0中文",
+                "1间"
+            ]
+        );
+        let coded: Vec<&str> = coded.iter().map(String::as_str).collect();
+        assert_eq!(decode_terms(&coded).unwrap(), terms);
+        let long = "x".repeat(50);
+        let mut entry = String::new();
+        push_front_coded(&mut entry, &long, &format!("{long}y"));
+        assert_eq!(entry, format!("z{}y", "x".repeat(15)), "at most 35 shared");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 // Opens a page in headless Chromium, types a query into the search box and
 // prints what the reader would get, as JSON:
 //   node search.mjs URL QUERY
-// {"hidden": false, "status": "...", "results": [{"href", "text"}], "keyboard": {...}}
+// {"status": "...", "results": [{"href", "resolved", "text", "marked"}],
+//  "indexes": [index files loaded], "keyboard": {...}, "outside": [...]}
 import puppeteer from "puppeteer-core";
 
 const [url, query] = process.argv.slice(2);
@@ -32,6 +33,8 @@ try {
       text: a.textContent,
       marked: Array.from(a.querySelectorAll("mark")).map((m) => m.textContent),
     })),
+    // The index files the page loaded.
+    indexes: Array.from(document.querySelectorAll("script[src*='search-index']")).map((s) => s.getAttribute("src")),
   }));
   // Keyboard: down to the first result, then Escape back to an empty box.
   let keyboard = null;

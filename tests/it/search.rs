@@ -112,20 +112,17 @@ fn word_only_in(out: &Path, lang: &str, page: &str) -> String {
     };
     let spaceless = |t: &str| t.chars().any(polybook::search::is_spaceless);
     let mut best: Option<(u64, String)> = None;
-    for (term, postings) in index["terms"].as_object().unwrap() {
-        // Postings: base-36 section numbers as differences, ":weight" when above 1.
-        let mut p = Vec::new();
-        let mut doc = 0;
-        for item in postings.as_str().unwrap().split(',') {
-            let mut parts = item.split(':');
-            doc += u64::from_str_radix(parts.next().unwrap(), 36).unwrap();
-            p.push(doc);
-            p.push(
-                parts
-                    .next()
-                    .map_or(1, |w| u64::from_str_radix(w, 36).unwrap()),
-            );
-        }
+    let strs = |key: &str| -> Vec<&str> {
+        let list = index[key].as_array().unwrap();
+        list.iter().map(|v| v.as_str().unwrap()).collect()
+    };
+    let terms = polybook::search::decode_terms(&strs("terms")).unwrap();
+    for (term, postings) in terms.iter().zip(strs("postings")) {
+        let p: Vec<u64> = polybook::search::decode_postings(postings)
+            .unwrap()
+            .into_iter()
+            .flat_map(|(doc, weight)| [u64::from(doc), u64::from(weight)])
+            .collect();
         let long_enough = if spaceless(term) {
             term.chars().count() == 2
         } else {
@@ -287,4 +284,219 @@ fn a_language_the_indexer_knows_nothing_about_still_builds() {
     assert_eq!(report.errors(), 0, "{:?}", diag_lines(&report));
     assert!(read(out.path(), "km/search-index.js").contains("សុ"));
     assert!(out.path().join("ti/search-index.js").is_file());
+}
+
+/// `chars` characters of Chinese drawn from 3,000 ideographs by a fixed
+/// pseudo-random sequence, in sentences of 20 to 40 characters.
+fn chinese_text(seed: u64, chars: usize) -> String {
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut out = String::new();
+    let mut sentence = 0;
+    for _ in 0..chars {
+        out.push(char::from_u32(0x4E00 + (next() % 3000) as u32).unwrap());
+        sentence += 1;
+        if sentence >= 20 + (next() % 21) as usize {
+            out.push('。');
+            sentence = 0;
+        }
+    }
+    out
+}
+
+/// A project with one Chinese manual of `chapters` chapters (`c00`, `c01`,
+/// ...) of `chars` generated characters each, and the chapters' texts.
+fn chinese_project(chapters: usize, chars: usize, seed: u64) -> (tempfile::TempDir, Vec<String>) {
+    let p = tempfile::tempdir().unwrap();
+    std::fs::write(
+        p.path().join("polybook.toml"),
+        "title = \"大\"\nsource_language = \"zh\"\nlanguages = [\"zh\"]\n",
+    )
+    .unwrap();
+    let dir = p.path().join("manuals/guide/zh");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ids: Vec<String> = (0..chapters).map(|c| format!("\"c{c:02}\"")).collect();
+    std::fs::write(
+        p.path().join("manuals/guide/manual.toml"),
+        format!(
+            "title = \"指南\"\n\n[[parts]]\ntitle = \"一\"\nchapters = [{}]\n",
+            ids.join(", ")
+        ),
+    )
+    .unwrap();
+    let texts: Vec<String> = (0..chapters)
+        .map(|c| chinese_text(seed + c as u64, chars))
+        .collect();
+    for (c, text) in texts.iter().enumerate() {
+        std::fs::write(
+            dir.join(format!("c{c:02}.md")),
+            format!("# 第{c}章\n\n{text}\n"),
+        )
+        .unwrap();
+    }
+    (p, texts)
+}
+
+/// The numbered parts of `lang`'s index in `out`.
+fn index_parts(out: &Path, lang: &str) -> Vec<String> {
+    files(out)
+        .into_iter()
+        .filter(|f| {
+            f.strip_prefix(&format!("{lang}/search-index-"))
+                .is_some_and(|rest| rest.ends_with(".js"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_large_index_comes_in_parts_loaded_as_a_query_needs_them() {
+    let (p, texts) = chinese_project(12, 3000, 1);
+    let out = tempfile::tempdir().unwrap();
+    let report = build(p.path(), out.path());
+    assert_eq!(report.errors(), 0, "{:?}", diag_lines(&report));
+    let parts = index_parts(out.path(), "zh");
+    assert!(parts.len() >= 2, "{parts:?}");
+    let size = &report.search_indexes[0];
+    assert_eq!(size.parts, parts.len());
+
+    // Every term is in the part its first character names.
+    for (k, part) in parts.iter().enumerate() {
+        let text = read(out.path(), &polybook::search::part_path("zh", k));
+        let json = text
+            .trim()
+            .strip_prefix("window.polybookSearchPart(")
+            .and_then(|t| t.strip_suffix(");"))
+            .unwrap_or_else(|| panic!("{part} is not a part script"));
+        let data: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(data["part"], k);
+        let coded: Vec<&str> = data["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let terms = polybook::search::decode_terms(&coded).unwrap();
+        assert!(!terms.is_empty(), "{part} is empty");
+        for t in &terms {
+            assert_eq!(
+                polybook::search::part_of(t, parts.len()),
+                k,
+                "{t} in {part}"
+            );
+        }
+    }
+
+    // Three characters of chapter 7 that no other chapter has: two
+    // character pairs, so at most two parts.
+    let chars: Vec<char> = texts[7].chars().collect();
+    let query: String = chars
+        .windows(3)
+        .map(|w| w.iter().collect::<String>())
+        .find(|q| {
+            !q.contains('。')
+                && texts
+                    .iter()
+                    .enumerate()
+                    .all(|(c, t)| c == 7 || !t.contains(q.as_str()))
+        })
+        .unwrap();
+    let needed: std::collections::BTreeSet<String> =
+        polybook::search::terms(&polybook::search::normalise(&query))
+            .iter()
+            .map(|t| {
+                format!(
+                    "search-index-{}.js",
+                    polybook::search::part_of(t, parts.len())
+                )
+            })
+            .collect();
+    let http = serve(out.path().to_path_buf());
+    let file_base = format!("file://{}/", out.path().display());
+    for base in [&file_base, &http] {
+        let start = format!("{base}zh/guide/c00.html");
+        let got = search(&start, &query);
+        let first = got["results"][0]["resolved"].as_str().unwrap_or("");
+        assert!(
+            first.ends_with("zh/guide/c07.html"),
+            "{start} {query}: {got}"
+        );
+        // The main file and only the parts the query's terms are in.
+        let loaded: std::collections::BTreeSet<String> = got["indexes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().rsplit('/').next().unwrap().to_string())
+            .filter(|s| s != "search-index.js")
+            .collect();
+        assert_eq!(loaded, needed, "{got}");
+        assert!(loaded.len() < parts.len());
+        let none = search(&start, "无无无无无无");
+        assert!(
+            none["results"].as_array().unwrap().is_empty()
+                && none["status"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&no_results_label("zh")),
+            "{none}"
+        );
+    }
+}
+
+#[test]
+fn parts_an_index_no_longer_has_are_removed() {
+    let (p, _) = chinese_project(12, 3000, 2);
+    let chapter = |c: usize| p.path().join(format!("manuals/guide/zh/c{c:02}.md"));
+    let shrink = || {
+        for c in 0..12 {
+            std::fs::write(chapter(c), format!("# 第{c}章\n\n短文。\n")).unwrap();
+        }
+    };
+    let originals: Vec<Vec<u8>> = (0..12)
+        .map(|c| std::fs::read(chapter(c)).unwrap())
+        .collect();
+    let restore = || {
+        for (c, bytes) in originals.iter().enumerate() {
+            std::fs::write(chapter(c), bytes).unwrap();
+        }
+    };
+    // A full build.
+    let out = tempfile::tempdir().unwrap();
+    build(p.path(), out.path());
+    assert!(index_parts(out.path(), "zh").len() >= 2);
+    shrink();
+    build(p.path(), out.path());
+    assert_eq!(index_parts(out.path(), "zh"), Vec::<String>::new());
+    assert!(read(out.path(), "zh/search-index.js").contains("\"terms\":["));
+
+    // A live session, where an edit refreshes the index after the page.
+    restore();
+    let root = p.path().canonicalize().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let opts = polybook::BuildOptions {
+        root: root.clone(),
+        out: Some(out.path().to_path_buf()),
+        ..polybook::BuildOptions::default()
+    };
+    let mut session = polybook::build::Session::default();
+    session.rebuild(&opts, &[]).unwrap();
+    session.finish_later(&opts).unwrap();
+    let before = index_parts(out.path(), "zh");
+    assert!(before.len() >= 2);
+    shrink();
+    let changed: Vec<PathBuf> = (0..12)
+        .map(|c| root.join(format!("manuals/guide/zh/c{c:02}.md")))
+        .collect();
+    let report = session.rebuild(&opts, &changed).unwrap();
+    assert!(report.incremental);
+    session.finish_later(&opts).unwrap();
+    assert_eq!(index_parts(out.path(), "zh"), Vec::<String>::new());
+    // The same files as a clean build.
+    let clean = tempfile::tempdir().unwrap();
+    build(&root, clean.path());
+    assert_eq!(files(out.path()), files(clean.path()));
 }

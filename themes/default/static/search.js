@@ -74,21 +74,84 @@
   }
 
   // --- Ranking: BM25 over sections; title and heading words weigh more. ---
-  // Postings come as text: base-36 section numbers, each the difference from
-  // the previous one, with ":weight" when the weight is above 1 (src/search.rs).
-  var decoded = {};
-  function decode(text) {
-    var out = [], doc = 0;
-    text.split(",").forEach(function (item) {
-      var parts = item.split(":");
-      doc += parseInt(parts[0], 36);
-      out.push(doc, parts.length > 1 ? parseInt(parts[1], 36) : 1);
-    });
+  // Postings come as text (src/search.rs): self-delimiting numbers whose
+  // last digit is a letter (A-Z, a-z: 0 to 51) and whose digits before it
+  // are base 36, lowest first. First the gaps between sections, then, after
+  // "~", pairs of (gap between weighted postings, weight less 2).
+  var LAST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  var MORE = "0123456789!#$%&()*+-./:;<=>?@[]^_{|}";
+  var digit = {};
+  for (var i = 0; i < LAST.length; i++) digit[LAST[i]] = [i, true];
+  for (i = 0; i < MORE.length; i++) digit[MORE[i]] = [i, false];
+  function numbers(text) {
+    var out = [], n = 0, place = 1;
+    for (var k = 0; k < text.length; k++) {
+      var d = digit[text[k]];
+      n += d[0] * place;
+      if (d[1]) { out.push(n); n = 0; place = 1; } else place *= 36;
+    }
     return out;
   }
+  function decode(text) {
+    var cut = text.indexOf("~");
+    var out = [], doc = -1, at = -1;
+    numbers(cut < 0 ? text : text.slice(0, cut)).forEach(function (gap) {
+      doc += gap + 1;
+      out.push(doc, 1);
+    });
+    var weights = cut < 0 ? [] : numbers(text.slice(cut + 1));
+    for (var k = 0; k + 1 < weights.length; k += 2) {
+      at += weights[k] + 1;
+      out[2 * at + 1] = weights[k + 1] + 2;
+    }
+    return out;
+  }
+  // A term table: sorted, front-coded terms (a base-36 digit for the UTF-16
+  // units shared with the term before, then the rest) and their postings.
+  // A large index comes in parts, each with the terms whose first code unit
+  // modulo the number of parts is the part's number; a part is loaded when a
+  // query needs one of its terms. A small index holds its table itself.
+  var tables = {}, requested = {};
+  function table(data) {
+    var where = new Map(), vocabulary = [], previous = "";
+    data.terms.forEach(function (entry, k) {
+      var term = previous.slice(0, parseInt(entry[0], 36)) + entry.slice(1);
+      where.set(term, k);
+      vocabulary.push(term);
+      previous = term;
+    });
+    return { where: where, vocabulary: vocabulary, postings: data.postings, decoded: new Map() };
+  }
+  function partOf(term) {
+    return index.parts ? term.charCodeAt(0) % index.parts : 0;
+  }
+  window.polybookSearchPart = function (data) {
+    if (index && data.lang === index.lang) tables[data.part] = table(data);
+  };
+  // Loads the parts `query` needs that are not there yet; calls `then` when
+  // one arrives. Returns whether any is still to come.
+  function fetchParts(query, then) {
+    var waiting = false;
+    terms(normalise(query)).forEach(function (t) {
+      var k = partOf(t);
+      if (tables[k]) return;
+      waiting = true;
+      if (requested[k]) return;
+      requested[k] = true;
+      var s = document.createElement("script");
+      s.src = box.getAttribute("data-index").replace(/\.js$/, "-" + k + ".js");
+      // A part that cannot be loaded counts as empty, so that the search ends.
+      s.onerror = function () { tables[k] = table({ terms: [], postings: [] }); then(); };
+      s.onload = then;
+      document.head.appendChild(s);
+    });
+    return waiting;
+  }
   function lookup(term) {
-    if (!(term in decoded)) decoded[term] = index.terms[term] === undefined ? null : decode(index.terms[term]);
-    return decoded[term];
+    var t = tables[partOf(term)];
+    if (!t) return null;
+    if (!t.decoded.has(term)) t.decoded.set(term, t.where.has(term) ? decode(t.postings[t.where.get(term)]) : null);
+    return t.decoded.get(term);
   }
   function postingsFor(term) {
     var p = lookup(term);
@@ -97,7 +160,9 @@
     if (Array.from(term).length < 3 || Array.from(term).some(spaceless)) return null;
     var merged = {};
     var found = false;
-    for (var t in index.terms) {
+    var vocabulary = tables[partOf(term)].vocabulary;
+    for (var v = 0; v < vocabulary.length; v++) {
+      var t = vocabulary[v];
       if (t.lastIndexOf(term, 0) === 0) {
         found = true;
         var q = lookup(t);
@@ -171,6 +236,7 @@
     return frag;
   }
   function show(query) {
+    if (query.trim() && fetchParts(query, function () { show(input.value); })) return;
     list.textContent = "";
     if (!query.trim()) { status.textContent = ""; return; }
     var found = search(query);
@@ -208,7 +274,11 @@
     loading = true;
     var s = document.createElement("script");
     s.src = box.getAttribute("data-index");
-    s.onload = function () { index = window.polybookSearchIndex; if (pending) pending(); };
+    s.onload = function () {
+      index = window.polybookSearchIndex;
+      if (!index.parts) tables[0] = table(index);
+      if (pending) pending();
+    };
     document.head.appendChild(s);
   }
   input.addEventListener("focus", function () { load(function () {}); });
