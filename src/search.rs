@@ -592,7 +592,10 @@ pub fn index_script_from(
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut ends: Vec<usize> = Vec::new();
     let mut lengths = Vec::new();
-    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+    // Each term's weight in the current section, by term id, and the terms
+    // the section has touched: cheaper than a map, and reset term by term.
+    let mut counts: Vec<u32> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
     for (mi, m) in project.manuals.iter().enumerate() {
         for (ci, ch) in m.chapters.iter().enumerate() {
             let r = ChapterRef {
@@ -606,20 +609,30 @@ pub fn index_script_from(
                     Some(id) if si > 0 => format!("{}#{id}", urls::encode_path(&page)),
                     _ => urls::encode_path(&page),
                 };
-                counts.clear();
                 let mut len = 0u32;
                 // Title and heading words weigh more than body words.
                 let title = if si == 0 { src.title.as_str() } else { "" };
                 for (text, weight) in [(title, 3u32), (&section.heading, 5), (&section.text, 1)] {
                     for chunk in text.split_whitespace() {
                         for &t in vocab.chunk_terms(chunk) {
-                            *counts.entry(t).or_default() += weight;
+                            if t as usize >= counts.len() {
+                                counts.resize(t as usize + 1024, 0);
+                            }
+                            let c = &mut counts[t as usize];
+                            if *c == 0 {
+                                touched.push(t);
+                            }
+                            *c += weight;
                             len += 1;
                         }
                     }
                 }
                 lengths.push(len);
-                pairs.extend(counts.iter().map(|(&t, &n)| (t, n)));
+                pairs.extend(
+                    touched
+                        .drain(..)
+                        .map(|t| (t, std::mem::take(&mut counts[t as usize]))),
+                );
                 ends.push(pairs.len());
                 docs.push((
                     url,
@@ -734,13 +747,17 @@ pub fn index_script_from(
     }
 }
 
-/// The part of a split index that holds `term`: its first UTF-16 code unit
-/// modulo the number of parts, as the script computes it. Completions of a
-/// word being typed share its first character, so they are in its part.
+/// The part of a split index that holds `term`: a hash of its first two
+/// UTF-16 code units (the second is 0 for a term of one), modulo the number
+/// of parts, as the script computes it. Two units spread character pairs and
+/// words evenly; a word being typed is completed once it has three
+/// characters, and its completions share its first two.
 pub fn part_of(term: &str, parts: usize) -> usize {
-    term.encode_utf16()
-        .next()
-        .map_or(0, |u| usize::from(u) % parts.max(1))
+    let mut units = term.encode_utf16();
+    let a = units.next().map_or(0, u32::from);
+    let b = units.next().map_or(0, u32::from);
+    let h = (a ^ b.wrapping_mul(0x85EB_CA6B)).wrapping_mul(0x9E37_79B1);
+    (h >> 16) as usize % parts.max(1)
 }
 
 mod erased {
@@ -1019,6 +1036,35 @@ mod tests {
         let burmese = "\u{1000}\u{102D}".repeat(200);
         assert_eq!(excerpt(&burmese).chars().count(), EXCERPT_COLUMNS);
         assert_eq!(excerpt("  a \n\t b  "), "a b");
+    }
+
+    #[test]
+    fn parts_spread_terms_evenly() {
+        // Character pairs of Chinese, and syllables of Ethiopic whose code
+        // points step by 8 (a first character alone left parts empty).
+        let han: Vec<char> = (0..400)
+            .filter_map(|i| char::from_u32(0x4E00 + i * 7))
+            .collect();
+        let ethiopic: Vec<char> = (0..31u32)
+            .flat_map(|row| (0..7).map(move |v| char::from_u32(0x1200 + row * 8 + v).unwrap()))
+            .collect();
+        for chars in [han, ethiopic] {
+            let mut counts = [0usize; 7];
+            let mut n = 0;
+            for a in &chars {
+                for b in &chars {
+                    counts[part_of(&format!("{a}{b}"), 7)] += 1;
+                    n += 1;
+                }
+            }
+            let (least, most) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+            assert!(
+                *least * 7 > n * 8 / 10 && *most * 7 < n * 12 / 10,
+                "{counts:?}"
+            );
+        }
+        assert_eq!(part_of("anything", 1), 0);
+        assert_eq!(part_of("", 3), part_of("", 3));
     }
 
     #[test]

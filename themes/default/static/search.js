@@ -108,9 +108,9 @@
   }
   // A term table: sorted, front-coded terms (a base-36 digit for the UTF-16
   // units shared with the term before, then the rest) and their postings.
-  // A large index comes in parts, each with the terms whose first code unit
-  // modulo the number of parts is the part's number; a part is loaded when a
-  // query needs one of its terms. A small index holds its table itself.
+  // A large index comes in parts, a term in the part a hash of its first two
+  // code units names (src/search.rs, part_of); a part is loaded when a query
+  // needs one of its terms. A small index holds its table itself.
   var tables = {}, requested = {};
   function table(data) {
     var where = new Map(), vocabulary = [], previous = "";
@@ -123,7 +123,10 @@
     return { where: where, vocabulary: vocabulary, postings: data.postings, decoded: new Map() };
   }
   function partOf(term) {
-    return index.parts ? term.charCodeAt(0) % index.parts : 0;
+    if (!index.parts) return 0;
+    var a = term.charCodeAt(0), b = term.length > 1 ? term.charCodeAt(1) : 0;
+    var h = Math.imul(a ^ Math.imul(b, 0x85EBCA6B), 0x9E3779B1) >>> 0;
+    return (h >>> 16) % index.parts;
   }
   window.polybookSearchPart = function (data) {
     if (index && data.lang === index.lang) tables[data.part] = table(data);
