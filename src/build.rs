@@ -170,7 +170,13 @@ fn load_parts(
             }
         }
     }
-    let project = project::assemble(plan, sources);
+    let mut project = project::assemble(plan, sources);
+    let source_lang = project.source_lang().to_string();
+    project
+        .manuals
+        .par_iter_mut()
+        .flat_map(|m| m.chapters.par_iter_mut())
+        .for_each(|ch| project::set_anchors(&mut ch.sources, &source_lang));
     Ok((project, diagnostics, read_errors))
 }
 

@@ -141,6 +141,41 @@ pub fn normalise(diags: &mut Vec<Diagnostic>) {
     diags.dedup();
 }
 
+/// Line numbers of byte offsets asked for mostly in increasing order,
+/// counted on the way: no table of line starts is built.
+pub struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: usize,
+    offset: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    /// `offset` lines precede `text` in its file, as for [`LineIndex::new`].
+    pub fn new(text: &'a str, offset: usize) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            pos: 0,
+            line: 1 + offset,
+            offset,
+        }
+    }
+
+    /// The line of byte `pos`, as [`LineIndex::line`] gives it.
+    pub fn line(&mut self, pos: usize) -> usize {
+        let pos = pos.min(self.text.len());
+        if pos < self.pos {
+            (self.pos, self.line) = (0, 1 + self.offset);
+        }
+        self.line += self.text[self.pos..pos]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.pos = pos;
+        self.line
+    }
+}
+
 /// Maps byte offsets of a text to 1-based line numbers.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -213,6 +248,17 @@ impl Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_counter_agrees_with_line_index() {
+        let text = "a\nbb\n\nccc\nd";
+        let index = LineIndex::new(text, 3);
+        let mut counter = LineCounter::new(text, 3);
+        // In order, then back to the start, then past the end.
+        for pos in (0..=text.len()).chain([0, 5, 2, 100]) {
+            assert_eq!(counter.line(pos), index.line(pos.min(text.len())), "{pos}");
+        }
+    }
 
     #[test]
     fn line_index_counts_from_offset() {

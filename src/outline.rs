@@ -4,7 +4,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use crate::diag::LineIndex;
+use crate::diag::LineCounter;
 use crate::slug::{IdSet, slugify};
 
 /// A heading as written.
@@ -67,8 +67,8 @@ pub fn level_number(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-/// Scans a chapter body. `lines` maps byte offsets of `body` to file lines.
-pub fn scan(body: &str, lines: &LineIndex) -> Outline {
+/// Scans a chapter body. `lines` gives the file lines of byte offsets of `body`.
+pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
     let mut out = Outline::default();
     let mut current: Option<Heading> = None;
     let mut code: Option<CodeBlock> = None;
@@ -235,7 +235,7 @@ mod tests {
     use super::*;
 
     fn outline(md: &str) -> Outline {
-        scan(md, &LineIndex::new(md, 0))
+        scan(md, LineCounter::new(md, 0))
     }
 
     #[test]

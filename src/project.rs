@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::config::{self, ManualConfig, Paths, SiteConfig};
-use crate::diag::{Diagnostic, LineIndex, display_path};
+use crate::diag::{Diagnostic, LineCounter, display_path};
 use crate::error::{Error, Result};
 use crate::frontmatter;
 use crate::lang;
@@ -412,7 +412,7 @@ fn read(
     let body_line_offset = split.body_line_offset;
     let body_start = text.len() - split.body.len();
     let body = &text[body_start..];
-    let outline = outline::scan(body, &LineIndex::new(body, body_line_offset));
+    let outline = outline::scan(body, LineCounter::new(body, body_line_offset));
     let title = front
         .title
         .clone()
@@ -445,7 +445,8 @@ fn read(
     })
 }
 
-/// Builds the model from the plan and the files read (in any order).
+/// Builds the model from the plan and the files read (in any order). The
+/// anchors of its chapters are left to [`set_anchors`].
 pub fn assemble(plan: Plan, sources: Vec<ReadSource>) -> Project {
     let Plan {
         paths,
@@ -479,15 +480,12 @@ pub fn assemble(plan: Plan, sources: Vec<ReadSource>) -> Project {
         let mut chapters = Vec::new();
         for (part, p) in pm.config.parts.iter().enumerate() {
             for id in &p.chapters {
-                let Some(mut sources) = by_chapter.remove(&(mi, id.clone())) else {
+                let Some(sources) = by_chapter.remove(&(mi, id.clone())) else {
                     continue;
                 };
-                let Some(mut src) = sources.remove(&source_lang) else {
+                if !sources.contains_key(&source_lang) {
                     continue;
-                };
-                src.anchors = outline::anchors(&src.outline, None, None);
-                sources.insert(source_lang.clone(), src);
-                link_anchors(&mut sources, &source_lang);
+                }
                 chapter_index.insert((pm.id.clone(), id.clone()), (mi, chapters.len()));
                 chapters.push(Chapter {
                     id: id.clone(),
@@ -516,6 +514,16 @@ pub fn assemble(plan: Plan, sources: Vec<ReadSource>) -> Project {
         chapter_index,
         orphans,
         media,
+    }
+}
+
+/// Computes the anchors of every version of a chapter: the source
+/// language's, then the translations', which inherit ids from it. An
+/// assembled project has none until this runs for each chapter.
+pub fn set_anchors(sources: &mut BTreeMap<String, Source>, source_lang: &str) {
+    if let Some(src) = sources.get_mut(source_lang) {
+        src.anchors = outline::anchors(&src.outline, None, None);
+        link_anchors(sources, source_lang);
     }
 }
 
