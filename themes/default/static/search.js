@@ -143,9 +143,14 @@
       requested[k] = true;
       var s = document.createElement("script");
       s.src = box.getAttribute("data-index").replace(/\.js$/, "-" + k + ".js");
-      // A part that cannot be loaded counts as empty, so that the search ends.
-      s.onerror = function () { tables[k] = table({ terms: [], postings: [] }); then(); };
-      s.onload = then;
+      // A part that cannot be loaded, or that does not register itself,
+      // counts as empty, so that the search ends.
+      var done = function () {
+        if (!tables[k]) tables[k] = table({ terms: [], postings: [] });
+        then();
+      };
+      s.onerror = done;
+      s.onload = done;
       document.head.appendChild(s);
     });
     return waiting;
