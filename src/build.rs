@@ -61,7 +61,7 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Time taken by each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
-    /// Search index of each language: (language, bytes).
+    /// Search index of each language: its size and number of parts.
     pub search_indexes: Vec<IndexSize>,
     /// Nothing changed since the last build, which was kept as it is.
     pub unchanged: bool,

@@ -212,8 +212,6 @@ fn print_report(cli: &Cli, report: &polybook::BuildReport) -> ExitCode {
     }
 }
 
-/// The size of `bytes` once gzipped at gzip's default level (what the
-/// `gzip` command and most web servers produce).
 /// One language's search index in the verbose summary: its size, gzipped
 /// too, and for a split index, what a reader loads first and per part.
 fn index_line(out: &std::path::Path, size: &polybook::search::IndexSize) -> String {
@@ -241,6 +239,8 @@ fn index_line(out: &std::path::Path, size: &polybook::search::IndexSize) -> Stri
     line
 }
 
+/// The size of `bytes` once gzipped at gzip's default level (what the
+/// `gzip` command and most web servers produce).
 fn gzip_len(bytes: &[u8]) -> usize {
     use std::io::Write;
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

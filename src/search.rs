@@ -1,6 +1,7 @@
 //! Offline search: text normalisation, word segmentation for every script, and
 //! one index per language, written as a script file so that it also loads
-//! from `file://`.
+//! from `file://` (a large one as a first file and parts of its term table,
+//! each loaded when a query needs it).
 //!
 //! Text is normalised the same way here and in the browser (`static/search.js`):
 //! NFKC, lower case, no diacritics that readers do not type (Latin accents,
