@@ -862,6 +862,10 @@ fn search_index(project: &Project, code: &str) -> (String, crate::search::Index)
     (code.to_string(), crate::search::index_script(project, code))
 }
 
+/// Threads that read the input files at the start of a build, most of
+/// them waiting on the disk when the files are not cached.
+const READ_THREADS: usize = 16;
+
 /// A full build; with `keep`, also what a [`Session`] needs for the next one.
 fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> {
     let started = Instant::now();
@@ -890,15 +894,26 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     let preread: std::cell::RefCell<HashMap<PathBuf, project::Preread>> = Default::default();
     let fingerprint = (!opts.dry_run).then(|| {
         manifest::fingerprint(&canonical, &out, &manifest_opts, &|paths| {
-            let read: Vec<_> = paths
-                .par_iter()
-                .map(|p| {
-                    let (bytes, modified) = project::read_file(p).ok()?;
-                    let hash = manifest::bytes_hash(&bytes);
-                    let kept = keep_bytes && p.extension().is_some_and(|e| e == "md");
-                    Some((hash, kept.then_some((bytes, modified))))
-                })
-                .collect();
+            let read_all = || -> Vec<_> {
+                paths
+                    .par_iter()
+                    .map(|p| {
+                        let (bytes, modified) = project::read_file(p).ok()?;
+                        let hash = manifest::bytes_hash(&bytes);
+                        let kept = keep_bytes && p.extension().is_some_and(|e| e == "md");
+                        Some((hash, kept.then_some((bytes, modified))))
+                    })
+                    .collect()
+            };
+            // Files not in the page cache are read from the disk: more reads
+            // in flight than cores keep the disk busy while a core waits.
+            let read = match rayon::ThreadPoolBuilder::new()
+                .num_threads(READ_THREADS)
+                .build()
+            {
+                Ok(pool) => pool.install(read_all),
+                Err(_) => read_all(),
+            };
             let mut kept = preread.borrow_mut();
             paths
                 .iter()
