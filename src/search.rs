@@ -14,6 +14,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{canonical_combining_class, compose, decompose_compatible};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthChar;
 
@@ -239,6 +240,44 @@ fn is_separator(c: char) -> bool {
         '\u{0F0B}' | '\u{0F0D}'
             ..='\u{0F12}' | '\u{104A}' | '\u{104B}' | '\u{0E2F}' | '\u{0E5A}' | '\u{0E5B}'
     )
+}
+
+/// Calls `f` with each piece of `text` between whitespace, as
+/// `str::split_whitespace` gives them, reading bytes: only the first bytes
+/// of the few non-ASCII whitespace characters are decoded.
+fn for_each_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    let bytes = text.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Lead bytes of U+0085, U+00A0, U+1680, U+2000 to U+205F and U+3000:
+        // never inside a character, so `i` is a character boundary.
+        let space = match b {
+            0..=0x7F => (b as char).is_whitespace().then_some(1),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => text[i..]
+                .chars()
+                .next()
+                .filter(|c| c.is_whitespace())
+                .map(char::len_utf8),
+            _ => None,
+        };
+        match space {
+            Some(len) => {
+                if let Some(s) = start.take() {
+                    f(&text[s..i]);
+                }
+                i += len;
+            }
+            None => {
+                start.get_or_insert(i);
+                i += 1;
+            }
+        }
+    }
+    if let Some(s) = start {
+        f(&text[s..]);
+    }
 }
 
 /// A searchable section of a chapter: the text under one heading.
@@ -497,6 +536,23 @@ struct Vocabulary {
 const CHUNK_CACHE_BYTES: usize = 48;
 
 impl Vocabulary {
+    /// The id of a term of one or two characters, `a` and `b`.
+    fn short_id(
+        short: &mut FxHashMap<u64, u32>,
+        terms: &mut Vec<Box<str>>,
+        a: char,
+        b: Option<char>,
+        t: &str,
+    ) -> u32 {
+        // A character is below 2^21; the second place is 2^21 - 1 for
+        // a term of one character.
+        let key = (u64::from(a) << 21) | b.map_or(0x1F_FFFF, u64::from);
+        *short.entry(key).or_insert_with(|| {
+            terms.push(t.into());
+            terms.len() as u32 - 1
+        })
+    }
+
     fn id(
         ids: &mut FxHashMap<Box<str>, u32>,
         short: &mut FxHashMap<u64, u32>,
@@ -505,13 +561,7 @@ impl Vocabulary {
     ) -> u32 {
         let mut chars = t.chars();
         if let (Some(a), b, None) = (chars.next(), chars.next(), chars.next()) {
-            // A character is below 2^21; the second place is 2^21 - 1 for
-            // a term of one character.
-            let key = (u64::from(a) << 21) | b.map_or(0x1F_FFFF, u64::from);
-            return *short.entry(key).or_insert_with(|| {
-                terms.push(t.into());
-                terms.len() as u32 - 1
-            });
+            return Self::short_id(short, terms, a, b, t);
         }
         if let Some(&id) = ids.get(t) {
             return id;
@@ -526,9 +576,12 @@ impl Vocabulary {
         if let Some(&(start, n)) = self.chunks.get(chunk) {
             return &self.flat[start as usize..(start + n) as usize];
         }
+        self.scratch.clear();
+        if self.spaceless_run(chunk) {
+            return &self.scratch;
+        }
         let normalised = normalise(chunk);
         let (ids, short, terms) = (&mut self.ids, &mut self.short, &mut self.terms);
-        self.scratch.clear();
         let scratch = &mut self.scratch;
         for_each_term(&normalised, |t| {
             scratch.push(Self::id(ids, short, terms, t));
@@ -541,6 +594,120 @@ impl Vocabulary {
         self.chunks
             .insert(chunk.into(), (start as u32, self.scratch.len() as u32));
         &self.flat[start..]
+    }
+}
+
+/// Punctuation that ends a run of a spaceless script and that
+/// normalisation turns into punctuation again (a unit test checks each):
+/// ASCII, general and CJK punctuation, and fullwidth forms of ASCII
+/// punctuation.
+fn is_run_break(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c as u32,
+            0x2010..=0x2027 | 0x2030..=0x205E | 0x3001..=0x3003 | 0x3008..=0x3011
+            | 0x3014..=0x301F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40
+            | 0xFF5B..=0xFF64)
+}
+
+/// Whether a chunk is made only of characters of the scripts written
+/// without spaces and [`is_run_break`] punctuation, in a form that
+/// [`normalise`] changes only in its punctuation. Those scripts have no
+/// case and nothing that `normalise` folds or removes, so their text is
+/// unchanged when it is already in NFKD and NFC: none of its characters
+/// decomposes, its combining marks are in canonical order, and none of them
+/// composes with the character it follows. Han, Ethiopic and most Burmese
+/// and Tibetan letters pass at once ([`is_stable`]); the others are checked
+/// against the Unicode data, erring on the side of "no" (Japanese kana and
+/// compatibility ideographs are left to `normalise`).
+fn is_plain_spaceless(chunk: &str) -> bool {
+    let mut starter: Option<char> = None;
+    let mut previous_class = 0;
+    for c in chunk.chars() {
+        if is_stable(c) && !c.is_ascii() && is_spaceless(c) || is_run_break(c) {
+            starter = Some(c);
+            previous_class = 0;
+            continue;
+        }
+        if !matches!(c as u32, 0x0E00..=0x109F | 0x1780..=0x17FF) {
+            return false;
+        }
+        let mut decomposes = false;
+        decompose_compatible(c, |d| decomposes |= d != c);
+        let class = canonical_combining_class(c);
+        if decomposes
+            || (class != 0 && class < previous_class)
+            || starter.is_some_and(|s| compose(s, c).is_some())
+        {
+            return false;
+        }
+        if class == 0 {
+            starter = Some(c);
+        }
+        previous_class = class;
+    }
+    true
+}
+
+impl Vocabulary {
+    /// The common case of Chinese, Burmese or Tibetan text: a chunk made
+    /// of characters of the scripts written without spaces, which
+    /// normalisation leaves as they are, and punctuation. Its terms are the
+    /// character pairs of its runs between separators and punctuation (or
+    /// a run's one character), as [`for_each_term`] gives them, found
+    /// without copying the chunk.
+    /// Returns false, with nothing added, for any other chunk.
+    fn spaceless_run(&mut self, chunk: &str) -> bool {
+        if !is_plain_spaceless(chunk) {
+            return false;
+        }
+        // The previous character of the current run and where it starts,
+        // and whether the run has given a pair.
+        let mut last: Option<(char, usize)> = None;
+        let mut paired = false;
+        let mut run_start = 0;
+        for (i, c) in chunk.char_indices() {
+            if is_separator(c) || is_run_break(c) {
+                if let Some((a, _)) = last.take()
+                    && !paired
+                {
+                    let id = Self::short_id(
+                        &mut self.short,
+                        &mut self.terms,
+                        a,
+                        None,
+                        &chunk[run_start..i],
+                    );
+                    self.scratch.push(id);
+                }
+                continue;
+            }
+            match last {
+                None => {
+                    run_start = i;
+                    paired = false;
+                }
+                Some((a, at)) => {
+                    let t = &chunk[at..i + c.len_utf8()];
+                    let id = Self::short_id(&mut self.short, &mut self.terms, a, Some(c), t);
+                    self.scratch.push(id);
+                    paired = true;
+                }
+            }
+            last = Some((c, i));
+        }
+        if let Some((a, _)) = last
+            && !paired
+        {
+            let id = Self::short_id(
+                &mut self.short,
+                &mut self.terms,
+                a,
+                None,
+                &chunk[run_start..],
+            );
+            self.scratch.push(id);
+        }
+        true
     }
 }
 
@@ -614,7 +781,7 @@ pub fn index_script_from(
                 // Title and heading words weigh more than body words.
                 let title = if si == 0 { src.title.as_str() } else { "" };
                 for (text, weight) in [(title, 3u32), (&section.heading, 5), (&section.text, 1)] {
-                    for chunk in text.split_whitespace() {
+                    for_each_chunk(text, |chunk| {
                         for &t in vocab.chunk_terms(chunk) {
                             if t as usize >= counts.len() {
                                 counts.resize(t as usize + 1024, 0);
@@ -626,7 +793,7 @@ pub fn index_script_from(
                             *c += weight;
                             len += 1;
                         }
-                    }
+                    });
                 }
                 lengths.push(len);
                 pairs.extend(
@@ -983,6 +1150,143 @@ mod tests {
                 .collect();
             assert_eq!(fast_words, slow, "{text}");
         }
+    }
+
+    #[test]
+    fn chunks_are_split_at_the_same_whitespace_as_the_standard_library() {
+        let spaces: Vec<char> = (0..0x11_0000)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        let pieces = [
+            "a",
+            "数字",
+            "ñ",
+            "\u{0085}x",
+            "…",
+            "\u{2060}",
+            "ཀ་",
+            "—",
+            "",
+        ];
+        let mut text = String::new();
+        for (i, space) in spaces.iter().cycle().take(200).enumerate() {
+            text.push_str(pieces[i % pieces.len()]);
+            text.push(*space);
+            if i % 3 == 0 {
+                text.push(spaces[(i * 7) % spaces.len()]);
+            }
+            text.push_str(pieces[(i * 5) % pieces.len()]);
+        }
+        let mut chunks = Vec::new();
+        for_each_chunk(&text, |c| chunks.push(c));
+        let expected: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(chunks, expected);
+        for edge in ["", " ", "x", " x ", "\u{3000}数\u{3000}"] {
+            let mut chunks = Vec::new();
+            for_each_chunk(edge, |c| chunks.push(c));
+            assert_eq!(
+                chunks,
+                edge.split_whitespace().collect::<Vec<_>>(),
+                "{edge:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn spaceless_scripts_have_no_case_and_run_breaks_stay_punctuation() {
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            if is_spaceless(c) {
+                assert!(c.to_lowercase().eq([c]), "{c:?} has a lower case");
+            }
+            if is_run_break(c) {
+                assert!(
+                    !c.is_alphanumeric() && !c.is_whitespace() && !is_spaceless(c),
+                    "{c:?}"
+                );
+                for d in normalise(&c.to_string()).chars() {
+                    assert!(
+                        !d.is_alphanumeric()
+                            && !is_spaceless(d)
+                            && canonical_combining_class(d) == 0,
+                        "{c:?} normalises to {d:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The terms of a chunk as the vocabulary finds them.
+    fn chunk_terms(chunk: &str) -> Vec<String> {
+        let mut vocab = Vocabulary::default();
+        let ids = vocab.chunk_terms(chunk).to_vec();
+        ids.iter()
+            .map(|&t| vocab.terms[t as usize].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn spaceless_fast_path_finds_the_terms_of_the_full_path() {
+        let mut vocab = Vocabulary::default();
+        // Typical text takes the fast path, punctuation and all.
+        for text in [
+            "保护数字安全，使用强密码。",
+            "ဒစ်ဂျစ်တယ်လုံခြုံရေး။",
+            "བོད་ཀྱི་སྐད་ཡིག་",
+            "(ကိုယ်ရေး)\"ဒေတာ\".",
+        ] {
+            vocab.scratch.clear();
+            assert!(vocab.spaceless_run(text), "{text}");
+            assert_eq!(chunk_terms(text), terms(&normalise(text)), "{text}");
+        }
+        // Every character of the scripts it may take, with the marks that
+        // compose, decompose or need reordering, and what it must refuse.
+        let mut pool: Vec<char> = (0x0E00..=0x109F)
+            .chain(0x1780..=0x17FF)
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        pool.extend(
+            "数字安全保护。，、“”…—ーカタカナひらがな豈\u{F900}\u{20000}aZ1.,!?:;()[]".chars(),
+        );
+        pool.extend([
+            '\u{1025}', '\u{102E}', '\u{1026}', '\u{0F71}', '\u{0F72}', '\u{0F80}',
+        ]);
+        pool.extend(
+            (0..0x11_0000)
+                .filter_map(char::from_u32)
+                .filter(|&c| is_run_break(c)),
+        );
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut fast = 0;
+        for _ in 0..50_000 {
+            let len = 1 + next(6);
+            let text: String = (0..len).map(|_| pool[next(pool.len())]).collect();
+            vocab.scratch.clear();
+            if vocab.spaceless_run(&text) {
+                fast += 1;
+                let mut found = Vec::new();
+                for_each_term(&normalise(&text), |t| found.push(t.to_string()));
+                let ids = vocab.scratch.clone();
+                let got: Vec<String> = ids
+                    .iter()
+                    .map(|&t| vocab.terms[t as usize].to_string())
+                    .collect();
+                assert_eq!(
+                    got,
+                    found,
+                    "{text:?} {:x?}",
+                    text.chars().map(|c| c as u32).collect::<Vec<_>>()
+                );
+            }
+        }
+        assert!(fast > 1_000, "only {fast} strings took the fast path");
     }
 
     #[test]
