@@ -619,7 +619,7 @@ impl<'a> SiteContext<'a> {
         };
         let view = ChapterView {
             title: &src.title,
-            body: minijinja::Value::from_safe_string(html),
+            body: crate::theme::Html::value(html),
             needs_h1: !rendered.starts_with_h1,
             fallback,
             outdated_source_url: (self.project.config.outdated_notice
@@ -680,7 +680,7 @@ impl<'a> SiteContext<'a> {
             chapters.push(PrintChapter {
                 anchor: print_id(&ch.id, None),
                 title: &src.title,
-                body: minijinja::Value::from_safe_string(html),
+                body: crate::theme::Html::value(html),
                 needs_h1: !rendered.starts_with_h1,
                 fallback,
                 content_lang: &content_lang.code,

@@ -138,7 +138,12 @@ pub fn environment() -> minijinja::Environment<'static> {
             AutoEscape::None
         }
     });
+    env.add_filter("safe", safe);
     env.set_formatter(|out, state, value| {
+        if let Some(html) = value.downcast_object_ref::<Html>() {
+            out.write_str(&html.0)?;
+            return Ok(());
+        }
         if *state.auto_escape() == AutoEscape::Html && !value.is_safe() && !value.is_undefined() {
             match value.as_str() {
                 Some(s) => crate::html::escape_into(out, s)?,
@@ -149,6 +154,48 @@ pub fn environment() -> minijinja::Environment<'static> {
         minijinja::escape_formatter(out, state, value)
     });
     env
+}
+
+/// A page's HTML from Markdown (a chapter body), ready to print as it is.
+/// Templates print it, with or without `| safe`, straight from this string:
+/// a safe string value would copy a body into the value, and `safe` would
+/// copy it twice more.
+#[derive(Debug)]
+pub struct Html(pub String);
+
+impl minijinja::value::Object for Html {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Plain
+    }
+
+    fn is_true(self: &std::sync::Arc<Self>) -> bool {
+        !self.0.is_empty()
+    }
+
+    fn render(self: &std::sync::Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Html {
+    /// The value a template sees.
+    pub fn value(html: String) -> minijinja::Value {
+        minijinja::Value::from_object(Html(html))
+    }
+}
+
+/// The `safe` filter: [`Html`] stays as it is; anything else becomes a
+/// safe string, as the built-in filter makes it.
+fn safe(
+    state: &minijinja::State,
+    value: minijinja::Value,
+) -> std::result::Result<minijinja::Value, minijinja::Error> {
+    use minijinja::value::ArgType;
+    if value.downcast_object_ref::<Html>().is_some() {
+        return Ok(value);
+    }
+    let (text, _) = String::from_state_and_value(Some(state), Some(&value))?;
+    Ok(minijinja::Value::from_safe_string(text))
 }
 
 /// What went wrong, without where: the kind of error and its detail.
@@ -238,6 +285,33 @@ pub fn render_error(e: &minijinja::Error, page_template: &str) -> (String, usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_html_prints_as_it_is_and_other_values_as_before() {
+        let mut env = environment();
+        env.add_template(
+            "t.html",
+            "{{ b }}|{{ b | safe }}|{% if b %}yes{% endif %}{% if e %}no{% endif %}|{{ b | upper }}|{{ s | safe }}|{{ s }}",
+        )
+        .unwrap();
+        let ctx = minijinja::context! {
+            b => Html::value("<p>a &amp; b</p>".into()),
+            e => Html::value(String::new()),
+            s => "<i>",
+        };
+        assert_eq!(
+            env.get_template("t.html").unwrap().render(ctx).unwrap(),
+            "<p>a &amp; b</p>|<p>a &amp; b</p>|yes|&lt;P&gt;A &amp;AMP; B&lt;/P&gt;|<i>|&lt;i&gt;"
+        );
+        env.add_template("u.html", "{{ missing | safe }}").unwrap();
+        assert!(
+            env.get_template("u.html")
+                .unwrap()
+                .render(minijinja::context! {})
+                .is_err(),
+            "printing an undefined value stays an error"
+        );
+    }
 
     /// Every file of `themes/default` is built in: a project without a
     /// `themes/` folder gets the whole default theme.
