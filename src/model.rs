@@ -228,22 +228,36 @@ pub mod urls {
 
     /// A relative link from page `from` to output path `to`, percent-encoded.
     pub fn relative(from: &str, to: &str) -> String {
-        let from_dirs: Vec<&str> = from.split('/').collect();
-        let from_dirs = &from_dirs[..from_dirs.len() - 1];
-        let to_parts: Vec<&str> = to.split('/').collect();
-        let common = from_dirs
-            .iter()
-            .zip(&to_parts[..to_parts.len() - 1])
-            .take_while(|(a, b)| a == b)
-            .count();
-        let mut out = "../".repeat(from_dirs.len() - common);
-        out.push_str(&encode_path(&to_parts[common..].join("/")));
+        // The folders of each path, with their last `/`.
+        let from_dir = &from[..from.rfind('/').map_or(0, |i| i + 1)];
+        let to_dir = &to.as_bytes()[..to.rfind('/').map_or(0, |i| i + 1)];
+        // The folders both share: the longest common prefix that ends in `/`.
+        let mut common = 0;
+        for (i, (a, b)) in from_dir.bytes().zip(to_dir.iter().copied()).enumerate() {
+            if a != b {
+                break;
+            }
+            if a == b'/' {
+                common = i + 1;
+            }
+        }
+        let ups = from_dir[common..].bytes().filter(|&b| b == b'/').count();
+        let mut out = String::with_capacity(3 * ups + to.len() - common);
+        for _ in 0..ups {
+            out.push_str("../");
+        }
+        out.extend(encoded(&to[common..]));
         out
     }
 
     /// Percent-encodes a path for use in an `href`, keeping `/` and non-ASCII-free
     /// characters that need no escaping.
     pub fn encode_path(path: &str) -> String {
+        encoded(path).collect()
+    }
+
+    /// [`encode_path`] as pieces of text.
+    fn encoded(path: &str) -> percent_encoding::PercentEncode<'_> {
         use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
         const PATH: &AsciiSet = &CONTROLS
             .add(b' ')
@@ -256,7 +270,7 @@ pub mod urls {
             .add(b'`')
             .add(b'{')
             .add(b'}');
-        utf8_percent_encode(path, PATH).to_string()
+        utf8_percent_encode(path, PATH)
     }
 
     #[cfg(test)]
@@ -274,6 +288,47 @@ pub mod urls {
                 "../../files/m/my%20pic.png"
             );
             assert_eq!(to_root("en/m/x/a.html"), "../../../");
+            assert_eq!(relative("en/m/a.html", "en/mm/b.html"), "../mm/b.html");
+            assert_eq!(relative("en/m/a.html", "en/m/x/b.html"), "x/b.html");
+            assert_eq!(relative("en/index.html", "index.html"), "../index.html");
+            assert_eq!(relative("a.html", "b c.html"), "b%20c.html");
+        }
+
+        /// Component by component, as the folders of two paths compare.
+        fn relative_by_components(from: &str, to: &str) -> String {
+            let from_dirs: Vec<&str> = from.split('/').collect();
+            let from_dirs = &from_dirs[..from_dirs.len() - 1];
+            let to_parts: Vec<&str> = to.split('/').collect();
+            let common = from_dirs
+                .iter()
+                .zip(&to_parts[..to_parts.len() - 1])
+                .take_while(|(a, b)| a == b)
+                .count();
+            "../".repeat(from_dirs.len() - common) + &encode_path(&to_parts[common..].join("/"))
+        }
+
+        #[test]
+        fn relative_links_agree_with_a_component_by_component_comparison() {
+            let parts = ["en", "e", "m", "mm", "a.html", "é x", ""];
+            let mut paths = Vec::new();
+            for a in parts {
+                paths.push(a.to_string());
+                for b in parts {
+                    paths.push(format!("{a}/{b}"));
+                    for c in parts {
+                        paths.push(format!("{a}/{b}/{c}"));
+                    }
+                }
+            }
+            for from in &paths {
+                for to in &paths {
+                    assert_eq!(
+                        relative(from, to),
+                        relative_by_components(from, to),
+                        "{from} -> {to}"
+                    );
+                }
+            }
         }
     }
 }
