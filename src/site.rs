@@ -32,6 +32,9 @@ pub struct SiteContext<'a> {
     /// Each language's UI strings as a template value (`page.t`), made once
     /// and shared by its pages.
     strings: Vec<minijinja::Value>,
+    /// The translation status of the whole project, made by the first
+    /// status page that needs it and shared by the others.
+    status: std::sync::OnceLock<crate::status::Report>,
 }
 
 /// Renders the body of chapter `r` for the `lang` site (pure).
@@ -280,6 +283,7 @@ impl<'a> SiteContext<'a> {
             bodies,
             epub,
             strings,
+            status: std::sync::OnceLock::new(),
         }
     }
 
@@ -731,7 +735,9 @@ impl SiteContext<'_> {
     /// and this language's chapters that need work.
     fn status_context(&self, lang: usize, path: &str) -> minijinja::Value {
         let l = self.lang(lang);
-        let report = crate::status::report(self.project, &crate::status::Filter::default());
+        let report = self
+            .status
+            .get_or_init(|| crate::status::report(self.project, &crate::status::Filter::default()));
         let source = self.project.source_lang();
         let mut manuals = Vec::new();
         for (mi, ms) in report.manuals.iter().enumerate() {
