@@ -35,6 +35,10 @@ pub struct SiteContext<'a> {
     /// The translation status of the whole project, made by the first
     /// status page that needs it and shared by the others.
     status: std::sync::OnceLock<crate::status::Report>,
+    /// By language, then manual: each chapter's navigation entry (not the
+    /// current one) as a page in the manual's folder shows it, made by the
+    /// first such page and shared by the others.
+    nav: Vec<Vec<std::sync::OnceLock<Vec<minijinja::Value>>>>,
 }
 
 /// Renders the body of chapter `r` for the `lang` site (pure).
@@ -178,7 +182,8 @@ struct NavChapter {
 #[derive(Serialize)]
 struct NavPart {
     title: Option<String>,
-    chapters: Vec<NavChapter>,
+    /// The [`NavChapter`]s listed, as one template value.
+    chapters: minijinja::Value,
     /// Number of the first chapter listed, within the part (1-based).
     start: usize,
     /// Only the title is shown, linking to the part's first chapter.
@@ -284,6 +289,11 @@ impl<'a> SiteContext<'a> {
             epub,
             strings,
             status: std::sync::OnceLock::new(),
+            nav: project
+                .langs()
+                .iter()
+                .map(|_| project.manuals.iter().map(|_| Default::default()).collect())
+                .collect(),
         }
     }
 
@@ -448,7 +458,7 @@ impl<'a> SiteContext<'a> {
             .iter()
             .map(|p| NavPart {
                 title: p.title_in(code).map(str::to_string),
-                chapters: Vec::new(),
+                chapters: minijinja::Value::UNDEFINED,
                 start: 1,
                 collapsed: None,
             })
@@ -492,22 +502,49 @@ impl<'a> SiteContext<'a> {
             }
             None => 0..m.chapters.len(),
         };
-        for ci in listed {
-            let ch = &m.chapters[ci];
+        let entry = |ci: usize, url: String, current: bool| {
             let r = ChapterRef {
                 manual,
                 chapter: ci,
             };
             let (src, fallback) = self.project.content(r, code);
-            parts[ch.part].chapters.push(NavChapter {
+            minijinja::Value::from(Serde(NavChapter {
                 title: src.title.clone(),
                 title_lang: fallback.then(|| src.lang.clone()),
-                url: chapter_url(ch),
-                current: current == Some(r),
+                url,
+                current,
                 fallback,
+            }))
+        };
+        // Pages in the manual's own folder (its contents, print page and
+        // most chapters) link to the chapters alike: their entries are made
+        // once.
+        let folder = urls::contents(code, &m.id);
+        let folder = &folder[..folder.len() - "index.html".len()];
+        let shared = path
+            .strip_prefix(folder)
+            .is_some_and(|name| !name.contains('/'))
+            .then(|| {
+                self.nav[lang][manual].get_or_init(|| {
+                    (0..m.chapters.len())
+                        .map(|ci| entry(ci, chapter_url(&m.chapters[ci]), false))
+                        .collect()
+                })
+            });
+        let mut lists: Vec<Vec<minijinja::Value>> = vec![Vec::new(); parts.len()];
+        for ci in listed {
+            let is_current = current.is_some_and(|r| r.chapter == ci);
+            lists[m.chapters[ci].part].push(match shared {
+                Some(entries) if !is_current => entries[ci].clone(),
+                _ => entry(ci, chapter_url(&m.chapters[ci]), is_current),
             });
         }
-        parts.retain(|p| !p.chapters.is_empty() || p.collapsed.is_some());
+        for (part, list) in parts.iter_mut().zip(lists) {
+            if !list.is_empty() {
+                part.chapters = minijinja::Value::from(list);
+            }
+        }
+        parts.retain(|p| !p.chapters.is_undefined() || p.collapsed.is_some());
         ManualView {
             id: &m.id,
             title: m.config.title_in(code),
