@@ -39,6 +39,18 @@ pub struct SiteContext<'a> {
     /// current one) as a page in the manual's folder shows it, made by the
     /// first such page and shared by the others.
     nav: Vec<Vec<std::sync::OnceLock<Vec<minijinja::Value>>>>,
+    /// Each language's code, direction and name, as template values.
+    lang_values: Vec<[minijinja::Value; 3]>,
+}
+
+/// A language's name in itself: from its UI strings, else as Unicode
+/// data gives it, else its code.
+fn lang_name<'a>(ui: &'a HashMap<String, Ui>, l: &'a Lang) -> &'a str {
+    ui.get(&l.code)
+        .and_then(|u| u.strings.get("language-name"))
+        .map(String::as_str)
+        .or(l.autonym)
+        .unwrap_or(&l.code)
 }
 
 /// Renders the body of chapter `r` for the `lang` site (pure).
@@ -151,15 +163,43 @@ pub fn page_path(project: &Project, kind: PageKind) -> String {
     }
 }
 
-#[derive(Serialize)]
-struct LangView<'a> {
-    code: &'a str,
-    dir: &'a str,
-    name: &'a str,
-    url: String,
+/// A language as a page links to it (`code`, `dir`, `name`, `url`,
+/// `current`, `fallback`): the language's own values are made once per
+/// build and shared by every page.
+#[derive(Debug)]
+struct LangView {
+    /// `code`, `dir` and `name`.
+    own: [minijinja::Value; 3],
+    url: minijinja::Value,
     current: bool,
     /// The page this link leads to shows untranslated text.
     fallback: bool,
+}
+
+impl LangView {
+    const KEYS: &[&str] = &["code", "dir", "name", "url", "current", "fallback"];
+}
+
+impl minijinja::value::Object for LangView {
+    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<minijinja::Value> {
+        Some(match key {
+            "code" => self.own[0].clone(),
+            "dir" => self.own[1].clone(),
+            "name" => self.own[2].clone(),
+            "url" => self.url.clone(),
+            "current" => minijinja::Value::from(self.current),
+            "fallback" => minijinja::Value::from(self.fallback),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Str(Self::KEYS)
+    }
 }
 
 #[derive(Serialize)]
@@ -221,7 +261,8 @@ struct Alternate {
 
 #[derive(Serialize)]
 struct Common<'a> {
-    lang: LangView<'a>,
+    /// A [`LangView`].
+    lang: minijinja::Value,
     /// Search box: the index's URL and the prefix of result URLs (`None`: no search).
     search_index_url: Option<String>,
     search_js_url: String,
@@ -235,7 +276,8 @@ struct Common<'a> {
     css_url: String,
     home_url: String,
     root_url: String,
-    languages: Vec<LangView<'a>>,
+    /// [`LangView`]s.
+    languages: minijinja::Value,
     canonical: Option<String>,
     alternates: Vec<Alternate>,
 }
@@ -289,6 +331,17 @@ impl<'a> SiteContext<'a> {
             epub,
             strings,
             status: std::sync::OnceLock::new(),
+            lang_values: project
+                .langs()
+                .iter()
+                .map(|l| {
+                    [
+                        minijinja::Value::from(l.code.as_str()),
+                        minijinja::Value::from(l.dir.as_str()),
+                        minijinja::Value::from(lang_name(ui, l)),
+                    ]
+                })
+                .collect(),
             nav: project
                 .langs()
                 .iter()
@@ -307,12 +360,7 @@ impl<'a> SiteContext<'a> {
 
     /// A language's name in itself.
     pub fn lang_name(&self, l: &'a Lang) -> &'a str {
-        let ui: &'a HashMap<String, Ui> = self.ui;
-        ui.get(&l.code)
-            .and_then(|u| u.strings.get("language-name"))
-            .map(String::as_str)
-            .or(l.autonym)
-            .unwrap_or(&l.code)
+        lang_name(self.ui, l)
     }
 
     /// Renders one page.
@@ -373,21 +421,18 @@ impl<'a> SiteContext<'a> {
     ) -> Common<'_> {
         let l = self.lang(lang);
         let base = self.project.config.base_url.as_deref();
-        let languages = self
-            .project
-            .langs()
-            .iter()
-            .enumerate()
-            .map(|(i, other)| {
+        let view = |i: usize, url: String, current: bool, fallback: bool| {
+            minijinja::Value::from_object(LangView {
+                own: self.lang_values[i].clone(),
+                url: minijinja::Value::from(url),
+                current,
+                fallback,
+            })
+        };
+        let languages: Vec<minijinja::Value> = (0..self.project.langs().len())
+            .map(|i| {
                 let (to, fallback) = target(i);
-                LangView {
-                    code: &other.code,
-                    dir: other.dir.as_str(),
-                    name: self.lang_name(other),
-                    url: urls::relative(path, &to),
-                    current: i == lang,
-                    fallback,
-                }
+                view(i, urls::relative(path, &to), i == lang, fallback)
             })
             .collect();
         let (canonical, alternates) = match base {
@@ -413,14 +458,12 @@ impl<'a> SiteContext<'a> {
             None => (None, Vec::new()),
         };
         Common {
-            lang: LangView {
-                code: &l.code,
-                dir: l.dir.as_str(),
-                name: self.lang_name(l),
-                url: urls::relative(path, &urls::home(&l.code)),
-                current: true,
-                fallback: false,
-            },
+            lang: view(
+                lang,
+                urls::relative(path, &urls::home(&l.code)),
+                true,
+                false,
+            ),
             search_index_url: self
                 .project
                 .config
@@ -437,7 +480,7 @@ impl<'a> SiteContext<'a> {
             css_url: urls::relative(path, &urls::static_file("style.css")),
             home_url: urls::relative(path, &urls::home(&l.code)),
             root_url: urls::relative(path, &urls::root_index()),
-            languages,
+            languages: minijinja::Value::from(languages),
             canonical,
             alternates,
         }
