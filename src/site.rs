@@ -41,6 +41,9 @@ pub struct SiteContext<'a> {
     nav: Vec<Vec<std::sync::OnceLock<Vec<minijinja::Value>>>>,
     /// Each language's code, direction and name, as template values.
     lang_values: Vec<[minijinja::Value; 3]>,
+    /// By language, then depth of the page's folder within the language's
+    /// folder: the values of `page` that only these decide.
+    folders: Vec<[std::sync::OnceLock<std::sync::Arc<FolderValues>>; 6]>,
 }
 
 /// A language's name in itself: from its UI strings, else as Unicode
@@ -259,27 +262,93 @@ struct Alternate {
     href: String,
 }
 
-#[derive(Serialize)]
-struct Common<'a> {
-    /// A [`LangView`].
-    lang: minijinja::Value,
-    /// Search box: the index's URL and the prefix of result URLs (`None`: no search).
-    search_index_url: Option<String>,
-    search_js_url: String,
-    root_prefix: String,
-    source_lang: &'a str,
-    status_url: String,
-    t: minijinja::Value,
-    site_title: &'a str,
-    page_title: String,
-    description: Option<String>,
-    css_url: String,
-    home_url: String,
-    root_url: String,
+/// What every page gets as `page`: the values shared by the pages of
+/// one folder in one language, and the page's own.
+#[derive(Debug)]
+struct Common {
+    shared: std::sync::Arc<FolderValues>,
+    page_title: minijinja::Value,
+    description: minijinja::Value,
     /// [`LangView`]s.
     languages: minijinja::Value,
-    canonical: Option<String>,
-    alternates: Vec<Alternate>,
+    canonical: minijinja::Value,
+    alternates: minijinja::Value,
+}
+
+/// The part of [`Common`] that depends only on the language and the
+/// page's folder.
+#[derive(Debug)]
+struct FolderValues {
+    /// A [`LangView`] of the page's language, linking to its home.
+    lang: minijinja::Value,
+    /// Search box: the index's URL and the prefix of result URLs (none: no search).
+    search_index_url: minijinja::Value,
+    search_js_url: minijinja::Value,
+    root_prefix: minijinja::Value,
+    source_lang: minijinja::Value,
+    status_url: minijinja::Value,
+    t: minijinja::Value,
+    site_title: minijinja::Value,
+    css_url: minijinja::Value,
+    home_url: minijinja::Value,
+    root_url: minijinja::Value,
+}
+
+impl Common {
+    const KEYS: &[&str] = &[
+        "lang",
+        "search_index_url",
+        "search_js_url",
+        "root_prefix",
+        "source_lang",
+        "status_url",
+        "t",
+        "site_title",
+        "page_title",
+        "description",
+        "css_url",
+        "home_url",
+        "root_url",
+        "languages",
+        "canonical",
+        "alternates",
+    ];
+}
+
+impl minijinja::value::Object for Common {
+    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<minijinja::Value> {
+        let f = &self.shared;
+        Some(
+            match key {
+                "lang" => &f.lang,
+                "search_index_url" => &f.search_index_url,
+                "search_js_url" => &f.search_js_url,
+                "root_prefix" => &f.root_prefix,
+                "source_lang" => &f.source_lang,
+                "status_url" => &f.status_url,
+                "t" => &f.t,
+                "site_title" => &f.site_title,
+                "page_title" => &self.page_title,
+                "description" => &self.description,
+                "css_url" => &f.css_url,
+                "home_url" => &f.home_url,
+                "root_url" => &f.root_url,
+                "languages" => &self.languages,
+                "canonical" => &self.canonical,
+                "alternates" => &self.alternates,
+                _ => return None,
+            }
+            .clone(),
+        )
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Str(Self::KEYS)
+    }
 }
 
 #[derive(Serialize)]
@@ -342,6 +411,7 @@ impl<'a> SiteContext<'a> {
                     ]
                 })
                 .collect(),
+            folders: project.langs().iter().map(|_| Default::default()).collect(),
             nav: project
                 .langs()
                 .iter()
@@ -418,7 +488,7 @@ impl<'a> SiteContext<'a> {
         page_title: String,
         description: Option<String>,
         target: &dyn Fn(usize) -> (String, bool),
-    ) -> Common<'_> {
+    ) -> minijinja::Value {
         let l = self.lang(lang);
         let base = self.project.config.base_url.as_deref();
         let view = |i: usize, url: String, current: bool, fallback: bool| {
@@ -457,33 +527,52 @@ impl<'a> SiteContext<'a> {
             }
             None => (None, Vec::new()),
         };
-        Common {
-            lang: view(
-                lang,
-                urls::relative(path, &urls::home(&l.code)),
-                true,
-                false,
-            ),
-            search_index_url: self
-                .project
-                .config
-                .search_in(&l.code)
-                .then(|| urls::relative(path, &crate::search::index_path(&l.code))),
-            search_js_url: urls::relative(path, &urls::static_file("search.js")),
-            root_prefix: urls::to_root(path),
-            source_lang: self.project.source_lang(),
-            status_url: urls::relative(path, &urls::status(&l.code)),
-            t: self.strings[lang].clone(),
-            site_title: self.project.config.title_in(&l.code),
-            page_title,
-            description,
-            css_url: urls::relative(path, &urls::static_file("style.css")),
-            home_url: urls::relative(path, &urls::home(&l.code)),
-            root_url: urls::relative(path, &urls::root_index()),
+        // Pages at the same depth in the language's folder link alike to
+        // the files outside it and to the language's own pages.
+        let depth = path.bytes().filter(|&b| b == b'/').count();
+        let make = || {
+            std::sync::Arc::new(FolderValues {
+                lang: view(
+                    lang,
+                    urls::relative(path, &urls::home(&l.code)),
+                    true,
+                    false,
+                ),
+                search_index_url: minijinja::Value::from(
+                    self.project
+                        .config
+                        .search_in(&l.code)
+                        .then(|| urls::relative(path, &crate::search::index_path(&l.code))),
+                ),
+                search_js_url: urls::relative(path, &urls::static_file("search.js")).into(),
+                root_prefix: urls::to_root(path).into(),
+                source_lang: self.project.source_lang().into(),
+                status_url: urls::relative(path, &urls::status(&l.code)).into(),
+                t: self.strings[lang].clone(),
+                site_title: self.project.config.title_in(&l.code).into(),
+                css_url: urls::relative(path, &urls::static_file("style.css")).into(),
+                home_url: urls::relative(path, &urls::home(&l.code)).into(),
+                root_url: urls::relative(path, &urls::root_index()).into(),
+            })
+        };
+        let shared = match self.folders[lang].get(depth) {
+            Some(cell)
+                if path
+                    .strip_prefix(l.code.as_str())
+                    .is_some_and(|p| p.starts_with('/')) =>
+            {
+                cell.get_or_init(make).clone()
+            }
+            _ => make(),
+        };
+        minijinja::Value::from_object(Common {
+            shared,
+            page_title: page_title.into(),
+            description: description.into(),
             languages: minijinja::Value::from(languages),
-            canonical,
-            alternates,
-        }
+            canonical: canonical.into(),
+            alternates: minijinja::Value::from(Serde(alternates)),
+        })
     }
 
     fn manual_view(
@@ -645,7 +734,7 @@ impl<'a> SiteContext<'a> {
                 url: urls::relative(path, &urls::home(&l.code)),
             })
             .collect();
-        minijinja::context! { page => Serde(common), choices => Serde(choices) }
+        minijinja::context! { page => common, choices => Serde(choices) }
     }
 
     fn home_context(&self, lang: usize, path: &str) -> minijinja::Value {
@@ -657,7 +746,7 @@ impl<'a> SiteContext<'a> {
         let manuals: Vec<ManualView> = (0..self.project.manuals.len())
             .map(|m| self.manual_view(lang, m, path, None))
             .collect();
-        minijinja::context! { page => Serde(common), manuals => Serde(manuals) }
+        minijinja::context! { page => common, manuals => Serde(manuals) }
     }
 
     fn contents_context(&self, lang: usize, manual: usize, path: &str) -> minijinja::Value {
@@ -670,7 +759,7 @@ impl<'a> SiteContext<'a> {
             m.config.description.clone(),
             &|i| (urls::contents(&self.lang(i).code, &m.id), false),
         );
-        minijinja::context! { page => Serde(common), manual => Serde(view) }
+        minijinja::context! { page => common, manual => Serde(view) }
     }
 
     fn body(&self, lang: usize, r: ChapterRef) -> &Rendered {
@@ -738,7 +827,7 @@ impl<'a> SiteContext<'a> {
             },
         );
         let manual = self.manual_view(lang, r.manual, path, Some(r));
-        minijinja::context! { page => Serde(common), manual => Serde(manual), chapter => Serde(view) }
+        minijinja::context! { page => common, manual => Serde(manual), chapter => Serde(view) }
     }
 
     fn print_context(&self, lang: usize, manual: usize, path: &str) -> minijinja::Value {
@@ -775,7 +864,7 @@ impl<'a> SiteContext<'a> {
         let common = self.common(lang, path, view.title.to_string(), None, &|i| {
             (urls::print(&self.lang(i).code, &m.id), false)
         });
-        minijinja::context! { page => Serde(common), manual => Serde(view), chapters => Serde(chapters) }
+        minijinja::context! { page => common, manual => Serde(view), chapters => Serde(chapters) }
     }
 }
 
@@ -878,7 +967,7 @@ impl SiteContext<'_> {
         let common = self.common(lang, path, title, None, &|i| {
             (urls::status(&self.lang(i).code), false)
         });
-        minijinja::context! { page => Serde(common), manuals => Serde(manuals), is_source => l.code == source }
+        minijinja::context! { page => common, manuals => Serde(manuals), is_source => l.code == source }
     }
 }
 
