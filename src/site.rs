@@ -212,14 +212,41 @@ struct Link {
     url: String,
 }
 
-#[derive(Serialize)]
+/// A chapter in the navigation (`title`, `title_lang`, `url`, `current`,
+/// `fallback`).
+#[derive(Debug)]
 struct NavChapter {
-    title: String,
+    title: minijinja::Value,
     /// Language of the title when it is not the page's (untranslated chapter).
-    title_lang: Option<String>,
-    url: String,
+    title_lang: minijinja::Value,
+    url: minijinja::Value,
     current: bool,
     fallback: bool,
+}
+
+impl NavChapter {
+    const KEYS: &[&str] = &["title", "title_lang", "url", "current", "fallback"];
+}
+
+impl minijinja::value::Object for NavChapter {
+    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<minijinja::Value> {
+        Some(match key {
+            "title" => self.title.clone(),
+            "title_lang" => self.title_lang.clone(),
+            "url" => self.url.clone(),
+            "current" => minijinja::Value::from(self.current),
+            "fallback" => minijinja::Value::from(self.fallback),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Str(Self::KEYS)
+    }
 }
 
 #[derive(Serialize)]
@@ -640,13 +667,13 @@ impl<'a> SiteContext<'a> {
                 chapter: ci,
             };
             let (src, fallback) = self.project.content(r, code);
-            minijinja::Value::from(Serde(NavChapter {
-                title: src.title.clone(),
-                title_lang: fallback.then(|| src.lang.clone()),
-                url,
+            minijinja::Value::from_object(NavChapter {
+                title: src.title.as_str().into(),
+                title_lang: fallback.then_some(src.lang.as_str()).into(),
+                url: url.into(),
                 current,
                 fallback,
-            }))
+            })
         };
         // Pages in the manual's own folder (its contents, print page and
         // most chapters) link to the chapters alike: their entries are made
