@@ -1014,6 +1014,8 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     // that no core waits for a long index.
     let mut index_slots: Vec<Option<IndexOutput>> =
         (0..project.langs().len()).map(|_| None).collect();
+    // The status pages of every language show the same report.
+    let status = std::sync::Arc::new(crate::status::report(&project, &Default::default()));
     let pages_done = rayon::scope(|tasks| -> Result<()> {
         let mut free_slots = &mut index_slots[..];
         for lang in 0..project.langs().len() {
@@ -1069,7 +1071,8 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                 body_diags.extend(body.diagnostics.iter().cloned());
                 files.extend(body.files.iter().cloned());
             }
-            let ctx = SiteContext::new(&project, &theme, &ui, &bodies, !opts.no_epub);
+            let ctx = SiteContext::new(&project, &theme, &ui, &bodies, !opts.no_epub)
+                .with_status(status.clone());
             let lang_pages: Vec<site::PageKind> = all_pages
                 .iter()
                 .copied()

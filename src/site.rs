@@ -34,7 +34,7 @@ pub struct SiteContext<'a> {
     strings: Vec<minijinja::Value>,
     /// The translation status of the whole project, made by the first
     /// status page that needs it and shared by the others.
-    status: std::sync::OnceLock<crate::status::Report>,
+    status: std::sync::OnceLock<std::sync::Arc<crate::status::Report>>,
     /// By language, then manual: each chapter's navigation entry (not the
     /// current one) as a page in the manual's folder shows it, made by the
     /// first such page and shared by the others.
@@ -445,6 +445,13 @@ impl<'a> SiteContext<'a> {
                 .map(|_| project.manuals.iter().map(|_| Default::default()).collect())
                 .collect(),
         }
+    }
+
+    /// Shares a translation report of the project made elsewhere, so that
+    /// the contexts of several languages make it once.
+    pub fn with_status(self, report: std::sync::Arc<crate::status::Report>) -> Self {
+        let _ = self.status.set(report);
+        self
     }
 
     fn lang(&self, i: usize) -> &Lang {
@@ -931,9 +938,12 @@ impl SiteContext<'_> {
     /// and this language's chapters that need work.
     fn status_context(&self, lang: usize, path: &str) -> minijinja::Value {
         let l = self.lang(lang);
-        let report = self
-            .status
-            .get_or_init(|| crate::status::report(self.project, &crate::status::Filter::default()));
+        let report = self.status.get_or_init(|| {
+            std::sync::Arc::new(crate::status::report(
+                self.project,
+                &crate::status::Filter::default(),
+            ))
+        });
         let source = self.project.source_lang();
         let mut manuals = Vec::new();
         for (mi, ms) in report.manuals.iter().enumerate() {
