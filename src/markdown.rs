@@ -162,7 +162,9 @@ fn split_slots(html: &str) -> Vec<Piece> {
         SLOT_OPEN.encode_utf8(&mut buf.0),
         SLOT_CLOSE.encode_utf8(&mut buf.1),
     );
-    let find_from = |pat: &str, from: usize| html[from..].find(pat).map(|i| from + i);
+    let find_from = |pat: &str, from: usize| {
+        memchr::memmem::find(&html.as_bytes()[from..], pat.as_bytes()).map(|i| from + i)
+    };
     let mut pieces = Vec::new();
     let mut pos = 0;
     let (mut next_plain, mut next_encoded) = (find_from(plain.0, 0), find_from(ENCODED.0, 0));
