@@ -124,6 +124,9 @@ pub fn load(themes_dir: &Path, name: &str) -> Result<Theme> {
 pub fn environment() -> minijinja::Environment<'static> {
     use minijinja::{AutoEscape, UndefinedBehavior};
     let mut env = minijinja::Environment::new();
+    // Errors name the expression that was undefined in release builds too,
+    // not only in debug builds (MiniJinja's default).
+    env.set_debug(true);
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
