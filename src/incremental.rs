@@ -119,7 +119,7 @@ pub fn stale(project: &Project, edits: &[(Edit, Before)], bodies: &[Vec<Rendered
         let moved =
             |code: &str| chapter.sources.get(code).map(|s| &s.anchors) != before.anchors.get(code);
         let renamed = before.source.title != new.title;
-        let source_changed = edit.lang == source_lang && before.source.hash != new.hash;
+        let source_changed = edit.lang == source_lang && before.source.hash() != new.hash();
         any_source |= edit.lang == source_lang;
         let mut link_checks = Vec::new();
         for (l, lang) in langs.iter().enumerate() {

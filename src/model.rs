@@ -33,13 +33,21 @@ pub struct Source {
     pub title: String,
     /// Last modification of the file, in seconds since 1970.
     pub modified: i64,
-    /// [`crate::translation::content_hash`] of the whole file.
-    pub hash: String,
+    /// [`crate::translation::content_hash`] of the whole file, made when
+    /// first asked for ([`Source::hash`]): only the source language's are
+    /// compared, with the versions translations record.
+    pub hash: std::sync::OnceLock<String>,
     /// For a translation, the source version it records (`translated_from`).
     pub recorded: Option<String>,
 }
 
 impl Source {
+    /// [`crate::translation::content_hash`] of the whole file.
+    pub fn hash(&self) -> &str {
+        self.hash
+            .get_or_init(|| crate::translation::content_hash(&self.text))
+    }
+
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
     }

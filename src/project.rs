@@ -408,7 +408,6 @@ fn read(
         }
         None => None,
     };
-    let hash = crate::translation::content_hash(&text);
     let body_line_offset = split.body_line_offset;
     let body_start = text.len() - split.body.len();
     let body = &text[body_start..];
@@ -439,7 +438,7 @@ fn read(
             anchors: Anchors::default(),
             title,
             modified,
-            hash,
+            hash: std::sync::OnceLock::new(),
             recorded,
         },
     })

@@ -92,7 +92,7 @@ pub fn stamp(project: &Project, sel: &Selection) -> Result<StampReport> {
                     {
                         continue;
                     }
-                    targets.push((s.abs.clone(), source.hash.clone()));
+                    targets.push((s.abs.clone(), source.hash().to_string()));
                 }
             }
         }

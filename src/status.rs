@@ -112,7 +112,7 @@ pub fn report(project: &Project, filter: &Filter) -> Report {
                         }),
                         source_file: Some(src.rel.clone()),
                         recorded: tr.and_then(|t| t.recorded.clone()),
-                        source_hash: Some(src.hash.clone()),
+                        source_hash: Some(src.hash().to_string()),
                     });
                 }
             }
@@ -250,7 +250,7 @@ pub fn diff(project: &Project, file: &Path) -> Result<String> {
             translation::KEY
         )));
     };
-    if *recorded == source.hash {
+    if *recorded == source.hash() {
         return Ok(format!(
             "{} is current: the source has not changed since it was translated.\n",
             rel.display()

@@ -71,7 +71,7 @@ pub fn state(project: &Project, r: ChapterRef, lang: &str) -> State {
         None => State::Missing,
         Some(t) => match &t.recorded {
             None => State::Unknown,
-            Some(h) if *h == source.hash => State::Current,
+            Some(h) if *h == source.hash() => State::Current,
             Some(_) => State::Outdated,
         },
     }
