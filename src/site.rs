@@ -166,6 +166,38 @@ pub fn page_path(project: &Project, kind: PageKind) -> String {
     }
 }
 
+/// Page data that templates read as a map, field by field: the names of
+/// its fields and each one's value. Fields that many pages share hold
+/// values made once, so reading them copies nothing.
+trait Fields: std::fmt::Debug + Send + Sync + Sized + 'static {
+    const KEYS: &[&str];
+
+    fn field(&self, key: &str) -> Option<minijinja::Value>;
+
+    /// The template value.
+    fn into_value(self) -> minijinja::Value {
+        minijinja::Value::from_object(FieldMap(self))
+    }
+}
+
+/// A [`Fields`] as a template object.
+#[derive(Debug)]
+struct FieldMap<T>(T);
+
+impl<T: Fields> minijinja::value::Object for FieldMap<T> {
+    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        self.0.field(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<minijinja::Value> {
+        self.0.field(key)
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Str(T::KEYS)
+    }
+}
+
 /// A language as a page links to it (`code`, `dir`, `name`, `url`,
 /// `current`, `fallback`): the language's own values are made once per
 /// build and shared by every page.
@@ -179,16 +211,10 @@ struct LangView {
     fallback: bool,
 }
 
-impl LangView {
+impl Fields for LangView {
     const KEYS: &[&str] = &["code", "dir", "name", "url", "current", "fallback"];
-}
 
-impl minijinja::value::Object for LangView {
-    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        self.get_value_by_str(key.as_str()?)
-    }
-
-    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<minijinja::Value> {
+    fn field(&self, key: &str) -> Option<minijinja::Value> {
         Some(match key {
             "code" => self.own[0].clone(),
             "dir" => self.own[1].clone(),
@@ -198,10 +224,6 @@ impl minijinja::value::Object for LangView {
             "fallback" => minijinja::Value::from(self.fallback),
             _ => return None,
         })
-    }
-
-    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
-        minijinja::value::Enumerator::Str(Self::KEYS)
     }
 }
 
@@ -224,16 +246,10 @@ struct NavChapter {
     fallback: bool,
 }
 
-impl NavChapter {
+impl Fields for NavChapter {
     const KEYS: &[&str] = &["title", "title_lang", "url", "current", "fallback"];
-}
 
-impl minijinja::value::Object for NavChapter {
-    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        self.get_value_by_str(key.as_str()?)
-    }
-
-    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<minijinja::Value> {
+    fn field(&self, key: &str) -> Option<minijinja::Value> {
         Some(match key {
             "title" => self.title.clone(),
             "title_lang" => self.title_lang.clone(),
@@ -242,10 +258,6 @@ impl minijinja::value::Object for NavChapter {
             "fallback" => minijinja::Value::from(self.fallback),
             _ => return None,
         })
-    }
-
-    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
-        minijinja::value::Enumerator::Str(Self::KEYS)
     }
 }
 
@@ -321,7 +333,7 @@ struct FolderValues {
     root_url: minijinja::Value,
 }
 
-impl Common {
+impl Fields for Common {
     const KEYS: &[&str] = &[
         "lang",
         "search_index_url",
@@ -340,14 +352,8 @@ impl Common {
         "canonical",
         "alternates",
     ];
-}
 
-impl minijinja::value::Object for Common {
-    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        self.get_value_by_str(key.as_str()?)
-    }
-
-    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<minijinja::Value> {
+    fn field(&self, key: &str) -> Option<minijinja::Value> {
         let f = &self.shared;
         Some(
             match key {
@@ -371,10 +377,6 @@ impl minijinja::value::Object for Common {
             }
             .clone(),
         )
-    }
-
-    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
-        minijinja::value::Enumerator::Str(Self::KEYS)
     }
 }
 
@@ -526,12 +528,13 @@ impl<'a> SiteContext<'a> {
         let l = self.lang(lang);
         let base = self.project.config.base_url.as_deref();
         let view = |i: usize, url: String, current: bool, fallback: bool| {
-            minijinja::Value::from_object(LangView {
+            LangView {
                 own: self.lang_values[i].clone(),
                 url: minijinja::Value::from(url),
                 current,
                 fallback,
-            })
+            }
+            .into_value()
         };
         let languages: Vec<minijinja::Value> = (0..self.project.langs().len())
             .map(|i| {
@@ -599,14 +602,15 @@ impl<'a> SiteContext<'a> {
             }
             _ => make(),
         };
-        minijinja::Value::from_object(Common {
+        Common {
             shared,
             page_title: page_title.into(),
             description: description.into(),
             languages: minijinja::Value::from(languages),
             canonical: canonical.into(),
             alternates: minijinja::Value::from(Serde(alternates)),
-        })
+        }
+        .into_value()
     }
 
     fn manual_view(
@@ -674,13 +678,14 @@ impl<'a> SiteContext<'a> {
                 chapter: ci,
             };
             let (src, fallback) = self.project.content(r, code);
-            minijinja::Value::from_object(NavChapter {
+            NavChapter {
                 title: src.title.as_str().into(),
                 title_lang: fallback.then_some(src.lang.as_str()).into(),
                 url: url.into(),
                 current,
                 fallback,
-            })
+            }
+            .into_value()
         };
         // Pages in the manual's own folder (its contents, print page and
         // most chapters) link to the chapters alike: their entries are made
