@@ -244,7 +244,13 @@
     return frag;
   }
   function show(query) {
-    if (query.trim() && fetchParts(query, function () { show(input.value); })) return;
+    if (query.trim() && fetchParts(query, function () { show(input.value); })) {
+      // Until the parts this query needs are in, show nothing rather than
+      // the results of what was typed before.
+      list.textContent = "";
+      status.textContent = "";
+      return;
+    }
     list.textContent = "";
     if (!query.trim()) { status.textContent = ""; return; }
     var found = search(query);
