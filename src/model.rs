@@ -36,7 +36,7 @@ pub struct Source {
     /// [`crate::translation::content_hash`] of the whole file, made when
     /// first asked for ([`Source::hash`]): only the source language's are
     /// compared, with the versions translations record.
-    pub hash: std::sync::OnceLock<String>,
+    pub(crate) hash: std::sync::OnceLock<String>,
     /// For a translation, the source version it records (`translated_from`).
     pub recorded: Option<String>,
 }

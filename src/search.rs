@@ -532,6 +532,57 @@ struct Vocabulary {
     scratch: Vec<u32>,
 }
 
+/// Punctuation that ends a run of a spaceless script and that
+/// normalisation turns into punctuation again (a unit test checks each):
+/// ASCII, general and CJK punctuation, and fullwidth forms of ASCII
+/// punctuation.
+fn is_run_break(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c as u32,
+            0x2010..=0x2027 | 0x2030..=0x205E | 0x3001..=0x3003 | 0x3008..=0x3011
+            | 0x3014..=0x301F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40
+            | 0xFF5B..=0xFF64)
+}
+
+/// Whether a chunk is made only of characters of the scripts written
+/// without spaces and [`is_run_break`] punctuation, in a form that
+/// [`normalise`] changes only in its punctuation. Those scripts have no
+/// case and nothing that `normalise` folds or removes, so their text is
+/// unchanged when it is already in NFKD and NFC: none of its characters
+/// decomposes, its combining marks are in canonical order, and none of them
+/// composes with the character it follows. Han, Ethiopic and most Burmese
+/// and Tibetan letters pass at once ([`is_stable`]); the others are checked
+/// against the Unicode data, erring on the side of "no" (Japanese kana and
+/// compatibility ideographs are left to `normalise`).
+fn is_plain_spaceless(chunk: &str) -> bool {
+    let mut starter: Option<char> = None;
+    let mut previous_class = 0;
+    for c in chunk.chars() {
+        if is_stable(c) && !c.is_ascii() && is_spaceless(c) || is_run_break(c) {
+            starter = Some(c);
+            previous_class = 0;
+            continue;
+        }
+        if !matches!(c as u32, 0x0E00..=0x109F | 0x1780..=0x17FF) {
+            return false;
+        }
+        let mut decomposes = false;
+        decompose_compatible(c, |d| decomposes |= d != c);
+        let class = canonical_combining_class(c);
+        if decomposes
+            || (class != 0 && class < previous_class)
+            || starter.is_some_and(|s| compose(s, c).is_some())
+        {
+            return false;
+        }
+        if class == 0 {
+            starter = Some(c);
+        }
+        previous_class = class;
+    }
+    true
+}
+
 /// Chunks longer than this (runs of spaceless scripts) are not remembered.
 const CHUNK_CACHE_BYTES: usize = 48;
 
@@ -595,60 +646,7 @@ impl Vocabulary {
             .insert(chunk.into(), (start as u32, self.scratch.len() as u32));
         &self.flat[start..]
     }
-}
 
-/// Punctuation that ends a run of a spaceless script and that
-/// normalisation turns into punctuation again (a unit test checks each):
-/// ASCII, general and CJK punctuation, and fullwidth forms of ASCII
-/// punctuation.
-fn is_run_break(c: char) -> bool {
-    c.is_ascii_punctuation()
-        || matches!(c as u32,
-            0x2010..=0x2027 | 0x2030..=0x205E | 0x3001..=0x3003 | 0x3008..=0x3011
-            | 0x3014..=0x301F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40
-            | 0xFF5B..=0xFF64)
-}
-
-/// Whether a chunk is made only of characters of the scripts written
-/// without spaces and [`is_run_break`] punctuation, in a form that
-/// [`normalise`] changes only in its punctuation. Those scripts have no
-/// case and nothing that `normalise` folds or removes, so their text is
-/// unchanged when it is already in NFKD and NFC: none of its characters
-/// decomposes, its combining marks are in canonical order, and none of them
-/// composes with the character it follows. Han, Ethiopic and most Burmese
-/// and Tibetan letters pass at once ([`is_stable`]); the others are checked
-/// against the Unicode data, erring on the side of "no" (Japanese kana and
-/// compatibility ideographs are left to `normalise`).
-fn is_plain_spaceless(chunk: &str) -> bool {
-    let mut starter: Option<char> = None;
-    let mut previous_class = 0;
-    for c in chunk.chars() {
-        if is_stable(c) && !c.is_ascii() && is_spaceless(c) || is_run_break(c) {
-            starter = Some(c);
-            previous_class = 0;
-            continue;
-        }
-        if !matches!(c as u32, 0x0E00..=0x109F | 0x1780..=0x17FF) {
-            return false;
-        }
-        let mut decomposes = false;
-        decompose_compatible(c, |d| decomposes |= d != c);
-        let class = canonical_combining_class(c);
-        if decomposes
-            || (class != 0 && class < previous_class)
-            || starter.is_some_and(|s| compose(s, c).is_some())
-        {
-            return false;
-        }
-        if class == 0 {
-            starter = Some(c);
-        }
-        previous_class = class;
-    }
-    true
-}
-
-impl Vocabulary {
     /// The common case of Chinese, Burmese or Tibetan text: a chunk made
     /// of characters of the scripts written without spaces, which
     /// normalisation leaves as they are, and punctuation. Its terms are the
@@ -661,22 +659,18 @@ impl Vocabulary {
             return false;
         }
         // The previous character of the current run and where it starts,
-        // and whether the run has given a pair.
+        // and whether the run has given a pair. A full stop after the end
+        // closes the last run.
         let mut last: Option<(char, usize)> = None;
         let mut paired = false;
         let mut run_start = 0;
-        for (i, c) in chunk.char_indices() {
+        for (i, c) in chunk.char_indices().chain([(chunk.len(), '.')]) {
             if is_separator(c) || is_run_break(c) {
                 if let Some((a, _)) = last.take()
                     && !paired
                 {
-                    let id = Self::short_id(
-                        &mut self.short,
-                        &mut self.terms,
-                        a,
-                        None,
-                        &chunk[run_start..i],
-                    );
+                    let t = &chunk[run_start..i];
+                    let id = Self::short_id(&mut self.short, &mut self.terms, a, None, t);
                     self.scratch.push(id);
                 }
                 continue;
@@ -694,18 +688,6 @@ impl Vocabulary {
                 }
             }
             last = Some((c, i));
-        }
-        if let Some((a, _)) = last
-            && !paired
-        {
-            let id = Self::short_id(
-                &mut self.short,
-                &mut self.terms,
-                a,
-                None,
-                &chunk[run_start..],
-            );
-            self.scratch.push(id);
         }
         true
     }

@@ -43,8 +43,12 @@ pub struct SiteContext<'a> {
     lang_values: Vec<[minijinja::Value; 3]>,
     /// By language, then depth of the page's folder within the language's
     /// folder: the values of `page` that only these decide.
-    folders: Vec<[std::sync::OnceLock<std::sync::Arc<FolderValues>>; 6]>,
+    folders: Vec<[std::sync::OnceLock<std::sync::Arc<FolderValues>>; SHARED_DEPTHS]>,
 }
+
+/// Pages less deep than this share the values of `page` that their
+/// language and depth decide; deeper ones (rare) make their own.
+const SHARED_DEPTHS: usize = 6;
 
 /// A language's name in itself: from its UI strings, else as Unicode
 /// data gives it, else its code.
@@ -568,13 +572,9 @@ impl<'a> SiteContext<'a> {
         // the files outside it and to the language's own pages.
         let depth = path.bytes().filter(|&b| b == b'/').count();
         let make = || {
+            let home = urls::relative(path, &urls::home(&l.code));
             std::sync::Arc::new(FolderValues {
-                lang: view(
-                    lang,
-                    urls::relative(path, &urls::home(&l.code)),
-                    true,
-                    false,
-                ),
+                lang: view(lang, home.clone(), true, false),
                 search_index_url: minijinja::Value::from(
                     self.project
                         .config
@@ -588,7 +588,7 @@ impl<'a> SiteContext<'a> {
                 t: self.strings[lang].clone(),
                 site_title: self.project.config.title_in(&l.code).into(),
                 css_url: urls::relative(path, &urls::static_file("style.css")).into(),
-                home_url: urls::relative(path, &urls::home(&l.code)).into(),
+                home_url: home.into(),
                 root_url: urls::relative(path, &urls::root_index()).into(),
             })
         };
