@@ -1016,7 +1016,13 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         (0..project.langs().len()).map(|_| None).collect();
     // The status pages of every language show the same report.
     let status = std::sync::Arc::new(crate::status::report(&project, &Default::default()));
+    // The sitemap needs only the model: made beside the first language's work.
+    let mut sitemap: Option<String> = None;
     let pages_done = rayon::scope(|tasks| -> Result<()> {
+        if !scope.filtered {
+            let (project, sitemap) = (&project, &mut sitemap);
+            tasks.spawn(move |_| *sitemap = Some(site::sitemap(project)));
+        }
         let mut free_slots = &mut index_slots[..];
         for lang in 0..project.langs().len() {
             let (slot, rest) = std::mem::take(&mut free_slots)
@@ -1152,10 +1158,10 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     for (name, bytes) in &theme.statics {
         writes.push((urls::static_file(name), WriteSource::Bytes(bytes.clone())));
     }
-    if !scope.filtered {
+    if let Some(sitemap) = sitemap {
         writes.push((
             "sitemap.xml".into(),
-            WriteSource::Bytes(site::sitemap(&project).into_bytes()),
+            WriteSource::Bytes(sitemap.into_bytes()),
         ));
     }
     outputs.extend(writes.iter().map(|(rel, _)| rel.clone()));
@@ -1245,7 +1251,13 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         unchanged: false,
         incremental: false,
     };
-    Ok((report, keep.then_some(last)))
+    if keep {
+        return Ok((report, Some(last)));
+    }
+    // Freeing the model (every chapter's text) takes a while and nothing
+    // waits for it: a one-off build returns at once.
+    rayon::spawn(move || drop(last));
+    Ok((report, None))
 }
 
 /// A search index written: its size, and each of its files with whether it
