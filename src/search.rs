@@ -544,45 +544,6 @@ fn is_run_break(c: char) -> bool {
             | 0xFF5B..=0xFF64)
 }
 
-/// Whether a chunk is made only of characters of the scripts written
-/// without spaces and [`is_run_break`] punctuation, in a form that
-/// [`normalise`] changes only in its punctuation. Those scripts have no
-/// case and nothing that `normalise` folds or removes, so their text is
-/// unchanged when it is already in NFKD and NFC: none of its characters
-/// decomposes, its combining marks are in canonical order, and none of them
-/// composes with the character it follows. Han, Ethiopic and most Burmese
-/// and Tibetan letters pass at once ([`is_stable`]); the others are checked
-/// against the Unicode data, erring on the side of "no" (Japanese kana and
-/// compatibility ideographs are left to `normalise`).
-fn is_plain_spaceless(chunk: &str) -> bool {
-    let mut starter: Option<char> = None;
-    let mut previous_class = 0;
-    for c in chunk.chars() {
-        if is_stable(c) && !c.is_ascii() && is_spaceless(c) || is_run_break(c) {
-            starter = Some(c);
-            previous_class = 0;
-            continue;
-        }
-        if !matches!(c as u32, 0x0E00..=0x109F | 0x1780..=0x17FF) {
-            return false;
-        }
-        let mut decomposes = false;
-        decompose_compatible(c, |d| decomposes |= d != c);
-        let class = canonical_combining_class(c);
-        if decomposes
-            || (class != 0 && class < previous_class)
-            || starter.is_some_and(|s| compose(s, c).is_some())
-        {
-            return false;
-        }
-        if class == 0 {
-            starter = Some(c);
-        }
-        previous_class = class;
-    }
-    true
-}
-
 /// Chunks longer than this (runs of spaceless scripts) are not remembered.
 const CHUNK_CACHE_BYTES: usize = 48;
 
@@ -651,21 +612,69 @@ impl Vocabulary {
     /// of characters of the scripts written without spaces, which
     /// normalisation leaves as they are, and punctuation. Its terms are the
     /// character pairs of its runs between separators and punctuation (or
-    /// a run's one character), as [`for_each_term`] gives them, found
-    /// without copying the chunk.
-    /// Returns false, with nothing added, for any other chunk.
+    /// a run's one character), as [`for_each_term`] gives them, found in
+    /// one pass over the chunk, without copying it.
+    ///
+    /// Those scripts have no case and nothing that [`normalise`] folds or
+    /// removes, so their text is unchanged when it is already in NFKD and
+    /// NFC: none of its characters decomposes, its combining marks are in
+    /// canonical order, and none of them composes with the character it
+    /// follows. Han and most Burmese and Tibetan letters pass at once
+    /// ([`is_stable`]); the others are checked against the Unicode data,
+    /// erring on the side of "no" (Japanese kana and compatibility
+    /// ideographs are left to `normalise`).
+    ///
+    /// Returns false, with nothing in `scratch`, for any other chunk. The
+    /// vocabulary may have gained pairs from before the character that
+    /// failed: terms without postings, left out of the index.
     fn spaceless_run(&mut self, chunk: &str) -> bool {
-        if !is_plain_spaceless(chunk) {
-            return false;
-        }
         // The previous character of the current run and where it starts,
         // and whether the run has given a pair. A full stop after the end
         // closes the last run.
         let mut last: Option<(char, usize)> = None;
         let mut paired = false;
         let mut run_start = 0;
+        // For the check of characters that are not stable: the last
+        // starter and the combining class of the character before.
+        let mut starter: Option<char> = None;
+        let mut previous_class = 0;
         for (i, c) in chunk.char_indices().chain([(chunk.len(), '.')]) {
-            if is_separator(c) || is_run_break(c) {
+            let fast = match c as u32 {
+                // Han, by far the most common, first.
+                0x4E00..=0x9FFF | 0x3400..=0x4DBF => Some(false),
+                _ if !c.is_ascii() && is_stable(c) && is_spaceless(c) => Some(is_separator(c)),
+                _ if is_run_break(c) => Some(true),
+                _ => None,
+            };
+            let breaks = match (fast, c as u32) {
+                (Some(breaks), _) => {
+                    starter = Some(c);
+                    previous_class = 0;
+                    breaks
+                }
+                (None, 0x0E00..=0x109F | 0x1780..=0x17FF) => {
+                    let mut decomposes = false;
+                    decompose_compatible(c, |d| decomposes |= d != c);
+                    let class = canonical_combining_class(c);
+                    if decomposes
+                        || (class != 0 && class < previous_class)
+                        || starter.is_some_and(|s| compose(s, c).is_some())
+                    {
+                        self.scratch.clear();
+                        return false;
+                    }
+                    if class == 0 {
+                        starter = Some(c);
+                    }
+                    previous_class = class;
+                    is_separator(c)
+                }
+                _ => {
+                    self.scratch.clear();
+                    return false;
+                }
+            };
+            if breaks {
                 if let Some((a, _)) = last.take()
                     && !paired
                 {
@@ -815,7 +824,11 @@ pub fn index_script_from(
         from = end;
     }
     drop(pairs);
-    let mut order: Vec<u32> = (0..vocab.terms.len() as u32).collect();
+    // Terms without postings were met only in a chunk that the spaceless
+    // fast path gave up on.
+    let mut order: Vec<u32> = (0..vocab.terms.len() as u32)
+        .filter(|&t| start[t as usize + 1] > start[t as usize])
+        .collect();
     order.sort_unstable_by(|&a, &b| vocab.terms[a as usize].cmp(&vocab.terms[b as usize]));
     let postings = order.iter().map(|&t| {
         let t = t as usize;

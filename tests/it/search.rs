@@ -286,6 +286,51 @@ fn a_language_the_indexer_knows_nothing_about_still_builds() {
     assert!(out.path().join("ti/search-index.js").is_file());
 }
 
+/// The terms of `lang`'s single-part index in `out`.
+fn index_terms(out: &Path, lang: &str) -> Vec<String> {
+    let script = read(out, &format!("{lang}/search-index.js"));
+    let json = script
+        .trim()
+        .trim_start_matches("window.polybookSearchIndex = ")
+        .trim_end_matches(';');
+    let index: serde_json::Value = serde_json::from_str(json).unwrap();
+    let coded: Vec<&str> = index["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    polybook::search::decode_terms(&coded).unwrap()
+}
+
+#[test]
+fn burmese_that_normalisation_changes_is_indexed_as_normalised() {
+    // U+1025 and U+102E compose into U+1026: the pair written here is not
+    // a term, the composed one is, and each term listed has postings.
+    let p = copy_fixture("basic");
+    let config = p.path().join("polybook.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("\"zh\"]", "\"zh\", \"my\"]");
+    std::fs::write(&config, text).unwrap();
+    std::fs::create_dir_all(p.path().join("manuals/guide/my")).unwrap();
+    std::fs::write(
+        p.path().join("manuals/guide/my/intro.md"),
+        "# \u{1000}\u{1025}\u{102E}\n\nမြန်မာ \u{1000}\u{1025}\u{102E}\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = build(p.path(), out.path());
+    assert_eq!(report.errors(), 0, "{:?}", diag_lines(&report));
+    let terms = index_terms(out.path(), "my");
+    assert!(terms.contains(&"\u{1000}\u{1026}".to_string()), "{terms:?}");
+    assert!(
+        !terms.contains(&"\u{1000}\u{1025}".to_string()),
+        "{terms:?}"
+    );
+    assert!(terms.contains(&"မြ".to_string()), "{terms:?}");
+}
+
 /// `chars` characters of Chinese drawn from 3,000 ideographs by a fixed
 /// pseudo-random sequence, in sentences of 20 to 40 characters.
 fn chinese_text(seed: u64, chars: usize) -> String {
