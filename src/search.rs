@@ -242,6 +242,25 @@ fn is_separator(c: char) -> bool {
     )
 }
 
+/// For each byte: 1 for ASCII whitespace, 2 for the lead bytes of U+0085,
+/// U+00A0, U+1680, U+2000 to U+205F and U+3000 (never inside a character,
+/// so where one is found is a character boundary), 0 for the others.
+const SPACE_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        if (b as u8 as char).is_whitespace() {
+            table[b] = 1;
+        }
+        b += 1;
+    }
+    table[0xC2] = 2;
+    table[0xE1] = 2;
+    table[0xE2] = 2;
+    table[0xE3] = 2;
+    table
+};
+
 /// Calls `f` with each piece of `text` between whitespace, as
 /// `str::split_whitespace` gives them, reading bytes: only the first bytes
 /// of the few non-ASCII whitespace characters are decoded.
@@ -251,16 +270,14 @@ fn for_each_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        // Lead bytes of U+0085, U+00A0, U+1680, U+2000 to U+205F and U+3000:
-        // never inside a character, so `i` is a character boundary.
-        let space = match b {
-            0..=0x7F => (b as char).is_whitespace().then_some(1),
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => text[i..]
+        let space = match SPACE_BYTES[b as usize] {
+            0 => None,
+            1 => Some(1),
+            _ => text[i..]
                 .chars()
                 .next()
                 .filter(|c| c.is_whitespace())
                 .map(char::len_utf8),
-            _ => None,
         };
         match space {
             Some(len) => {
