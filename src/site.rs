@@ -39,6 +39,10 @@ pub struct SiteContext<'a> {
     /// current one) as a page in the manual's folder shows it, made by the
     /// first such page and shared by the others.
     nav: Vec<Vec<std::sync::OnceLock<Vec<minijinja::Value>>>>,
+    /// By language, then manual: each part shown collapsed (its title,
+    /// linking to its first chapter) as a page in the manual's folder shows
+    /// it, or none for a part without a title; shared likewise.
+    collapsed_parts: Vec<Vec<std::sync::OnceLock<Vec<Option<minijinja::Value>>>>>,
     /// Each language's code, direction and name, as template values.
     lang_values: Vec<[minijinja::Value; 3]>,
     /// By language, then depth of the page's folder within the language's
@@ -265,15 +269,32 @@ impl Fields for NavChapter {
     }
 }
 
-#[derive(Serialize)]
+/// A part in the navigation (`title`, `chapters`, `start`, `collapsed`).
+#[derive(Debug)]
 struct NavPart {
-    title: Option<String>,
+    /// The title, or none.
+    title: minijinja::Value,
     /// The [`NavChapter`]s listed, as one template value.
     chapters: minijinja::Value,
     /// Number of the first chapter listed, within the part (1-based).
     start: usize,
-    /// Only the title is shown, linking to the part's first chapter.
-    collapsed: Option<String>,
+    /// Only the title is shown, linking to the part's first chapter (the
+    /// URL), or none.
+    collapsed: minijinja::Value,
+}
+
+impl Fields for NavPart {
+    const KEYS: &[&str] = &["title", "chapters", "start", "collapsed"];
+
+    fn field(&self, key: &str) -> Option<minijinja::Value> {
+        Some(match key {
+            "title" => self.title.clone(),
+            "chapters" => self.chapters.clone(),
+            "start" => minijinja::Value::from(self.start),
+            "collapsed" => self.collapsed.clone(),
+            _ => return None,
+        })
+    }
 }
 
 /// Chapter pages of a manual with at most this many chapters list them all.
@@ -293,7 +314,8 @@ struct ManualView<'a> {
     url: String,
     print_url: String,
     epub_url: Option<String>,
-    parts: Vec<NavPart>,
+    /// [`NavPart`]s.
+    parts: Vec<minijinja::Value>,
     chapter_count: usize,
     /// The navigation lists only some chapters (see [`NAV_FULL`]).
     partial: bool,
@@ -446,6 +468,11 @@ impl<'a> SiteContext<'a> {
                 .collect(),
             folders: project.langs().iter().map(|_| Default::default()).collect(),
             nav: project
+                .langs()
+                .iter()
+                .map(|_| project.manuals.iter().map(|_| Default::default()).collect())
+                .collect(),
+            collapsed_parts: project
                 .langs()
                 .iter()
                 .map(|_| project.manuals.iter().map(|_| Default::default()).collect())
@@ -622,17 +649,7 @@ impl<'a> SiteContext<'a> {
     ) -> ManualView<'_> {
         let code = &self.lang(lang).code;
         let m = &self.project.manuals[manual];
-        let mut parts: Vec<NavPart> = m
-            .config
-            .parts
-            .iter()
-            .map(|p| NavPart {
-                title: p.title_in(code).map(str::to_string),
-                chapters: minijinja::Value::UNDEFINED,
-                start: 1,
-                collapsed: None,
-            })
-            .collect();
+        let part_count = m.config.parts.len();
         // Which chapters a chapter page lists: all of them in a short manual;
         // otherwise a window in the current chapter's part.
         // A part's chapters are contiguous (the contents list them part after
@@ -650,26 +667,30 @@ impl<'a> SiteContext<'a> {
                 } else {
                     (pos.saturating_sub(NAV_SIDE), (pos + NAV_SIDE + 1).min(len))
                 };
-                parts[part].start = lo + 1;
-                Some((part, first + lo, first + hi - 1))
+                Some((part, first + lo, first + hi - 1, lo + 1))
             }
             _ => None,
         };
         let chapter_url =
             |ch: &crate::model::Chapter| urls::relative(path, &urls::chapter(code, &m.id, &ch.id));
-        let listed = match window {
-            Some((part, first, last)) => {
-                // Other parts show only their title, linking to their first chapter.
-                for (p, view) in parts.iter_mut().enumerate() {
-                    if p != part
-                        && view.title.is_some()
-                        && let Some(ch) = m.chapters.get(part_start(p)).filter(|c| c.part == p)
-                    {
-                        view.collapsed = Some(chapter_url(ch));
-                    }
+        let title = |p: usize| minijinja::Value::from(m.config.parts[p].title_in(code));
+        // With a window, the other parts show only their title, linking to
+        // their first chapter.
+        let collapsed = |p: usize| {
+            let t = m.config.parts[p].title_in(code)?;
+            let ch = m.chapters.get(part_start(p)).filter(|c| c.part == p)?;
+            Some(
+                NavPart {
+                    title: t.into(),
+                    chapters: minijinja::Value::UNDEFINED,
+                    start: 1,
+                    collapsed: chapter_url(ch).into(),
                 }
-                first..last + 1
-            }
+                .into_value(),
+            )
+        };
+        let listed = match window {
+            Some((_, first, last, _)) => first..last + 1,
             None => 0..m.chapters.len(),
         };
         let entry = |ci: usize, url: String, current: bool| {
@@ -692,17 +713,17 @@ impl<'a> SiteContext<'a> {
         // once.
         let folder = urls::contents(code, &m.id);
         let folder = &folder[..folder.len() - "index.html".len()];
-        let shared = path
+        let in_folder = path
             .strip_prefix(folder)
-            .is_some_and(|name| !name.contains('/'))
-            .then(|| {
-                self.nav[lang][manual].get_or_init(|| {
-                    (0..m.chapters.len())
-                        .map(|ci| entry(ci, chapter_url(&m.chapters[ci]), false))
-                        .collect()
-                })
-            });
-        let mut lists: Vec<Vec<minijinja::Value>> = vec![Vec::new(); parts.len()];
+            .is_some_and(|name| !name.contains('/'));
+        let shared = in_folder.then(|| {
+            self.nav[lang][manual].get_or_init(|| {
+                (0..m.chapters.len())
+                    .map(|ci| entry(ci, chapter_url(&m.chapters[ci]), false))
+                    .collect()
+            })
+        });
+        let mut lists: Vec<Vec<minijinja::Value>> = vec![Vec::new(); part_count];
         for ci in listed {
             let is_current = current.is_some_and(|r| r.chapter == ci);
             lists[m.chapters[ci].part].push(match shared {
@@ -710,12 +731,36 @@ impl<'a> SiteContext<'a> {
                 _ => entry(ci, chapter_url(&m.chapters[ci]), is_current),
             });
         }
-        for (part, list) in parts.iter_mut().zip(lists) {
-            if !list.is_empty() {
-                part.chapters = minijinja::Value::from(list);
-            }
-        }
-        parts.retain(|p| !p.chapters.is_undefined() || p.collapsed.is_some());
+        // Parts listing no chapter show collapsed, or not at all.
+        let parts = lists
+            .into_iter()
+            .enumerate()
+            .filter_map(|(p, list)| {
+                if !list.is_empty() {
+                    let start = match window {
+                        Some((part, _, _, start)) if part == p => start,
+                        _ => 1,
+                    };
+                    return Some(
+                        NavPart {
+                            title: title(p),
+                            chapters: minijinja::Value::from(list),
+                            start,
+                            collapsed: minijinja::Value::from(()),
+                        }
+                        .into_value(),
+                    );
+                }
+                match window {
+                    Some((part, ..)) if part != p && in_folder => self.collapsed_parts[lang]
+                        [manual]
+                        .get_or_init(|| (0..part_count).map(collapsed).collect())[p]
+                        .clone(),
+                    Some((part, ..)) if part != p => collapsed(p),
+                    _ => None,
+                }
+            })
+            .collect();
         ManualView {
             id: &m.id,
             title: m.config.title_in(code),
