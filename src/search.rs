@@ -242,55 +242,75 @@ fn is_separator(c: char) -> bool {
     )
 }
 
-/// For each byte: 1 for ASCII whitespace, 2 for the lead bytes of U+0085,
-/// U+00A0, U+1680, U+2000 to U+205F and U+3000 (never inside a character,
-/// so where one is found is a character boundary), 0 for the others.
-const SPACE_BYTES: [u8; 256] = {
-    let mut table = [0u8; 256];
+/// For each byte: whether it is ASCII whitespace or the lead byte of
+/// U+0085, U+00A0, U+1680, U+2000 to U+205F or U+3000 (never inside a
+/// character, so where one is found is a character boundary).
+const SPACE_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
     let mut b = 0;
     while b < 0x80 {
-        if (b as u8 as char).is_whitespace() {
-            table[b] = 1;
-        }
+        table[b] = (b as u8 as char).is_whitespace();
         b += 1;
     }
-    table[0xC2] = 2;
-    table[0xE1] = 2;
-    table[0xE2] = 2;
-    table[0xE3] = 2;
+    table[0xC2] = true;
+    table[0xE1] = true;
+    table[0xE2] = true;
+    table[0xE3] = true;
     table
 };
 
+/// The length of the whitespace character that starts `text`, or 0. The
+/// second byte rules out most characters of a lead byte without decoding
+/// them (Chinese punctuation shares the lead byte of U+3000).
+fn space_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    let maybe = match (first, bytes.get(1)) {
+        // Only ASCII whitespace is looked up.
+        (0..=0x7F, _) => return 1,
+        (0xC2, Some(0x85 | 0xA0)) | (0xE1, Some(0x9A)) | (0xE2, Some(0x80 | 0x81)) => true,
+        (0xE3, Some(0x80)) => true,
+        _ => false,
+    };
+    if !maybe {
+        return 0;
+    }
+    text.chars()
+        .next()
+        .filter(|c| c.is_whitespace())
+        .map_or(0, char::len_utf8)
+}
+
 /// Calls `f` with each piece of `text` between whitespace, as
-/// `str::split_whitespace` gives them, reading bytes: only the first bytes
-/// of the few non-ASCII whitespace characters are decoded.
+/// `str::split_whitespace` gives them, reading bytes: bytes that cannot
+/// start whitespace are skipped in a tight loop, and only the first bytes
+/// of the few non-ASCII whitespace characters are looked at further.
 fn for_each_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
     let bytes = text.as_bytes();
     let mut start: Option<usize> = None;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let space = match SPACE_BYTES[b as usize] {
-            0 => None,
-            1 => Some(1),
-            _ => text[i..]
-                .chars()
-                .next()
-                .filter(|c| c.is_whitespace())
-                .map(char::len_utf8),
-        };
-        match space {
-            Some(len) => {
-                if let Some(s) = start.take() {
-                    f(&text[s..i]);
-                }
-                i += len;
+    while let Some(k) = bytes[i..].iter().position(|&b| SPACE_BYTES[b as usize]) {
+        let at = i + k;
+        if at > i {
+            start.get_or_insert(i);
+        }
+        match space_len(&text[at..]) {
+            0 => {
+                start.get_or_insert(at);
+                i = at + 1;
             }
-            None => {
-                start.get_or_insert(i);
-                i += 1;
+            len => {
+                if let Some(s) = start.take() {
+                    f(&text[s..at]);
+                }
+                i = at + len;
             }
         }
+    }
+    if i < bytes.len() {
+        start.get_or_insert(i);
     }
     if let Some(s) = start {
         f(&text[s..]);
