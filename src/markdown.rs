@@ -411,12 +411,14 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     let mut sections = input
         .search_sections
         .then(|| crate::search::Sections::new(&input.source.anchors.ids));
+    // The events that stand for the current one: one list, emptied into
+    // `events` (or a footnote's) after each event.
+    let mut emitted: Vec<Event<'_>> = Vec::with_capacity(4);
     for (event, range) in Parser::new_ext(body, outline::options()).into_offset_iter() {
         if let Some(s) = sections.as_mut() {
             s.event(&event);
         }
         let at = || At::new(lines(), body, range.clone());
-        let mut emitted: Vec<Event<'_>> = Vec::with_capacity(1);
         match event {
             Event::Start(Tag::Heading { level, classes, .. }) => {
                 heading = Some((outline::level_number(level), classes, events.len()));
@@ -612,8 +614,8 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             other => emitted.push(other),
         }
         match in_def.as_mut() {
-            Some((_, def_events)) => def_events.extend(emitted),
-            None => events.extend(emitted),
+            Some((_, def_events)) => def_events.append(&mut emitted),
+            None => events.append(&mut emitted),
         }
     }
 
