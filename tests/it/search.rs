@@ -91,15 +91,20 @@ fn search(url: &str, query: &str) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// A term of the language's index found only in sections of `page`, the
-/// most frequent such term: a word a reader of that chapter would type.
-fn word_only_in(out: &Path, lang: &str, page: &str) -> String {
+/// The main script of `lang`'s index in `out`, as JSON.
+fn read_index(out: &Path, lang: &str) -> serde_json::Value {
     let script = read(out, &format!("{lang}/search-index.js"));
     let json = script
         .trim()
         .trim_start_matches("window.polybookSearchIndex = ")
         .trim_end_matches(';');
-    let index: serde_json::Value = serde_json::from_str(json).unwrap();
+    serde_json::from_str(json).unwrap()
+}
+
+/// A term of the language's index found only in sections of `page`, the
+/// most frequent such term: a word a reader of that chapter would type.
+fn word_only_in(out: &Path, lang: &str, page: &str) -> String {
+    let index = read_index(out, lang);
     let docs = index["docs"].as_array().unwrap();
     let in_page = |d: u64| {
         docs[d as usize][0]
@@ -265,35 +270,35 @@ fn search_can_be_turned_off_and_pages_read_without_script() {
     );
 }
 
-#[test]
-fn a_language_the_indexer_knows_nothing_about_still_builds() {
+/// The basic fixture with `langs` added, the first of them with an
+/// introduction of `intro`, built without errors: the project and the output.
+fn build_with_languages(langs: &[&str], intro: &str) -> (tempfile::TempDir, tempfile::TempDir) {
     let p = copy_fixture("basic");
     let config = p.path().join("polybook.toml");
+    let added: String = langs.iter().map(|l| format!(", \"{l}\"")).collect();
     let text = std::fs::read_to_string(&config)
         .unwrap()
-        .replace("\"zh\"]", "\"zh\", \"ti\", \"km\"]");
+        .replace("\"zh\"]", &format!("\"zh\"{added}]"));
     std::fs::write(&config, text).unwrap();
-    std::fs::create_dir_all(p.path().join("manuals/guide/km")).unwrap();
-    std::fs::write(
-        p.path().join("manuals/guide/km/intro.md"),
-        "# សេចក្តីផ្តើម\n\nសុវត្ថិភាពឌីជីថល\n",
-    )
-    .unwrap();
+    let folder = p.path().join("manuals/guide").join(langs[0]);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("intro.md"), intro).unwrap();
     let out = tempfile::tempdir().unwrap();
     let report = build(p.path(), out.path());
     assert_eq!(report.errors(), 0, "{:?}", diag_lines(&report));
+    (p, out)
+}
+
+#[test]
+fn a_language_the_indexer_knows_nothing_about_still_builds() {
+    let (_p, out) = build_with_languages(&["km", "ti"], "# សេចក្តីផ្តើម\n\nសុវត្ថិភាពឌីជីថល\n");
     assert!(read(out.path(), "km/search-index.js").contains("សុ"));
     assert!(out.path().join("ti/search-index.js").is_file());
 }
 
 /// The terms of `lang`'s single-part index in `out`.
 fn index_terms(out: &Path, lang: &str) -> Vec<String> {
-    let script = read(out, &format!("{lang}/search-index.js"));
-    let json = script
-        .trim()
-        .trim_start_matches("window.polybookSearchIndex = ")
-        .trim_end_matches(';');
-    let index: serde_json::Value = serde_json::from_str(json).unwrap();
+    let index = read_index(out, lang);
     let coded: Vec<&str> = index["terms"]
         .as_array()
         .unwrap()
@@ -307,21 +312,10 @@ fn index_terms(out: &Path, lang: &str) -> Vec<String> {
 fn burmese_that_normalisation_changes_is_indexed_as_normalised() {
     // U+1025 and U+102E compose into U+1026: the pair written here is not
     // a term, the composed one is, and each term listed has postings.
-    let p = copy_fixture("basic");
-    let config = p.path().join("polybook.toml");
-    let text = std::fs::read_to_string(&config)
-        .unwrap()
-        .replace("\"zh\"]", "\"zh\", \"my\"]");
-    std::fs::write(&config, text).unwrap();
-    std::fs::create_dir_all(p.path().join("manuals/guide/my")).unwrap();
-    std::fs::write(
-        p.path().join("manuals/guide/my/intro.md"),
+    let (_p, out) = build_with_languages(
+        &["my"],
         "# \u{1000}\u{1025}\u{102E}\n\nမြန်မာ \u{1000}\u{1025}\u{102E}\n",
-    )
-    .unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let report = build(p.path(), out.path());
-    assert_eq!(report.errors(), 0, "{:?}", diag_lines(&report));
+    );
     let terms = index_terms(out.path(), "my");
     assert!(terms.contains(&"\u{1000}\u{1026}".to_string()), "{terms:?}");
     assert!(
