@@ -298,7 +298,11 @@ fn a_language_the_indexer_knows_nothing_about_still_builds() {
 
 /// The terms of `lang`'s single-part index in `out`.
 fn index_terms(out: &Path, lang: &str) -> Vec<String> {
-    let index = read_index(out, lang);
+    decoded_terms(&read_index(out, lang))
+}
+
+/// The front-coded `terms` of an index or of one of its parts, decoded.
+fn decoded_terms(index: &serde_json::Value) -> Vec<String> {
     let coded: Vec<&str> = index["terms"]
         .as_array()
         .unwrap()
@@ -413,13 +417,7 @@ fn a_large_index_comes_in_parts_loaded_as_a_query_needs_them() {
             .unwrap_or_else(|| panic!("{part} is not a part script"));
         let data: serde_json::Value = serde_json::from_str(json).unwrap();
         assert_eq!(data["part"], k);
-        let coded: Vec<&str> = data["terms"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap())
-            .collect();
-        let terms = polybook::search::decode_terms(&coded).unwrap();
+        let terms = decoded_terms(&data);
         assert!(!terms.is_empty(), "{part} is empty");
         for t in &terms {
             assert_eq!(
