@@ -70,7 +70,10 @@ fn is_stable(c: char) -> bool {
     let u = c as u32;
     match u {
         0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x1200..=0x135A => true,
-        0x0E00..=0x0FFF | 0x1000..=0x109F | 0x1780..=0x17FF => UNSTABLE.binary_search(&u).is_err(),
+        0x0E00..=0x0FFF | 0x1000..=0x109F | 0x1780..=0x17FF => {
+            let bit = (u - UNSTABLE_FROM) as usize;
+            UNSTABLE_BITS[bit / 64] & (1 << (bit % 64)) == 0
+        }
         _ => false,
     }
 }
@@ -94,6 +97,23 @@ const UNSTABLE: &[u32] = &[
     // Khmer
     0x17D2, 0x17DD,
 ];
+
+/// The first character [`UNSTABLE_BITS`] covers.
+const UNSTABLE_FROM: u32 = 0x0E00;
+
+/// [`UNSTABLE`] as one bit per character from U+0E00 to U+17FF: looked up
+/// for every Burmese and Tibetan letter, where a binary search cost six
+/// comparisons.
+const UNSTABLE_BITS: [u64; 40] = {
+    let mut bits = [0u64; 40];
+    let mut i = 0;
+    while i < UNSTABLE.len() {
+        let bit = (UNSTABLE[i] - UNSTABLE_FROM) as usize;
+        bits[bit / 64] |= 1 << (bit % 64);
+        i += 1;
+    }
+    bits
+};
 
 fn normalise_slow(text: &str, out: &mut String) {
     let mut folded = String::with_capacity(text.len());
@@ -1153,6 +1173,11 @@ mod tests {
         }
         assert!(checked > 20_000);
         assert!(UNSTABLE.is_sorted());
+        // The bit table holds exactly the list.
+        for u in (0x0E00..=0x109F).chain(0x1780..=0x17FF) {
+            let c = char::from_u32(u).expect("not a surrogate");
+            assert_eq!(is_stable(c), !UNSTABLE.contains(&u), "U+{u:04X}");
+        }
     }
 
     #[test]
