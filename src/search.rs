@@ -805,7 +805,16 @@ pub fn index_script_from(
     // Each section's (term, weight) pairs, section after section, and where
     // each section's pairs end: appended in order, then sorted by term once
     // (a vector per term cost a cache miss and many small allocations per pair).
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    // About one pair per 8 bytes of text, or per 4 in spaceless scripts:
+    // reserved once, as growing it copied megabytes into fresh memory.
+    let text_bytes: usize = (project.manuals.iter().enumerate())
+        .flat_map(|(mi, m)| (0..m.chapters.len()).map(move |ci| (mi, ci)))
+        .map(|(manual, chapter)| {
+            let r = ChapterRef { manual, chapter };
+            project.content(r, lang).0.body().len()
+        })
+        .sum();
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(text_bytes / 4);
     let mut ends: Vec<usize> = Vec::new();
     let mut lengths = Vec::new();
     // Each term's weight in the current section, by term id, and the terms
