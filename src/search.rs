@@ -263,9 +263,17 @@ fn is_separator(c: char) -> bool {
 }
 
 /// For each byte: whether it is ASCII whitespace or the lead byte of
-/// U+0085, U+00A0, U+1680, U+2000 to U+205F or U+3000 (never inside a
-/// character, so where one is found is a character boundary).
-const SPACE_BYTES: [bool; 256] = {
+/// U+0085, U+00A0, U+2000 to U+205F or U+3000 (never inside a character,
+/// so where one is found is a character boundary).
+const SPACE_BYTES: [bool; 256] = space_bytes(false);
+
+/// [`SPACE_BYTES`] with the lead byte of U+1680, Ogham space mark, for a
+/// text that contains one. Every Myanmar and Ethiopic letter shares that
+/// lead byte, so the table without it keeps the scan of Burmese and
+/// Amharic text in the tight loop.
+const SPACE_BYTES_OGHAM: [bool; 256] = space_bytes(true);
+
+const fn space_bytes(ogham: bool) -> [bool; 256] {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 0x80 {
@@ -273,11 +281,11 @@ const SPACE_BYTES: [bool; 256] = {
         b += 1;
     }
     table[0xC2] = true;
-    table[0xE1] = true;
+    table[0xE1] = ogham;
     table[0xE2] = true;
     table[0xE3] = true;
     table
-};
+}
 
 /// The length of the whitespace character that starts `text`, or 0. The
 /// second byte rules out most characters of a lead byte without decoding
@@ -309,9 +317,14 @@ fn space_len(text: &str) -> usize {
 /// of the few non-ASCII whitespace characters are looked at further.
 fn for_each_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
     let bytes = text.as_bytes();
+    let table = if memchr::memmem::find(bytes, "\u{1680}".as_bytes()).is_some() {
+        &SPACE_BYTES_OGHAM
+    } else {
+        &SPACE_BYTES
+    };
     let mut start: Option<usize> = None;
     let mut i = 0;
-    while let Some(k) = bytes[i..].iter().position(|&b| SPACE_BYTES[b as usize]) {
+    while let Some(k) = bytes[i..].iter().position(|&b| table[b as usize]) {
         let at = i + k;
         if at > i {
             start.get_or_insert(i);
@@ -1233,6 +1246,8 @@ mod tests {
             "\u{2060}",
             "ཀ་",
             "—",
+            "မြန်မာ",
+            "ሰላም።",
             "",
         ];
         let mut text = String::new();
@@ -1248,7 +1263,16 @@ mod tests {
         for_each_chunk(&text, |c| chunks.push(c));
         let expected: Vec<&str> = text.split_whitespace().collect();
         assert_eq!(chunks, expected);
-        for edge in ["", " ", "x", " x ", "\u{3000}数\u{3000}"] {
+        let edges = [
+            "",
+            " ",
+            "x",
+            " x ",
+            "\u{3000}数\u{3000}",
+            "မြန်\u{1680}မာ ሰ\u{1680}",
+            "မြန် မာ\u{00A0}ሰላም",
+        ];
+        for edge in edges {
             let mut chunks = Vec::new();
             for_each_chunk(edge, |c| chunks.push(c));
             assert_eq!(
