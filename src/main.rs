@@ -149,12 +149,19 @@ fn main() -> ExitCode {
     result.unwrap_or_else(|e| report_fatal(&e))
 }
 
+/// Prints problems to standard error through one buffer: unbuffered, each
+/// part of each problem was a write of its own, thousands for a large
+/// project with many warnings.
 fn print_diagnostics(cli: &Cli, diags: &[polybook::Diagnostic]) {
+    use std::io::Write;
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     for d in diags {
         if d.is_error() || !cli.quiet {
-            eprintln!("{d}");
+            // Nothing better can be done when standard error is closed.
+            let _ = writeln!(err, "{d}");
         }
     }
+    let _ = err.flush();
 }
 
 fn build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
