@@ -6,6 +6,7 @@
 
 pub mod bidi;
 pub mod build;
+pub mod chars;
 pub mod config;
 pub mod diag;
 pub mod epub;

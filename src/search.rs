@@ -179,7 +179,7 @@ pub fn for_each_term<'a>(normalised: &'a str, mut f: impl FnMut(&'a str)) {
         // chunk only has character pairs.
         if !chunk
             .chars()
-            .any(|c| !is_spaceless(c) && c.is_alphanumeric())
+            .any(|c| !is_spaceless(c) && crate::chars::is_alphanumeric(c))
         {
             any_spaceless = true;
             continue;
@@ -233,7 +233,7 @@ fn is_plain_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    c.is_alphanumeric()
+    crate::chars::is_alphanumeric(c)
         && !is_spaceless(c)
         // Katakana and ideographic marks, and numbers that are not digits,
         // follow other rules.

@@ -10,7 +10,7 @@ pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.chars() {
-        if c.is_alphanumeric() || is_combining_mark(c) {
+        if crate::chars::is_alphanumeric(c) || is_combining_mark(c) {
             if pending_dash && !out.is_empty() {
                 out.push('-');
             }
