@@ -10,6 +10,8 @@
 //! runs of scripts written without spaces are also indexed as overlapping
 //! character pairs, so any substring of two or more characters finds them.
 
+use std::sync::LazyLock;
+
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -24,39 +26,94 @@ use crate::outline;
 /// Normalises text for indexing and querying.
 ///
 /// ASCII runs and characters that neither decompose nor change case (Han,
-/// Ethiopic) are copied directly; everything else goes through NFKD, the
-/// removals and foldings below, lower case and NFC. Splitting the text at
-/// such characters gives the same result as normalising it whole, because
-/// they are starters that never compose with a neighbour.
+/// Ethiopic) are copied directly, and the letters of Latin, Greek, Cyrillic,
+/// Hebrew and Arabic that normalise to one character (`É` to `e`, `Ж` to
+/// `ж`, `أ` to `ا`) are replaced by it; everything else goes through NFKD,
+/// the removals and foldings below, lower case and NFC. Splitting the text
+/// at such characters gives the same result as normalising it whole,
+/// because they are starters that never compose with the character before;
+/// a character that may compose with a mark after it is held back until
+/// the next one shows that it does not.
 pub fn normalise(text: &str) -> String {
+    let simple = &*SIMPLE_FORMS;
     let mut out = String::with_capacity(text.len());
     let mut slow_start: Option<usize> = None;
-    let mut prev_ascii: Option<usize> = None;
+    // A character held back: where it starts, and its form alone.
+    let mut held: Option<(usize, char)> = None;
     for (i, c) in text.char_indices() {
-        if is_stable(c) {
-            if let Some(s) = slow_start.take() {
-                normalise_slow(&text[s..i], &mut out);
+        let (form, may_compose) = if c.is_ascii() {
+            (c.to_ascii_lowercase(), true)
+        } else if is_stable(c) {
+            (c, false)
+        } else if let Some(form) = simple_form(simple, c) {
+            (form, true)
+        } else {
+            if slow_start.is_none() {
+                slow_start = Some(held.take().map_or(i, |(start, _)| start));
             }
-            if let Some(p) = prev_ascii.take() {
-                out.push(text.as_bytes()[p].to_ascii_lowercase() as char);
-            }
-            if c.is_ascii() {
-                prev_ascii = Some(i);
-            } else {
-                out.push(c);
-            }
-        } else if slow_start.is_none() {
-            // An ASCII letter right before may take a combining mark.
-            slow_start = Some(prev_ascii.take().unwrap_or(i));
+            continue;
+        };
+        if let Some(s) = slow_start.take() {
+            normalise_slow(&text[s..i], &mut out);
+        }
+        if let Some((_, h)) = held.take() {
+            out.push(h);
+        }
+        if may_compose {
+            held = Some((i, form));
+        } else {
+            out.push(form);
         }
     }
     if let Some(s) = slow_start {
         normalise_slow(&text[s..], &mut out);
     }
-    if let Some(p) = prev_ascii {
-        out.push(text.as_bytes()[p].to_ascii_lowercase() as char);
+    if let Some((_, h)) = held {
+        out.push(h);
     }
     out
+}
+
+/// The characters [`SIMPLE_FORMS`] covers: U+0080 up to the end of Arabic
+/// and its supplements.
+const SIMPLE_RANGE: std::ops::Range<u32> = 0x80..0x800;
+
+/// For each character of [`SIMPLE_RANGE`], the one character that the full
+/// normalisation makes of it alone (`'e'` for `'É'`), when that character
+/// and the one it came from are starters (combining class 0), and 0 for the
+/// others. A unit test checks that none of them is the second character of
+/// a canonical composition, so that neither composes with the character
+/// before it.
+static SIMPLE_FORMS: LazyLock<Vec<u16>> = LazyLock::new(|| {
+    SIMPLE_RANGE
+        .map(|u| {
+            let Some(c) = char::from_u32(u).filter(|&c| canonical_combining_class(c) == 0) else {
+                return 0;
+            };
+            let mut form = String::new();
+            normalise_slow(c.encode_utf8(&mut [0; 4]), &mut form);
+            let mut chars = form.chars();
+            match (chars.next(), chars.next()) {
+                (Some(f), None)
+                    if (f as u32) < SIMPLE_RANGE.end && canonical_combining_class(f) == 0 =>
+                {
+                    f as u16
+                }
+                _ => 0,
+            }
+        })
+        .collect()
+});
+
+fn simple_form(table: &[u16], c: char) -> Option<char> {
+    let u = c as u32;
+    if !SIMPLE_RANGE.contains(&u) {
+        return None;
+    }
+    match table[(u - SIMPLE_RANGE.start) as usize] {
+        0 => None,
+        f => char::from_u32(u32::from(f)),
+    }
 }
 
 /// Characters that normalise to themselves apart from ASCII case, and never
@@ -1142,10 +1199,32 @@ mod tests {
             "",
             "a",
             "É",
+            "ПРИВЕТ ёлка й\u{0306}",
+            "İstanbul ſ ß ǅ ½ ª µ",
+            "أمان ئ ى ة ـ ك ی",
         ] {
             let mut slow = String::new();
             normalise_slow(text, &mut slow);
             assert_eq!(normalise(text), slow, "{text:?}");
+        }
+        // Random strings of every character with a simple form, the marks
+        // that may follow them, and characters of the other paths.
+        let mut pool: Vec<char> = SIMPLE_RANGE.filter_map(char::from_u32).collect();
+        pool.extend("aeiouAEIOUsSkK1 .数ሰ\u{200C}\u{FB01}\u{1E9B}\u{212B}".chars());
+        pool.extend((0x0300..=0x036F).filter_map(char::from_u32));
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..100_000 {
+            let len = 1 + next(5);
+            let text: String = (0..len).map(|_| pool[next(pool.len())]).collect();
+            let mut slow = String::new();
+            normalise_slow(&text, &mut slow);
+            assert_eq!(normalise(&text), slow, "{text:?}");
         }
     }
 
@@ -1195,6 +1274,17 @@ mod tests {
         }
         assert!(checked > 20_000);
         assert!(UNSTABLE.is_sorted());
+        // Characters replaced by their simple form, and those forms, never
+        // compose with the character before them.
+        let mut simple = 0;
+        for c in SIMPLE_RANGE.filter_map(char::from_u32) {
+            if let Some(form) = simple_form(&SIMPLE_FORMS, c) {
+                assert!(!second.contains(&c), "U+{:04X}", c as u32);
+                assert!(!second.contains(&form), "U+{:04X}", form as u32);
+                simple += 1;
+            }
+        }
+        assert!(simple > 1000, "{simple}");
         // The bit table holds exactly the list.
         for u in (0x0E00..=0x109F).chain(0x1780..=0x17FF) {
             let c = char::from_u32(u).expect("not a surrogate");
