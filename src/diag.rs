@@ -167,10 +167,7 @@ impl<'a> LineCounter<'a> {
         if pos < self.pos {
             (self.pos, self.line) = (0, 1 + self.offset);
         }
-        self.line += self.text[self.pos..pos]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.pos..pos]).count();
         self.pos = pos;
         self.line
     }
