@@ -469,7 +469,7 @@ impl Session {
         for page in prints {
             diags.push((page.path.clone(), page.diagnostics));
             if let Some(html) = page.html {
-                writes.push((page.path, html.into_bytes()));
+                writes.push((page.path, html));
             }
         }
         for (path, bytes) in books {
@@ -602,7 +602,7 @@ fn rebuild_edits(
     for page in pages {
         diags.push((page.path.clone(), page.diagnostics));
         if let Some(html) = page.html {
-            writes.push((page.path, WriteSource::Bytes(html.into_bytes())));
+            writes.push((page.path, WriteSource::Bytes(html)));
         }
     }
     for rel in files.difference(&last.files) {
@@ -767,9 +767,10 @@ fn rebuild_resources(
         .par_iter()
         .map(|&k| {
             let page = ctx.render(k);
-            let w = page.html.as_ref().map_or(Ok(false), |h| {
-                output::write_if_changed(&out, &page.path, h.as_bytes())
-            });
+            let w = page
+                .html
+                .as_ref()
+                .map_or(Ok(false), |h| output::write_if_changed(&out, &page.path, h));
             (page.path, w, page.diagnostics)
         })
         .collect();
@@ -1099,7 +1100,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                             let w = page
                                 .html
                                 .as_ref()
-                                .map_or(Ok(false), |h| emit(&page.path, h.as_bytes()));
+                                .map_or(Ok(false), |h| emit(&page.path, h));
                             (page.path, w, page.diagnostics, exists)
                         })
                         .collect::<Vec<_>>()
@@ -1149,7 +1150,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             output_diags.insert(page.path.clone(), page.diagnostics);
         }
         if let Some(html) = page.html {
-            writes.push((page.path, WriteSource::Bytes(html.into_bytes())));
+            writes.push((page.path, WriteSource::Bytes(html)));
         }
     }
     for rel in &files {

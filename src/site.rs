@@ -133,9 +133,13 @@ impl PageKind {
 pub struct PageOutput {
     pub path: String,
     /// `None` when the template failed (the failure is in `diagnostics`).
-    pub html: Option<String>,
+    pub html: Option<Vec<u8>>,
     pub diagnostics: Vec<Diagnostic>,
 }
+
+/// Room for what a template writes around a page's chapter bodies: the
+/// head, the language switcher and the navigation of a long manual.
+const PAGE_FRAME_BYTES: usize = 16 * 1024;
 
 /// Every page of the site, in a fixed order.
 pub fn pages(project: &Project) -> Vec<PageKind> {
@@ -507,6 +511,8 @@ impl<'a> SiteContext<'a> {
             path: path.clone(),
             ..PageOutput::default()
         };
+        // The bytes of chapter bodies the page holds.
+        let mut bodies = 0;
         let (template, ctx) = match kind {
             PageKind::Root => ("root.html", self.root_context(&path)),
             PageKind::Home { lang } => ("home.html", self.home_context(lang, &path)),
@@ -514,20 +520,29 @@ impl<'a> SiteContext<'a> {
                 ("contents.html", self.contents_context(lang, manual, &path))
             }
             PageKind::Print { lang, manual } => {
-                ("print.html", self.print_context(lang, manual, &path))
+                let (ctx, len) = self.print_context(lang, manual, &path);
+                bodies = len;
+                ("print.html", ctx)
             }
             PageKind::Chapter { lang, chapter } => {
-                ("chapter.html", self.chapter_context(lang, chapter, &path))
+                let (ctx, len) = self.chapter_context(lang, chapter, &path);
+                bodies = len;
+                ("chapter.html", ctx)
             }
             PageKind::Status { lang } => ("status.html", self.status_context(lang, &path)),
         };
+        // Written into a buffer sized for the page's chapters and what a
+        // template adds around them: grown from the template's size, a
+        // page was copied into fresh memory several times (a print page a
+        // dozen times).
+        let mut html = Vec::with_capacity(bodies + bodies / 8 + PAGE_FRAME_BYTES);
         let rendered = self
             .theme
             .templates
             .get_template(template)
-            .and_then(|t| t.render(ctx));
+            .and_then(|t| t.render_captured_to(ctx, &mut html));
         match rendered {
-            Ok(html) => out.html = Some(html),
+            Ok(_) => out.html = Some(html),
             Err(e) => {
                 let (name, line, message) = theme::render_error(&e, template);
                 out.diagnostics.push(
@@ -850,7 +865,8 @@ impl<'a> SiteContext<'a> {
         &self.bodies[lang][self.project.flat_index(r)]
     }
 
-    fn chapter_context(&self, lang: usize, r: ChapterRef, path: &str) -> minijinja::Value {
+    /// A chapter page's data, and the length of its body's HTML.
+    fn chapter_context(&self, lang: usize, r: ChapterRef, path: &str) -> (minijinja::Value, usize) {
         let l = self.lang(lang);
         let m = &self.project.manuals[r.manual];
         let ch = &m.chapters[r.chapter];
@@ -874,6 +890,7 @@ impl<'a> SiteContext<'a> {
                 url: urls::relative(path, &urls::chapter(&l.code, &m.id, &m.chapters[ci].id)),
             }
         };
+        let len = html.len();
         let view = ChapterView {
             title: &src.title,
             body: crate::theme::Html::value(html),
@@ -911,13 +928,17 @@ impl<'a> SiteContext<'a> {
             },
         );
         let manual = self.manual_view(lang, r.manual, path, Some(r));
-        minijinja::context! { page => common, manual => Serde(manual), chapter => Serde(view) }
+        let ctx =
+            minijinja::context! { page => common, manual => Serde(manual), chapter => Serde(view) };
+        (ctx, len)
     }
 
-    fn print_context(&self, lang: usize, manual: usize, path: &str) -> minijinja::Value {
+    /// The print page's data, and the length of its chapters' HTML.
+    fn print_context(&self, lang: usize, manual: usize, path: &str) -> (minijinja::Value, usize) {
         let l = self.lang(lang);
         let m = &self.project.manuals[manual];
         let mut chapters = Vec::new();
+        let mut len = 0;
         for (ci, ch) in m.chapters.iter().enumerate() {
             let r = ChapterRef {
                 manual,
@@ -934,6 +955,7 @@ impl<'a> SiteContext<'a> {
                 },
                 chapter: r,
             });
+            len += html.len();
             chapters.push(PrintChapter {
                 anchor: print_id(&ch.id, None),
                 title: &src.title,
@@ -948,7 +970,8 @@ impl<'a> SiteContext<'a> {
         let common = self.common(lang, path, view.title.to_string(), None, &|i| {
             (urls::print(&self.lang(i).code, &m.id), false)
         });
-        minijinja::context! { page => common, manual => Serde(view), chapters => Serde(chapters) }
+        let ctx = minijinja::context! { page => common, manual => Serde(view), chapters => Serde(chapters) };
+        (ctx, len)
     }
 }
 
