@@ -425,6 +425,10 @@ pub fn sections(body: &str, ids: &[String]) -> Vec<Section> {
     sections.finish()
 }
 
+/// Room made for a section's text when it starts: grown from nothing, a
+/// section of a few kilobytes was copied eight times.
+const SECTION_TEXT_BYTES: usize = 1024;
+
 /// Builds the sections of a chapter from the events of its Markdown, so
 /// that a parse made for another purpose can also give them.
 pub struct Sections<'a> {
@@ -458,7 +462,7 @@ impl<'a> Sections<'a> {
                     self.out.push(Section {
                         id: self.ids.get(self.heading_no - 1).cloned(),
                         heading: String::new(),
-                        text: String::new(),
+                        text: String::with_capacity(SECTION_TEXT_BYTES),
                     });
                     self.in_heading = true;
                 } else {
@@ -975,8 +979,9 @@ pub fn index_script_from(
     // The JSON is written by hand around serde_json's string escaping, so
     // that the term table needs no intermediate map.
     let json = |v: &str| serde_json::to_string(v).expect("strings serialise");
-    // Each kept term's postings, encoded one after the other into `table`.
-    let mut table = String::new();
+    // Each kept term's postings, encoded one after the other into `table`:
+    // two digits or so for each.
+    let mut table = String::with_capacity(flat.len() * 2);
     let mut kept: Vec<(&str, usize, usize)> = Vec::new();
     for (t, p) in postings {
         if t.chars().any(is_spaceless) && p.len() as f64 > STOP_SHARE * n && n >= 20.0 {
@@ -994,7 +999,19 @@ pub fn index_script_from(
         1
     };
     // Each part's terms (sorted, front-coded) and postings, as JSON lists.
-    let mut tables: Vec<(String, String, &str)> = vec![(String::new(), String::new(), ""); parts];
+    // Sized for an even share of the terms and postings, with their quotes
+    // and commas.
+    let term_bytes: usize = kept.iter().map(|k| k.0.len() + 4).sum();
+    let list_bytes = table.len() + kept.len() * 3;
+    let mut tables: Vec<(String, String, &str)> = (0..parts)
+        .map(|_| {
+            (
+                String::with_capacity(term_bytes / parts * 9 / 8),
+                String::with_capacity(list_bytes / parts * 9 / 8),
+                "",
+            )
+        })
+        .collect();
     let mut entry = String::new();
     for &(t, start, end) in &kept {
         let (terms, lists, previous) = &mut tables[part_of(t, parts)];
