@@ -574,7 +574,9 @@ pub fn read_file(path: &Path) -> std::io::Result<Preread> {
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_secs() as i64);
     let mut bytes = Vec::with_capacity(meta.map_or(0, |m| m.len() as usize + 1));
-    std::io::Read::read_to_end(&mut file, &mut bytes)?;
+    // Through a reader that is not a `File`: the standard library would
+    // look the file's size and position up again before reading.
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, u64::MAX), &mut bytes)?;
     Ok((bytes, modified))
 }
 
