@@ -169,7 +169,11 @@ pub fn fingerprint(
             inputs.push(entry.path().to_path_buf());
             inputs.len() - 1
         });
-        entries.push((Some(rel), entry.metadata().ok(), hash));
+        // Size and time count only for files that are not hashed, and for
+        // chapters when books carry their time.
+        let timed = !input || (dated && rel.ends_with(".md"));
+        let meta = if timed { entry.metadata().ok() } else { None };
+        entries.push((Some(rel), meta, hash));
     }
     let hashes = hash_files(&inputs);
     for (rel, meta, hash) in entries {
