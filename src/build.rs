@@ -611,7 +611,7 @@ fn rebuild_edits(
     let out = last.out.clone();
     let written: Vec<Result<Written>> = writes
         .par_iter()
-        .map(|(rel, src)| write_one(&out, &root, rel, src))
+        .map(|(rel, src)| write_one(&out, &root, rel, src, false))
         .collect();
     let mut n = 0;
     for w in written {
@@ -805,14 +805,23 @@ fn rebuild_resources(
 }
 
 /// Writes one output file; see [`Written`].
-fn write_one(out: &Path, root: &Path, rel: &str, src: &WriteSource) -> Result<Written> {
+/// `new_folder`: the build created the output folder (see
+/// [`output::write_output`]).
+fn write_one(
+    out: &Path,
+    root: &Path,
+    rel: &str,
+    src: &WriteSource,
+    new_folder: bool,
+) -> Result<Written> {
     match src {
-        WriteSource::Bytes(b) => output::write_if_changed(out, rel, b).map(|w| (w, None)),
+        WriteSource::Bytes(b) => output::write_output(out, rel, b, new_folder).map(|w| (w, None)),
         WriteSource::Copy(from) => {
             let path = root.join(from);
             let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
             let hash = manifest::content_hash(&bytes);
-            output::write_if_changed(out, rel, &bytes).map(|w| (w, Some((from.clone(), hash))))
+            output::write_output(out, rel, &bytes, new_folder)
+                .map(|w| (w, Some((from.clone(), hash))))
         }
     }
 }
@@ -877,6 +886,8 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         .canonicalize()
         .unwrap_or_else(|_| opts.root.clone());
     let out = output_dir(&canonical, opts.out.as_deref())?;
+    // Without an output folder yet, no output file needs comparing.
+    let new_folder = !out.exists();
     let manifest_opts = manifest::Options {
         no_epub: opts.no_epub,
         source_date_epoch: opts.source_date_epoch,
@@ -1005,7 +1016,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         };
     let emit = |path: &str, bytes: &[u8]| -> Result<bool> {
         if write {
-            output::write_if_changed(&out, path, bytes)
+            output::write_output(&out, path, bytes, new_folder)
         } else {
             Ok(false)
         }
@@ -1208,7 +1219,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     if write {
         let results: Vec<Result<Written>> = writes
             .par_iter()
-            .map(|(rel, src)| write_one(&out, &root, rel, src))
+            .map(|(rel, src)| write_one(&out, &root, rel, src, new_folder))
             .collect();
         let mut copied = Vec::new();
         for r in results {

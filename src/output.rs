@@ -28,6 +28,16 @@ pub fn write_if_changed(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool> {
     Ok(true)
 }
 
+/// [`write_if_changed`], or for an output folder that this build created
+/// (`new_folder`), where no file can be there yet, a write without looking.
+pub fn write_output(out: &Path, rel: &str, bytes: &[u8], new_folder: bool) -> Result<bool> {
+    if !new_folder {
+        return write_if_changed(out, rel, bytes);
+    }
+    replace(&out.join(rel), bytes, false, false)?;
+    Ok(true)
+}
+
 /// Replaces (or creates) a file of the user's atomically and durably: a
 /// temporary file in the same folder, flushed to disk, then a rename. An
 /// existing file keeps its permissions.
@@ -124,6 +134,17 @@ fn remove_empty_parents(out: &Path, path: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_folder_is_written_without_comparing_and_later_builds_compare() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        assert!(write_output(&out, "a/b.html", b"x", true).unwrap());
+        assert_eq!(std::fs::read(out.join("a/b.html")).unwrap(), b"x");
+        assert!(!write_output(&out, "a/b.html", b"x", false).unwrap());
+        assert!(write_output(&out, "a/b.html", b"y", false).unwrap());
+        assert_eq!(std::fs::read(out.join("a/b.html")).unwrap(), b"y");
+    }
 
     #[test]
     fn writes_only_changes_and_removes_stale_files() {
