@@ -21,7 +21,7 @@ use crate::bidi;
 use crate::config::{RemotePolicy, closest};
 use crate::diag::{Diagnostic, LineIndex};
 use crate::highlight;
-use crate::html::escape;
+use crate::html::{escape, escape_into};
 use crate::i18n::Ui;
 use crate::lang::Direction;
 use crate::links::{self, Target};
@@ -141,10 +141,13 @@ impl Rendered {
         for piece in &self.pieces {
             match piece {
                 Piece::Html(h) => out.push_str(h),
-                Piece::Slot(i) => out.push_str(&escape(&match &self.slots[*i] {
-                    Slot::Href(link) => w.href(link),
-                    Slot::Id(id) => w.id(id),
-                })),
+                Piece::Slot(i) => {
+                    let value = match &self.slots[*i] {
+                        Slot::Href(link) => w.href(link),
+                        Slot::Id(id) => w.id(id),
+                    };
+                    escape_into(&mut out, &value).expect("writing to a String cannot fail");
+                }
             }
         }
         out
@@ -748,8 +751,21 @@ impl LinkWriter for SiteLinks<'_> {
 /// Writes links and ids of a chapter for the manual's print page: ids get the
 /// chapter's prefix and links between chapters of the manual become fragments.
 pub struct PrintLinks<'a> {
-    pub site: SiteLinks<'a>,
-    pub chapter: ChapterRef,
+    site: SiteLinks<'a>,
+    chapter: ChapterRef,
+    /// What the chapter's ids start with: made once, not for every id.
+    prefix: String,
+}
+
+impl<'a> PrintLinks<'a> {
+    pub fn new(site: SiteLinks<'a>, chapter: ChapterRef) -> Self {
+        let prefix = print_id(&site.project.chapter(chapter).id, Some(""));
+        PrintLinks {
+            site,
+            chapter,
+            prefix,
+        }
+    }
 }
 
 impl LinkWriter for PrintLinks<'_> {
@@ -768,7 +784,10 @@ impl LinkWriter for PrintLinks<'_> {
     }
 
     fn id(&self, id: &str) -> String {
-        print_id(&self.site.project.chapter(self.chapter).id, Some(id))
+        let mut out = String::with_capacity(self.prefix.len() + id.len());
+        out.push_str(&self.prefix);
+        out.push_str(id);
+        out
     }
 }
 

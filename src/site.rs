@@ -947,14 +947,14 @@ impl<'a> SiteContext<'a> {
             let (src, fallback) = self.project.content(r, &l.code);
             let content_lang = self.project.config.lang(&src.lang).unwrap_or(l);
             let rendered = self.body(lang, r);
-            let html = rendered.write(&PrintLinks {
-                site: SiteLinks {
+            let html = rendered.write(&PrintLinks::new(
+                SiteLinks {
                     project: self.project,
                     page_lang: &l.code,
                     page_path: path,
                 },
-                chapter: r,
-            });
+                r,
+            ));
             len += html.len();
             chapters.push(PrintChapter {
                 anchor: print_id(&ch.id, None),
