@@ -680,6 +680,7 @@ const CHUNK_CACHE_BYTES: usize = 48;
 
 impl Vocabulary {
     /// The id of a term of one or two characters, `a` and `b`.
+    #[inline(always)]
     fn short_id(
         short: &mut FxHashMap<u64, u32>,
         terms: &mut Vec<Box<str>>,
