@@ -1148,6 +1148,17 @@ pub struct IndexSize {
 mod tests {
     use super::*;
 
+    /// Numbers below the one asked for, from a xorshift generator started
+    /// at `seed`: the same sequence on every run.
+    fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        }
+    }
+
     fn t(s: &str) -> Vec<String> {
         terms(&normalise(s))
     }
@@ -1230,13 +1241,7 @@ mod tests {
         let mut pool: Vec<char> = SIMPLE_RANGE.filter_map(char::from_u32).collect();
         pool.extend("aeiouAEIOUsSkK1 .数ሰ\u{200C}\u{FB01}\u{1E9B}\u{212B}".chars());
         pool.extend((0x0300..=0x036F).filter_map(char::from_u32));
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = random_below(0x9E37_79B9_7F4A_7C15);
         for _ in 0..100_000 {
             let len = 1 + next(5);
             let text: String = (0..len).map(|_| pool[next(pool.len())]).collect();
@@ -1455,13 +1460,7 @@ mod tests {
                 .filter_map(char::from_u32)
                 .filter(|&c| is_run_break(c)),
         );
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = random_below(0x2545_F491_4F6C_DD1D);
         let mut fast = 0;
         for _ in 0..50_000 {
             let len = 1 + next(6);
