@@ -104,7 +104,9 @@ pub struct RenderedHeading {
 /// The result of rendering one chapter for one page language.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    pub pieces: Vec<Piece>,
+    /// Shared with the [`Filled`] bodies made from them, so that a page
+    /// prints its body without first copying it into a string.
+    pub pieces: std::sync::Arc<[Piece]>,
     pub slots: Vec<Slot>,
     /// Headings with their ids as in the chapter.
     pub headings: Vec<RenderedHeading>,
@@ -129,28 +131,74 @@ pub fn print_id(chapter_id: &str, id: Option<&str>) -> String {
 impl Rendered {
     /// The HTML for one output.
     pub fn write(&self, w: &dyn LinkWriter) -> String {
-        let mut out = String::with_capacity(
-            self.pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Html(h) => h.len(),
-                    Piece::Slot(_) => 24,
+        let filled = self.filled(w);
+        let mut out = String::with_capacity(filled.len() + filled.values.len() * 8);
+        filled
+            .write_to(&mut out)
+            .expect("writing to a String cannot fail");
+        out
+    }
+
+    /// The body for one output: its pieces with each slot's value.
+    pub fn filled(&self, w: &dyn LinkWriter) -> Filled {
+        Filled {
+            pieces: self.pieces.clone(),
+            values: (self.slots.iter())
+                .map(|slot| match slot {
+                    Slot::Href(link) => w.href(link),
+                    Slot::Id(id) => w.id(id),
                 })
-                .sum(),
-        );
-        for piece in &self.pieces {
+                .collect(),
+        }
+    }
+}
+
+/// A rendered chapter with its slots filled for one output, written out
+/// only where it is printed: a page's template writes it straight into the
+/// page.
+#[derive(Debug, Clone, Default)]
+pub struct Filled {
+    pieces: std::sync::Arc<[Piece]>,
+    /// Each slot's value, not yet escaped.
+    values: Vec<String>,
+}
+
+impl Filled {
+    /// The length of the HTML, with values as if no character needed escaping.
+    pub fn len(&self) -> usize {
+        let values: usize = self.values.iter().map(String::len).sum();
+        let html: usize = (self.pieces.iter())
+            .map(|p| match p {
+                Piece::Html(h) => h.len(),
+                Piece::Slot(_) => 0,
+            })
+            .sum();
+        html + values
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes the HTML, each slot's value escaped.
+    pub fn write_to(&self, out: &mut impl std::fmt::Write) -> std::fmt::Result {
+        for piece in self.pieces.iter() {
             match piece {
-                Piece::Html(h) => out.push_str(h),
-                Piece::Slot(i) => {
-                    let value = match &self.slots[*i] {
-                        Slot::Href(link) => w.href(link),
-                        Slot::Id(id) => w.id(id),
-                    };
-                    escape_into(&mut out, &value).expect("writing to a String cannot fail");
-                }
+                Piece::Html(h) => out.write_str(h)?,
+                Piece::Slot(i) => escape_into(out, &self.values[*i])?,
             }
         }
-        out
+        Ok(())
+    }
+}
+
+impl From<String> for Filled {
+    /// HTML without slots.
+    fn from(html: String) -> Self {
+        Filled {
+            pieces: std::sync::Arc::new([Piece::Html(html)]),
+            values: Vec::new(),
+        }
     }
 }
 
@@ -632,7 +680,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     } else {
         html
     };
-    out.pieces = split_slots(&html);
+    out.pieces = split_slots(&html).into();
     out.slots = table.slots.into_inner();
     out.sections = sections.map(|s| s.finish()).unwrap_or_default();
     out
@@ -834,7 +882,7 @@ mod tests {
             }
         }
         let r = Rendered {
-            pieces,
+            pieces: pieces.into(),
             slots: vec![
                 Slot::Href(LinkRef::Keep("a&b".into())),
                 Slot::Id("x".into()),

@@ -873,7 +873,7 @@ impl<'a> SiteContext<'a> {
         let (src, fallback) = self.project.content(r, &l.code);
         let content_lang = self.project.config.lang(&src.lang).unwrap_or(l);
         let rendered = self.body(lang, r);
-        let html = rendered.write(&SiteLinks {
+        let html = rendered.filled(&SiteLinks {
             project: self.project,
             page_lang: &l.code,
             page_path: path,
@@ -947,7 +947,7 @@ impl<'a> SiteContext<'a> {
             let (src, fallback) = self.project.content(r, &l.code);
             let content_lang = self.project.config.lang(&src.lang).unwrap_or(l);
             let rendered = self.body(lang, r);
-            let html = rendered.write(&PrintLinks::new(
+            let html = rendered.filled(&PrintLinks::new(
                 SiteLinks {
                     project: self.project,
                     page_lang: &l.code,

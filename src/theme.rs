@@ -8,6 +8,7 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
+use crate::markdown::Filled;
 
 const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     (
@@ -144,7 +145,7 @@ pub fn environment() -> minijinja::Environment<'static> {
     env.add_filter("safe", safe);
     env.set_formatter(|out, state, value| {
         if let Some(html) = value.downcast_object_ref::<Html>() {
-            out.write_str(&html.0)?;
+            html.0.write_to(out)?;
             return Ok(());
         }
         if *state.auto_escape() == AutoEscape::Html && !value.is_safe() && !value.is_undefined() {
@@ -160,11 +161,11 @@ pub fn environment() -> minijinja::Environment<'static> {
 }
 
 /// A page's HTML from Markdown (a chapter body), ready to print as it is.
-/// Templates print it, with or without `| safe`, straight from this string:
-/// a safe string value would copy a body into the value, and `safe` would
-/// copy it twice more.
+/// Templates print it, with or without `| safe`, straight from its pieces
+/// into the page: a string made first, or a safe string value, would copy
+/// the body once or twice more.
 #[derive(Debug)]
-pub struct Html(pub String);
+pub struct Html(pub Filled);
 
 impl minijinja::value::Object for Html {
     fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
@@ -176,13 +177,13 @@ impl minijinja::value::Object for Html {
     }
 
     fn render(self: &std::sync::Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        self.0.write_to(f)
     }
 }
 
 impl Html {
     /// The value a template sees.
-    pub fn value(html: String) -> minijinja::Value {
+    pub fn value(html: Filled) -> minijinja::Value {
         minijinja::Value::from_object(Html(html))
     }
 }
@@ -298,8 +299,8 @@ mod tests {
         )
         .unwrap();
         let ctx = minijinja::context! {
-            b => Html::value("<p>a &amp; b</p>".into()),
-            e => Html::value(String::new()),
+            b => Html::value(String::from("<p>a &amp; b</p>").into()),
+            e => Html::value(String::new().into()),
             s => "<i>",
         };
         assert_eq!(
