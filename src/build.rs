@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -451,7 +452,10 @@ impl Session {
         } else {
             book_jobs
                 .par_iter()
-                .map(|&(l, m)| book(&ctx, opts, l, m))
+                .map(|&(l, m)| {
+                    let bodies = &last.bodies[l];
+                    book(&last.project, &last.theme, &last.ui, bodies, opts, l, m)
+                })
                 .collect()
         };
         let langs: BTreeSet<usize> = later.iter().map(|&(l, _)| l).collect();
@@ -826,14 +830,17 @@ fn write_one(
     }
 }
 
-/// The EPUB book of one manual in one language: its output path and bytes.
+/// The EPUB book of one manual in one language, from that language's
+/// chapter bodies: its output path and bytes.
 fn book(
-    ctx: &SiteContext<'_>,
+    project: &Project,
+    theme: &Theme,
+    ui: &HashMap<String, Ui>,
+    bodies: &[Rendered],
     opts: &BuildOptions,
     lang: usize,
     manual: usize,
 ) -> (String, std::result::Result<Vec<u8>, String>) {
-    let project = ctx.project;
     let code = &project.langs()[lang].code;
     let modified = opts.source_date_epoch.unwrap_or_else(|| {
         let m = &project.manuals[manual];
@@ -849,13 +856,13 @@ fn book(
     });
     let bytes = epub::build(&epub::BookInput {
         project,
-        ui: &ctx.ui[code],
+        ui: &ui[code],
         lang,
         manual,
-        bodies: &ctx.bodies[lang],
+        bodies,
         modified,
-        css: &ctx.theme.epub_css,
-        lang_name: ctx.lang_name(&project.langs()[lang]),
+        css: &theme.epub_css,
+        lang_name: site::lang_name(ui, &project.langs()[lang]),
     });
     (
         epub::book_path(code, &project.manuals[manual].id),
@@ -974,8 +981,9 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     stage("code highlighting");
 
     // One language after the other, all of its work in parallel: its
-    // chapter bodies, then its pages, books and search index, each written
-    // as soon as it is made. Only a session keeps the bodies afterwards.
+    // chapter bodies, then its pages, each written as soon as it is made;
+    // its books and search index follow as tasks of their own beside the
+    // next language's work. Only a session keeps the bodies afterwards.
     let write = !opts.dry_run;
     if write {
         manifest::invalidate(&out)?;
@@ -1026,6 +1034,10 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     // that no core waits for a long index.
     let mut index_slots: Vec<Option<IndexOutput>> =
         (0..project.langs().len()).map(|_| None).collect();
+    // Each language's books, made likewise.
+    let mut book_slots: Vec<Option<Vec<BookOutput>>> =
+        (0..project.langs().len()).map(|_| None).collect();
+    let books_in_flight = AtomicUsize::new(0);
     // The status pages of every language show the same report.
     let status = std::sync::Arc::new(crate::status::report(&project, &Default::default()));
     // The sitemap needs only the model: made beside the first language's work.
@@ -1036,11 +1048,16 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             tasks.spawn(move |_| *sitemap = Some(site::sitemap(project)));
         }
         let mut free_slots = &mut index_slots[..];
+        let mut free_book_slots = &mut book_slots[..];
         for lang in 0..project.langs().len() {
             let (slot, rest) = std::mem::take(&mut free_slots)
                 .split_first_mut()
                 .expect("a slot per language");
             free_slots = rest;
+            let (book_slot, rest) = std::mem::take(&mut free_book_slots)
+                .split_first_mut()
+                .expect("a slot per language");
+            free_book_slots = rest;
             if !scope.langs[lang] {
                 continue;
             }
@@ -1100,51 +1117,68 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             let manuals: Vec<usize> = (0..project.manuals.len())
                 .filter(|&m| scope.manuals[m] && !opts.no_epub && !keep)
                 .collect();
-            let (pages, books) = rayon::join(
-                || {
-                    lang_pages
-                        .par_iter()
-                        .map(|&kind| {
-                            let page = ctx.render(kind);
-                            bar.inc(1);
-                            let exists = page.html.is_some();
-                            let w = page
-                                .html
-                                .as_ref()
-                                .map_or(Ok(false), |h| emit(&page.path, h));
-                            (page.path, w, page.diagnostics, exists)
-                        })
-                        .collect::<Vec<_>>()
-                },
-                || {
-                    manuals
-                        .par_iter()
-                        .map(|&m| {
-                            let (path, bytes) = book(&ctx, opts, lang, m);
-                            match bytes {
-                                Ok(b) => {
-                                    let w = emit(&path, &b);
-                                    (path, w, Vec::new(), true)
-                                }
-                                Err(e) => {
-                                    let d = vec![book_error(&path, &e)];
-                                    (path, Ok(false), d, false)
-                                }
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                },
-            );
-            for (path, w, d, exists) in pages.into_iter().chain(books) {
+            let pages: Vec<_> = lang_pages
+                .par_iter()
+                .map(|&kind| {
+                    let page = ctx.render(kind);
+                    bar.inc(1);
+                    let exists = page.html.is_some();
+                    let w = page
+                        .html
+                        .as_ref()
+                        .map_or(Ok(false), |h| emit(&page.path, h));
+                    (page.path, w, page.diagnostics, exists)
+                })
+                .collect();
+            for (path, w, d, exists) in pages {
                 record(path, w, d, exists)?;
             }
             if !keep {
-                bodies[lang] = Vec::new();
+                // The books take the bodies with them: a task of their own,
+                // run alongside the next language's work like its index.
+                let lang_bodies = std::mem::take(&mut bodies[lang]);
+                if !manuals.is_empty() {
+                    // One language's books at a time, so that no more than
+                    // two languages' bodies are held: this thread helps
+                    // with pending work while the last ones are made.
+                    while books_in_flight.load(Ordering::Acquire) > 0 {
+                        if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                            std::thread::sleep(Duration::from_millis(1));
+                        }
+                    }
+                    books_in_flight.fetch_add(1, Ordering::AcqRel);
+                    let (project, theme, ui, emit) = (&project, &theme, &ui, &emit);
+                    let in_flight = InFlight(&books_in_flight);
+                    tasks.spawn(move |_| {
+                        let _done = in_flight;
+                        let books = manuals
+                            .par_iter()
+                            .map(|&m| {
+                                let (path, bytes) =
+                                    book(project, theme, ui, &lang_bodies, opts, lang, m);
+                                match bytes {
+                                    Ok(b) => {
+                                        let w = emit(&path, &b);
+                                        (path, w, Vec::new(), true)
+                                    }
+                                    Err(e) => {
+                                        let d = vec![book_error(&path, &e)];
+                                        (path, Ok(false), d, false)
+                                    }
+                                }
+                            })
+                            .collect();
+                        *book_slot = Some(books);
+                    });
+                }
             }
         }
         Ok(())
     });
     pages_done?;
+    for (path, w, d, exists) in book_slots.into_iter().flatten().flatten() {
+        record(path, w, d, exists)?;
+    }
     for (size, files) in index_slots.into_iter().flatten() {
         search_indexes.push(size);
         for (path, w) in files {
@@ -1275,6 +1309,19 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
 /// A search index written: its size, and each of its files with whether it
 /// was written.
 type IndexOutput = (IndexSize, Vec<(String, Result<bool>)>);
+
+/// A book's output path, whether it was written, its problems and whether
+/// it exists.
+type BookOutput = (String, Result<bool>, Vec<Diagnostic>, bool);
+
+/// Counts a task in flight until it is dropped, also when the task panics.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
 
 /// Whether a file was written, and for a copied project file, its path and
 /// the hash of the bytes copied.

@@ -56,7 +56,7 @@ const SHARED_DEPTHS: usize = 6;
 
 /// A language's name in itself: from its UI strings, else as Unicode
 /// data gives it, else its code.
-fn lang_name<'a>(ui: &'a HashMap<String, Ui>, l: &'a Lang) -> &'a str {
+pub fn lang_name<'a>(ui: &'a HashMap<String, Ui>, l: &'a Lang) -> &'a str {
     ui.get(&l.code)
         .and_then(|u| u.strings.get("language-name"))
         .map(String::as_str)
