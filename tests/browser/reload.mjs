@@ -15,8 +15,20 @@ try {
   await page.goto(url, { waitUntil: "load" });
   await page.evaluate(() => { window.polybookTestMarker = true; });
   console.log("ready");
-  await page.waitForFunction((t) => document.body.innerText.includes(t), { timeout: 20000, polling: 100 }, text);
-  const reloaded = await page.evaluate(() => window.polybookTestMarker !== true);
+  // Asked again every 100 ms from here rather than with waitForFunction,
+  // whose wait does not always carry over to the page that a reload loads.
+  let reloaded = null;
+  for (let waited = 0; waited < 20000 && reloaded === null; waited += 100) {
+    await new Promise((done) => setTimeout(done, 100));
+    try {
+      if (await page.evaluate((t) => document.body.innerText.includes(t), text)) {
+        reloaded = await page.evaluate(() => window.polybookTestMarker !== true);
+      }
+    } catch {
+      // The page is being replaced by its reload: ask again.
+    }
+  }
+  if (reloaded === null) throw new Error(`the page did not show "${text}" within 20 s`);
   console.log(JSON.stringify({ reloaded }));
 } finally {
   await browser.close();
