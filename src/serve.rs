@@ -36,7 +36,10 @@ pub struct BuildState {
 }
 
 const LIVE_JS: &str = r#"(function () {
-  var seen = null;
+  // The build the page was served from, so that a build made while the
+  // page loads is not missed.
+  var own = document.currentScript;
+  var seen = own && own.dataset.build ? Number(own.dataset.build) : null;
   function overlay(errors) {
     var box = document.getElementById("polybook-errors");
     if (!errors.length) { if (box) box.remove(); return; }
@@ -250,13 +253,19 @@ fn respond(request: tiny_http::Request, out: &Path, state: &Mutex<BuildState>) {
         );
         return;
     }
-    let errors = state.lock().expect("state lock").errors.clone();
+    // Taken before the file is read: a build that ends in between makes
+    // the page reload once more, never miss a change.
+    let (build, errors) = {
+        let s = state.lock().expect("state lock");
+        (s.build, s.errors.clone())
+    };
     let Some(file) = resolve_path(out, &url) else {
         let body = inject(
             &format!(
                 "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1><p>There is no page at <code>{}</code>.</p><p><a href=\"/\">Start page</a></p></body></html>",
                 escape(&url)
             ),
+            build,
             &errors,
         );
         let _ = request.respond(
@@ -286,7 +295,7 @@ fn respond(request: tiny_http::Request, out: &Path, state: &Mutex<BuildState>) {
         mime.essence_str().to_string()
     };
     let body = if mime.essence_str() == "text/html" {
-        inject(&String::from_utf8_lossy(&bytes), &errors).into_bytes()
+        inject(&String::from_utf8_lossy(&bytes), build, &errors).into_bytes()
     } else {
         bytes
     };
@@ -297,10 +306,12 @@ fn respond(request: tiny_http::Request, out: &Path, state: &Mutex<BuildState>) {
     );
 }
 
-/// Adds the live-reload script, and the errors of the latest build, to a page.
-fn inject(html: &str, errors: &[String]) -> String {
-    let mut extra =
-        format!("<style>{OVERLAY_CSS}</style><script src=\"/__polybook/live.js\"></script>");
+/// Adds the live-reload script, which is told the number of the build the
+/// page comes from, and the errors of the latest build, to a page.
+fn inject(html: &str, build: u64, errors: &[String]) -> String {
+    let mut extra = format!(
+        "<style>{OVERLAY_CSS}</style><script src=\"/__polybook/live.js\" data-build=\"{build}\"></script>"
+    );
     if !errors.is_empty() {
         extra.push_str(&format!(
             "<pre id=\"polybook-errors\">{}</pre>",
@@ -338,8 +349,9 @@ mod tests {
     fn injection_adds_the_script_and_errors_before_body_end() {
         let page = inject(
             "<html><body><p>x</p></body></html>",
+            7,
             &["error: a.md:1: <bad>".into()],
         );
-        assert!(page.contains("<script src=\"/__polybook/live.js\"></script><pre id=\"polybook-errors\">error: a.md:1: &lt;bad&gt;</pre></body>"));
+        assert!(page.contains("<script src=\"/__polybook/live.js\" data-build=\"7\"></script><pre id=\"polybook-errors\">error: a.md:1: &lt;bad&gt;</pre></body>"));
     }
 }
