@@ -1047,17 +1047,9 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             let (project, sitemap) = (&project, &mut sitemap);
             tasks.spawn(move |_| *sitemap = Some(site::sitemap(project)));
         }
-        let mut free_slots = &mut index_slots[..];
-        let mut free_book_slots = &mut book_slots[..];
-        for lang in 0..project.langs().len() {
-            let (slot, rest) = std::mem::take(&mut free_slots)
-                .split_first_mut()
-                .expect("a slot per language");
-            free_slots = rest;
-            let (book_slot, rest) = std::mem::take(&mut free_book_slots)
-                .split_first_mut()
-                .expect("a slot per language");
-            free_book_slots = rest;
+        // Each language's slots, lent to the tasks that fill them.
+        let slots = index_slots.iter_mut().zip(book_slots.iter_mut());
+        for (lang, (slot, book_slot)) in slots.enumerate() {
             if !scope.langs[lang] {
                 continue;
             }
