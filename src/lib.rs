@@ -21,6 +21,7 @@ pub mod links;
 pub mod manifest;
 pub mod markdown;
 pub mod model;
+pub mod nesting;
 pub mod outline;
 pub mod output;
 pub mod project;

@@ -155,3 +155,25 @@ pub fn override_template(root: &Path, name: &str, from: &str, to: &str) {
     assert!(builtin.contains(from), "{name} has no {from:?}");
     std::fs::write(f, builtin.replace(from, to)).unwrap();
 }
+
+/// Runs `f` on a thread of its own, with the default stack size of spawned
+/// threads (smaller than the main thread's), and fails if it has not
+/// finished after `secs` seconds: a hang or a stack overflow fails the test
+/// instead of stalling or hiding it.
+pub fn within<T: Send + 'static>(
+    secs: u64,
+    what: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(v) => v,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what} did not finish within {secs} s")
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => panic!("{what} panicked"),
+    }
+}
