@@ -822,7 +822,7 @@ fn write_one(
         WriteSource::Bytes(b) => output::write_output(out, rel, b, new_folder).map(|w| (w, None)),
         WriteSource::Copy(from) => {
             let path = root.join(from);
-            let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+            let bytes = project::read_regular(&path).map_err(|e| Error::io("read", &path, e))?;
             let hash = manifest::content_hash(&bytes);
             output::write_output(out, rel, &bytes, new_folder)
                 .map(|w| (w, Some((from.clone(), hash))))

@@ -314,7 +314,7 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Vec<u8>> {
     files.push(("EPUB/style.css".into(), input.css.as_bytes().to_vec()));
 
     for (rel, href) in &media {
-        let bytes = std::fs::read(project.paths.root.join(rel)).unwrap_or_default();
+        let bytes = crate::project::read_regular(&project.paths.root.join(rel)).unwrap_or_default();
         let id = href.trim_start_matches("media/").replace('.', "-");
         manifest.push_str(&format!(
             "<item id=\"{id}\" href=\"{href}\" media-type=\"{}\"/>\n",

@@ -131,7 +131,18 @@ pub fn load(
                 );
                 continue;
             }
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+            let text = match crate::project::read_regular_to_string(&path) {
+                Ok(text) => text,
+                Err(e) if crate::project::is_not_regular(&e) => {
+                    diags.push(Diagnostic::error(
+                        &rel,
+                        0,
+                        format!("cannot read this file: {e}"),
+                    ));
+                    continue;
+                }
+                Err(e) => return Err(Error::io("read", &path, e)),
+            };
             project.insert(code.clone(), parse(&code, &text, &rel, &mut diags));
         }
     }

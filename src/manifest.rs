@@ -90,7 +90,8 @@ pub fn content_hash(bytes: &[u8]) -> String {
 /// Whether the files the last build copied still hold what it copied.
 pub fn copied_intact(root: &Path, manifest: &Manifest) -> bool {
     manifest.copied.iter().all(|(rel, hash)| {
-        std::fs::read(root.join(rel)).is_ok_and(|bytes| &content_hash(&bytes) == hash)
+        crate::project::read_regular(&root.join(rel))
+            .is_ok_and(|bytes| &content_hash(&bytes) == hash)
     })
 }
 
@@ -205,7 +206,9 @@ pub type HashFiles<'a> = dyn Fn(&[PathBuf]) -> Vec<Option<[u8; 32]>> + 'a;
 
 /// The hash of a file's bytes, `None` when it cannot be read.
 pub fn file_hash(path: &Path) -> Option<[u8; 32]> {
-    std::fs::read(path).ok().map(|b| bytes_hash(&b))
+    crate::project::read_regular(path)
+        .ok()
+        .map(|b| bytes_hash(&b))
 }
 
 /// The hash [`file_hash`] gives a file holding `bytes`.

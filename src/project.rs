@@ -61,7 +61,7 @@ pub fn plan(root: &Path) -> Result<Plan> {
         .canonicalize()
         .map_err(|e| Error::io("open the project folder", root, e))?;
     let paths = Paths::new(&root);
-    let src = std::fs::read_to_string(&paths.config).map_err(|e| match e.kind() {
+    let src = read_regular_to_string(&paths.config).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Config(vec![
             Diagnostic::error(
                 "polybook.toml",
@@ -136,7 +136,7 @@ pub fn plan(root: &Path) -> Result<Plan> {
         let id = file_name(&dir);
         let toml_path = dir.join("manual.toml");
         let rel_toml = display_path(&root, &toml_path);
-        let text = match std::fs::read_to_string(&toml_path) {
+        let text = match read_regular_to_string(&toml_path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 diagnostics.push(
@@ -235,7 +235,9 @@ fn discover_manual(
             .filter_map(|e| e.ok())
         {
             let path = entry.path();
-            if !entry.file_type().is_file() && !entry.file_type().is_symlink() {
+            // Not only regular files: a FIFO or device named like a chapter
+            // is reported when it is read (without being opened).
+            if entry.file_type().is_dir() {
                 continue;
             }
             let fname = file_name(path);
@@ -564,8 +566,79 @@ pub fn replace_source(chapter: &mut crate::model::Chapter, source: Source, sourc
     }
 }
 
-/// A file's bytes and modification time (seconds since 1970).
+/// What is found in place of a regular file: reading a FIFO waits for a
+/// writer forever, and a device may never end, so neither is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotRegular(&'static str);
+
+impl std::fmt::Display for NotRegular {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "it is {}, not a regular file; replace it with a regular file or remove it",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for NotRegular {}
+
+/// Whether an I/O error is a [`NotRegular`] refusal.
+pub fn is_not_regular(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|e| e.is::<NotRegular>())
+}
+
+/// The metadata of `path` (links followed), or an error when it is not a
+/// regular file; nothing is opened.
+pub fn regular_metadata(path: &Path) -> std::io::Result<std::fs::Metadata> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_file() {
+        return Ok(meta);
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        NotRegular(special_kind(&meta.file_type())),
+    ))
+}
+
+/// What kind of file a file that is not regular is, in words.
+pub fn special_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
+/// A regular file's bytes; anything else is refused without being opened.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    regular_metadata(path)?;
+    std::fs::read(path)
+}
+
+/// [`read_regular`], as UTF-8 text.
+pub fn read_regular_to_string(path: &Path) -> std::io::Result<String> {
+    regular_metadata(path)?;
+    std::fs::read_to_string(path)
+}
+
+/// A file's bytes and modification time (seconds since 1970). Anything but
+/// a regular file is refused without being opened.
 pub fn read_file(path: &Path) -> std::io::Result<Preread> {
+    regular_metadata(path)?;
     let mut file = std::fs::File::open(path)?;
     let meta = file.metadata().ok();
     let modified = meta

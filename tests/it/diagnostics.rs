@@ -236,3 +236,71 @@ fn templates_escape_what_they_print_except_bodies() {
     // URLs stay readable: `/` is not escaped.
     assert!(html.contains("href=\"../../static/style.css\""), "{html}");
 }
+
+/// Makes a FIFO at `path` (replacing any file there) with `mkfifo`.
+fn mkfifo(path: &std::path::Path) {
+    let _ = std::fs::remove_file(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn fifos_are_reported_as_not_regular_files_and_never_opened() {
+    let project = copy_fixture("basic");
+    let root = project.path().to_path_buf();
+    mkfifo(&root.join("manuals/guide/en/risk.md"));
+    mkfifo(&root.join("manuals/guide/media/shield.svg"));
+    mkfifo(&root.join("i18n/es.ftl"));
+    // A chapter that is a link to a FIFO.
+    mkfifo(&root.join("pipe"));
+    std::fs::remove_file(root.join("manuals/guide/es/risk.md")).unwrap();
+    std::os::unix::fs::symlink("../../../pipe", root.join("manuals/guide/es/risk.md")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out_path = out.path().to_path_buf();
+    let report = within(60, "a build with FIFOs", move || build(&root, &out_path));
+    let lines = diag_lines(&report);
+    let fifo = "it is a FIFO (named pipe), not a regular file; replace it with a regular file";
+    for expected in [
+        format!("Error manuals/guide/en/risk.md:0: cannot read this file: {fifo}"),
+        format!("Error manuals/guide/es/risk.md:0: cannot read this file: {fifo}"),
+        format!("Error i18n/es.ftl:0: cannot read this file: {fifo}"),
+        "Error manuals/guide/ar/intro.md:5: broken image: `../media/shield.svg` is a FIFO (named pipe), not a regular file".to_string(),
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(&expected)),
+            "missing `{expected}` in {lines:#?}"
+        );
+    }
+    assert!(out.path().join("en/guide/intro.html").is_file());
+}
+
+#[test]
+fn fifos_in_the_configuration_or_theme_stop_the_build_with_their_path() {
+    for rel in [
+        "polybook.toml",
+        "manuals/guide/manual.toml",
+        "themes/default/static/x.css",
+    ] {
+        let project = copy_fixture("basic");
+        mkfifo(&project.path().join(rel));
+        let root = project.path().to_path_buf();
+        let err = within(60, "a build with a FIFO", move || {
+            polybook::build(&polybook::BuildOptions {
+                root: root.clone(),
+                out: Some(root.join("output")),
+                ..Default::default()
+            })
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+        });
+        assert!(
+            err.contains(rel) && err.contains("is a FIFO (named pipe), not a regular file"),
+            "{rel}: {err}"
+        );
+    }
+}
