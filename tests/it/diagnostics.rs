@@ -304,3 +304,124 @@ fn fifos_in_the_configuration_or_theme_stop_the_build_with_their_path() {
         );
     }
 }
+
+#[test]
+fn chapters_listed_with_names_that_differ_only_in_case_are_refused() {
+    let project = copy_fixture("basic");
+    let toml = project.path().join("manuals/guide/manual.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace(
+            "chapters = [\"sub/deep\"]",
+            "chapters = [\"sub/deep\", \"Risk\"]",
+        ),
+    )
+    .unwrap();
+    std::fs::copy(
+        project.path().join("manuals/guide/en/risk.md"),
+        project.path().join("manuals/guide/en/Risk.md"),
+    )
+    .unwrap();
+    let (diags, lines) = config_errors(project.path());
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "manuals/guide/manual.toml:15: chapters `risk` (line 11) and `Risk` differ only in case"
+        )),
+        "{lines:?}"
+    );
+    assert!(diags[0].message.contains("FAT, exFAT"), "{:?}", diags[0]);
+}
+
+#[test]
+fn files_and_manuals_with_names_that_differ_only_in_case_are_errors() {
+    let project = copy_fixture("basic");
+    let guide = project.path().join("manuals/guide");
+    std::fs::copy(guide.join("es/intro.md"), guide.join("es/Intro.md")).unwrap();
+    std::fs::copy(
+        guide.join("media/shield.svg"),
+        guide.join("media/SHIELD.svg"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = build(project.path(), out.path());
+    let lines = diag_lines(&report);
+    for expected in [
+        "Error manuals/guide/es/intro.md:0: `manuals/guide/es/Intro.md` and `manuals/guide/es/intro.md` differ only in case",
+        "Error manuals/guide/media/shield.svg:0: `manuals/guide/media/SHIELD.svg` and `manuals/guide/media/shield.svg` differ only in case",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(expected)),
+            "missing `{expected}` in {lines:#?}"
+        );
+    }
+
+    // Manual folders.
+    copy_dir(&guide, &project.path().join("manuals/Guide"));
+    let (_, lines) = config_errors(project.path());
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "manuals/guide:0: manual folders `manuals/Guide` and `manuals/guide` differ only in case"
+        )),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn language_codes_must_be_spelt_as_bcp_47_spells_them() {
+    let project = copy_fixture("basic");
+    let config = project.path().join("polybook.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace(
+            "[\"en\", \"es\", \"ar\", \"zh\"]",
+            "[\"en\", \"es\", \"ar\", \"zh\", \"pt_BR\", \"EN\"]",
+        ),
+    )
+    .unwrap();
+    let (diags, lines) = config_errors(project.path());
+    for (code, canonical) in [("pt_BR", "pt-BR"), ("EN", "en")] {
+        let d = diags
+            .iter()
+            .find(|d| {
+                d.message
+                    .starts_with(&format!("`{code}` is not spelt as a language code"))
+            })
+            .unwrap_or_else(|| panic!("no problem with `{code}` in {lines:?}"));
+        assert_eq!((d.file.to_str(), d.line), (Some("polybook.toml"), 3));
+        let hint = d.hint.as_deref().unwrap();
+        assert!(hint.starts_with(&format!("write `{canonical}`")), "{hint}");
+    }
+}
+
+#[test]
+fn markdown_files_with_other_extensions_are_named_with_the_fix() {
+    let project = copy_fixture("basic");
+    let en = project.path().join("manuals/guide/en");
+    std::fs::rename(en.join("risk.md"), en.join("risk.MD")).unwrap();
+    std::fs::write(en.join("notes.markdown"), "# Notes\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = build(project.path(), out.path());
+    let lines = diag_lines(&report);
+    for expected in [
+        "Warning manuals/guide/en/risk.MD:0: `risk.MD` is not read: chapter files end in `.md`",
+        "Warning manuals/guide/en/notes.markdown:0: `notes.markdown` is not read: chapter files end in `.md`",
+        "Error manuals/guide/manual.toml:11: chapter `risk` is listed but `manuals/guide/en/risk.md` does not exist",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(expected)),
+            "missing `{expected}` in {lines:#?}"
+        );
+    }
+    let hints: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.hint.as_deref())
+        .collect();
+    assert!(hints.contains(&"rename it to `risk.md`"), "{hints:?}");
+    assert!(
+        hints.contains(&"rename `risk.MD` to `risk.md`"),
+        "{hints:?}"
+    );
+}
