@@ -418,7 +418,7 @@ fn status(
     format: Format,
     diff: Option<PathBuf>,
 ) -> polybook::Result<ExitCode> {
-    let (project, _) = polybook::build::load(&cli.root)?;
+    let (project, problems) = polybook::build::load(&cli.root)?;
     for code in lang.iter() {
         if project.config.lang(code).is_none() {
             return Err(polybook::Error::Usage(format!(
@@ -435,7 +435,11 @@ fn status(
         print!("{}", polybook::status::diff(&project, &file)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let report = polybook::status::report(&project, &polybook::status::Filter { manual, lang });
+    let report = polybook::status::report_with(
+        &project,
+        &polybook::status::Filter { manual, lang },
+        &problems,
+    );
     match format {
         Format::Json => println!(
             "{}",
@@ -457,9 +461,10 @@ fn stamp(
             "name the translations to stamp: `polybook stamp FILE...`, or `--manual M` and/or `--lang L`".into(),
         ));
     }
-    let (project, _) = polybook::build::load(&cli.root)?;
+    let (project, problems) = polybook::build::load(&cli.root)?;
     let report = polybook::stamp::stamp(
         &project,
+        &problems,
         &polybook::stamp::Selection {
             files,
             manual,
