@@ -272,7 +272,9 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
                 line_of("search_skip"),
                 format!("`{code}` in `search_skip` is not a published language"),
             )
-            .with_hint("list codes from `languages`"),
+            .with_hint(
+                lang::spelling_hint(code).unwrap_or_else(|| "list codes from `languages`".into()),
+            ),
         );
     }
     let base_url = match raw.base_url {
