@@ -15,6 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
+use crate::dates::Dates;
 use crate::diag::{self, Diagnostic};
 use crate::error::{Error, Result};
 use crate::highlight::Highlighted;
@@ -40,7 +41,7 @@ pub struct BuildOptions {
     /// Skip the EPUB books.
     pub no_epub: bool,
     /// Fixed time for `dcterms:modified` of books (`SOURCE_DATE_EPOCH`);
-    /// otherwise the newest source file's time.
+    /// otherwise it comes from git or the files (see [`crate::dates`]).
     pub source_date_epoch: Option<i64>,
     /// Build only these languages (codes); all when empty.
     pub languages: Vec<String>,
@@ -450,11 +451,13 @@ impl Session {
         let books: Vec<(String, Result<Vec<u8>, String>)> = if opts.no_epub {
             Vec::new()
         } else {
+            // Edits since the last build may have changed them.
+            let dates = Dates::find(&last.project.paths.root, opts.source_date_epoch);
             book_jobs
                 .par_iter()
                 .map(|&(l, m)| {
                     let bodies = &last.bodies[l];
-                    book(&last.project, &last.theme, &last.ui, bodies, opts, l, m)
+                    book(&last.project, &last.theme, &last.ui, bodies, &dates, l, m)
                 })
                 .collect()
         };
@@ -837,12 +840,12 @@ fn book(
     theme: &Theme,
     ui: &HashMap<String, Ui>,
     bodies: &[Rendered],
-    opts: &BuildOptions,
+    dates: &Dates,
     lang: usize,
     manual: usize,
 ) -> (String, std::result::Result<Vec<u8>, String>) {
     let code = &project.langs()[lang].code;
-    let modified = opts.source_date_epoch.unwrap_or_else(|| {
+    let modified = dates.of(&project.manuals[manual].id).unwrap_or_else(|| {
         let m = &project.manuals[manual];
         (0..m.chapters.len())
             .map(|chapter| {
@@ -895,6 +898,11 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     let out = output_dir(&canonical, opts.out.as_deref())?;
     // Without an output folder yet, no output file needs comparing.
     let new_folder = !out.exists();
+    // The books' dates come from git, which runs beside the fingerprint.
+    let dates = (!opts.no_epub).then(|| {
+        let (root, epoch) = (canonical.clone(), opts.source_date_epoch);
+        std::thread::spawn(move || Dates::find(&root, epoch))
+    });
     let manifest_opts = manifest::Options {
         no_epub: opts.no_epub,
         source_date_epoch: opts.source_date_epoch,
@@ -947,6 +955,8 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                 .collect()
         })
     });
+    let dates = dates.map_or(Dates::Files, |d| d.join().unwrap_or(Dates::Files));
+    let fingerprint = fingerprint.map(|f| manifest::with_dates(&f, &dates));
     stage("fingerprint");
     if let Some(fp) = &fingerprint
         && let Some(last) = last
@@ -1139,7 +1149,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                         }
                     }
                     books_in_flight.fetch_add(1, Ordering::AcqRel);
-                    let (project, theme, ui, emit) = (&project, &theme, &ui, &emit);
+                    let (project, theme, ui, emit, dates) = (&project, &theme, &ui, &emit, &dates);
                     let in_flight = InFlight(&books_in_flight);
                     tasks.spawn(move |_| {
                         let _done = in_flight;
@@ -1147,7 +1157,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                             .par_iter()
                             .map(|&m| {
                                 let (path, bytes) =
-                                    book(project, theme, ui, &lang_bodies, opts, lang, m);
+                                    book(project, theme, ui, &lang_bodies, dates, lang, m);
                                 match bytes {
                                     Ok(b) => {
                                         let w = emit(&path, &b);

@@ -8,6 +8,7 @@ pub mod bidi;
 pub mod build;
 pub mod chars;
 pub mod config;
+pub mod dates;
 pub mod diag;
 pub mod epub;
 pub mod error;

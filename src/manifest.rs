@@ -200,6 +200,12 @@ pub fn fingerprint(
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The fingerprint of a build whose books take `dates` (found beside the
+/// fingerprint of the files, since they come from git).
+pub fn with_dates(fingerprint: &str, dates: &crate::dates::Dates) -> String {
+    content_hash(format!("{fingerprint} {dates:?}").as_bytes())
+}
+
 /// Hashes files, each with [`file_hash`], in the order given.
 pub type HashFiles<'a> = dyn Fn(&[PathBuf]) -> Vec<Option<[u8; 32]>> + 'a;
 
