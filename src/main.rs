@@ -286,7 +286,7 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
         .root
         .canonicalize()
         .map_err(|e| polybook::Error::io("open the project folder", &opts.root, e))?;
-    let out_dir = opts.out.clone().unwrap_or_else(|| root.join("output"));
+    let out_dir = polybook::build::output_folder(&opts)?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
         let stop = stop.clone();

@@ -146,11 +146,7 @@ pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
         .root
         .canonicalize()
         .map_err(|e| Error::io("open the project folder", &opts.build.root, e))?;
-    let out = opts
-        .build
-        .out
-        .clone()
-        .unwrap_or_else(|| root.join("output"));
+    let out = crate::build::output_folder(&opts.build)?;
     let build_opts = BuildOptions {
         root: root.clone(),
         out: Some(out.clone()),

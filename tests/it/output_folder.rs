@@ -1,4 +1,5 @@
-//! The output folder: every clone of a commit builds to the same bytes.
+//! The output folder: what may be one, and that every clone of a commit
+//! builds to the same bytes.
 
 use std::path::Path;
 use std::process::Command;
@@ -12,6 +13,24 @@ fn polybook() -> Command {
     cmd
 }
 
+/// Every file and folder below `dir` with its bytes (`None` for folders).
+fn tree(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+    let mut all: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+            let bytes = e
+                .file_type()
+                .is_file()
+                .then(|| std::fs::read(e.path()).unwrap());
+            (rel.to_string(), bytes)
+        })
+        .collect();
+    all.sort();
+    all
+}
+
 /// Asserts that two output folders hold the same files with the same bytes.
 fn assert_same_files(a: &Path, b: &Path, what: &str) {
     let (fa, fb) = (files(a), files(b));
@@ -22,6 +41,59 @@ fn assert_same_files(a: &Path, b: &Path, what: &str) {
             "{what}: {f} differs"
         );
     }
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn output_folders_that_are_or_hold_the_project_or_its_sources_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("proj");
+    std::fs::create_dir_all(&root).unwrap();
+    copy_dir(&fixture("basic"), &root);
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    std::fs::write(root.join("index.html"), "the user's own page").unwrap();
+    symlink(&root, &root.join("here"));
+    let before = tree(dir.path());
+    for (cwd, out) in [
+        ("proj", "manuals/.."),
+        ("proj", "../proj"),
+        ("proj", "here"),
+        ("proj/sub", ".."),
+        ("proj", ".."),
+        ("proj", "manuals"),
+        ("proj", "manuals/guide/new"),
+        ("proj", "themes"),
+        ("proj", "i18n"),
+    ] {
+        let run = polybook()
+            .current_dir(dir.path().join(cwd))
+            .args(["build", "-C"])
+            .arg(&root)
+            .args(["--out", out])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "--out {out}: {stderr}");
+        assert!(
+            stderr.contains(&format!("the output folder `{out}`"))
+                && stderr.contains("nothing was built"),
+            "--out {out}: {stderr}"
+        );
+        assert!(tree(dir.path()) == before, "--out {out} wrote something");
+    }
+    // Beside the project is fine.
+    let run = polybook()
+        .current_dir(&root)
+        .args(["build", "--no-epub", "--out", "../site"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    assert!(dir.path().join("site/en/index.html").is_file());
 }
 
 fn git(dir: &Path, args: &[&str]) {
