@@ -23,10 +23,11 @@ use crate::i18n::Ui;
 use crate::markdown::Rendered;
 use crate::model::ChapterRef;
 use crate::model::{Project, urls};
+use crate::output::Output;
 use crate::search::IndexSize;
 use crate::site::{self, SiteContext};
 use crate::theme::Theme;
-use crate::{epub, i18n, incremental, manifest, output, project, theme};
+use crate::{cache, epub, i18n, incremental, manifest, project, theme};
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -225,7 +226,7 @@ pub fn output_folder(opts: &BuildOptions) -> Result<PathBuf> {
 /// `<root>/output`, as a real path (every link resolved; for a folder that
 /// does not exist yet, those of its nearest existing parent). It may not be
 /// the project folder (`root`, a real path) or contain it, nor lie among the
-/// sources (`manuals/`, `themes/`, `i18n/`): a build
+/// sources (`manuals/`, `themes/`, `i18n/`) or in the build state: a build
 /// there would overwrite what the user wrote.
 fn output_dir(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
     let given = match out {
@@ -251,13 +252,18 @@ fn output_dir(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
     if root.starts_with(&real) {
         return Err(refuse("is the project folder or contains it".to_string()));
     }
-    for dir in ["manuals", "themes", "i18n"] {
+    for dir in ["manuals", "themes", "i18n", cache::FOLDER] {
         let sources = root.join(dir);
         let inside =
             real.starts_with(&sources) || sources.canonicalize().is_ok_and(|d| real.starts_with(d));
         if inside {
+            let what = if dir == cache::FOLDER {
+                "build state"
+            } else {
+                "sources"
+            };
             return Err(refuse(format!(
-                "is inside `{dir}/` of the project, which holds its sources"
+                "is inside `{dir}/` of the project, which holds its {what}"
             )));
         }
     }
@@ -401,6 +407,9 @@ pub struct Session {
 /// The last build's model, bodies and problems.
 struct Last {
     out: PathBuf,
+    /// The output folder and its build state; `None` for a build that
+    /// writes nothing.
+    output: Option<Output>,
     project: Project,
     ui: HashMap<String, Ui>,
     theme: Theme,
@@ -511,6 +520,13 @@ impl Session {
         if book_jobs.is_empty() {
             return Ok(0);
         }
+        // The manifest no longer describes the output (the next full build
+        // writes it again), and a build killed from here on leaves
+        // temporary files for the next one to remove.
+        if let Some(output) = last.output.as_mut() {
+            output.begin();
+            manifest::invalidate(output.state())?;
+        }
         let ctx = last.ctx(opts);
         let prints: Vec<site::PageOutput> = later
             .par_iter()
@@ -575,10 +591,12 @@ impl Session {
         for (path, d) in diags {
             last.output_diags.insert(path, d);
         }
-        let out = &last.out;
+        let Some(output) = last.output.as_mut() else {
+            return Ok(0);
+        };
         let written: Vec<Result<bool>> = writes
             .par_iter()
-            .map(|(rel, bytes)| output::write_if_changed(out, rel, bytes))
+            .map(|(rel, bytes)| output.write(rel, bytes))
             .collect();
         let mut n = 0;
         for w in written {
@@ -586,7 +604,7 @@ impl Session {
         }
         if listed {
             let (scope, project) = (&last.scope, &last.project);
-            output::finish(out, &last.outputs, &|rel| scope.keeps(project, rel))?;
+            output.finish(&last.outputs, &|rel| scope.keeps(project, rel))?;
         }
         Ok(n)
     }
@@ -612,7 +630,10 @@ fn rebuild_edits(
     let mut stage = |name: &'static str| timer.lap(name);
     // The manifest no longer describes the output; the next full build
     // writes it again.
-    manifest::invalidate(&last.out)?;
+    if let Some(output) = last.output.as_mut() {
+        output.begin();
+        manifest::invalidate(output.state())?;
+    }
     let root = last.project.paths.root.clone();
     let read: Vec<_> = edits
         .par_iter()
@@ -684,13 +705,15 @@ fn rebuild_edits(
         writes.push((urls::file(rel), WriteSource::Copy(rel.clone())));
     }
     let out = last.out.clone();
-    let written: Vec<Result<Written>> = writes
-        .par_iter()
-        .map(|(rel, src)| write_one(&out, &root, rel, src, false))
-        .collect();
     let mut n = 0;
-    for w in written {
-        n += usize::from(w?.0);
+    if let Some(output) = &last.output {
+        let written: Vec<Result<Written>> = writes
+            .par_iter()
+            .map(|(rel, src)| write_one(output, &root, rel, src))
+            .collect();
+        for w in written {
+            n += usize::from(w?.0);
+        }
     }
     for (path, d) in diags {
         last.output_diags.insert(path, d);
@@ -703,7 +726,9 @@ fn rebuild_edits(
         last.outputs.extend(files.iter().map(|rel| urls::file(rel)));
         let scope = &last.scope;
         let project = &last.project;
-        removed = output::finish(&out, &last.outputs, &|rel| scope.keeps(project, rel))?;
+        if let Some(output) = last.output.as_mut() {
+            removed = output.finish(&last.outputs, &|rel| scope.keeps(project, rel))?;
+        }
         last.files = files;
     }
     last.later.extend(
@@ -803,7 +828,10 @@ fn rebuild_resources(
     if !theme.statics.keys().eq(last.theme.statics.keys()) {
         return Ok(None);
     }
-    manifest::invalidate(&last.out)?;
+    if let Some(output) = last.output.as_mut() {
+        output.begin();
+        manifest::invalidate(output.state())?;
+    }
     let scope = &last.scope;
     let langs: Vec<usize> = (0..project.langs().len())
         .filter(|&l| {
@@ -838,6 +866,10 @@ fn rebuild_resources(
         .collect();
     let ctx = last.ctx(opts);
     let out = last.out.clone();
+    let write = |rel: &str, bytes: &[u8]| match &last.output {
+        Some(output) => output.write(rel, bytes),
+        None => Ok(false),
+    };
     let pages: Vec<(String, Result<bool>, Vec<Diagnostic>)> = kinds
         .par_iter()
         .map(|&k| {
@@ -845,7 +877,7 @@ fn rebuild_resources(
             let w = page
                 .html
                 .as_ref()
-                .map_or(Ok(false), |h| output::write_if_changed(&out, &page.path, h));
+                .map_or(Ok(false), |h| write(&page.path, h));
             (page.path, w, page.diagnostics)
         })
         .collect();
@@ -860,11 +892,7 @@ fn rebuild_resources(
         return Ok(None);
     }
     for (name, bytes) in &last.theme.statics {
-        written += usize::from(output::write_if_changed(
-            &out,
-            &urls::static_file(name),
-            bytes,
-        )?);
+        written += usize::from(write(&urls::static_file(name), bytes)?);
     }
     stage("render pages");
     for &l in &langs {
@@ -880,22 +908,15 @@ fn rebuild_resources(
 }
 
 /// Writes one output file; see [`Written`].
-/// `new_folder`: the build created the output folder (see
-/// [`output::write_output`]).
-fn write_one(
-    out: &Path,
-    root: &Path,
-    rel: &str,
-    src: &WriteSource,
-    new_folder: bool,
-) -> Result<Written> {
+fn write_one(output: &Output, root: &Path, rel: &str, src: &WriteSource) -> Result<Written> {
     match src {
-        WriteSource::Bytes(b) => output::write_output(out, rel, b, new_folder).map(|w| (w, None)),
+        WriteSource::Bytes(b) => output.write(rel, b).map(|w| (w, None)),
         WriteSource::Copy(from) => {
             let path = root.join(from);
             let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
             let hash = manifest::content_hash(&bytes);
-            output::write_output(out, rel, &bytes, new_folder)
+            output
+                .write(rel, &bytes)
                 .map(|w| (w, Some((from.clone(), hash))))
         }
     }
@@ -984,7 +1005,8 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     // once and builds exactly the bytes it fingerprinted. (A build that may
     // stop at the check below does not keep them: holding every file costs
     // more than the check itself.)
-    let last = if keep { None } else { manifest::read(&out) };
+    let state = cache::folder(&canonical, &out);
+    let last = if keep { None } else { manifest::read(&state) };
     let keep_bytes = last.is_none();
     let preread: std::cell::RefCell<HashMap<PathBuf, project::Preread>> = Default::default();
     let fingerprint = (!opts.dry_run).then(|| {
@@ -1063,9 +1085,15 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     // its books and search index follow as tasks of their own beside the
     // next language's work. Only a session keeps the bodies afterwards.
     let write = !opts.dry_run;
-    if write {
-        manifest::invalidate(&out)?;
-    }
+    let mut output = if write {
+        let output = Output::open(&canonical, &out, new_folder)?;
+        manifest::invalidate(output.state())?;
+        // Left by a build that was killed.
+        output.sweep();
+        Some(output)
+    } else {
+        None
+    };
     let refs: Vec<_> = project.chapter_refs().collect();
     let all_pages: Vec<site::PageKind> = site::pages(&project)
         .into_iter()
@@ -1101,10 +1129,9 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             Ok(())
         };
     let emit = |path: &str, bytes: &[u8]| -> Result<bool> {
-        if write {
-            output::write_output(&out, path, bytes, new_folder)
-        } else {
-            Ok(false)
+        match &output {
+            Some(output) => output.write(path, bytes),
+            None => Ok(false),
         }
     };
     // A language's search index is made from the sections its bodies gave,
@@ -1283,6 +1310,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     outputs.extend(writes.iter().map(|(rel, _)| rel.clone()));
     let mut last = Last {
         out: out.clone(),
+        output: output.take(),
         project,
         ui,
         theme,
@@ -1320,10 +1348,10 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         diag::normalise(&mut diagnostics);
     }
     let mut removed = 0;
-    if write {
+    if let Some(output) = last.output.as_mut() {
         let results: Vec<Result<Written>> = writes
             .par_iter()
-            .map(|(rel, src)| write_one(&out, &root, rel, src, new_folder))
+            .map(|(rel, src)| write_one(output, &root, rel, src))
             .collect();
         let mut copied = Vec::new();
         for r in results {
@@ -1332,10 +1360,10 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             copied.extend(c);
         }
         let (scope, project) = (&last.scope, &last.project);
-        removed = output::finish(&out, &last.outputs, &|rel| scope.keeps(project, rel))?;
+        removed = output.finish(&last.outputs, &|rel| scope.keeps(project, rel))?;
         if let Some(fingerprint) = fingerprint {
             manifest::write(
-                &out,
+                output.state(),
                 &manifest::Manifest::new(
                     fingerprint,
                     copied,

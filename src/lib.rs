@@ -6,6 +6,7 @@
 
 pub mod bidi;
 pub mod build;
+pub mod cache;
 pub mod chars;
 pub mod config;
 pub mod dates;

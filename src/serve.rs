@@ -154,10 +154,7 @@ pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
     };
     let state = Arc::new(Mutex::new(BuildState::default()));
     let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
-    }
+    crate::output::on_interrupt(Some(stop.clone()));
     // The watcher thread makes the first build once it watches, so that no
     // change is missed; the server starts when that build is done.
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
