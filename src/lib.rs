@@ -6,8 +6,10 @@
 
 pub mod bidi;
 pub mod build;
+pub mod cache;
 pub mod chars;
 pub mod config;
+pub mod dates;
 pub mod diag;
 pub mod epub;
 pub mod error;
