@@ -18,6 +18,7 @@ use std::collections::{BTreeSet, HashMap};
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
 use crate::bidi;
+use crate::chars;
 use crate::config::{RemotePolicy, closest};
 use crate::diag::{Diagnostic, LineIndex};
 use crate::highlight;
@@ -205,8 +206,11 @@ impl From<String> for Filled {
 /// Splits HTML with slot markers into pieces. Markers in `href` and `src`
 /// values written by pulldown-cmark arrive percent-encoded. Each kind of
 /// marker is searched for again only once the split has passed the last one
-/// found, so a chapter is scanned once whatever its number of slots.
-fn split_slots(html: &str) -> Vec<Piece> {
+/// found, so a chapter is scanned once whatever its number of slots. What
+/// looks like a marker but names no slot (the chapter's own text, through
+/// an entity such as `&#xE000;`) is not one: its opening character is left
+/// out, or its encoded form kept as text.
+fn split_slots(html: &str, count: usize) -> Vec<Piece> {
     const ENCODED: (&str, &str) = ("%EE%80%80", "%EE%80%81");
     let mut buf = ([0u8; 4], [0u8; 4]);
     let plain: (&str, &str) = (
@@ -233,11 +237,20 @@ fn split_slots(html: &str) -> Vec<Piece> {
             (None, None) => break,
         };
         let after = start + open.len();
-        let Some(end) = find_from(close, after) else {
-            break;
-        };
-        let Ok(n) = html[after..end].parse::<usize>() else {
-            break;
+        let slot = find_from(close, after).and_then(|end| {
+            let n = html[after..end]
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n < count)?;
+            Some((end, n))
+        });
+        let Some((end, n)) = slot else {
+            let keep = if open == plain.0 { start } else { after };
+            if keep > pos {
+                pieces.push(Piece::Html(html[pos..keep].to_string()));
+            }
+            pos = after;
+            continue;
         };
         if start > pos {
             pieces.push(Piece::Html(html[pos..start].to_string()));
@@ -429,14 +442,20 @@ impl RenderInput<'_> {
 
 /// Renders a chapter for a page language.
 pub fn render(input: &RenderInput<'_>) -> Rendered {
-    let body = input.source.body();
+    let mut out = Rendered::default();
+    // Characters no page or book may hold are left out before parsing, so
+    // that no stage sees them; lines stay where they were.
+    let body = chars::without_unpublishable(input.source.body());
+    if matches!(body, std::borrow::Cow::Owned(_)) {
+        out.diagnostics.extend(unpublishable_warnings(input));
+    }
+    let body: &str = &body;
     // Line numbers are needed only for problems, so the index is made on
     // the first one.
     let line_index = std::cell::OnceCell::new();
     let lines = || line_index.get_or_init(|| LineIndex::new(body, input.source.body_line_offset));
     let rtl = input.dir == Direction::Rtl;
     let table = SlotTable::default();
-    let mut out = Rendered::default();
     // About one event per 12 bytes of Markdown: sized once, not grown.
     let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 12);
     let record = |out: &mut Rendered, r: Resolved| -> String {
@@ -680,10 +699,60 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     } else {
         html
     };
-    out.pieces = split_slots(&html).into();
-    out.slots = table.slots.into_inner();
+    // Entities (`&#1;`) can still stand for characters no page may hold.
+    let html = chars::without_unwritable(&html);
+    let slots = table.slots.into_inner();
+    out.pieces = split_slots(&html, slots.len()).into();
+    out.slots = slots;
     out.sections = sections.map(|s| s.finish()).unwrap_or_default();
     out
+}
+
+/// Warnings for the characters of a chapter that no page or book can hold
+/// (they are left out), one for each line that has some.
+fn unpublishable_warnings(input: &RenderInput<'_>) -> Vec<Diagnostic> {
+    let body = input.source.body();
+    let lines = LineIndex::new(body, input.source.body_line_offset);
+    let mut by_line: Vec<(usize, Vec<char>)> = Vec::new();
+    for (i, c) in chars::unpublishable(body) {
+        let line = lines.line(i);
+        match by_line.last_mut() {
+            Some((l, found)) if *l == line => {
+                if !found.contains(&c) {
+                    found.push(c);
+                }
+            }
+            _ => by_line.push((line, vec![c])),
+        }
+    }
+    let warning = |(line, found): (usize, Vec<char>)| {
+        let names: Vec<String> = (found.iter())
+            .map(|&c| format!("U+{:04X}", c as u32))
+            .collect();
+        let (what, verb, them) = match names.len() {
+            1 => ("the character", "was", "it"),
+            _ => ("the characters", "were", "them"),
+        };
+        let message = format!(
+            "{what} {} {verb} left out: web pages and EPUB books cannot contain {them}",
+            names.join(", ")
+        );
+        let hint = if found.iter().any(|&c| chars::is_reserved(c)) {
+            "U+E000 to U+E002 are private-use characters that polybook keeps for its own \
+             marks: use another character"
+                .to_string()
+        } else {
+            format!(
+                "delete {them} from the file: most editors do not show control characters, \
+                 but a regular-expression search for `\\u{:04X}` finds {them}",
+                found[0] as u32
+            )
+        };
+        Diagnostic::warning(&input.source.rel, line, message)
+            .with_lang(&input.source.lang)
+            .with_hint(hint)
+    };
+    by_line.into_iter().map(warning).collect()
 }
 
 /// Renders footnote definitions as an ordered list with back-links, numbered
@@ -848,7 +917,7 @@ mod tests {
         let html = "<h2 id=\"\u{E000}0\u{E001}\">a</h2><a href=\"%EE%80%801%EE%80%81\">b</a>\
                     <a href=\"%EE%80%802%EE%80%81\"></a><h3 id=\"\u{E000}3\u{E001}\">c";
         assert_eq!(
-            split_slots(html),
+            split_slots(html, 4),
             [
                 Piece::Html("<h2 id=\"".into()),
                 Piece::Slot(0),
@@ -861,13 +930,15 @@ mod tests {
                 Piece::Html("\">c".into()),
             ]
         );
-        assert_eq!(split_slots("no slots"), [Piece::Html("no slots".into())]);
+        assert_eq!(split_slots("no slots", 0), [Piece::Html("no slots".into())]);
     }
 
     #[test]
     fn slots_split_and_fill() {
-        let pieces =
-            split_slots("<a href=\"%EE%80%800%EE%80%81\">x</a><h2 id=\"\u{E000}1\u{E001}\">");
+        let pieces = split_slots(
+            "<a href=\"%EE%80%800%EE%80%81\">x</a><h2 id=\"\u{E000}1\u{E001}\">",
+            2,
+        );
         assert_eq!(pieces.len(), 5);
         struct Upper;
         impl LinkWriter for Upper {

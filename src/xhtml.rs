@@ -4,11 +4,13 @@
 //! While writing, it applies what a book needs and a web page does not:
 //! footnotes become EPUB footnotes (`epub:type`), links that have no target
 //! inside the book become plain text, images that are not in the book become
-//! their text alternative, and every `lang` gets its `xml:lang` twin.
+//! their text alternative, every `lang` gets its `xml:lang` twin, and
+//! characters XML forbids are left out.
 
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
+use crate::chars;
 use crate::html::escape;
 
 /// Marks a link or image with no target in the book; any text after the
@@ -144,7 +146,7 @@ fn write_attr(out: &mut String, name: &str, value: &str) {
 
 fn escape_text(t: &str) -> String {
     let mut out = String::with_capacity(t.len());
-    for c in t.chars() {
+    for c in chars::without_unwritable(t).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -184,6 +186,12 @@ mod tests {
     fn remote_and_missing_images_become_their_alt_text() {
         let out = from_fragment("<img src=\"https://e.org/x.png\" alt=\"chart\">");
         assert_eq!(out, "<span class=\"missing-image\">chart</span>");
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_left_out() {
+        let out = from_fragment("<p title=\"a&#1;b\">x&#1;y\u{b}z\u{85}</p>");
+        assert_eq!(out, "<p title=\"ab\">xyz</p>");
     }
 
     #[test]

@@ -204,3 +204,101 @@ fn default_theme_loads_nothing_from_other_hosts_and_needs_no_script() {
     let css = read(out.path(), "static/style.css");
     assert!(!css.contains("url(") && !css.contains("@import"));
 }
+
+/// Characters that XML forbids or HTML reports as errors, written raw or as
+/// entities, in text, headings, code and raw HTML: each raw one is
+/// reported at its line by its code, and none reaches a page, a print page
+/// or a book (whose XHTML they would make not well-formed).
+#[test]
+fn control_characters_are_left_out_of_pages_and_books_with_a_warning() {
+    let project = project_with_chapter(
+        "# Risk\u{1b} plan\n\n\
+         Text with NUL\u{0}, SOH\u{1}, VT\u{b}, FF\u{c} and ESC\u{1b}.\n\n\
+         More: NEL\u{85}, \u{fdd0} and \u{ffff}; entities &#1; &#x1B;.\n\n\
+         <p title=\"a&#1;b\">raw &#11; html\u{7}</p>\n\n\
+         ```\ncode\u{8}\n```\n\n\
+         ## Threats\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let report = build(project.path(), out.path());
+    let lines = diag_lines(&report);
+    for expected in [
+        "Warning manuals/guide/en/risk.md:1: the character U+001B was left out",
+        "Warning manuals/guide/en/risk.md:3: the characters U+0000, U+0001, U+000B, U+000C, U+001B were left out",
+        "Warning manuals/guide/en/risk.md:5: the characters U+0085, U+FDD0, U+FFFF were left out",
+        "Warning manuals/guide/en/risk.md:7: the character U+0007 was left out",
+        "Warning manuals/guide/en/risk.md:10: the character U+0008 was left out",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(expected)),
+            "{expected}: {lines:#?}"
+        );
+    }
+    let hint = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("U+0007"))
+        .and_then(|d| d.hint.clone())
+        .unwrap();
+    assert!(
+        hint.contains("delete it") && hint.contains("\\u0007"),
+        "{hint}"
+    );
+    let unwritable = |c: char| {
+        let u = c as u32;
+        !matches!(u, 0x9 | 0xA | 0xD | 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFDCF | 0xFDF0..=0xFFFD)
+            && (u < 0x1_0000 || u & 0xFFFE == 0xFFFE)
+    };
+    let book = out.path().join("en/guide/guide-en.epub");
+    let mut outputs = vec![
+        ("page", read(out.path(), "en/guide/risk.html")),
+        ("print", read(out.path(), "en/guide/print.html")),
+        ("contents", read(out.path(), "en/guide/index.html")),
+    ];
+    outputs.extend(
+        epub_documents(&book)
+            .into_iter()
+            .map(|(n, t)| ("book", format!("{n}\n{t}"))),
+    );
+    outputs.push(("package", epub_entry(&book, "EPUB/package.opf")));
+    for (name, text) in &outputs {
+        let bad: Vec<String> = text
+            .chars()
+            .filter(|&c| unwritable(c))
+            .map(|c| format!("U+{:04X}", c as u32))
+            .collect();
+        assert!(bad.is_empty(), "{name}: {bad:?}");
+        for entity in ["&#1;", "&#x1B;", "&#11;"] {
+            assert!(!text.contains(entity), "{name}: {entity}");
+        }
+    }
+    let page = &outputs[0].1;
+    assert!(page.contains("Text with NUL"), "the rest of the text stays");
+    assert!(page.contains("ESC."));
+}
+
+/// polybook marks places in rendered chapters with private-use characters;
+/// the same characters in a chapter (raw or as entities) are not taken for
+/// its marks.
+#[test]
+fn private_use_marks_in_a_chapter_are_not_taken_for_polybook_marks() {
+    let project = project_with_chapter(
+        "# Risk\n\nRaw \u{e000}99\u{e001} and \u{e000}0\u{e001}, entities &#xE000;98&#xE001; and [a link](#threats).\n\n## Threats\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let report = build(project.path(), out.path());
+    let lines = diag_lines(&report);
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "Warning manuals/guide/en/risk.md:3: the characters U+E000, U+E001 were left out"
+        )),
+        "{lines:#?}"
+    );
+    let doc = parse(out.path(), "en/guide/risk.html");
+    let text: String = select(&doc, "article p")[0].text().collect();
+    assert!(text.starts_with("Raw 99 and 0, entities 98"), "{text}");
+    assert_eq!(
+        attr(&doc, "article p a", "href").as_deref(),
+        Some("#threats")
+    );
+}
