@@ -24,6 +24,7 @@ pub mod model;
 pub mod outline;
 pub mod output;
 pub mod project;
+pub mod safe_url;
 pub mod sanitize;
 pub mod search;
 pub mod serve;

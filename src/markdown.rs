@@ -28,6 +28,7 @@ use crate::lang::Direction;
 use crate::links::{self, Target};
 use crate::model::{ChapterRef, Project, Source, urls};
 use crate::outline::{self, footnote_id};
+use crate::safe_url::{self, Judged};
 use crate::sanitize;
 use crate::slug::slugify;
 
@@ -287,7 +288,9 @@ impl At {
 
 /// Result of resolving one URL.
 struct Resolved {
-    link: LinkRef,
+    /// `None` for a URL that must not be written: the link or image is left
+    /// out and its text kept.
+    link: Option<LinkRef>,
     file: Option<String>,
     diag: Option<Diagnostic>,
 }
@@ -322,45 +325,52 @@ impl RenderInput<'_> {
         }
     }
 
-    /// Resolves a link or image URL written in the source.
+    /// Resolves a link or image URL written in the source (entities
+    /// decoded).
     fn resolve(&self, href: &str, at: &At, image: bool) -> Resolved {
-        // A refused external URL is never written (it may be `javascript:`);
-        // a broken relative path is kept as written, which is harmless.
+        let what = if image { "image" } else { "link" };
+        let broken = |e: links::LinkError| {
+            self.diag(at, true, format!("broken {what}: {}", e.message), e.hint)
+        };
+        // A URL is read as a browser reads it; a refused one (it may be
+        // `javascript:`) is never written.
+        let href = match safe_url::judge(href) {
+            Judged::Refused(scheme) => {
+                return Resolved {
+                    link: None,
+                    file: None,
+                    diag: Some(broken(links::refused(&scheme))),
+                };
+            }
+            Judged::Local(href) | Judged::External(href) => href,
+        };
+        // A broken relative path is kept as written, which is harmless.
         let keep = |diag: Option<Diagnostic>| Resolved {
-            link: LinkRef::Keep(
-                if diag.as_ref().is_some_and(|d| d.is_error()) && links::is_external(href) {
-                    "#".to_string()
-                } else {
-                    href.to_string()
-                },
-            ),
+            link: Some(LinkRef::Keep(href.to_string())),
             file: None,
             diag,
         };
-        match links::resolve(self.project, self.source, self.page_lang, href) {
-            Err(e) => keep(Some(self.diag(
-                at,
-                true,
-                format!(
-                    "broken {}: {}",
-                    if image { "image" } else { "link" },
-                    e.message
-                ),
-                e.hint,
-            ))),
+        match links::resolve(self.project, self.source, self.page_lang, &href) {
+            Err(e) => keep(Some(broken(e))),
             Ok(Target::External) => {
-                let remote = href.starts_with("http:")
-                    || href.starts_with("https:")
-                    || href.starts_with("//");
-                let diag = match (image && remote, self.project.config.remote_images) {
-                    (true, RemotePolicy::Allow) | (false, _) => None,
-                    (true, policy) => Some(self.diag(at,
-                        policy == RemotePolicy::Error,
-                        format!("image `{href}` is loaded from another host: every reader's browser would contact it"),
-                        Some("copy the image into the manual's `media/` folder, or set `remote_images = \"allow\"` in polybook.toml".into()),
-                    )),
-                };
-                keep(diag)
+                let policy = self.project.config.remote_images;
+                if !image || policy == RemotePolicy::Allow || !safe_url::judge(&href).is_remote() {
+                    return keep(None);
+                }
+                let diag = self.diag(at,
+                    policy == RemotePolicy::Error,
+                    format!("image `{href}` is loaded from another host: every reader's browser would contact it"),
+                    Some("copy the image into the manual's `media/` folder, or set `remote_images = \"allow\"` in polybook.toml".into()),
+                );
+                // An image refused by the policy is not written either.
+                if policy == RemotePolicy::Error {
+                    return Resolved {
+                        link: None,
+                        file: None,
+                        diag: Some(diag),
+                    };
+                }
+                keep(Some(diag))
             }
             Ok(Target::SamePage(frag)) => {
                 let diag = self.check_fragment(self.source, &frag, at, "this chapter");
@@ -371,7 +381,7 @@ impl RenderInput<'_> {
                     None => LinkRef::SamePage(frag),
                 };
                 Resolved {
-                    link,
+                    link: Some(link),
                     file: None,
                     diag,
                 }
@@ -386,16 +396,16 @@ impl RenderInput<'_> {
                 // leads to the chapter.
                 let fragment = if diag.is_some() { None } else { fragment };
                 Resolved {
-                    link: LinkRef::Chapter { target, fragment },
+                    link: Some(LinkRef::Chapter { target, fragment }),
                     file: None,
                     diag,
                 }
             }
             Ok(Target::File { rel, suffix }) => Resolved {
-                link: LinkRef::File {
+                link: Some(LinkRef::File {
                     rel: rel.clone(),
                     suffix,
-                },
+                }),
                 file: Some(rel),
                 diag: None,
             },
@@ -458,10 +468,10 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     let table = SlotTable::default();
     // About one event per 12 bytes of Markdown: sized once, not grown.
     let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 12);
-    let record = |out: &mut Rendered, r: Resolved| -> String {
+    let record = |out: &mut Rendered, r: Resolved| -> Option<String> {
         out.diagnostics.extend(r.diag);
         out.files.extend(r.file);
-        table.add(Slot::Href(r.link))
+        r.link.map(|link| table.add(Slot::Href(link)))
     };
 
     // Heading being collected: (level, classes, start index in `events`).
@@ -470,6 +480,10 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     let mut code: Option<(String, String)> = None;
     let mut html_block: Option<(String, usize)> = None;
     let mut image_depth = 0usize;
+    // For each open link and image, whether it is written (a refused URL
+    // leaves out the tags and keeps the text).
+    let mut links_written: Vec<bool> = Vec::new();
+    let mut images_written: Vec<bool> = Vec::new();
     let mut has_raw_html = false;
     // Footnotes: label -> number (by first reference), references seen, and
     // the definitions' events.
@@ -558,12 +572,20 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 id,
             }) => {
                 let slot = record(&mut out, input.resolve(&dest_url, &at(), false));
-                emitted.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: slot.into(),
-                    title,
-                    id,
-                }));
+                links_written.push(slot.is_some());
+                if let Some(slot) = slot {
+                    emitted.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: slot.into(),
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if links_written.pop().unwrap_or(true) {
+                    emitted.push(Event::End(TagEnd::Link));
+                }
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -571,18 +593,23 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 title,
                 id,
             }) => {
-                image_depth += 1;
                 let slot = record(&mut out, input.resolve(&dest_url, &at(), true));
-                emitted.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: slot.into(),
-                    title,
-                    id,
-                }));
+                images_written.push(slot.is_some());
+                if let Some(slot) = slot {
+                    image_depth += 1;
+                    emitted.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: slot.into(),
+                        title,
+                        id,
+                    }));
+                }
             }
             Event::End(TagEnd::Image) => {
-                image_depth = image_depth.saturating_sub(1);
-                emitted.push(Event::End(TagEnd::Image));
+                if images_written.pop().unwrap_or(true) {
+                    image_depth = image_depth.saturating_sub(1);
+                    emitted.push(Event::End(TagEnd::Image));
+                }
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (key, label) = input.alert_label(kind);
@@ -793,7 +820,49 @@ fn footnotes(
     html
 }
 
-/// Resolves and checks the links and images of a piece of raw HTML.
+/// What polybook does with a URL attribute of raw HTML.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum UrlUse {
+    /// Resolved and checked as a link, like a Markdown link.
+    Link,
+    /// Resolved and checked as an image (or other media the page loads).
+    Image,
+    /// Image candidates (`srcset`), each resolved and checked as an image.
+    ImageSet,
+    /// Only judged ([`safe_url::judge`]): left out when refused.
+    Judged,
+}
+
+/// How an attribute of an element of raw HTML carries URLs, if it does
+/// (names in lower case, as lol_html gives them).
+fn url_use(element: &str, attribute: &str) -> Option<UrlUse> {
+    Some(match (element, attribute) {
+        ("a" | "area", "href") => UrlUse::Link,
+        ("img" | "source" | "video" | "audio" | "track", "src") | ("video", "poster") => {
+            UrlUse::Image
+        }
+        ("img" | "source", "srcset") => UrlUse::ImageSet,
+        (
+            _,
+            "href" | "src" | "srcset" | "imagesrcset" | "xlink:href" | "action" | "formaction"
+            | "cite" | "background" | "data" | "poster" | "longdesc" | "lowsrc" | "dynsrc" | "ping"
+            | "archive" | "codebase" | "classid" | "manifest" | "icon" | "profile" | "usemap",
+        ) => UrlUse::Judged,
+        _ => return None,
+    })
+}
+
+/// The URLs in the value of a judged attribute.
+fn judged_urls<'a>(attribute: &str, value: &'a str) -> Vec<&'a str> {
+    match attribute {
+        "srcset" | "imagesrcset" => safe_url::srcset(value).iter().map(|c| c.url).collect(),
+        "ping" | "archive" => value.split_ascii_whitespace().collect(),
+        _ => vec![value],
+    }
+}
+
+/// Resolves and checks the links and images of a piece of raw HTML, and
+/// leaves out URLs whose scheme is refused.
 fn rewrite_raw(
     input: &RenderInput<'_>,
     table: &SlotTable,
@@ -802,28 +871,89 @@ fn rewrite_raw(
     out: &mut Rendered,
 ) -> String {
     let found: RefCell<Vec<(Option<Diagnostic>, Option<String>)>> = RefCell::new(Vec::new());
-    let handler = |attr: &'static str, image: bool| {
-        let found = &found;
-        move |el: &mut lol_html::html_content::Element<'_, '_>| {
-            if let Some(value) = el.get_attribute(attr) {
-                let r = input.resolve(&value, at, image);
-                el.set_attribute(attr, &table.add(Slot::Href(r.link)))?;
-                found.borrow_mut().push((r.diag, r.file));
+    let problem = |diag: Diagnostic| found.borrow_mut().push((Some(diag), None));
+    let resolve = |url: &str, image: bool| {
+        let r = input.resolve(url, at, image);
+        found.borrow_mut().push((r.diag, r.file));
+        r.link.map(|link| table.add(Slot::Href(link)))
+    };
+    let handler = |el: &mut lol_html::html_content::Element<'_, '_>| {
+        let tag = el.tag_name();
+        let attributes: Vec<(String, String)> = (el.attributes().iter())
+            .map(|a| (a.name(), a.value()))
+            .collect();
+        let mut left_out = false;
+        for (name, raw) in &attributes {
+            let Some(kind) = url_use(&tag, name) else {
+                continue;
+            };
+            // lol_html gives values as written: entities are decoded once
+            // here, and a slot's value is escaped once when it is written.
+            let value = htmlize::unescape_attribute(raw.as_str());
+            let written = match kind {
+                UrlUse::Link | UrlUse::Image => resolve(&value, kind == UrlUse::Image),
+                UrlUse::ImageSet => {
+                    let candidates: Vec<String> = (safe_url::srcset(&value).iter())
+                        .filter_map(|c| {
+                            let slot = resolve(c.url, true)?;
+                            Some(match c.descriptor {
+                                "" => slot,
+                                d => format!("{slot} {}", escape(d)),
+                            })
+                        })
+                        .collect();
+                    (!candidates.is_empty()).then(|| candidates.join(", "))
+                }
+                UrlUse::Judged => {
+                    let refused =
+                        (judged_urls(name, &value).into_iter()).find_map(
+                            |u| match safe_url::judge(u) {
+                                Judged::Refused(scheme) => Some(scheme),
+                                _ => None,
+                            },
+                        );
+                    if let Some(scheme) = refused {
+                        let e = links::refused(&scheme);
+                        let message = format!("`{name}` of `<{tag}>`: {}", e.message);
+                        problem(input.diag(at, true, message, e.hint));
+                        el.remove_attribute(name);
+                    }
+                    continue;
+                }
+            };
+            match written {
+                Some(value) => el.set_attribute(name, &value)?,
+                None => {
+                    el.remove_attribute(name);
+                    left_out = true;
+                }
             }
-            Ok(())
         }
+        // An image left without a source shows its text instead.
+        if tag == "img" && left_out && !el.has_attribute("src") && !el.has_attribute("srcset") {
+            let alt = el.get_attribute("alt").unwrap_or_default();
+            let alt = htmlize::unescape_attribute(alt.as_str());
+            el.replace(
+                &format!("<span class=\"missing-image\">{}</span>", escape(&alt)),
+                lol_html::html_content::ContentType::Html,
+            );
+            return Ok(());
+        }
+        // An image given only candidates gets the first as its source,
+        // which HTML requires and books need.
+        if tag == "img"
+            && !el.has_attribute("src")
+            && let Some(first) = (el.get_attribute("srcset"))
+                .and_then(|set| safe_url::srcset(&set).first().map(|c| c.url.to_string()))
+        {
+            el.set_attribute("src", &first)?;
+        }
+        Ok(())
     };
     let rewritten = lol_html::rewrite_str(
         html,
         lol_html::RewriteStrSettings::new()
-            .append_element_content_handler(lol_html::element!(
-                "a[href], area[href]",
-                handler("href", false)
-            ))
-            .append_element_content_handler(lol_html::element!(
-                "img[src], source[src], video[src], audio[src]",
-                handler("src", true)
-            )),
+            .append_element_content_handler(lol_html::element!("*", handler)),
     );
     for (diag, file) in found.into_inner() {
         out.diagnostics.extend(diag);

@@ -76,3 +76,52 @@ fn alerts_footnotes_tables_tasks_and_code_render() {
         "alert labels come from the page language's UI strings"
     );
 }
+
+/// Entities in raw HTML attributes stand for one character: the URL comes
+/// out escaped once, as the author meant it, in pages, print pages and
+/// books.
+#[test]
+fn entities_in_raw_html_links_are_escaped_once() {
+    let project = copy_fixture("basic");
+    std::fs::write(
+        project.path().join("manuals/guide/en/risk.md"),
+        "# Risk\n\n<a href=\"https://example.org/?a=1&amp;b=2&lt;3\">ext</a> \
+         <a href=\"../media/shield.svg?v=1&amp;w=2\">file</a>\n\n## Threats\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build(project.path(), out.path());
+    for rel in ["en/guide/risk.html", "en/guide/print.html"] {
+        let html = read(out.path(), rel);
+        assert!(
+            html.contains("href=\"https://example.org/?a=1&amp;b=2&lt;3\""),
+            "{rel}"
+        );
+        assert!(
+            !html.contains("&amp;amp;") && !html.contains("&amp;lt;"),
+            "{rel}"
+        );
+        let doc = scraper::Html::parse_document(&html);
+        let hrefs: Vec<&str> = select(&doc, "a")
+            .iter()
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        assert!(
+            hrefs.contains(&"https://example.org/?a=1&b=2<3"),
+            "{rel}: {hrefs:?}"
+        );
+        assert!(
+            hrefs.contains(&"../../files/manuals/guide/media/shield.svg?v=1&w=2"),
+            "{rel}: {hrefs:?}"
+        );
+    }
+    let book = epub_entry(
+        &out.path().join("en/guide/guide-en.epub"),
+        "EPUB/chapter-2.xhtml",
+    );
+    assert!(
+        book.contains("href=\"https://example.org/?a=1&amp;b=2&lt;3\""),
+        "{book}"
+    );
+    assert!(!book.contains("&amp;amp;"), "{book}");
+}

@@ -205,6 +205,107 @@ fn default_theme_loads_nothing_from_other_hosts_and_needs_no_script() {
     assert!(!css.contains("url(") && !css.contains("@import"));
 }
 
+/// Attributes of `html` whose value a browser would read as a URL with a
+/// refused scheme: controls and spaces are what browsers ignore, and
+/// case does not count.
+fn refused_urls(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let mut found = Vec::new();
+    for node in doc.tree.nodes() {
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
+        for (name, value) in el.attrs() {
+            let read: String = value
+                .chars()
+                .filter(|&c| c > ' ')
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if ["javascript:", "vbscript:", "data:"]
+                .iter()
+                .any(|s| read.contains(s))
+            {
+                found.push(format!("<{} {name}={value:?}>", el.name()));
+            }
+        }
+    }
+    found
+}
+
+/// Sets `sanitize_html` in a project's configuration.
+fn set_sanitize(project: &std::path::Path, on: bool) {
+    let config = project.join("polybook.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("sanitize_html = {on}\n{text}")).unwrap();
+}
+
+/// URLs that browsers read as `javascript:` (or another refused scheme)
+/// although the text does not start with it: leading spaces and controls,
+/// tabs and newlines inside, entities, upper case. Each is reported where
+/// it is written and never reaches a page, a print page, a book or the
+/// search index, with sanitising on and off; the link's text stays.
+#[test]
+fn disguised_javascript_urls_are_left_out_of_every_output() {
+    let body = "# Risk\n\n\
+        <a href=\" javascript:alert(101)\">one</a>\n\n\
+        <a href=\"jav&#9;ascript:alert(102)\">two</a> <a href=\"java\tscript:alert(103)\">three</a>\n\n\
+        [four](< javascript:alert(104)>) [five](<java\tscript:alert(105)>) [six][six] [seven](jav&#x09;ascript:alert(107))\n\n\
+        <a href=\"&#1;JavaScript:alert(108)\">eight</a> <a href=\"&#x20;&#x0A;javascript&colon;alert(109)\">nine</a>\n\n\
+        ![ten](<\u{b}javascript:alert(110)>) <img src=\" vbscript:alert(111)\" alt=\"eleven\"> <img srcset=\" javascript:alert(112) 2x\" alt=\"twelve\">\n\n\
+        <blockquote cite=\" javascript:alert(113)\">thirteen</blockquote> <a href=\"DATA:text/html,alert(114)\">fourteen</a>\n\n\
+        ## Threats\n\n\
+        [six]: JAVASCRIPT:alert(106)\n";
+    for sanitize in [true, false] {
+        let project = project_with_chapter(body);
+        set_sanitize(project.path(), sanitize);
+        let out = tempfile::tempdir().unwrap();
+        let report = build(project.path(), out.path());
+        let lines = diag_lines(&report);
+        for (line, count) in [(3, 1), (5, 2), (7, 4), (9, 2), (11, 3), (13, 2)] {
+            let found = lines
+                .iter()
+                .filter(|l| {
+                    l.starts_with("Error")
+                        && l.contains(&format!("en/risk.md:{line}: "))
+                        && l.contains("links are not allowed")
+                })
+                .count();
+            assert_eq!(found, count, "line {line}, sanitize {sanitize}: {lines:#?}");
+        }
+        let page = read(out.path(), "en/guide/risk.html");
+        let print = read(out.path(), "en/guide/print.html");
+        let fallback = read(out.path(), "zh/guide/risk.html");
+        for (name, html) in [("page", &page), ("print", &print), ("fallback", &fallback)] {
+            assert_eq!(
+                refused_urls(html),
+                Vec::<String>::new(),
+                "{name}, sanitize {sanitize}"
+            );
+            assert!(!html.contains("alert(1"), "{name}, sanitize {sanitize}");
+        }
+        // The text of each link stays, as text.
+        let doc = parse(out.path(), "en/guide/risk.html");
+        let article: String = select(&doc, "article")[0].text().collect();
+        for word in [
+            "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+            "thirteen", "fourteen",
+        ] {
+            assert!(article.contains(word), "{word}, sanitize {sanitize}");
+        }
+        assert!(
+            select(&doc, "article a[href]")
+                .iter()
+                .all(|a| a.text().all(|t| t.trim().is_empty())),
+            "no link is left with an address, sanitize {sanitize}"
+        );
+        for (name, xhtml) in epub_documents(&out.path().join("en/guide/guide-en.epub")) {
+            assert_eq!(refused_urls(&xhtml), Vec::<String>::new(), "{name}");
+            assert!(!xhtml.contains("alert(1"), "{name}, sanitize {sanitize}");
+        }
+        assert!(!read(out.path(), "en/search-index.js").contains("alert(1"));
+    }
+}
+
 /// Characters that XML forbids or HTML reports as errors, written raw or as
 /// entities, in text, headings, code and raw HTML: each raw one is
 /// reported at its line by its code, and none reaches a page, a print page
