@@ -299,6 +299,8 @@ struct Resolved {
 #[derive(Default)]
 struct SlotTable {
     slots: RefCell<Vec<Slot>>,
+    /// The ids of the chapter taken so far, made when raw HTML first has one.
+    ids: RefCell<Option<std::collections::HashSet<String>>>,
 }
 
 impl SlotTable {
@@ -306,6 +308,45 @@ impl SlotTable {
         let mut slots = self.slots.borrow_mut();
         slots.push(slot);
         format!("{SLOT_OPEN}{}{SLOT_CLOSE}", slots.len() - 1)
+    }
+
+    /// The slot for an id written in raw HTML; `None` when it cannot be
+    /// one: empty, or an id the chapter already has (headings and footnotes
+    /// first, then raw HTML in order), which `report` is told about.
+    fn claim_id(
+        &self,
+        input: &RenderInput<'_>,
+        id: &str,
+        at: &At,
+        report: impl FnOnce(Diagnostic),
+    ) -> Option<String> {
+        if id.is_empty() {
+            return None;
+        }
+        let mut ids = self.ids.borrow_mut();
+        let ids = ids.get_or_insert_with(|| {
+            let anchors = &input.source.anchors;
+            let mut taken: std::collections::HashSet<String> = (anchors.ids.iter())
+                .chain(anchors.aliases.iter().flatten())
+                .cloned()
+                .collect();
+            for label in &input.source.outline.footnotes {
+                let (def, reference) = footnote_id(label);
+                taken.insert(def);
+                taken.insert(reference);
+            }
+            taken
+        });
+        if !ids.insert(id.to_string()) {
+            report(input.diag(
+                at,
+                false,
+                format!("the id `{id}` is used twice in this chapter; the second one is left out"),
+                Some("give each element its own id; a heading takes its id from its text unless given one with `{#id}`".into()),
+            ));
+            return None;
+        }
+        Some(self.add(Slot::Id(id.to_string())))
     }
 }
 
@@ -861,8 +902,9 @@ fn judged_urls<'a>(attribute: &str, value: &'a str) -> Vec<&'a str> {
     }
 }
 
-/// Resolves and checks the links and images of a piece of raw HTML, and
-/// leaves out URLs whose scheme is refused.
+/// Resolves and checks the links and images of a piece of raw HTML, leaves
+/// out URLs whose scheme is refused, and turns its ids (and `<a name>`
+/// anchors) into id slots, so that print pages prefix them like heading ids.
 fn rewrite_raw(
     input: &RenderInput<'_>,
     table: &SlotTable,
@@ -947,6 +989,37 @@ fn rewrite_raw(
                 .and_then(|set| safe_url::srcset(&set).first().map(|c| c.url.to_string()))
         {
             el.set_attribute("src", &first)?;
+        }
+        // Anchors: `id`, and `name` on `a` (obsolete in HTML, not allowed
+        // in books), become id slots; an id the chapter already has is left
+        // out.
+        let decoded = |v: String| htmlize::unescape_attribute(v.as_str()).into_owned();
+        let id = el.get_attribute("id").map(decoded);
+        let name = (tag == "a")
+            .then(|| el.get_attribute("name"))
+            .flatten()
+            .map(decoded);
+        if name.is_some() {
+            el.remove_attribute("name");
+        }
+        let claim = |id: &str| table.claim_id(input, id, at, problem);
+        if let Some(id) = &id {
+            match claim(id) {
+                Some(slot) => el.set_attribute("id", &slot)?,
+                None => el.remove_attribute("id"),
+            }
+        }
+        if let Some(name) = name.filter(|n| Some(n) != id.as_ref())
+            && let Some(slot) = claim(&name)
+        {
+            if el.has_attribute("id") {
+                el.before(
+                    &format!("<span id=\"{slot}\"></span>"),
+                    lol_html::html_content::ContentType::Html,
+                );
+            } else {
+                el.set_attribute("id", &slot)?;
+            }
         }
         Ok(())
     };
