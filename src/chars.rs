@@ -52,12 +52,39 @@ pub fn is_reserved(c: char) -> bool {
     matches!(c, '\u{E000}'..='\u{E002}')
 }
 
-/// True for the first byte of every character that
-/// [`is_unwritable`] or [`is_reserved`] is true for (and of some others).
+/// For each byte, whether it is the first byte of a character that
+/// [`is_unwritable`] or [`is_reserved`] is true for (or of some others).
+static MAY_START: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b < 0x20 && !matches!(b, 0x09 | 0x0A | 0x0D))
+            || matches!(b, 0x7F | 0xC2 | 0xEE | 0xEF | 0xF0..);
+        b += 1;
+    }
+    table
+};
+
 #[inline]
 fn may_start(b: u8) -> bool {
-    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-        || matches!(b, 0x7F | 0xC2 | 0xEE | 0xEF | 0xF0..)
+    MAY_START[b as usize]
+}
+
+/// Whether any of 8 bytes may start one of those characters (or is a
+/// tab or a line break): a test of 8 bytes at a time, for the long runs of
+/// text that hold none.
+#[inline]
+fn may_start_any(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bytes equal to zero, and below 0x20: the high bit of a byte is set
+    // when it is one (tests that never miss one).
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    let equal = |v: u64| zero(x ^ (ONES * v));
+    // Bytes 0xF0 and above: their four high bits are set.
+    let four_byte_lead = x & (x << 1) & (x << 2) & (x << 3) & HIGH;
+    (below_space | equal(0x7F) | equal(0xC2) | equal(0xEE) | equal(0xEF) | four_byte_lead) != 0
 }
 
 /// The first character at or after byte `from` of `text` that `bad` is true
@@ -66,16 +93,25 @@ fn find(text: &str, from: usize, bad: impl Fn(char) -> bool) -> Option<(usize, c
     let bytes = text.as_bytes();
     let mut i = from;
     while i < bytes.len() {
-        if may_start(bytes[i]) {
-            // `i` is on a character boundary: no continuation byte passes
-            // `may_start`.
-            let c = text[i..].chars().next().expect("not at the end");
-            if bad(c) {
-                return Some((i, c));
+        if let Some(word) = bytes.get(i..i + 8)
+            && !may_start_any(u64::from_le_bytes(word.try_into().expect("8 bytes")))
+        {
+            i += 8;
+            continue;
+        }
+        let end = (i + 8).min(bytes.len());
+        while i < end {
+            if may_start(bytes[i]) {
+                // `i` is on a character boundary: no continuation byte
+                // passes `may_start`.
+                let c = text[i..].chars().next().expect("not at the end");
+                if bad(c) {
+                    return Some((i, c));
+                }
+                i += c.len_utf8();
+            } else {
+                i += 1;
             }
-            i += c.len_utf8();
-        } else {
-            i += 1;
         }
     }
     None
@@ -156,6 +192,21 @@ mod tests {
     }
 
     #[test]
+    fn eight_bytes_at_a_time_miss_no_byte_that_may_start_one() {
+        for b in 0..=255u8 {
+            for place in 0..8 {
+                let mut word = *b"abcdefgh";
+                word[place] = b;
+                assert_eq!(
+                    may_start_any(u64::from_le_bytes(word)),
+                    may_start(b) || matches!(b, b'\t' | b'\n' | b'\r'),
+                    "{b:#x} at {place}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn unpublishable_characters_are_found_and_left_out() {
         let text = "a\u{0}b\u{1}\u{b}é\u{c}\u{1b}\u{85}中\u{fffe}\u{10ffff}\u{e000}\u{e001}\t\n\r\u{e003}ok";
         let found: Vec<char> = unpublishable(text).map(|(_, c)| c).collect();
@@ -183,6 +234,15 @@ mod tests {
             without_unwritable("clean «text» ，中"),
             Cow::Borrowed(_)
         ));
+        // At every place of a longer text, past the first 8 bytes too.
+        let plain = "Some text with é, ع and 中 in it, long enough for several words.";
+        for (at, _) in plain.char_indices() {
+            for bad in ['\u{1}', '\u{9f}', '\u{fdd0}', '\u{1fffe}', '\u{e001}'] {
+                let text = format!("{}{bad}{}", &plain[..at], &plain[at..]);
+                assert_eq!(unpublishable(&text).collect::<Vec<_>>(), [(at, bad)]);
+                assert_eq!(without_unpublishable(&text), plain);
+            }
+        }
         assert_eq!(unwritable_at("x\u{85}", 1), Some(2));
         assert_eq!(unwritable_at("x\u{a0}", 1), None);
     }

@@ -767,8 +767,13 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     } else {
         html
     };
-    // Entities (`&#1;`) can still stand for characters no page may hold.
-    let html = chars::without_unwritable(&html);
+    // Only numeric entities (`&#1;`) can still stand for characters no page
+    // may hold: without any, the HTML is not searched for them.
+    let html = if body.contains("&#") {
+        chars::without_unwritable(&html)
+    } else {
+        std::borrow::Cow::Borrowed(html.as_str())
+    };
     let slots = table.slots.into_inner();
     out.pieces = split_slots(&html, slots.len()).into();
     out.slots = slots;
