@@ -898,6 +898,21 @@ fn url_use(element: &str, attribute: &str) -> Option<UrlUse> {
     })
 }
 
+/// Attributes whose value is a list of ids of the same page.
+const ID_REFERENCES: &[&str] = &[
+    "aria-activedescendant",
+    "aria-controls",
+    "aria-describedby",
+    "aria-details",
+    "aria-errormessage",
+    "aria-flowto",
+    "aria-labelledby",
+    "aria-owns",
+    "for",
+    "headers",
+    "list",
+];
+
 /// The URLs in the value of a judged attribute.
 fn judged_urls<'a>(attribute: &str, value: &'a str) -> Vec<&'a str> {
     match attribute {
@@ -1025,6 +1040,24 @@ fn rewrite_raw(
             } else {
                 el.set_attribute("id", &slot)?;
             }
+        }
+        // References to ids of the chapter (`aria-describedby`, `for`...)
+        // follow those ids, which print pages prefix.
+        for (name, raw) in &attributes {
+            if !ID_REFERENCES.contains(&name.as_str()) {
+                continue;
+            }
+            let value = htmlize::unescape_attribute(raw.as_str());
+            let refs: Vec<String> = (value.split_ascii_whitespace())
+                .map(|r| {
+                    if input.source.anchors.all.contains(r) {
+                        table.add(Slot::Id(r.to_string()))
+                    } else {
+                        escape(r)
+                    }
+                })
+                .collect();
+            el.set_attribute(name, &refs.join(" "))?;
         }
         Ok(())
     };

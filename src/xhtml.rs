@@ -5,8 +5,9 @@
 //! footnotes become EPUB footnotes (`epub:type`), links that have no target
 //! inside the book become plain text, images that are not in the book become
 //! their text alternative, an image with candidates (`srcset`) gets the
-//! largest one the book holds as its only source, every `lang` gets its
-//! `xml:lang` twin, and characters XML forbids are left out.
+//! largest one the book holds as its only source (and a `<picture>` keeps
+//! only its image), every `lang` gets its `xml:lang` twin, and characters
+//! XML forbids are left out.
 
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
@@ -51,6 +52,16 @@ fn write_node(node: NodeRef<'_, Node>, out: &mut String) {
                 if !rest.is_empty() && !rest.contains('/') && rest != text {
                     out.push_str(&format!(" ({})", escape_text(rest)));
                 }
+                return;
+            }
+            // A book's picture is its image: the other sources of a
+            // `<picture>` may name files the book does not hold.
+            if name == "source"
+                && node
+                    .parent()
+                    .and_then(|p| p.value().as_element().map(|e| e.name() == "picture"))
+                    .unwrap_or(false)
+            {
                 return;
             }
             if name == "img" {
@@ -221,12 +232,13 @@ mod tests {
         let out = from_fragment(&format!(
             "<img alt=\"a\" srcset=\"media/s.png 1x, media/l.png 2x, {UNLINK} 3x, https://e.org/x.png 4x\">\
              <img src=\"media/s.png\" srcset=\"media/w.png 640w, media/v.png 320w\" sizes=\"50vw\">\
-             <img src=\"{UNLINK}\" srcset=\"https://e.org/x.png 2x\" alt=\"gone\">"
+             <img src=\"{UNLINK}\" srcset=\"https://e.org/x.png 2x\" alt=\"gone\">\
+             <picture><source srcset=\"https://e.org/x.png\"><img src=\"media/s.png\"></picture>"
         ));
         assert_eq!(
             out,
             "<img alt=\"a\" src=\"media/l.png\"/><img src=\"media/w.png\"/>\
-             <span class=\"missing-image\">gone</span>"
+             <span class=\"missing-image\">gone</span><picture><img src=\"media/s.png\"/></picture>"
         );
     }
 

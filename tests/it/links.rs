@@ -143,7 +143,8 @@ fn raw_html_anchors_are_link_targets_everywhere() {
          <div id=\"block-id\">\n\n\
          Back to [old](#old-style), [inline](#inline-id), [named](#named) and [both](#both).\n\n\
          </div>\n\n\
-         <span id=\"deep-chapter\">again</span>\n",
+         <span id=\"deep-chapter\">again</span>\n\n\
+         <p aria-describedby=\"inline-id unknown\">described</p>\n",
     )
     .unwrap();
     std::fs::write(
@@ -203,6 +204,11 @@ fn raw_html_anchors_are_link_targets_everywhere() {
         assert!(ids.contains(&&href[1..]), "{href} leads nowhere");
     }
     assert!(ids.contains(&"ch-sub-deep--old-style") && ids.contains(&"ch-sub-deep--named"));
+    assert_eq!(
+        attr(&print, "p[aria-describedby]", "aria-describedby").as_deref(),
+        Some("ch-sub-deep--inline-id unknown"),
+        "references to ids follow them"
+    );
     assert!(
         select(&print, "a[href='#ch-sub-deep--block-id']").len() == 1,
         "from another chapter"
