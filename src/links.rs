@@ -262,6 +262,12 @@ mod tests {
         assert!(!is_external("x.md"));
         assert!(!is_external("../a/b.md#x:y"));
         assert!(!is_external("#frag"));
+        // Read as browsers read them: refused schemes are not external links.
+        assert!(is_external(" HTTPS://example.org"));
+        assert!(is_external("\\\\example.org/x.png"));
+        assert!(!is_external(" javascript:alert(1)"));
+        assert!(!is_external("jav\tascript:alert(1)"));
+        assert!(!is_external("sms:+1555"));
     }
 
     #[test]
