@@ -135,8 +135,10 @@ impl fmt::Display for Diagnostic {
 /// Sorts and de-duplicates diagnostics so that reports are stable.
 pub fn normalise(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
-        (&a.file, a.line, &a.lang, &a.message, a.severity)
-            .cmp(&(&b.file, b.line, &b.lang, &b.message, b.severity))
+        // With the column, the same problem found by the render of each
+        // language that shows a chapter is always next to its twins.
+        (&a.file, a.line, a.column, &a.lang, &a.message, a.severity)
+            .cmp(&(&b.file, b.line, b.column, &b.lang, &b.message, b.severity))
     });
     diags.dedup();
 }

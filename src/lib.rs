@@ -27,6 +27,7 @@ pub mod nesting;
 pub mod outline;
 pub mod output;
 pub mod project;
+pub mod safe_url;
 pub mod sanitize;
 pub mod search;
 pub mod serve;

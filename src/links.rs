@@ -13,6 +13,7 @@ use percent_encoding::percent_decode_str;
 
 use crate::config::closest;
 use crate::model::{ChapterRef, Known, Project, Source};
+use crate::safe_url::{self, Judged};
 
 /// What a link points to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,32 +46,27 @@ fn err(message: impl Into<String>, hint: Option<String>) -> LinkError {
     }
 }
 
-/// URL schemes a link may use; anything else (`javascript:`, `data:`...) is refused.
-pub const SAFE_SCHEMES: &[&str] = &[
-    "http", "https", "mailto", "tel", "sms", "xmpp", "irc", "ircs", "magnet", "geo", "ftp", "sftp",
-    "ssh", "git", "matrix", "signal", "tg", "onion",
-];
-
-/// True for `https://x`, `mailto:x`, `//host/x`.
+/// True for `https://x`, `mailto:x`, `//host/x`: a URL of another host or
+/// application with an allowed scheme (see [`safe_url`]).
 pub fn is_external(href: &str) -> bool {
-    if href.starts_with("//") {
-        return true;
+    matches!(safe_url::judge(href), Judged::External(_))
+}
+
+/// The error for a URL whose scheme is not allowed.
+pub fn refused(scheme: &str) -> LinkError {
+    if scheme == "file" {
+        return err(
+            "`file:` links point at the author's own disk",
+            Some("link to a file inside the project with a relative path".into()),
+        );
     }
-    match href.find(':') {
-        Some(i) => {
-            let scheme = &href[..i];
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-                && !href[..i].contains('/')
-        }
-        None => false,
-    }
+    err(
+        format!("`{scheme}:` links are not allowed"),
+        Some(format!(
+            "links and images may use {}, or a path inside the project; the page shows the text without the link",
+            safe_url::SCHEMES.join(", ")
+        )),
+    )
 }
 
 /// Resolves `href`, written in `from`, for the page in `page_lang`.
@@ -80,28 +76,17 @@ pub fn resolve(
     page_lang: &str,
     href: &str,
 ) -> Result<Target, LinkError> {
-    let href = href.trim();
+    let local = match safe_url::judge(href) {
+        Judged::Refused(scheme) => return Err(refused(&scheme)),
+        Judged::External(_) => return Ok(Target::External),
+        Judged::Local(href) => href,
+    };
+    let href: &str = &local;
     if href.is_empty() {
         return Err(err(
             "empty link target",
             Some("write the path of a chapter (`other.md`) or a URL".into()),
         ));
-    }
-    if is_external(href) {
-        let scheme = href.split(':').next().unwrap_or("").to_ascii_lowercase();
-        if scheme == "file" {
-            return Err(err(
-                "`file:` links point at the author's own disk",
-                Some("link to a file inside the project with a relative path".into()),
-            ));
-        }
-        if !href.starts_with("//") && !SAFE_SCHEMES.contains(&scheme.as_str()) {
-            return Err(err(
-                format!("`{scheme}:` links are not allowed"),
-                Some(format!("use one of: {}", SAFE_SCHEMES.join(", "))),
-            ));
-        }
-        return Ok(Target::External);
     }
     if let Some(frag) = href.strip_prefix('#') {
         return Ok(Target::SamePage(decode(frag)));
@@ -289,6 +274,12 @@ mod tests {
         assert!(!is_external("x.md"));
         assert!(!is_external("../a/b.md#x:y"));
         assert!(!is_external("#frag"));
+        // Read as browsers read them: refused schemes are not external links.
+        assert!(is_external(" HTTPS://example.org"));
+        assert!(is_external("\\\\example.org/x.png"));
+        assert!(!is_external(" javascript:alert(1)"));
+        assert!(!is_external("jav\tascript:alert(1)"));
+        assert!(!is_external("sms:+1555"));
     }
 
     #[test]

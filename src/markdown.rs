@@ -18,6 +18,7 @@ use std::collections::{BTreeSet, HashMap};
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
 use crate::bidi;
+use crate::chars;
 use crate::config::{RemotePolicy, closest};
 use crate::diag::{Diagnostic, LineIndex};
 use crate::highlight;
@@ -28,6 +29,7 @@ use crate::links::{self, Target};
 use crate::model::{ChapterRef, Project, Source, urls};
 use crate::nesting;
 use crate::outline::{self, footnote_id};
+use crate::safe_url::{self, Judged};
 use crate::sanitize;
 use crate::slug::slugify;
 
@@ -206,8 +208,11 @@ impl From<String> for Filled {
 /// Splits HTML with slot markers into pieces. Markers in `href` and `src`
 /// values written by pulldown-cmark arrive percent-encoded. Each kind of
 /// marker is searched for again only once the split has passed the last one
-/// found, so a chapter is scanned once whatever its number of slots.
-fn split_slots(html: &str) -> Vec<Piece> {
+/// found, so a chapter is scanned once whatever its number of slots. What
+/// looks like a marker but names no slot (the chapter's own text, through
+/// an entity such as `&#xE000;`) is not one: its opening character is left
+/// out, or its encoded form kept as text.
+fn split_slots(html: &str, count: usize) -> Vec<Piece> {
     const ENCODED: (&str, &str) = ("%EE%80%80", "%EE%80%81");
     let mut buf = ([0u8; 4], [0u8; 4]);
     let plain: (&str, &str) = (
@@ -234,11 +239,20 @@ fn split_slots(html: &str) -> Vec<Piece> {
             (None, None) => break,
         };
         let after = start + open.len();
-        let Some(end) = find_from(close, after) else {
-            break;
-        };
-        let Ok(n) = html[after..end].parse::<usize>() else {
-            break;
+        let slot = find_from(close, after).and_then(|end| {
+            let n = html[after..end]
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n < count)?;
+            Some((end, n))
+        });
+        let Some((end, n)) = slot else {
+            let keep = if open == plain.0 { start } else { after };
+            if keep > pos {
+                pieces.push(Piece::Html(html[pos..keep].to_string()));
+            }
+            pos = after;
+            continue;
         };
         if start > pos {
             pieces.push(Piece::Html(html[pos..start].to_string()));
@@ -278,7 +292,9 @@ impl At {
 
 /// Result of resolving one URL.
 struct Resolved {
-    link: LinkRef,
+    /// `None` for a URL that must not be written: the link or image is left
+    /// out and its text kept.
+    link: Option<LinkRef>,
     file: Option<String>,
     diag: Option<Diagnostic>,
 }
@@ -287,6 +303,8 @@ struct Resolved {
 #[derive(Default)]
 struct SlotTable {
     slots: RefCell<Vec<Slot>>,
+    /// The ids of the chapter taken so far, made when raw HTML first has one.
+    ids: RefCell<Option<std::collections::HashSet<String>>>,
 }
 
 impl SlotTable {
@@ -294,6 +312,45 @@ impl SlotTable {
         let mut slots = self.slots.borrow_mut();
         slots.push(slot);
         format!("{SLOT_OPEN}{}{SLOT_CLOSE}", slots.len() - 1)
+    }
+
+    /// The slot for an id written in raw HTML; `None` when it cannot be
+    /// one: empty, or an id the chapter already has (headings and footnotes
+    /// first, then raw HTML in order), which `report` is told about.
+    fn claim_id(
+        &self,
+        input: &RenderInput<'_>,
+        id: &str,
+        at: &At,
+        report: impl FnOnce(Diagnostic),
+    ) -> Option<String> {
+        if id.is_empty() {
+            return None;
+        }
+        let mut ids = self.ids.borrow_mut();
+        let ids = ids.get_or_insert_with(|| {
+            let anchors = &input.source.anchors;
+            let mut taken: std::collections::HashSet<String> = (anchors.ids.iter())
+                .chain(anchors.aliases.iter().flatten())
+                .cloned()
+                .collect();
+            for label in &input.source.outline.footnotes {
+                let (def, reference) = footnote_id(label);
+                taken.insert(def);
+                taken.insert(reference);
+            }
+            taken
+        });
+        if !ids.insert(id.to_string()) {
+            report(input.diag(
+                at,
+                false,
+                format!("the id `{id}` is used twice in this chapter; the second one is left out"),
+                Some("give each element its own id; a heading takes its id from its text unless given one with `{#id}`".into()),
+            ));
+            return None;
+        }
+        Some(self.add(Slot::Id(id.to_string())))
     }
 }
 
@@ -314,45 +371,52 @@ impl RenderInput<'_> {
         }
     }
 
-    /// Resolves a link or image URL written in the source.
+    /// Resolves a link or image URL written in the source (entities
+    /// decoded).
     fn resolve(&self, href: &str, at: &At, image: bool) -> Resolved {
-        // A refused external URL is never written (it may be `javascript:`);
-        // a broken relative path is kept as written, which is harmless.
+        let what = if image { "image" } else { "link" };
+        let broken = |e: links::LinkError| {
+            self.diag(at, true, format!("broken {what}: {}", e.message), e.hint)
+        };
+        // A URL is read as a browser reads it; a refused one (it may be
+        // `javascript:`) is never written.
+        let href = match safe_url::judge(href) {
+            Judged::Refused(scheme) => {
+                return Resolved {
+                    link: None,
+                    file: None,
+                    diag: Some(broken(links::refused(&scheme))),
+                };
+            }
+            Judged::Local(href) | Judged::External(href) => href,
+        };
+        // A broken relative path is kept as written, which is harmless.
         let keep = |diag: Option<Diagnostic>| Resolved {
-            link: LinkRef::Keep(
-                if diag.as_ref().is_some_and(|d| d.is_error()) && links::is_external(href) {
-                    "#".to_string()
-                } else {
-                    href.to_string()
-                },
-            ),
+            link: Some(LinkRef::Keep(href.to_string())),
             file: None,
             diag,
         };
-        match links::resolve(self.project, self.source, self.page_lang, href) {
-            Err(e) => keep(Some(self.diag(
-                at,
-                true,
-                format!(
-                    "broken {}: {}",
-                    if image { "image" } else { "link" },
-                    e.message
-                ),
-                e.hint,
-            ))),
+        match links::resolve(self.project, self.source, self.page_lang, &href) {
+            Err(e) => keep(Some(broken(e))),
             Ok(Target::External) => {
-                let remote = href.starts_with("http:")
-                    || href.starts_with("https:")
-                    || href.starts_with("//");
-                let diag = match (image && remote, self.project.config.remote_images) {
-                    (true, RemotePolicy::Allow) | (false, _) => None,
-                    (true, policy) => Some(self.diag(at,
-                        policy == RemotePolicy::Error,
-                        format!("image `{href}` is loaded from another host: every reader's browser would contact it"),
-                        Some("copy the image into the manual's `media/` folder, or set `remote_images = \"allow\"` in polybook.toml".into()),
-                    )),
-                };
-                keep(diag)
+                let policy = self.project.config.remote_images;
+                if !image || policy == RemotePolicy::Allow || !safe_url::judge(&href).is_remote() {
+                    return keep(None);
+                }
+                let diag = self.diag(at,
+                    policy == RemotePolicy::Error,
+                    format!("image `{href}` is loaded from another host: every reader's browser would contact it"),
+                    Some("copy the image into the manual's `media/` folder, or set `remote_images = \"allow\"` in polybook.toml".into()),
+                );
+                // An image refused by the policy is not written either.
+                if policy == RemotePolicy::Error {
+                    return Resolved {
+                        link: None,
+                        file: None,
+                        diag: Some(diag),
+                    };
+                }
+                keep(Some(diag))
             }
             Ok(Target::SamePage(frag)) => {
                 let diag = self.check_fragment(self.source, &frag, at, "this chapter");
@@ -363,7 +427,7 @@ impl RenderInput<'_> {
                     None => LinkRef::SamePage(frag),
                 };
                 Resolved {
-                    link,
+                    link: Some(link),
                     file: None,
                     diag,
                 }
@@ -378,16 +442,16 @@ impl RenderInput<'_> {
                 // leads to the chapter.
                 let fragment = if diag.is_some() { None } else { fragment };
                 Resolved {
-                    link: LinkRef::Chapter { target, fragment },
+                    link: Some(LinkRef::Chapter { target, fragment }),
                     file: None,
                     diag,
                 }
             }
             Ok(Target::File { rel, suffix }) => Resolved {
-                link: LinkRef::File {
+                link: Some(LinkRef::File {
                     rel: rel.clone(),
                     suffix,
-                },
+                }),
                 file: Some(rel),
                 diag: None,
             },
@@ -434,20 +498,26 @@ impl RenderInput<'_> {
 
 /// Renders a chapter for a page language.
 pub fn render(input: &RenderInput<'_>) -> Rendered {
-    let body = input.source.body();
+    let mut out = Rendered::default();
+    // Characters no page or book may hold are left out before parsing, so
+    // that no stage sees them; lines stay where they were.
+    let body = chars::without_unpublishable(input.source.body());
+    if matches!(body, std::borrow::Cow::Owned(_)) {
+        out.diagnostics.extend(unpublishable_warnings(input));
+    }
+    let body: &str = &body;
     // Line numbers are needed only for problems, so the index is made on
     // the first one.
     let line_index = std::cell::OnceCell::new();
     let lines = || line_index.get_or_init(|| LineIndex::new(body, input.source.body_line_offset));
     let rtl = input.dir == Direction::Rtl;
     let table = SlotTable::default();
-    let mut out = Rendered::default();
     // About one event per 12 bytes of Markdown: sized once, not grown.
     let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 12);
-    let record = |out: &mut Rendered, r: Resolved| -> String {
+    let record = |out: &mut Rendered, r: Resolved| -> Option<String> {
         out.diagnostics.extend(r.diag);
         out.files.extend(r.file);
-        table.add(Slot::Href(r.link))
+        r.link.map(|link| table.add(Slot::Href(link)))
     };
 
     // Heading being collected: (level, classes, start index in `events`).
@@ -456,6 +526,10 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     let mut code: Option<(String, String)> = None;
     let mut html_block: Option<(String, usize)> = None;
     let mut image_depth = 0usize;
+    // For each open link and image, whether it is written (a refused URL
+    // leaves out the tags and keeps the text).
+    let mut links_written: Vec<bool> = Vec::new();
+    let mut images_written: Vec<bool> = Vec::new();
     let mut has_raw_html = false;
     // Footnotes: label -> number (by first reference), references seen, and
     // the definitions' events.
@@ -545,12 +619,20 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 id,
             }) => {
                 let slot = record(&mut out, input.resolve(&dest_url, &at(), false));
-                emitted.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: slot.into(),
-                    title,
-                    id,
-                }));
+                links_written.push(slot.is_some());
+                if let Some(slot) = slot {
+                    emitted.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: slot.into(),
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if links_written.pop().unwrap_or(true) {
+                    emitted.push(Event::End(TagEnd::Link));
+                }
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -558,18 +640,23 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 title,
                 id,
             }) => {
-                image_depth += 1;
                 let slot = record(&mut out, input.resolve(&dest_url, &at(), true));
-                emitted.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: slot.into(),
-                    title,
-                    id,
-                }));
+                images_written.push(slot.is_some());
+                if let Some(slot) = slot {
+                    image_depth += 1;
+                    emitted.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: slot.into(),
+                        title,
+                        id,
+                    }));
+                }
             }
             Event::End(TagEnd::Image) => {
-                image_depth = image_depth.saturating_sub(1);
-                emitted.push(Event::End(TagEnd::Image));
+                if images_written.pop().unwrap_or(true) {
+                    image_depth = image_depth.saturating_sub(1);
+                    emitted.push(Event::End(TagEnd::Image));
+                }
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (key, label) = input.alert_label(kind);
@@ -690,8 +777,16 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     } else {
         html
     };
-    out.pieces = split_slots(&html).into();
-    out.slots = table.slots.into_inner();
+    // Only numeric entities (`&#1;`) can still stand for characters no page
+    // may hold: without any, the HTML is not searched for them.
+    let html = if body.contains("&#") {
+        chars::without_unwritable(&html)
+    } else {
+        std::borrow::Cow::Borrowed(html.as_str())
+    };
+    let slots = table.slots.into_inner();
+    out.pieces = split_slots(&html, slots.len()).into();
+    out.slots = slots;
     out.sections = sections.map(|s| s.finish()).unwrap_or_default();
     out
 }
@@ -722,6 +817,53 @@ fn flattened(
         ),
         Some("nest fewer levels: split the list or quote, or close the HTML elements you open".into()),
     )
+}
+
+/// Warnings for the characters of a chapter that no page or book can hold
+/// (they are left out), one for each line that has some.
+fn unpublishable_warnings(input: &RenderInput<'_>) -> Vec<Diagnostic> {
+    let body = input.source.body();
+    let lines = LineIndex::new(body, input.source.body_line_offset);
+    let mut by_line: Vec<(usize, Vec<char>)> = Vec::new();
+    for (i, c) in chars::unpublishable(body) {
+        let line = lines.line(i);
+        match by_line.last_mut() {
+            Some((l, found)) if *l == line => {
+                if !found.contains(&c) {
+                    found.push(c);
+                }
+            }
+            _ => by_line.push((line, vec![c])),
+        }
+    }
+    let warning = |(line, found): (usize, Vec<char>)| {
+        let names: Vec<String> = (found.iter())
+            .map(|&c| format!("U+{:04X}", c as u32))
+            .collect();
+        let (what, verb, them) = match names.len() {
+            1 => ("the character", "was", "it"),
+            _ => ("the characters", "were", "them"),
+        };
+        let message = format!(
+            "{what} {} {verb} left out: web pages and EPUB books cannot contain {them}",
+            names.join(", ")
+        );
+        let hint = if found.iter().any(|&c| chars::is_reserved(c)) {
+            "U+E000 to U+E002 are private-use characters that polybook keeps for its own \
+             marks: use another character"
+                .to_string()
+        } else {
+            format!(
+                "delete {them} from the file: most editors do not show control characters, \
+                 but a regular-expression search for `\\u{:04X}` finds {them}",
+                found[0] as u32
+            )
+        };
+        Diagnostic::warning(&input.source.rel, line, message)
+            .with_lang(&input.source.lang)
+            .with_hint(hint)
+    };
+    by_line.into_iter().map(warning).collect()
 }
 
 /// Renders footnote definitions as an ordered list with back-links, numbered
@@ -762,7 +904,65 @@ fn footnotes(
     html
 }
 
-/// Resolves and checks the links and images of a piece of raw HTML.
+/// What polybook does with a URL attribute of raw HTML.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum UrlUse {
+    /// Resolved and checked as a link, like a Markdown link.
+    Link,
+    /// Resolved and checked as an image (or other media the page loads).
+    Image,
+    /// Image candidates (`srcset`), each resolved and checked as an image.
+    ImageSet,
+    /// Only judged ([`safe_url::judge`]): left out when refused.
+    Judged,
+}
+
+/// How an attribute of an element of raw HTML carries URLs, if it does
+/// (names in lower case, as lol_html gives them).
+fn url_use(element: &str, attribute: &str) -> Option<UrlUse> {
+    Some(match (element, attribute) {
+        ("a" | "area", "href") => UrlUse::Link,
+        ("img" | "source" | "video" | "audio" | "track", "src") | ("video", "poster") => {
+            UrlUse::Image
+        }
+        ("img" | "source", "srcset") => UrlUse::ImageSet,
+        (
+            _,
+            "href" | "src" | "srcset" | "imagesrcset" | "xlink:href" | "action" | "formaction"
+            | "cite" | "background" | "data" | "poster" | "longdesc" | "lowsrc" | "dynsrc" | "ping"
+            | "archive" | "codebase" | "classid" | "manifest" | "icon" | "profile" | "usemap",
+        ) => UrlUse::Judged,
+        _ => return None,
+    })
+}
+
+/// Attributes whose value is a list of ids of the same page.
+const ID_REFERENCES: &[&str] = &[
+    "aria-activedescendant",
+    "aria-controls",
+    "aria-describedby",
+    "aria-details",
+    "aria-errormessage",
+    "aria-flowto",
+    "aria-labelledby",
+    "aria-owns",
+    "for",
+    "headers",
+    "list",
+];
+
+/// The URLs in the value of a judged attribute.
+fn judged_urls<'a>(attribute: &str, value: &'a str) -> Vec<&'a str> {
+    match attribute {
+        "srcset" | "imagesrcset" => safe_url::srcset(value).iter().map(|c| c.url).collect(),
+        "ping" | "archive" => value.split_ascii_whitespace().collect(),
+        _ => vec![value],
+    }
+}
+
+/// Resolves and checks the links and images of a piece of raw HTML, leaves
+/// out URLs whose scheme is refused, and turns its ids (and `<a name>`
+/// anchors) into id slots, so that print pages prefix them like heading ids.
 fn rewrite_raw(
     input: &RenderInput<'_>,
     table: &SlotTable,
@@ -771,28 +971,138 @@ fn rewrite_raw(
     out: &mut Rendered,
 ) -> String {
     let found: RefCell<Vec<(Option<Diagnostic>, Option<String>)>> = RefCell::new(Vec::new());
-    let handler = |attr: &'static str, image: bool| {
-        let found = &found;
-        move |el: &mut lol_html::html_content::Element<'_, '_>| {
-            if let Some(value) = el.get_attribute(attr) {
-                let r = input.resolve(&value, at, image);
-                el.set_attribute(attr, &table.add(Slot::Href(r.link)))?;
-                found.borrow_mut().push((r.diag, r.file));
+    let problem = |diag: Diagnostic| found.borrow_mut().push((Some(diag), None));
+    let resolve = |url: &str, image: bool| {
+        let r = input.resolve(url, at, image);
+        found.borrow_mut().push((r.diag, r.file));
+        r.link.map(|link| table.add(Slot::Href(link)))
+    };
+    let handler = |el: &mut lol_html::html_content::Element<'_, '_>| {
+        let tag = el.tag_name();
+        let attributes: Vec<(String, String)> = (el.attributes().iter())
+            .map(|a| (a.name(), a.value()))
+            .collect();
+        let mut left_out = false;
+        for (name, raw) in &attributes {
+            let Some(kind) = url_use(&tag, name) else {
+                continue;
+            };
+            // lol_html gives values as written: entities are decoded once
+            // here, and a slot's value is escaped once when it is written.
+            let value = htmlize::unescape_attribute(raw.as_str());
+            let written = match kind {
+                UrlUse::Link | UrlUse::Image => resolve(&value, kind == UrlUse::Image),
+                UrlUse::ImageSet => {
+                    let candidates: Vec<String> = (safe_url::srcset(&value).iter())
+                        .filter_map(|c| {
+                            let slot = resolve(c.url, true)?;
+                            Some(match c.descriptor {
+                                "" => slot,
+                                d => format!("{slot} {}", escape(d)),
+                            })
+                        })
+                        .collect();
+                    (!candidates.is_empty()).then(|| candidates.join(", "))
+                }
+                UrlUse::Judged => {
+                    let refused =
+                        (judged_urls(name, &value).into_iter()).find_map(
+                            |u| match safe_url::judge(u) {
+                                Judged::Refused(scheme) => Some(scheme),
+                                _ => None,
+                            },
+                        );
+                    if let Some(scheme) = refused {
+                        let e = links::refused(&scheme);
+                        let message = format!("`{name}` of `<{tag}>`: {}", e.message);
+                        problem(input.diag(at, true, message, e.hint));
+                        el.remove_attribute(name);
+                    }
+                    continue;
+                }
+            };
+            match written {
+                Some(value) => el.set_attribute(name, &value)?,
+                None => {
+                    el.remove_attribute(name);
+                    left_out = true;
+                }
             }
-            Ok(())
         }
+        // An image left without a source shows its text instead.
+        if tag == "img" && left_out && !el.has_attribute("src") && !el.has_attribute("srcset") {
+            let alt = el.get_attribute("alt").unwrap_or_default();
+            let alt = htmlize::unescape_attribute(alt.as_str());
+            el.replace(
+                &format!("<span class=\"missing-image\">{}</span>", escape(&alt)),
+                lol_html::html_content::ContentType::Html,
+            );
+            return Ok(());
+        }
+        // An image given only candidates gets the first as its source,
+        // which HTML requires and books need.
+        if tag == "img"
+            && !el.has_attribute("src")
+            && let Some(first) = (el.get_attribute("srcset"))
+                .and_then(|set| safe_url::srcset(&set).first().map(|c| c.url.to_string()))
+        {
+            el.set_attribute("src", &first)?;
+        }
+        // Anchors: `id`, and `name` on `a` (obsolete in HTML, not allowed
+        // in books), become id slots; an id the chapter already has is left
+        // out.
+        let decoded = |v: String| htmlize::unescape_attribute(v.as_str()).into_owned();
+        let id = el.get_attribute("id").map(decoded);
+        let name = (tag == "a")
+            .then(|| el.get_attribute("name"))
+            .flatten()
+            .map(decoded);
+        if name.is_some() {
+            el.remove_attribute("name");
+        }
+        let claim = |id: &str| table.claim_id(input, id, at, problem);
+        if let Some(id) = &id {
+            match claim(id) {
+                Some(slot) => el.set_attribute("id", &slot)?,
+                None => el.remove_attribute("id"),
+            }
+        }
+        if let Some(name) = name.filter(|n| Some(n) != id.as_ref())
+            && let Some(slot) = claim(&name)
+        {
+            if el.has_attribute("id") {
+                el.before(
+                    &format!("<span id=\"{slot}\"></span>"),
+                    lol_html::html_content::ContentType::Html,
+                );
+            } else {
+                el.set_attribute("id", &slot)?;
+            }
+        }
+        // References to ids of the chapter (`aria-describedby`, `for`...)
+        // follow those ids, which print pages prefix.
+        for (name, raw) in &attributes {
+            if !ID_REFERENCES.contains(&name.as_str()) {
+                continue;
+            }
+            let value = htmlize::unescape_attribute(raw.as_str());
+            let refs: Vec<String> = (value.split_ascii_whitespace())
+                .map(|r| {
+                    if input.source.anchors.all.contains(r) {
+                        table.add(Slot::Id(r.to_string()))
+                    } else {
+                        escape(r)
+                    }
+                })
+                .collect();
+            el.set_attribute(name, &refs.join(" "))?;
+        }
+        Ok(())
     };
     let rewritten = lol_html::rewrite_str(
         html,
         lol_html::RewriteStrSettings::new()
-            .append_element_content_handler(lol_html::element!(
-                "a[href], area[href]",
-                handler("href", false)
-            ))
-            .append_element_content_handler(lol_html::element!(
-                "img[src], source[src], video[src], audio[src]",
-                handler("src", true)
-            )),
+            .append_element_content_handler(lol_html::element!("*", handler)),
     );
     for (diag, file) in found.into_inner() {
         out.diagnostics.extend(diag);
@@ -886,7 +1196,7 @@ mod tests {
         let html = "<h2 id=\"\u{E000}0\u{E001}\">a</h2><a href=\"%EE%80%801%EE%80%81\">b</a>\
                     <a href=\"%EE%80%802%EE%80%81\"></a><h3 id=\"\u{E000}3\u{E001}\">c";
         assert_eq!(
-            split_slots(html),
+            split_slots(html, 4),
             [
                 Piece::Html("<h2 id=\"".into()),
                 Piece::Slot(0),
@@ -899,13 +1209,15 @@ mod tests {
                 Piece::Html("\">c".into()),
             ]
         );
-        assert_eq!(split_slots("no slots"), [Piece::Html("no slots".into())]);
+        assert_eq!(split_slots("no slots", 0), [Piece::Html("no slots".into())]);
     }
 
     #[test]
     fn slots_split_and_fill() {
-        let pieces =
-            split_slots("<a href=\"%EE%80%800%EE%80%81\">x</a><h2 id=\"\u{E000}1\u{E001}\">");
+        let pieces = split_slots(
+            "<a href=\"%EE%80%800%EE%80%81\">x</a><h2 id=\"\u{E000}1\u{E001}\">",
+            2,
+        );
         assert_eq!(pieces.len(), 5);
         struct Upper;
         impl LinkWriter for Upper {

@@ -24,7 +24,8 @@ pub struct Outline {
     pub headings: Vec<Heading>,
     /// Footnote labels in order of definition.
     pub footnotes: Vec<String>,
-    /// `id` attributes found in raw HTML.
+    /// `id` attributes (and `name` attributes of `a`) found in raw HTML,
+    /// entities decoded.
     pub html_ids: Vec<String>,
     /// How many of each element the chapter has, to compare translations.
     pub counts: Counts,
@@ -119,16 +120,26 @@ pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
     out
 }
 
-/// Adds the values of `id` attributes in a piece of raw HTML.
+/// Adds the anchors of a piece of raw HTML: the values of `id` attributes
+/// and of `name` attributes of `a` elements, which the body render turns
+/// into ids.
 pub fn collect_ids(html: &str, ids: &mut Vec<String>) {
     let mut found = Vec::new();
     let _ = lol_html::rewrite_str(
         html,
         lol_html::RewriteStrSettings::new().append_element_content_handler(lol_html::element!(
-            "[id]",
+            "[id], a[name]",
             |el| {
-                if let Some(id) = el.get_attribute("id") {
-                    found.push(id);
+                let attrs: &[&str] = if el.tag_name() == "a" {
+                    &["id", "name"]
+                } else {
+                    &["id"]
+                };
+                for &attr in attrs {
+                    if let Some(v) = el.get_attribute(attr).filter(|v| !v.is_empty()) {
+                        // Values come as written: entities are decoded here.
+                        found.push(htmlize::unescape_attribute(v.as_str()).into_owned());
+                    }
                 }
                 Ok(())
             }
@@ -241,14 +252,15 @@ mod tests {
     #[test]
     fn scan_finds_headings_footnotes_and_html_ids() {
         let o = outline(
-            "# Title &amp; `code`\n\ntext[^n]\n\n## Two {#second}\n\n[^n]: note\n\n<div id=\"box\">x</div>\n",
+            "# Title &amp; `code`\n\ntext[^n]\n\n## Two {#second}\n\n[^n]: note\n\n<div id=\"box\">x</div>\n\n\
+             <a name=\"old&amp;style\"></a> <span id=\"inline\">y</span> <input id=\"q\" name=\"not-an-anchor\">\n",
         );
         assert_eq!(o.headings.len(), 2);
         assert_eq!(o.headings[0].text, "Title & code");
         assert_eq!(o.headings[1].explicit_id.as_deref(), Some("second"));
         assert_eq!(o.headings[1].line, 5);
         assert_eq!(o.footnotes, ["n"]);
-        assert_eq!(o.html_ids, ["box"]);
+        assert_eq!(o.html_ids, ["box", "old&style", "inline", "q"]);
     }
 
     #[test]

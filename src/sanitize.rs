@@ -1,8 +1,26 @@
 //! Sanitising raw HTML written in Markdown, with ammonia: no scripts, event
 //! handlers, `javascript:` URLs, iframes, forms or styles, while keeping the
 //! markup polybook itself generates (ids, classes, direction, roles).
+//!
+//! URLs are judged by [`safe_url`], as everywhere else: ammonia's own list
+//! of schemes is replaced by polybook's, and attributes that ammonia does
+//! not read as URLs (`srcset`, `cite`) are judged too.
 
 use std::sync::LazyLock;
+
+use crate::safe_url;
+
+/// True when a kept attribute's URLs are all allowed.
+fn urls_allowed(attribute: &str, value: &str) -> bool {
+    match attribute {
+        "srcset" => safe_url::srcset(value)
+            .iter()
+            .all(|c| safe_url::allowed(c.url)),
+        "href" | "src" | "cite" | "poster" | "action" | "formaction" | "data" | "background"
+        | "longdesc" => safe_url::allowed(value),
+        _ => true,
+    }
+}
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
@@ -36,8 +54,8 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         "tabindex",
     ])
     .add_tag_attributes("input", ["type", "checked", "disabled"])
-    .add_tag_attributes("img", ["loading", "decoding"])
-    .add_tag_attributes("source", ["srcset", "type", "media"])
+    .add_tag_attributes("img", ["loading", "decoding", "srcset", "sizes"])
+    .add_tag_attributes("source", ["srcset", "sizes", "type", "media"])
     .add_tag_attributes("ol", ["start", "reversed", "type"])
     .add_tag_attributes("details", ["open"])
     .attribute_filter(|element, attribute, value| {
@@ -45,8 +63,12 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         if element == "input" && attribute == "type" && value != "checkbox" {
             return None;
         }
+        if !urls_allowed(attribute, value) {
+            return None;
+        }
         Some(value.into())
     })
+    .url_schemes(safe_url::SCHEMES.iter().copied().collect())
     .link_rel(None)
     .url_relative(ammonia::UrlRelative::PassThrough)
     .strip_comments(true);
@@ -71,6 +93,25 @@ mod tests {
         assert!(!out.contains("onclick") && !out.contains("script") && !out.contains("javascript"));
         assert!(!out.contains("iframe") && !out.contains("form") && !out.contains("type=\"text\""));
         assert!(!out.contains("style"));
+    }
+
+    #[test]
+    fn urls_are_judged_as_browsers_read_them() {
+        let out = clean(
+            "<a href=\" javascript:alert(1)\">a</a><a href=\"jav&#9;ascript:alert(2)\">b</a>\
+             <img src=\"x.png\" srcset=\"y.png 2x, javascript:alert(3) 3x\">\
+             <blockquote cite=\"&#1;javascript:alert(4)\">q</blockquote><a href=\"sms:1\">s</a>",
+        );
+        assert!(
+            !out.contains("javascript") && !out.contains("sms:"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<a>a</a><a>b</a>") && out.contains("src=\"x.png\""),
+            "{out}"
+        );
+        let kept = "<img src=\"x.png\" srcset=\"y.png 2x, z.png 3x\"><blockquote cite=\"https://e.org/\">q</blockquote>";
+        assert_eq!(clean(kept), kept);
     }
 
     #[test]

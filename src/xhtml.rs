@@ -4,12 +4,17 @@
 //! While writing, it applies what a book needs and a web page does not:
 //! footnotes become EPUB footnotes (`epub:type`), links that have no target
 //! inside the book become plain text, images that are not in the book become
-//! their text alternative, and every `lang` gets its `xml:lang` twin.
+//! their text alternative, an image with candidates (`srcset`) gets the
+//! largest one the book holds as its only source (and a `<picture>` keeps
+//! only its image), every `lang` gets its `xml:lang` twin, and characters
+//! XML forbids are left out.
 
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
+use crate::chars;
 use crate::html::escape;
+use crate::safe_url::{self, Judged};
 
 /// Marks a link or image with no target in the book; any text after the
 /// marker is added after the link's own text, in parentheses.
@@ -64,16 +69,48 @@ fn write_node<'a>(node: NodeRef<'a, Node>, out: &mut String, todo: &mut Vec<Step
                 push_children(node, todo);
                 return;
             }
+            // A book's picture is its image: the other sources of a
+            // `<picture>` may name files the book does not hold.
+            if name == "source"
+                && node
+                    .parent()
+                    .and_then(|p| p.value().as_element().map(|e| e.name() == "picture"))
+                    .unwrap_or(false)
+            {
+                return;
+            }
             if name == "img" {
-                let src = el.attr("src").unwrap_or("");
-                if src.starts_with(UNLINK) || src.contains("://") || src.starts_with("//") {
+                // Only files inside the book: never another host.
+                let in_book = |src: &str| {
+                    !src.is_empty()
+                        && !src.starts_with(UNLINK)
+                        && matches!(safe_url::judge(src), Judged::Local(_))
+                };
+                let largest = el.attr("srcset").and_then(|set| {
+                    (safe_url::srcset(set).into_iter().rev())
+                        .filter(|c| in_book(c.url))
+                        .max_by(|a, b| a.size().total_cmp(&b.size()))
+                });
+                let src = largest
+                    .map(|c| c.url)
+                    .or(el.attr("src").filter(|s| in_book(s)));
+                let Some(src) = src else {
                     let alt = el.attr("alt").unwrap_or("");
                     out.push_str(&format!(
                         "<span class=\"missing-image\">{}</span>",
                         escape_text(alt)
                     ));
                     return;
+                };
+                out.push_str("<img");
+                for (attr, value) in el.attrs() {
+                    if !matches!(attr, "src" | "srcset" | "sizes") {
+                        write_attr(out, attr, value);
+                    }
                 }
+                write_attr(out, "src", src);
+                out.push_str("/>");
+                return;
             }
             if name == "div" && el.has_class("footnotes", scraper::CaseSensitivity::CaseSensitive) {
                 write_footnotes(node, out, todo);
@@ -85,6 +122,10 @@ fn write_node<'a>(node: NodeRef<'a, Node>, out: &mut String, todo: &mut Vec<Step
                 out.push_str(" xmlns=\"http://www.w3.org/2000/svg\"");
             }
             for (attr, value) in el.attrs() {
+                // Nothing refused reaches a book, whatever wrote it.
+                if matches!(attr, "href" | "src" | "cite" | "poster") && !safe_url::allowed(value) {
+                    continue;
+                }
                 write_attr(out, attr, value);
                 if attr == "lang" {
                     write_attr(out, "xml:lang", value);
@@ -157,7 +198,7 @@ fn write_attr(out: &mut String, name: &str, value: &str) {
 
 fn escape_text(t: &str) -> String {
     let mut out = String::with_capacity(t.len());
-    for c in t.chars() {
+    for c in chars::without_unwritable(t).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -197,6 +238,29 @@ mod tests {
     fn remote_and_missing_images_become_their_alt_text() {
         let out = from_fragment("<img src=\"https://e.org/x.png\" alt=\"chart\">");
         assert_eq!(out, "<span class=\"missing-image\">chart</span>");
+    }
+
+    #[test]
+    fn images_with_candidates_get_the_largest_in_the_book_as_source() {
+        let out = from_fragment(&format!(
+            "<img alt=\"a\" srcset=\"media/s.png 1x, media/l.png 2x, {UNLINK} 3x, https://e.org/x.png 4x\">\
+             <img src=\"media/s.png\" srcset=\"media/w.png 640w, media/v.png 320w\" sizes=\"50vw\">\
+             <img src=\"{UNLINK}\" srcset=\"https://e.org/x.png 2x\" alt=\"gone\">\
+             <picture><source srcset=\"https://e.org/x.png\"><img src=\"media/s.png\"></picture>"
+        ));
+        assert_eq!(
+            out,
+            "<img alt=\"a\" src=\"media/l.png\"/><img src=\"media/w.png\"/>\
+             <span class=\"missing-image\">gone</span><picture><img src=\"media/s.png\"/></picture>"
+        );
+    }
+
+    #[test]
+    fn characters_xml_forbids_and_refused_urls_are_left_out() {
+        let out = from_fragment(
+            "<p title=\"a&#1;b\">x&#1;y\u{b}z\u{85}</p><a href=\" javascript:alert(1)\">t</a>",
+        );
+        assert_eq!(out, "<p title=\"ab\">xyz</p><a>t</a>");
     }
 
     #[test]

@@ -179,3 +179,32 @@ pub fn within<T: Send + 'static>(
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => panic!("{what} panicked"),
     }
 }
+
+/// The text of one file of an EPUB book.
+pub fn epub_entry(book: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap_or_else(|_| panic!("no {name} in {}", book.display()))
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// Every XHTML document of an EPUB book, by name.
+pub fn epub_documents(book: &Path) -> Vec<(String, String)> {
+    let zip = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.unwrap().to_string())
+        .filter(|n| n.ends_with(".xhtml"))
+        .collect();
+    names
+        .into_iter()
+        .map(|n| {
+            let text = epub_entry(book, &n);
+            (n, text)
+        })
+        .collect()
+}

@@ -427,3 +427,51 @@ fn every_book_opens_with_its_package_and_navigation() {
         assert_eq!(spine_chapters, chapters);
     }
 }
+
+/// Raw HTML images given by candidates only (`srcset`, inline and in a
+/// block, and in `<picture>`), raw anchors, refused links and control
+/// characters: the books still pass EPUBCheck, each image with a source
+/// inside the book.
+#[test]
+fn books_with_image_candidates_raw_anchors_and_control_characters_pass_epubcheck() {
+    let project = copy_fixture("books");
+    let alpha = project.path().join("manuals/alpha");
+    std::fs::copy(
+        alpha.join("media/diagram.svg"),
+        alpha.join("media/large.svg"),
+    )
+    .unwrap();
+    std::fs::write(
+        alpha.join("en/two.md"),
+        "# Two\n\n## Second part {#second-part}\n\n\
+         <img srcset=\"../media/diagram.svg 1x, ../media/large.svg 2x\" alt=\"Set\">\n\n\
+         <picture><source srcset=\"../media/large.svg\" type=\"image/svg+xml\">\
+         <img src=\"../media/diagram.svg\" alt=\"Picture\"></picture>\n\n\
+         Inline <img srcset=\"../media/diagram.svg\" alt=\"Inline\"> and <a name=\"old\"></a>an anchor, \
+         [back](#old), <a href=\"https://example.org/?a=1&amp;b=2\">a query</a>, \
+         <a href=\" javascript:alert(1)\">refused</a>.\n\n\
+         Control\u{1}\u{b}\u{1b} characters &#1; and <span title=\"&#1;\">entities</span>.\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = build(project.path(), out.path());
+    assert!(report.errors() > 0, "the refused link is an error");
+    let book = out.path().join("en/alpha/alpha-en.epub");
+    let two = epub_entry(&book, "EPUB/chapter-2.xhtml");
+    assert!(
+        two.contains("<img alt=\"Set\" src=\"media/image-2.svg\"/>"),
+        "{two}"
+    );
+    assert!(
+        two.contains("<img alt=\"Inline\" src=\"media/image-1.svg\"/>"),
+        "{two}"
+    );
+    assert!(
+        two.contains("<a id=\"old\"></a>") && two.contains("href=\"#old\""),
+        "{two}"
+    );
+    assert!(!two.contains("srcset=\"media/image-1.svg 1x"), "{two}");
+    let jar = epubcheck_jar();
+    let problems = epubcheck(&jar, &book);
+    assert!(problems.is_empty(), "{problems:#?}");
+}

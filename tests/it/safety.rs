@@ -286,3 +286,202 @@ fn a_hundred_thousand_nested_divs_build_in_linear_time() {
     let (out, _) = build_chapter_guarded(body, 60);
     assert!(read(out.path(), "en/guide/risk.html").contains('x'));
 }
+
+/// Attributes of `html` whose value a browser would read as a URL with a
+/// refused scheme: controls and spaces are what browsers ignore, and
+/// case does not count.
+fn refused_urls(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let mut found = Vec::new();
+    for node in doc.tree.nodes() {
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
+        for (name, value) in el.attrs() {
+            let read: String = value
+                .chars()
+                .filter(|&c| c > ' ')
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if ["javascript:", "vbscript:", "data:"]
+                .iter()
+                .any(|s| read.contains(s))
+            {
+                found.push(format!("<{} {name}={value:?}>", el.name()));
+            }
+        }
+    }
+    found
+}
+
+/// Sets `sanitize_html` in a project's configuration.
+fn set_sanitize(project: &std::path::Path, on: bool) {
+    let config = project.join("polybook.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("sanitize_html = {on}\n{text}")).unwrap();
+}
+
+/// URLs that browsers read as `javascript:` (or another refused scheme)
+/// although the text does not start with it: leading spaces and controls,
+/// tabs and newlines inside, entities, upper case. Each is reported where
+/// it is written and never reaches a page, a print page, a book or the
+/// search index, with sanitising on and off; the link's text stays.
+#[test]
+fn disguised_javascript_urls_are_left_out_of_every_output() {
+    let body = "# Risk\n\n\
+        <a href=\" javascript:alert(101)\">one</a>\n\n\
+        <a href=\"jav&#9;ascript:alert(102)\">two</a> <a href=\"java\tscript:alert(103)\">three</a>\n\n\
+        [four](< javascript:alert(104)>) [five](<java\tscript:alert(105)>) [six][six] [seven](jav&#x09;ascript:alert(107))\n\n\
+        <a href=\"&#1;JavaScript:alert(108)\">eight</a> <a href=\"&#x20;&#x0A;javascript&colon;alert(109)\">nine</a>\n\n\
+        ![ten](<\u{b}javascript:alert(110)>) <img src=\" vbscript:alert(111)\" alt=\"eleven\"> <img srcset=\" javascript:alert(112) 2x\" alt=\"twelve\">\n\n\
+        <blockquote cite=\" javascript:alert(113)\">thirteen</blockquote> <a href=\"DATA:text/html,alert(114)\">fourteen</a>\n\n\
+        ## Threats\n\n\
+        [six]: JAVASCRIPT:alert(106)\n";
+    for sanitize in [true, false] {
+        let project = project_with_chapter(body);
+        set_sanitize(project.path(), sanitize);
+        let out = tempfile::tempdir().unwrap();
+        let report = build(project.path(), out.path());
+        let lines = diag_lines(&report);
+        for (line, count) in [(3, 1), (5, 2), (7, 4), (9, 2), (11, 3), (13, 2)] {
+            let found = lines
+                .iter()
+                .filter(|l| {
+                    l.starts_with("Error")
+                        && l.contains(&format!("en/risk.md:{line}: "))
+                        && l.contains("links are not allowed")
+                })
+                .count();
+            assert_eq!(found, count, "line {line}, sanitize {sanitize}: {lines:#?}");
+        }
+        let page = read(out.path(), "en/guide/risk.html");
+        let print = read(out.path(), "en/guide/print.html");
+        let fallback = read(out.path(), "zh/guide/risk.html");
+        for (name, html) in [("page", &page), ("print", &print), ("fallback", &fallback)] {
+            assert_eq!(
+                refused_urls(html),
+                Vec::<String>::new(),
+                "{name}, sanitize {sanitize}"
+            );
+            assert!(!html.contains("alert(1"), "{name}, sanitize {sanitize}");
+        }
+        // The text of each link stays, as text.
+        let doc = parse(out.path(), "en/guide/risk.html");
+        let article: String = select(&doc, "article")[0].text().collect();
+        for word in [
+            "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+            "thirteen", "fourteen",
+        ] {
+            assert!(article.contains(word), "{word}, sanitize {sanitize}");
+        }
+        assert!(
+            select(&doc, "article a[href]")
+                .iter()
+                .all(|a| a.text().all(|t| t.trim().is_empty())),
+            "no link is left with an address, sanitize {sanitize}"
+        );
+        for (name, xhtml) in epub_documents(&out.path().join("en/guide/guide-en.epub")) {
+            assert_eq!(refused_urls(&xhtml), Vec::<String>::new(), "{name}");
+            assert!(!xhtml.contains("alert(1"), "{name}, sanitize {sanitize}");
+        }
+        assert!(!read(out.path(), "en/search-index.js").contains("alert(1"));
+    }
+}
+
+/// Characters that XML forbids or HTML reports as errors, written raw or as
+/// entities, in text, headings, code and raw HTML: each raw one is
+/// reported at its line by its code, and none reaches a page, a print page
+/// or a book (whose XHTML they would make not well-formed).
+#[test]
+fn control_characters_are_left_out_of_pages_and_books_with_a_warning() {
+    let project = project_with_chapter(
+        "# Risk\u{1b} plan\n\n\
+         Text with NUL\u{0}, SOH\u{1}, VT\u{b}, FF\u{c} and ESC\u{1b}.\n\n\
+         More: NEL\u{85}, \u{fdd0} and \u{ffff}; entities &#1; &#x1B;.\n\n\
+         <p title=\"a&#1;b\">raw &#11; html\u{7}</p>\n\n\
+         ```\ncode\u{8}\n```\n\n\
+         ## Threats\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let report = build(project.path(), out.path());
+    let lines = diag_lines(&report);
+    for expected in [
+        "Warning manuals/guide/en/risk.md:1: the character U+001B was left out",
+        "Warning manuals/guide/en/risk.md:3: the characters U+0000, U+0001, U+000B, U+000C, U+001B were left out",
+        "Warning manuals/guide/en/risk.md:5: the characters U+0085, U+FDD0, U+FFFF were left out",
+        "Warning manuals/guide/en/risk.md:7: the character U+0007 was left out",
+        "Warning manuals/guide/en/risk.md:10: the character U+0008 was left out",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(expected)),
+            "{expected}: {lines:#?}"
+        );
+    }
+    let hint = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("U+0007"))
+        .and_then(|d| d.hint.clone())
+        .unwrap();
+    assert!(
+        hint.contains("delete it") && hint.contains("\\u0007"),
+        "{hint}"
+    );
+    let unwritable = |c: char| {
+        let u = c as u32;
+        !matches!(u, 0x9 | 0xA | 0xD | 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFDCF | 0xFDF0..=0xFFFD)
+            && (u < 0x1_0000 || u & 0xFFFE == 0xFFFE)
+    };
+    let book = out.path().join("en/guide/guide-en.epub");
+    let mut outputs = vec![
+        ("page", read(out.path(), "en/guide/risk.html")),
+        ("print", read(out.path(), "en/guide/print.html")),
+        ("contents", read(out.path(), "en/guide/index.html")),
+    ];
+    outputs.extend(
+        epub_documents(&book)
+            .into_iter()
+            .map(|(n, t)| ("book", format!("{n}\n{t}"))),
+    );
+    outputs.push(("package", epub_entry(&book, "EPUB/package.opf")));
+    for (name, text) in &outputs {
+        let bad: Vec<String> = text
+            .chars()
+            .filter(|&c| unwritable(c))
+            .map(|c| format!("U+{:04X}", c as u32))
+            .collect();
+        assert!(bad.is_empty(), "{name}: {bad:?}");
+        for entity in ["&#1;", "&#x1B;", "&#11;"] {
+            assert!(!text.contains(entity), "{name}: {entity}");
+        }
+    }
+    let page = &outputs[0].1;
+    assert!(page.contains("Text with NUL"), "the rest of the text stays");
+    assert!(page.contains("ESC."));
+}
+
+/// polybook marks places in rendered chapters with private-use characters;
+/// the same characters in a chapter (raw or as entities) are not taken for
+/// its marks.
+#[test]
+fn private_use_marks_in_a_chapter_are_not_taken_for_polybook_marks() {
+    let project = project_with_chapter(
+        "# Risk\n\nRaw \u{e000}99\u{e001} and \u{e000}0\u{e001}, entities &#xE000;98&#xE001; and [a link](#threats).\n\n## Threats\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let report = build(project.path(), out.path());
+    let lines = diag_lines(&report);
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "Warning manuals/guide/en/risk.md:3: the characters U+E000, U+E001 were left out"
+        )),
+        "{lines:#?}"
+    );
+    let doc = parse(out.path(), "en/guide/risk.html");
+    let text: String = select(&doc, "article p")[0].text().collect();
+    assert!(text.starts_with("Raw 99 and 0, entities 98"), "{text}");
+    assert_eq!(
+        attr(&doc, "article p a", "href").as_deref(),
+        Some("#threats")
+    );
+}
