@@ -6,8 +6,8 @@
 //! rebuild fails outright (a broken configuration), the last good pages stay
 //! served and the overlay shows why.
 //!
-//! The server holds no thread for a connection that has not sent a whole
-//! request (`http.rs`).
+//! The server never serves hidden files, and holds no thread for a
+//! connection that has not sent a whole request (`http.rs`).
 
 mod http;
 
@@ -257,7 +257,8 @@ pub enum Resolved {
     Missing,
 }
 
-/// The file that a request target names inside `out`: never outside it.
+/// The file that a request target names inside `out`: never outside it,
+/// and never a hidden file or anything in a hidden folder.
 pub fn resolve(out: &Path, target: &str) -> Resolved {
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let Ok(decoded) = percent_encoding::percent_decode_str(path).decode_utf8() else {
@@ -265,7 +266,8 @@ pub fn resolve(out: &Path, target: &str) -> Resolved {
     };
     let mut file = out.to_path_buf();
     for part in decoded.split('/').filter(|p| !p.is_empty()) {
-        if part == "." || part == ".." || part.contains('\\') || part.contains('\0') {
+        // `.` and `..` included.
+        if part.starts_with('.') || part.contains('\\') || part.contains('\0') {
             return Resolved::Missing;
         }
         file.push(part);
@@ -277,8 +279,13 @@ pub fn resolve(out: &Path, target: &str) -> Resolved {
     let (Ok(real), Ok(out_real)) = (file.canonicalize(), out.canonicalize()) else {
         return Resolved::Missing;
     };
+    // A link inside the output may point into a hidden folder.
+    let hidden = |p: &Path| {
+        p.components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    };
     match real.strip_prefix(&out_real) {
-        Ok(_) if real.is_file() => {
+        Ok(rel) if !hidden(rel) && real.is_file() => {
             if folder && !path.ends_with('/') {
                 Resolved::Folder
             } else {
@@ -425,6 +432,33 @@ mod tests {
         assert!(file("/missing.html").is_none());
         assert_eq!(resolve(dir.path(), "/en"), Resolved::Folder);
         assert_eq!(resolve(dir.path(), "/en?q"), Resolved::Folder);
+    }
+
+    #[test]
+    fn hidden_files_are_never_resolved() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(out.join(".cache")).unwrap();
+        std::fs::write(out.join(".cache/index.html"), "x").unwrap();
+        std::fs::write(out.join(".polybook-files"), "x").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(out.join(".cache"), out.join("visible")).unwrap();
+            assert_eq!(resolve(&out, "/visible/index.html"), Resolved::Missing);
+        }
+        for target in [
+            "/.cache/",
+            "/.cache",
+            "/%2Ecache/index.html",
+            "/.polybook-files",
+        ] {
+            assert_eq!(resolve(&out, target), Resolved::Missing, "{target}");
+        }
+        // An output folder that is itself hidden is served.
+        let hidden = dir.path().join(".site");
+        std::fs::create_dir_all(&hidden).unwrap();
+        std::fs::write(hidden.join("index.html"), "x").unwrap();
+        assert!(matches!(resolve(&hidden, "/"), Resolved::File(_)));
     }
 
     #[test]

@@ -301,6 +301,46 @@ fn an_open_page_reloads_by_itself_after_an_edit() {
     assert_eq!(result.trim(), "{\"reloaded\":true}");
 }
 
+/// Files and folders whose names start with a dot are never served: the
+/// build's own records, or anything else put into the output folder.
+#[test]
+fn dot_files_and_dot_folders_are_not_served() {
+    let project = copy_fixture("basic");
+    let server = start(project.path(), free_port());
+    let port = server.port;
+    let out = project.path().join("output");
+    let mut paths: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.'))
+        .map(|n| format!("/{n}"))
+        .collect();
+    std::fs::create_dir_all(out.join(".hidden")).unwrap();
+    std::fs::write(out.join(".hidden/index.html"), "secret").unwrap();
+    std::fs::create_dir_all(out.join("en/.cache")).unwrap();
+    std::fs::write(out.join("en/.cache/notes.txt"), "secret").unwrap();
+    std::fs::write(out.join(".env"), "secret").unwrap();
+    paths.extend(
+        [
+            "/.env",
+            "/%2eenv",
+            "/.hidden/",
+            "/.hidden",
+            "/.hidden/index.html",
+            "/en/.cache/notes.txt",
+            "/en/%2Ecache/notes.txt",
+            "/en/./.cache/notes.txt",
+        ]
+        .map(String::from),
+    );
+    for path in &paths {
+        let r = get_as(port, "127.0.0.1", path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!r.text().contains("secret"), "{path}");
+    }
+    assert_eq!(get(port, "/en/guide/intro.html").0, 200);
+}
+
 #[test]
 fn only_get_and_head_are_answered_and_folders_get_their_slash() {
     let project = copy_fixture("basic");
