@@ -6,9 +6,11 @@
 //! rebuild fails outright (a broken configuration), the last good pages stay
 //! served and the overlay shows why.
 //!
-//! The server never serves hidden files, and holds no thread for a
-//! connection that has not sent a whole request (`http.rs`).
+//! The server answers only to its own host names (`host.rs`), never serves
+//! hidden files, and holds no thread for a connection that has not sent a
+//! whole request (`http.rs`).
 
+mod host;
 mod http;
 
 use std::io::Read;
@@ -21,6 +23,7 @@ use crate::build::{BuildOptions, Session};
 use crate::error::{Error, Result};
 use crate::html::escape;
 
+use self::host::AllowedHosts;
 use self::http::{Request, Response};
 
 /// How to serve.
@@ -29,6 +32,9 @@ pub struct ServeOptions {
     pub build: BuildOptions,
     pub bind: String,
     pub port: u16,
+    /// Host names to answer to besides the loopback ones and the bound
+    /// address (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 /// What the browser learns about the latest build.
@@ -119,6 +125,36 @@ pub fn local_url(addr: SocketAddr) -> String {
     format!("http://{}/", SocketAddr::new(ip, addr.port()))
 }
 
+/// The names given with `--allow-host`, checked.
+fn allowed_names(names: &[String]) -> Result<Vec<host::Host>> {
+    names
+        .iter()
+        .map(|n| {
+            host::parse(n.trim()).ok_or_else(|| {
+                Error::Usage(format!(
+                    "`--allow-host {n}` is not a host name (such as `preview.lan`) or address"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Says, for a server that listens beyond loopback, who can read it and
+/// how it can be reached.
+fn warn_beyond_loopback(addr: SocketAddr, hosts: &AllowedHosts) {
+    eprintln!(
+        "warning: listening on {} port {}, beyond this machine: anyone on the network who can \
+         reach it can read the drafts being previewed and the errors of the build, with \
+         excerpts of the sources. Use --bind 127.0.0.1 to keep the preview to this machine.",
+        addr.ip(),
+        addr.port()
+    );
+    eprintln!(
+        "note: answering to {} and this machine's addresses; add other names with --allow-host NAME",
+        hosts.describe()
+    );
+}
+
 /// Runs one build after `changed` paths changed and records its outcome;
 /// then, once open pages can reload, refreshes print pages, books and search
 /// indexes.
@@ -178,6 +214,7 @@ fn record(outcome: Result<crate::BuildReport>, state: &Mutex<BuildState>, quiet:
 
 /// Serves until interrupted.
 pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
+    let allowed = allowed_names(&opts.allow_hosts)?;
     let root = opts
         .build
         .root
@@ -227,11 +264,17 @@ pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
         return Err(Error::Usage("cannot watch the project".into()));
     }
     let served = listen(&opts.bind, opts.port).and_then(|(listener, addr)| {
+        let machine = gethostname::gethostname();
+        let hosts = AllowedHosts::new(&opts.bind, addr.ip(), machine.to_str(), &allowed);
+        if !addr.ip().is_loopback() {
+            warn_beyond_loopback(addr, &hosts);
+        }
         let url = local_url(addr);
         println!("Serving {} at {url} (Ctrl-C to stop)", out.display());
         let site = Site {
             out: &out,
             state: &state,
+            hosts: &hosts,
         };
         http::run(
             listener,
@@ -300,10 +343,33 @@ pub fn resolve(out: &Path, target: &str) -> Resolved {
 struct Site<'a> {
     out: &'a Path,
     state: &'a Mutex<BuildState>,
+    hosts: &'a AllowedHosts,
 }
 
-/// Responds to one request.
+/// Responds to one request; every response forbids other sites to use it.
 fn respond(request: &Request, site: &Site) -> Response {
+    respond_to(request, site)
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Cross-Origin-Resource-Policy", "same-origin")
+}
+
+fn respond_to(request: &Request, site: &Site) -> Response {
+    let Some(host) = request.host.as_deref().filter(|h| !h.is_empty()) else {
+        return Response::text(400, "A request needs a Host header field.\n");
+    };
+    if !site.hosts.allows(host, request.local.ip()) {
+        let name = host::parse(host).map_or_else(|| "this name".to_string(), |h| format!("`{h}`"));
+        return Response::text(
+            403,
+            format!(
+                "This polybook preview answers only to its own names ({}), not to {name}, so \
+                 that pages of other sites cannot read it through a name of theirs (DNS \
+                 rebinding). To use this name, start polybook serve with --allow-host {}.\n",
+                site.hosts.describe(),
+                host::parse(host).map_or_else(|| "NAME".to_string(), |h| h.to_string()),
+            ),
+        );
+    }
     if request.method != "GET" && request.method != "HEAD" {
         return Response::text(
             405,

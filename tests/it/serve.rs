@@ -12,6 +12,8 @@ use crate::common::*;
 struct Server {
     child: Child,
     port: u16,
+    /// The lines the server printed on standard error so far.
+    stderr: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -27,6 +29,22 @@ impl Server {
         std::fs::read_dir(format!("/proc/{}/task", self.child.id()))
             .unwrap()
             .count()
+    }
+
+    /// Waits until the server printed a line for which `pred` holds (at most 20 s).
+    fn wait_stderr(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(l) = self.stderr.lock().unwrap().iter().find(|l| pred(l)) {
+                return l.clone();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}; printed:\n{:?}",
+                self.stderr.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -87,7 +105,11 @@ fn start_with(
         .unwrap()
         .parse()
         .unwrap();
-    Server { child, port }
+    Server {
+        child,
+        port,
+        stderr,
+    }
 }
 
 /// A response read off a connection.
@@ -299,6 +321,118 @@ fn an_open_page_reloads_by_itself_after_an_edit() {
     out.read_line(&mut result).unwrap();
     assert!(node.wait().unwrap().success());
     assert_eq!(result.trim(), "{\"reloaded\":true}");
+}
+
+/// A page of another site whose name an attacker makes resolve to 127.0.0.1
+/// (DNS rebinding) sends that name as Host: it must not read drafts or the
+/// error excerpts of the build.
+#[test]
+fn serve_answers_only_to_its_own_host_names() {
+    let project = copy_fixture("basic");
+    let server = start_with(
+        project.path(),
+        free_port(),
+        &["--allow-host", "manuals.test"],
+        &[],
+    );
+    let port = server.port;
+    let machine = gethostname::gethostname().to_string_lossy().to_lowercase();
+    let refused = [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        "localhost.evil.example".into(),
+        "127.0.0.1.evil.example".into(),
+        "evil.example.".into(),
+        // Bound to loopback, the machine's own name is not one of the server's.
+        machine.clone(),
+    ];
+    for host in &refused {
+        for path in ["/__polybook/state", "/en/guide/intro.html", "/"] {
+            let r = get_as(port, host, path);
+            assert_eq!(r.status, 403, "{host} {path}: {}", r.text());
+            assert!(
+                r.header("Content-Type").unwrap().starts_with("text/plain"),
+                "{host}"
+            );
+            assert!(r.text().contains("--allow-host"), "{}", r.text());
+            assert!(!r.text().contains("\"errors\""), "{}", r.text());
+        }
+    }
+    // The target's own authority counts, not a Host header sent beside it.
+    let r = send(
+        port,
+        "GET http://evil.example/__polybook/state HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(r.status, 403);
+    let accepted = [
+        "127.0.0.1".to_string(),
+        format!("127.0.0.1:{port}"),
+        "localhost".into(),
+        format!("LocalHost:{port}"),
+        format!("localhost.:{port}"),
+        format!("[::1]:{port}"),
+        format!("preview.localhost:{port}"),
+        "manuals.test".into(),
+        format!("manuals.test:{port}"),
+    ];
+    for host in &accepted {
+        let r = get_as(port, host, "/__polybook/state");
+        assert_eq!(r.status, 200, "{host}: {}", r.text());
+        assert!(r.text().contains("\"errors\""), "{host}");
+    }
+    let r = send(
+        port,
+        "GET http://localhost/en/ HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(r.status, 200);
+    // HTTP/1.1 requires a Host.
+    let r = send(port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(r.status, 400);
+    // A loopback server does not warn about the network.
+    assert_eq!(get(port, "/").0, 200);
+    assert!(
+        !server
+            .stderr
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("network")),
+        "{:?}",
+        server.stderr.lock().unwrap()
+    );
+}
+
+#[test]
+fn a_server_bound_beyond_loopback_warns_and_knows_the_machine_name() {
+    let project = copy_fixture("basic");
+    let server = start_with(
+        project.path(),
+        free_port(),
+        &["--bind", "0.0.0.0", "--allow-host", "Preview.LAN"],
+        &[],
+    );
+    let port = server.port;
+    let warning = server.wait_stderr("the warning", |l| {
+        l.starts_with("warning:") && l.contains("network")
+    });
+    assert!(
+        warning.contains("0.0.0.0") && warning.contains("drafts") && warning.contains("errors"),
+        "{warning}"
+    );
+    let machine = gethostname::gethostname().to_string_lossy().to_lowercase();
+    for host in [
+        "127.0.0.1".to_string(),
+        format!("localhost:{port}"),
+        machine.clone(),
+        format!("{machine}:{port}"),
+        "preview.lan".into(),
+        format!("preview.lan:{port}"),
+    ] {
+        assert_eq!(get_as(port, &host, "/en/").status, 200, "{host}");
+    }
+    for host in ["evil.example", "lan", "preview.lan.evil.example"] {
+        assert_eq!(get_as(port, host, "/en/").status, 403, "{host}");
+    }
 }
 
 /// Files and folders whose names start with a dot are never served: the
