@@ -359,21 +359,8 @@ fn serve(
         bind,
         port,
         allow_hosts,
+        open,
     };
-    if open {
-        eprintln!("note: --open starts your browser once the server answers");
-        let url = format!("http://{}:{}/", opts.bind, opts.port);
-        std::thread::spawn(move || {
-            std::thread::sleep(std::time::Duration::from_millis(800));
-            if std::process::Command::new("xdg-open")
-                .arg(&url)
-                .spawn()
-                .is_err()
-            {
-                eprintln!("could not open a browser; visit {url}");
-            }
-        });
-    }
     polybook::serve::serve(&opts, cli.quiet)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -35,6 +35,8 @@ pub struct ServeOptions {
     /// Host names to answer to besides the loopback ones and the bound
     /// address (`--allow-host`).
     pub allow_hosts: Vec<String>,
+    /// Open the site in the default browser once the server listens.
+    pub open: bool,
 }
 
 /// What the browser learns about the latest build.
@@ -271,6 +273,11 @@ pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
         }
         let url = local_url(addr);
         println!("Serving {} at {url} (Ctrl-C to stop)", out.display());
+        // The listener queues connections already: the browser's waits
+        // until the server below takes it.
+        if opts.open && open::that_detached(&url).is_err() {
+            eprintln!("could not start a browser; open {url}");
+        }
         let site = Site {
             out: &out,
             state: &state,

@@ -617,6 +617,46 @@ fn half_open_connections_neither_block_requests_nor_keep_threads() {
     assert_eq!(get(port, "/en/").0, 200);
 }
 
+/// `--open` opens the address the server listens on, which is not the one
+/// asked for when that port is busy.
+#[test]
+fn open_starts_the_browser_on_the_port_actually_bound() {
+    let busy = TcpListener::bind("127.0.0.1:0").unwrap();
+    let asked = busy.local_addr().unwrap().port();
+    let project = copy_fixture("basic");
+    // A stand-in for the desktop's opener, which records what it is given.
+    let bin = tempfile::tempdir().unwrap();
+    let opened = bin.path().join("opened");
+    let opener = bin.path().join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > '{0}.part' && mv '{0}.part' '{0}'\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut path = std::ffi::OsString::from(bin.path());
+    path.push(":");
+    path.push(std::env::var_os("PATH").unwrap_or_default());
+    let server = start_with(project.path(), asked, &["--open"], &[("PATH", path)]);
+    assert_ne!(server.port, asked);
+    let start = Instant::now();
+    while !opened.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "nothing was opened; printed: {:?}",
+            server.stderr.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let url = std::fs::read_to_string(&opened).unwrap();
+    assert_eq!(url, format!("http://127.0.0.1:{}/", server.port));
+    assert_eq!(get(server.port, "/").0, 200);
+}
+
 /// Applies one scripted change to the project; `n` picks which.
 fn change(root: &std::path::Path, n: u64) {
     let m = root.join("manuals/guide");
