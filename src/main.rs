@@ -76,6 +76,10 @@ enum Command {
         /// Address to listen on; loopback unless told otherwise.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// Also answer requests for this host name (repeat it for more);
+        /// others than the server's own names get 403.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<String>,
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
@@ -130,9 +134,17 @@ fn main() -> ExitCode {
         Command::Serve {
             port,
             ref bind,
+            ref allow_hosts,
             open,
             ref target,
-        } => serve(&cli, port, bind.clone(), open, target.clone()),
+        } => serve(
+            &cli,
+            port,
+            bind.clone(),
+            allow_hosts.clone(),
+            open,
+            target.clone(),
+        ),
         Command::Check { strict, format } => check(&cli, strict, format),
         Command::Status {
             ref lang,
@@ -333,6 +345,7 @@ fn serve(
     cli: &Cli,
     port: u16,
     bind: String,
+    allow_hosts: Vec<String>,
     open: bool,
     target: Target,
 ) -> polybook::Result<ExitCode> {
@@ -343,21 +356,9 @@ fn serve(
         },
         bind,
         port,
+        allow_hosts,
+        open,
     };
-    if open {
-        eprintln!("note: --open starts your browser once the server answers");
-        let url = format!("http://{}:{}/", opts.bind, opts.port);
-        std::thread::spawn(move || {
-            std::thread::sleep(std::time::Duration::from_millis(800));
-            if std::process::Command::new("xdg-open")
-                .arg(&url)
-                .spawn()
-                .is_err()
-            {
-                eprintln!("could not open a browser; visit {url}");
-            }
-        });
-    }
     polybook::serve::serve(&opts, cli.quiet)?;
     Ok(ExitCode::SUCCESS)
 }

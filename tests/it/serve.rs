@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::common::*;
@@ -11,12 +12,39 @@ use crate::common::*;
 struct Server {
     child: Child,
     port: u16,
+    /// The lines the server printed on standard error so far.
+    stderr: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// The number of threads of the server process.
+    fn threads(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/task", self.child.id()))
+            .unwrap()
+            .count()
+    }
+
+    /// Waits until the server printed a line for which `pred` holds (at most 20 s).
+    fn wait_stderr(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(l) = self.stderr.lock().unwrap().iter().find(|l| pred(l)) {
+                return l.clone();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}; printed:\n{:?}",
+                self.stderr.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -30,19 +58,44 @@ fn free_port() -> u16 {
 
 /// Starts `polybook serve` on `root` and waits for its "Serving" line.
 fn start(root: &std::path::Path, port: u16) -> Server {
+    start_with(root, port, &[], &[])
+}
+
+/// Starts `polybook serve` with more arguments and environment variables.
+fn start_with(
+    root: &std::path::Path,
+    port: u16,
+    args: &[&str],
+    env: &[(&str, std::ffi::OsString)],
+) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_polybook"))
         .arg("-C")
         .arg(root)
         .args(["serve", "--no-epub", "--port", &port.to_string()])
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let stderr = Arc::new(Mutex::new(Vec::new()));
+    {
+        let (lines, pipe) = (stderr.clone(), child.stderr.take().unwrap());
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(line);
+            }
+        });
+    }
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    assert!(line.starts_with("Serving "), "{line}");
+    assert!(
+        line.starts_with("Serving "),
+        "{line}; printed: {:?}",
+        stderr.lock().unwrap()
+    );
     let port = line
         .rsplit(':')
         .next()
@@ -52,7 +105,91 @@ fn start(root: &std::path::Path, port: u16) -> Server {
         .unwrap()
         .parse()
         .unwrap();
-    Server { child, port }
+    Server {
+        child,
+        port,
+        stderr,
+    }
+}
+
+/// A response read off a connection.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).to_string()
+    }
+}
+
+/// Reads one response from `stream`: its head, then as many bytes as it
+/// says (none for a `HEAD` request).
+fn read_reply(stream: &mut TcpStream, head_request: bool) -> Reply {
+    let mut raw = Vec::new();
+    let mut byte = [0u8; 1];
+    while !raw.ends_with(b"\r\n\r\n") {
+        let n = stream.read(&mut byte).unwrap();
+        assert_eq!(n, 1, "connection closed inside a response head: {raw:?}");
+        raw.push(byte[0]);
+    }
+    let head = String::from_utf8(raw).unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut reply = Reply {
+        status,
+        headers,
+        body: Vec::new(),
+    };
+    let len: usize = reply
+        .header("Content-Length")
+        .expect("every response has a length")
+        .parse()
+        .unwrap();
+    if !head_request {
+        reply.body = vec![0; len];
+        stream.read_exact(&mut reply.body).unwrap();
+    }
+    reply
+}
+
+/// Sends `raw` on a new connection and reads the response.
+fn send(port: u16, raw: &str) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(raw.as_bytes()).unwrap();
+    read_reply(&mut stream, raw.starts_with("HEAD "))
+}
+
+/// A GET of `path` with `host` as its Host header.
+fn get_as(port: u16, host: &str, path: &str) -> Reply {
+    send(
+        port,
+        &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+    )
 }
 
 /// A plain HTTP/1.1 GET; returns the status code and the body.
@@ -184,6 +321,340 @@ fn an_open_page_reloads_by_itself_after_an_edit() {
     out.read_line(&mut result).unwrap();
     assert!(node.wait().unwrap().success());
     assert_eq!(result.trim(), "{\"reloaded\":true}");
+}
+
+/// A page of another site whose name an attacker makes resolve to 127.0.0.1
+/// (DNS rebinding) sends that name as Host: it must not read drafts or the
+/// error excerpts of the build.
+#[test]
+fn serve_answers_only_to_its_own_host_names() {
+    let project = copy_fixture("basic");
+    let server = start_with(
+        project.path(),
+        free_port(),
+        &["--allow-host", "manuals.test"],
+        &[],
+    );
+    let port = server.port;
+    let machine = gethostname::gethostname().to_string_lossy().to_lowercase();
+    let refused = [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        "localhost.evil.example".into(),
+        "127.0.0.1.evil.example".into(),
+        "evil.example.".into(),
+        // Bound to loopback, the machine's own name is not one of the server's.
+        machine.clone(),
+    ];
+    for host in &refused {
+        for path in ["/__polybook/state", "/en/guide/intro.html", "/"] {
+            let r = get_as(port, host, path);
+            assert_eq!(r.status, 403, "{host} {path}: {}", r.text());
+            assert!(
+                r.header("Content-Type").unwrap().starts_with("text/plain"),
+                "{host}"
+            );
+            assert!(r.text().contains("--allow-host"), "{}", r.text());
+            assert!(!r.text().contains("\"errors\""), "{}", r.text());
+        }
+    }
+    // The target's own authority counts, not a Host header sent beside it.
+    let r = send(
+        port,
+        "GET http://evil.example/__polybook/state HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(r.status, 403);
+    let accepted = [
+        "127.0.0.1".to_string(),
+        format!("127.0.0.1:{port}"),
+        "localhost".into(),
+        format!("LocalHost:{port}"),
+        format!("localhost.:{port}"),
+        format!("[::1]:{port}"),
+        format!("preview.localhost:{port}"),
+        "manuals.test".into(),
+        format!("manuals.test:{port}"),
+    ];
+    for host in &accepted {
+        let r = get_as(port, host, "/__polybook/state");
+        assert_eq!(r.status, 200, "{host}: {}", r.text());
+        assert!(r.text().contains("\"errors\""), "{host}");
+    }
+    let r = send(
+        port,
+        "GET http://localhost/en/ HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(r.status, 200);
+    // HTTP/1.1 requires a Host.
+    let r = send(port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(r.status, 400);
+    // A loopback server does not warn about the network.
+    assert_eq!(get(port, "/").0, 200);
+    assert!(
+        !server
+            .stderr
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("network")),
+        "{:?}",
+        server.stderr.lock().unwrap()
+    );
+}
+
+#[test]
+fn a_server_bound_beyond_loopback_warns_and_knows_the_machine_name() {
+    let project = copy_fixture("basic");
+    let server = start_with(
+        project.path(),
+        free_port(),
+        &["--bind", "0.0.0.0", "--allow-host", "Preview.LAN"],
+        &[],
+    );
+    let port = server.port;
+    let warning = server.wait_stderr("the warning", |l| {
+        l.starts_with("warning:") && l.contains("network")
+    });
+    assert!(
+        warning.contains("0.0.0.0") && warning.contains("drafts") && warning.contains("errors"),
+        "{warning}"
+    );
+    let machine = gethostname::gethostname().to_string_lossy().to_lowercase();
+    for host in [
+        "127.0.0.1".to_string(),
+        format!("localhost:{port}"),
+        machine.clone(),
+        format!("{machine}:{port}"),
+        "preview.lan".into(),
+        format!("preview.lan:{port}"),
+    ] {
+        assert_eq!(get_as(port, &host, "/en/").status, 200, "{host}");
+    }
+    for host in ["evil.example", "lan", "preview.lan.evil.example"] {
+        assert_eq!(get_as(port, host, "/en/").status, 403, "{host}");
+    }
+}
+
+/// Files and folders whose names start with a dot are never served: the
+/// build's own records, or anything else put into the output folder.
+#[test]
+fn dot_files_and_dot_folders_are_not_served() {
+    let project = copy_fixture("basic");
+    let server = start(project.path(), free_port());
+    let port = server.port;
+    let out = project.path().join("output");
+    let mut paths: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.'))
+        .map(|n| format!("/{n}"))
+        .collect();
+    std::fs::create_dir_all(out.join(".hidden")).unwrap();
+    std::fs::write(out.join(".hidden/index.html"), "secret").unwrap();
+    std::fs::create_dir_all(out.join("en/.cache")).unwrap();
+    std::fs::write(out.join("en/.cache/notes.txt"), "secret").unwrap();
+    std::fs::write(out.join(".env"), "secret").unwrap();
+    paths.extend(
+        [
+            "/.env",
+            "/%2eenv",
+            "/.hidden/",
+            "/.hidden",
+            "/.hidden/index.html",
+            "/en/.cache/notes.txt",
+            "/en/%2Ecache/notes.txt",
+            "/en/./.cache/notes.txt",
+        ]
+        .map(String::from),
+    );
+    for path in &paths {
+        let r = get_as(port, "127.0.0.1", path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!r.text().contains("secret"), "{path}");
+    }
+    assert_eq!(get(port, "/en/guide/intro.html").0, 200);
+}
+
+#[test]
+fn only_get_and_head_are_answered_and_folders_get_their_slash() {
+    let project = copy_fixture("basic");
+    let server = start(project.path(), free_port());
+    let port = server.port;
+    for method in ["POST", "PUT", "DELETE", "OPTIONS", "PATCH", "BREW"] {
+        let r = send(
+            port,
+            &format!(
+                "{method} /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            ),
+        );
+        assert_eq!(r.status, 405, "{method}");
+        assert_eq!(r.header("Allow"), Some("GET, HEAD"), "{method}");
+    }
+    let get = get_as(port, "127.0.0.1", "/en/guide/intro.html");
+    let head = send(
+        port,
+        "HEAD /en/guide/intro.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!((get.status, head.status), (200, 200));
+    assert_eq!(head.header("Content-Type"), get.header("Content-Type"));
+    assert_eq!(
+        head.header("Content-Length"),
+        Some(get.body.len().to_string().as_str())
+    );
+    // Nothing follows the head of a HEAD response.
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+        .write_all(b"HEAD /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    assert!(
+        raw.ends_with(b"\r\n\r\n"),
+        "{}",
+        String::from_utf8_lossy(&raw)
+    );
+
+    // A folder without its slash: relative links in its index would
+    // resolve against the parent folder.
+    for (path, to) in [
+        ("/en/guide", "/en/guide/"),
+        ("/en/guide?lang=x&y=%20", "/en/guide/?lang=x&y=%20"),
+        ("/en", "/en/"),
+        ("/en/sub%20folder", "/en/sub%20folder/"),
+        // Never a link to another host.
+        ("//en", "/en/"),
+    ] {
+        if path.contains("sub%20folder") {
+            std::fs::create_dir_all(project.path().join("output/en/sub folder")).unwrap();
+            std::fs::write(project.path().join("output/en/sub folder/index.html"), "x").unwrap();
+        }
+        let r = get_as(port, "127.0.0.1", path);
+        assert!(matches!(r.status, 301 | 308), "{path}: {}", r.status);
+        assert_eq!(r.header("Location"), Some(to), "{path}");
+    }
+    assert_eq!(get_as(port, "127.0.0.1", "/en/guide/").status, 200);
+    assert_eq!(get_as(port, "127.0.0.1", "/en/nothing").status, 404);
+    // A folder without an index is not found, with or without the slash.
+    assert_eq!(get_as(port, "127.0.0.1", "/files").status, 404);
+
+    // Keep-alive: the live-reload poll asks again on the same connection.
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    for _ in 0..3 {
+        stream
+            .write_all(b"GET /__polybook/state HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
+        let r = read_reply(&mut stream, false);
+        assert_eq!(r.status, 200);
+        assert!(r.text().starts_with("{\"build\":"), "{}", r.text());
+    }
+    // Two requests sent at once get two responses, in order.
+    stream
+        .write_all(b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_reply(&mut stream, false).status, 200);
+    assert_eq!(read_reply(&mut stream, false).status, 404);
+}
+
+/// Hundreds of connections that send nothing, or half a request line, hold
+/// no thread and do not delay other requests; the server closes them
+/// itself after a while.
+#[test]
+fn half_open_connections_neither_block_requests_nor_keep_threads() {
+    let project = copy_fixture("basic");
+    let server = start(project.path(), free_port());
+    let port = server.port;
+    assert_eq!(get(port, "/en/").0, 200);
+    let before = server.threads();
+    let mut idle: Vec<TcpStream> = (0..300)
+        .map(|i| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            if i % 2 == 1 {
+                s.write_all(b"GET /en/guide/intro.html HT").unwrap();
+            }
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let asked = Instant::now();
+    assert_eq!(get(port, "/en/guide/intro.html").0, 200);
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "a request took {:?} beside 300 idle connections",
+        asked.elapsed()
+    );
+    let during = server.threads();
+    assert!(
+        during <= before + 2,
+        "{before} threads before, {during} with 300 idle connections"
+    );
+    for (i, s) in idle.iter_mut().enumerate() {
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let mut rest = Vec::new();
+        match s.read_to_end(&mut rest) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            Err(e) => panic!("connection {i} was not closed by the server: {e}"),
+        }
+    }
+    drop(idle);
+    // A connection kept alive after a response is closed once idle too.
+    let mut kept = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    kept.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    kept.write_all(b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    assert_eq!(read_reply(&mut kept, false).status, 200);
+    let mut rest = Vec::new();
+    assert!(kept.read_to_end(&mut rest).is_ok_and(|n| n == 0));
+    let after = server.threads();
+    assert!(after <= before, "{before} threads before, {after} after");
+    assert_eq!(get(port, "/en/").0, 200);
+}
+
+/// `--open` opens the address the server listens on, which is not the one
+/// asked for when that port is busy.
+#[test]
+fn open_starts_the_browser_on_the_port_actually_bound() {
+    let busy = TcpListener::bind("127.0.0.1:0").unwrap();
+    let asked = busy.local_addr().unwrap().port();
+    let project = copy_fixture("basic");
+    // A stand-in for the desktop's opener, which records what it is given.
+    let bin = tempfile::tempdir().unwrap();
+    let opened = bin.path().join("opened");
+    let opener = bin.path().join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > '{0}.part' && mv '{0}.part' '{0}'\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut path = std::ffi::OsString::from(bin.path());
+    path.push(":");
+    path.push(std::env::var_os("PATH").unwrap_or_default());
+    let server = start_with(project.path(), asked, &["--open"], &[("PATH", path)]);
+    assert_ne!(server.port, asked);
+    let start = Instant::now();
+    while !opened.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "nothing was opened; printed: {:?}",
+            server.stderr.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let url = std::fs::read_to_string(&opened).unwrap();
+    assert_eq!(url, format!("http://127.0.0.1:{}/", server.port));
+    assert_eq!(get(server.port, "/").0, 200);
 }
 
 /// Applies one scripted change to the project; `n` picks which.
