@@ -5,7 +5,7 @@
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::diag::LineCounter;
-use crate::slug::{IdSet, slugify};
+use crate::slug::{IdSet, heading_slug, slugify};
 
 /// A heading as written.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +15,10 @@ pub struct Heading {
     pub text: String,
     /// The id given with `{#id}`, if any.
     pub explicit_id: Option<String>,
+    /// The id a Git hosting preview gives the heading, before repeats are
+    /// numbered: the slug of its text as the preview sees it (without the
+    /// text alternatives of images, untrimmed).
+    pub slug: String,
     pub line: usize,
 }
 
@@ -71,6 +75,9 @@ pub fn level_number(level: HeadingLevel) -> u8 {
 pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
     let mut out = Outline::default();
     let mut current: Option<Heading> = None;
+    // The heading's text as a preview sees it, and how deep inside images.
+    let mut slug_text = String::new();
+    let mut image_depth = 0usize;
     let mut code: Option<CodeBlock> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
@@ -79,12 +86,15 @@ pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
                     level: level_number(level),
                     text: String::new(),
                     explicit_id: id.map(|s| s.to_string()),
+                    slug: String::new(),
                     line: lines.line(range.start),
                 });
+                slug_text.clear();
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(mut h) = current.take() {
                     h.text = h.text.trim().to_string();
+                    h.slug = heading_slug(&slug_text);
                     out.headings.push(h);
                 }
             }
@@ -94,6 +104,9 @@ pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
+                    if image_depth == 0 {
+                        slug_text.push_str(&t);
+                    }
                 }
             }
             Event::Start(Tag::FootnoteDefinition(label)) => out.footnotes.push(label.to_string()),
@@ -110,7 +123,11 @@ pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
             }
             Event::End(TagEnd::CodeBlock) => out.code.extend(code.take()),
             Event::Start(Tag::Link { .. }) => out.counts.links += 1,
-            Event::Start(Tag::Image { .. }) => out.counts.images += 1,
+            Event::Start(Tag::Image { .. }) => {
+                out.counts.images += 1;
+                image_depth += 1;
+            }
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
             Event::Html(html) | Event::InlineHtml(html) => collect_ids(&html, &mut out.html_ids),
             _ => {}
         }
@@ -142,8 +159,8 @@ pub fn collect_ids(html: &str, ids: &mut Vec<String>) {
 pub struct Anchors {
     /// The id of each heading, in order.
     pub ids: Vec<String>,
-    /// A second id for a heading: the translated heading's own slug, when it
-    /// inherited another id from the source.
+    /// A second id for a heading: the id a Git hosting preview of the
+    /// translation gives it, when it inherited another id from the source.
     pub aliases: Vec<Option<String>>,
     /// Every id on the page (headings, aliases, footnotes, raw HTML).
     pub all: std::collections::HashSet<String>,
@@ -159,45 +176,71 @@ pub fn footnote_id(label: &str) -> (String, String) {
 /// in the source language (`None` for the source itself). Where the two outlines
 /// match, a heading without an explicit id takes the source heading's id, so a
 /// fragment written once works in every language.
+///
+/// Ids are handed out in order of precedence: explicit ids, then inherited
+/// ones, then the id a Git hosting preview of this file gives each remaining
+/// heading (numbered again when taken); last, a heading that inherited an id
+/// keeps its preview id as an alias where that is free.
 pub fn anchors(
     outline: &Outline,
     source: Option<&Anchors>,
     source_outline: Option<&Outline>,
 ) -> Anchors {
+    let headings = &outline.headings;
     let mut used = IdSet::default();
     // Explicit ids are reserved first: they win over generated ones.
-    for h in &outline.headings {
+    for h in headings {
         if let Some(id) = &h.explicit_id {
             used.try_insert(id);
         }
     }
-    let aligned = match (source, source_outline) {
-        (Some(anchors), Some(src)) => align(&src.headings, &outline.headings)
+    // The ids a preview of this file gives its headings (it knows nothing
+    // of `{#id}`).
+    let mut preview_ids = IdSet::default();
+    let preview: Vec<Option<String>> = headings
+        .iter()
+        .map(|h| h.explicit_id.is_none().then(|| preview_ids.unique(&h.slug)))
+        .collect();
+    let inherited: Vec<Option<String>> = match (source, source_outline) {
+        (Some(anchors), Some(src)) => align(&src.headings, headings)
             .into_iter()
             .map(|m| m.map(|i| anchors.ids[i].clone()))
             .collect(),
-        _ => vec![None; outline.headings.len()],
+        _ => vec![None; headings.len()],
     };
-    let mut ids = Vec::with_capacity(outline.headings.len());
-    let mut aliases = Vec::with_capacity(outline.headings.len());
-    for (h, inherited) in outline.headings.iter().zip(aligned) {
-        if let Some(id) = &h.explicit_id {
-            ids.push(id.clone());
-            aliases.push(None);
-            continue;
-        }
-        let own = slugify(&h.text);
-        match inherited {
-            Some(id) if used.try_insert(&id) => {
-                ids.push(id.clone());
-                aliases.push((own != id && used.try_insert(&own)).then_some(own));
-            }
-            _ => {
-                ids.push(used.unique(&own));
-                aliases.push(None);
-            }
+    let mut ids: Vec<Option<String>> = headings
+        .iter()
+        .zip(inherited)
+        .map(|(h, inherited)| match (&h.explicit_id, inherited) {
+            (Some(id), _) => Some(id.clone()),
+            (None, Some(id)) if used.try_insert(&id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    let inherits: Vec<bool> = headings
+        .iter()
+        .zip(&ids)
+        .map(|(h, id)| h.explicit_id.is_none() && id.is_some())
+        .collect();
+    for ((h, id), own) in headings.iter().zip(ids.iter_mut()).zip(&preview) {
+        if id.is_none() {
+            let own = own.as_deref().unwrap_or(&h.slug);
+            *id = Some(if used.try_insert(own) {
+                own.to_string()
+            } else {
+                used.unique(&h.slug)
+            });
         }
     }
+    let ids: Vec<String> = ids.into_iter().flatten().collect();
+    let aliases: Vec<Option<String>> = preview
+        .into_iter()
+        .zip(&ids)
+        .zip(inherits)
+        .map(|((own, id), inherits)| {
+            own.filter(|own| inherits && own != id && used.try_insert(own))
+        })
+        .collect();
     let mut all: std::collections::HashSet<String> = ids.iter().cloned().collect();
     all.extend(aliases.iter().flatten().cloned());
     for label in &outline.footnotes {
@@ -272,6 +315,43 @@ mod tests {
         let tr = outline("# A2\n\n## B2\n\n### Extra\n\n## C2\n\n### D2\n");
         let a = anchors(&tr, Some(&sa), Some(&src));
         assert_eq!(a.ids, ["a", "b", "extra", "c", "d"]);
+    }
+
+    #[test]
+    fn heading_ids_are_those_of_git_hosting_previews() {
+        let o = outline(
+            "# Don't panic!\n\n## What does my company's legal team need to know?\n\n\
+             ## Keys ![key icon](key.svg) and `gpg`\n\n## Don't panic!\n\n## &#x20;a\n",
+        );
+        let a = anchors(&o, None, None);
+        assert_eq!(
+            a.ids,
+            [
+                "dont-panic",
+                "what-does-my-companys-legal-team-need-to-know",
+                // An image's text alternative is not part of the text.
+                "keys--and-gpg",
+                "dont-panic-1",
+                "-a"
+            ]
+        );
+    }
+
+    #[test]
+    fn translated_headings_keep_the_ids_of_their_own_preview_as_aliases() {
+        let src = outline("# Risk\n\n## Threats\n\n## Threats in detail\n\n## Plans\n");
+        let sa = anchors(&src, None, None);
+        // Two headings with the same text: a preview of the translation
+        // calls them `amenazas` and `amenazas-1`.
+        let tr = outline("# Riesgo\n\n## Amenazas\n\n## Amenazas\n\n## Planes\n");
+        let a = anchors(&tr, Some(&sa), Some(&src));
+        assert_eq!(a.ids, ["risk", "threats", "threats-in-detail", "plans"]);
+        assert_eq!(a.aliases[1].as_deref(), Some("amenazas"));
+        assert_eq!(a.aliases[2].as_deref(), Some("amenazas-1"));
+        // A heading that inherits nothing takes its preview id.
+        let tr = outline("# Riesgo\n\n## Amenazas\n\n### Amenazas\n\n## Planes\n");
+        let a = anchors(&tr, Some(&sa), Some(&src));
+        assert_eq!(a.ids[2], "amenazas-1");
     }
 
     #[test]
