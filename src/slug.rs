@@ -178,6 +178,29 @@ mod tests {
         assert_eq!(heading_slug("🎉"), "section");
     }
 
+    /// The README's table of heading ids: each row `| `## text` | `#id` |`
+    /// is what a build gives.
+    #[test]
+    fn the_readme_examples_of_heading_ids_hold() {
+        let readme = include_str!("../README.md");
+        let rows: Vec<(&str, &str)> = readme
+            .lines()
+            .filter_map(|line| {
+                let rest = line.strip_prefix("| `## ")?;
+                let (text, rest) = rest.split_once("` | `#")?;
+                let (id, _) = rest.split_once('`')?;
+                Some((text, id))
+            })
+            .collect();
+        assert!(
+            rows.len() >= 6 && rows.iter().any(|(text, _)| !text.is_ascii()),
+            "README.md should show heading ids in Latin and other scripts: {rows:?}"
+        );
+        for (text, id) in rows {
+            assert_eq!(heading_slug(text), id, "README example `## {text}`");
+        }
+    }
+
     #[test]
     fn unique_ids() {
         let mut ids = IdSet::default();
