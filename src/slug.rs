@@ -8,7 +8,7 @@
 //! from text (chapters on print pages, footnotes) come from [`slugify`],
 //! which turns each run of anything but letters and digits into one hyphen.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
@@ -92,18 +92,39 @@ fn is_combining_mark(c: char) -> bool {
 #[derive(Debug, Default)]
 pub struct IdSet {
     used: HashSet<String>,
+    /// For each id that [`IdSet::unique`] had to number, the first suffix
+    /// not yet tried: every `id-N` below it is taken, since ids are never
+    /// given back. Without it, the n-th repeat of a heading tried n - 1 taken
+    /// ids first, so a chapter of many equal headings took quadratic time.
+    next: HashMap<String, usize>,
+    /// Ids looked up in `used` by `unique`, to check that the work stays
+    /// linear without timing it.
+    #[cfg(test)]
+    probes: usize,
 }
 
 impl IdSet {
     /// Reserves `id` if free, or the first free `id-N`.
     pub fn unique(&mut self, id: &str) -> String {
+        #[cfg(test)]
+        {
+            self.probes += 1;
+        }
         if self.used.insert(id.to_string()) {
             return id.to_string();
         }
-        (1..)
-            .map(|n| format!("{id}-{n}"))
-            .find(|c| self.used.insert(c.clone()))
-            .expect("an unused suffix exists")
+        let next = self.next.entry(id.to_string()).or_insert(1);
+        loop {
+            let candidate = format!("{id}-{next}");
+            *next += 1;
+            #[cfg(test)]
+            {
+                self.probes += 1;
+            }
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 
     /// Reserves `id` only when free; tells whether it was.
@@ -208,6 +229,30 @@ mod tests {
         assert_eq!(ids.unique("a"), "a-1");
         assert_eq!(ids.unique("a"), "a-2");
         assert!(!ids.try_insert("a-1"));
+    }
+
+    #[test]
+    fn many_repeats_are_numbered_in_linear_work() {
+        let mut ids = IdSet::default();
+        // Ids taken before their base is numbered, and numbered bases.
+        assert!(ids.try_insert("notes-3"));
+        assert!(ids.try_insert("notes-5-1"));
+        let given: Vec<String> = (0..10_000).map(|_| ids.unique("notes")).collect();
+        let expected: Vec<String> = std::iter::once("notes".to_string())
+            .chain(
+                (1..=10_000)
+                    .filter(|&n| n != 3)
+                    .map(|n| format!("notes-{n}")),
+            )
+            .collect();
+        assert_eq!(given, expected);
+        assert_eq!(ids.unique("notes-5"), "notes-5-2");
+        assert_eq!(ids.unique("notes"), "notes-10001");
+        // No taken id is tried twice: one look-up of the base for each of
+        // the 10,002 calls, then `notes-1` to `notes-10000` (of which
+        // `notes-3` was taken), `notes-5-1` and `notes-5-2`, and
+        // `notes-10001`.
+        assert_eq!(ids.probes, 10_002 + 10_000 + 2 + 1);
     }
 
     #[test]
