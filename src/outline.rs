@@ -7,6 +7,8 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use crate::diag::LineCounter;
 use crate::slug::{IdSet, heading_slug, slugify};
 
+mod align;
+
 /// A heading as written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heading {
@@ -20,7 +22,19 @@ pub struct Heading {
     /// text alternatives of images, untrimmed).
     pub slug: String,
     pub line: usize,
+    /// Hashes of what translators keep as written in the heading and in its
+    /// section up to the next heading: link and image targets, code blocks
+    /// and inline code. Sorted, without repeats, at most [`MAX_MARKS`].
+    /// Translated headings are matched to the source's by them.
+    pub marks: Vec<u64>,
+    /// The `id`s in raw HTML in the heading and its section: a translation
+    /// that keeps one is pinned to the source's heading there.
+    pub html_ids: Vec<String>,
 }
+
+/// The most marks a heading keeps: enough to recognise a section, and a
+/// bound on the cost of comparing two.
+pub const MAX_MARKS: usize = 32;
 
 /// What a scan of one chapter finds.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -79,15 +93,20 @@ pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
     let mut slug_text = String::new();
     let mut image_depth = 0usize;
     let mut code: Option<CodeBlock> = None;
+    // What the current section holds, given to its heading when it ends.
+    let mut section = Section::default();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
+                section.end(out.headings.last_mut());
                 current = Some(Heading {
                     level: level_number(level),
                     text: String::new(),
                     explicit_id: id.map(|s| s.to_string()),
                     slug: String::new(),
                     line: lines.line(range.start),
+                    marks: Vec::new(),
+                    html_ids: Vec::new(),
                 });
                 slug_text.clear();
             }
@@ -101,7 +120,16 @@ pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
             Event::Text(t) if code.is_some() => {
                 code.as_mut().expect("checked").text.push_str(&t);
             }
-            Event::Text(t) | Event::Code(t) => {
+            Event::Code(t) => {
+                section.mark(b'`', &t);
+                if let Some(h) = current.as_mut() {
+                    h.text.push_str(&t);
+                    if image_depth == 0 {
+                        slug_text.push_str(&t);
+                    }
+                }
+            }
+            Event::Text(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
                     if image_depth == 0 {
@@ -121,19 +149,69 @@ pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
                     text: String::new(),
                 });
             }
-            Event::End(TagEnd::CodeBlock) => out.code.extend(code.take()),
-            Event::Start(Tag::Link { .. }) => out.counts.links += 1,
-            Event::Start(Tag::Image { .. }) => {
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(block) = code.take() {
+                    section.mark(b'c', &block.text);
+                    out.code.push(block);
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                out.counts.links += 1;
+                section.mark(b'l', &dest_url);
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
                 out.counts.images += 1;
                 image_depth += 1;
+                section.mark(b'i', &dest_url);
             }
             Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
-            Event::Html(html) | Event::InlineHtml(html) => collect_ids(&html, &mut out.html_ids),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let first = out.html_ids.len();
+                collect_ids(&html, &mut out.html_ids);
+                section.html_ids.extend_from_slice(&out.html_ids[first..]);
+            }
             _ => {}
         }
     }
+    section.end(out.headings.last_mut());
     out.counts.headings = out.headings.len();
     out
+}
+
+/// What a section holds so far (see [`Heading::marks`]).
+#[derive(Default)]
+struct Section {
+    marks: Vec<u64>,
+    html_ids: Vec<String>,
+}
+
+impl Section {
+    /// Notes a thing of kind `kind` that translators keep as written.
+    fn mark(&mut self, kind: u8, text: &str) {
+        use std::hash::{Hash, Hasher};
+        if self.marks.len() < 2 * MAX_MARKS {
+            // The standard hasher with its fixed keys: the same text gives
+            // the same hash in the source and in every translation.
+            let mut h = std::hash::DefaultHasher::new();
+            kind.hash(&mut h);
+            text.hash(&mut h);
+            self.marks.push(h.finish());
+        }
+    }
+
+    /// Gives what the section held to its heading (none before the first
+    /// heading) and starts the next section.
+    fn end(&mut self, heading: Option<&mut Heading>) {
+        let mut marks = std::mem::take(&mut self.marks);
+        let html_ids = std::mem::take(&mut self.html_ids);
+        if let Some(h) = heading {
+            marks.sort_unstable();
+            marks.dedup();
+            marks.truncate(MAX_MARKS);
+            h.marks = marks;
+            h.html_ids = html_ids;
+        }
+    }
 }
 
 /// Adds the values of `id` attributes in a piece of raw HTML.
@@ -202,7 +280,7 @@ pub fn anchors(
         .map(|h| h.explicit_id.is_none().then(|| preview_ids.unique(&h.slug)))
         .collect();
     let inherited: Vec<Option<String>> = match (source, source_outline) {
-        (Some(anchors), Some(src)) => align(&src.headings, headings)
+        (Some(anchors), Some(src)) => align::align(&src.headings, &anchors.ids, headings)
             .into_iter()
             .map(|m| m.map(|i| anchors.ids[i].clone()))
             .collect(),
@@ -250,27 +328,6 @@ pub fn anchors(
     }
     all.extend(outline.html_ids.iter().cloned());
     Anchors { ids, aliases, all }
-}
-
-/// Matches translated headings to source headings: positions agree where the
-/// sequences of levels agree, from the start and from the end. Returns, for each
-/// translated heading, the index of its source heading.
-fn align(source: &[Heading], translated: &[Heading]) -> Vec<Option<usize>> {
-    let mut out = vec![None; translated.len()];
-    let mut front = 0;
-    while front < source.len().min(translated.len())
-        && source[front].level == translated[front].level
-    {
-        out[front] = Some(front);
-        front += 1;
-    }
-    let (mut s, mut t) = (source.len(), translated.len());
-    while s > front && t > front && source[s - 1].level == translated[t - 1].level {
-        out[t - 1] = Some(s - 1);
-        s -= 1;
-        t -= 1;
-    }
-    out
 }
 
 #[cfg(test)]
@@ -348,10 +405,22 @@ mod tests {
         assert_eq!(a.ids, ["risk", "threats", "threats-in-detail", "plans"]);
         assert_eq!(a.aliases[1].as_deref(), Some("amenazas"));
         assert_eq!(a.aliases[2].as_deref(), Some("amenazas-1"));
-        // A heading that inherits nothing takes its preview id.
-        let tr = outline("# Riesgo\n\n## Amenazas\n\n### Amenazas\n\n## Planes\n");
+        // A heading that inherits nothing (one the source does not have)
+        // takes its preview id.
+        let tr = outline(
+            "# Riesgo\n\n## Amenazas\n\n### Amenazas\n\n## Amenazas en detalle\n\n## Planes\n",
+        );
         let a = anchors(&tr, Some(&sa), Some(&src));
-        assert_eq!(a.ids[2], "amenazas-1");
+        assert_eq!(
+            a.ids,
+            [
+                "risk",
+                "threats",
+                "amenazas-1",
+                "threats-in-detail",
+                "plans"
+            ]
+        );
     }
 
     #[test]
