@@ -273,6 +273,7 @@ fn stages(c: &mut Criterion) {
                 lang_name,
             }))
             .expect("book builds")
+            .bytes
         })
     });
     g.finish();
