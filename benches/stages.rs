@@ -315,6 +315,53 @@ fn stages(c: &mut Criterion) {
         b.iter(|| polybook::build(black_box(&opts)).expect("builds"))
     });
     g.finish();
+
+    // 8. Hostile nesting: clean builds, books included, of the `basic`
+    // fixture whose `risk` chapter is `n` nested `<div>`; the time must grow
+    // with `n`, not with its square. Throughput: that chapter.
+    let mut g = c.benchmark_group("nesting");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(5));
+    for n in [10_000, 100_000] {
+        let tmp = tempfile::tempdir().expect("temporary folder");
+        let root = tmp.path().join("project");
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
+            &root,
+        );
+        let chapter = format!("# Risk\n\n{}x{}\n", "<div>".repeat(n), "</div>".repeat(n));
+        std::fs::write(root.join("manuals/guide/en/risk.md"), &chapter).expect("written");
+        let opts = BuildOptions {
+            root,
+            out: Some(tmp.path().join("out")),
+            ..BuildOptions::default()
+        };
+        g.throughput(Throughput::Bytes(chapter.len() as u64));
+        g.bench_function(format!("clean/{n} nested divs"), |b| {
+            b.iter_batched(
+                || {
+                    let _ = std::fs::remove_dir_all(tmp.path().join("out"));
+                },
+                |()| polybook::build(black_box(&opts)).expect("builds"),
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+/// Copies a folder and everything in it.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder made");
+    for entry in std::fs::read_dir(from).expect("folder read") {
+        let entry = entry.expect("entry read");
+        let dest = to.join(entry.file_name());
+        if entry.file_type().expect("type read").is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).expect("copied");
+        }
+    }
 }
 
 /// Heading ids of one chapter whose 10,000 headings all have the same text

@@ -15,6 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
+use crate::dates::Dates;
 use crate::diag::{self, Diagnostic};
 use crate::error::{Error, Result};
 use crate::highlight::Highlighted;
@@ -22,10 +23,11 @@ use crate::i18n::Ui;
 use crate::markdown::Rendered;
 use crate::model::ChapterRef;
 use crate::model::{Project, urls};
+use crate::output::Output;
 use crate::search::IndexSize;
 use crate::site::{self, SiteContext};
 use crate::theme::Theme;
-use crate::{epub, i18n, incremental, manifest, output, project, theme};
+use crate::{cache, epub, i18n, incremental, manifest, project, theme};
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -40,7 +42,7 @@ pub struct BuildOptions {
     /// Skip the EPUB books.
     pub no_epub: bool,
     /// Fixed time for `dcterms:modified` of books (`SOURCE_DATE_EPOCH`);
-    /// otherwise the newest source file's time.
+    /// otherwise it comes from git or the files (see [`crate::dates`]).
     pub source_date_epoch: Option<i64>,
     /// Build only these languages (codes); all when empty.
     pub languages: Vec<String>,
@@ -211,27 +213,100 @@ fn drift(project: &Project) -> Vec<Diagnostic> {
     out
 }
 
+/// The real output folder of a build (see [`output_dir`]).
+pub fn output_folder(opts: &BuildOptions) -> Result<PathBuf> {
+    let root = opts
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| opts.root.clone());
+    output_dir(&root, opts.out.as_deref())
+}
+
 /// The output folder of a build: `--out` (relative to the working folder) or
-/// `<root>/output`; never one that contains the project.
+/// `<root>/output`, as a real path (every link resolved; for a folder that
+/// does not exist yet, those of its nearest existing parent). It may not be
+/// the project folder (`root`, a real path) or contain it, nor lie among the
+/// sources (`manuals/`, `themes/`, `i18n/`) or in the build state: a build
+/// there would overwrite what the user wrote.
 fn output_dir(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
-    let out = match out {
+    let given = match out {
         Some(o) if o.is_absolute() => o.to_path_buf(),
         Some(o) => std::env::current_dir()
             .map_err(|e| Error::io("find", ".", e))?
             .join(o),
         None => root.join("output"),
     };
-    if root.starts_with(&out) {
-        return Err(Error::Config(vec![
-            Diagnostic::error(
-                "--out",
-                0,
-                format!("the output folder `{}` contains the project", out.display()),
-            )
-            .with_hint("choose an output folder inside or beside the project, such as `output`"),
-        ]));
+    let real = real_path(&given)?;
+    let refuse = |what: String| {
+        let shown = out.unwrap_or(Path::new("output"));
+        let named = if shown == real {
+            format!("`{}`", shown.display())
+        } else {
+            format!("`{}` (`{}`)", shown.display(), real.display())
+        };
+        Error::Config(vec![
+            Diagnostic::error("--out", 0, format!("the output folder {named} {what}"))
+                .with_hint("a build replaces files in its output folder: choose a folder of its own, such as `output` in the project (the default) or a folder outside the project"),
+        ])
+    };
+    if root.starts_with(&real) {
+        return Err(refuse("is the project folder or contains it".to_string()));
     }
-    Ok(out)
+    for dir in ["manuals", "themes", "i18n", cache::FOLDER] {
+        let sources = root.join(dir);
+        let inside =
+            real.starts_with(&sources) || sources.canonicalize().is_ok_and(|d| real.starts_with(d));
+        if inside {
+            let what = if dir == cache::FOLDER {
+                "build state"
+            } else {
+                "sources"
+            };
+            return Err(refuse(format!(
+                "is inside `{dir}/` of the project, which holds its {what}"
+            )));
+        }
+    }
+    Ok(real)
+}
+
+/// `path` with every link resolved: the real path of its nearest existing
+/// parent, followed by the rest.
+fn real_path(path: &Path) -> Result<PathBuf> {
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    let mut existing = path.to_path_buf();
+    loop {
+        match existing.canonicalize() {
+            Ok(mut real) => {
+                for part in rest.iter().rev() {
+                    if part == ".." {
+                        real.pop();
+                    } else if part != "." {
+                        real.push(part);
+                    }
+                }
+                return Ok(real);
+            }
+            // A link to nothing is not a folder that does not exist yet.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && std::fs::symlink_metadata(&existing).is_err() =>
+            {
+                let Some(last) = existing.components().next_back() else {
+                    return Err(Error::io("find", path, e));
+                };
+                rest.push(last.as_os_str().to_owned());
+                if !existing.pop() {
+                    return Err(Error::io("find", path, e));
+                }
+            }
+            Err(e) => {
+                let link = std::fs::symlink_metadata(&existing).is_ok_and(|m| m.is_symlink());
+                let action = if link { "follow the link" } else { "find" };
+                return Err(Error::io(action, &existing, e));
+            }
+        }
+    }
 }
 
 /// Which languages and manuals a build produces (`--lang`, `--manual`).
@@ -332,6 +407,9 @@ pub struct Session {
 /// The last build's model, bodies and problems.
 struct Last {
     out: PathBuf,
+    /// The output folder and its build state; `None` for a build that
+    /// writes nothing.
+    output: Option<Output>,
     project: Project,
     ui: HashMap<String, Ui>,
     theme: Theme,
@@ -442,6 +520,13 @@ impl Session {
         if book_jobs.is_empty() {
             return Ok(0);
         }
+        // The manifest no longer describes the output (the next full build
+        // writes it again), and a build killed from here on leaves
+        // temporary files for the next one to remove.
+        if let Some(output) = last.output.as_mut() {
+            output.begin();
+            manifest::invalidate(output.state())?;
+        }
         let ctx = last.ctx(opts);
         let prints: Vec<site::PageOutput> = later
             .par_iter()
@@ -450,11 +535,13 @@ impl Session {
         let books: Vec<(String, Result<epub::Book, String>)> = if opts.no_epub {
             Vec::new()
         } else {
+            // Edits since the last build may have changed them.
+            let dates = Dates::find(&last.project.paths.root, opts.source_date_epoch);
             book_jobs
                 .par_iter()
                 .map(|&(l, m)| {
                     let bodies = &last.bodies[l];
-                    book(&last.project, &last.theme, &last.ui, bodies, opts, l, m)
+                    book(&last.project, &last.theme, &last.ui, bodies, &dates, l, m)
                 })
                 .collect()
         };
@@ -504,10 +591,12 @@ impl Session {
         for (path, d) in diags {
             last.output_diags.insert(path, d);
         }
-        let out = &last.out;
+        let Some(output) = last.output.as_mut() else {
+            return Ok(0);
+        };
         let written: Vec<Result<bool>> = writes
             .par_iter()
-            .map(|(rel, bytes)| output::write_if_changed(out, rel, bytes))
+            .map(|(rel, bytes)| output.write(rel, bytes))
             .collect();
         let mut n = 0;
         for w in written {
@@ -515,7 +604,7 @@ impl Session {
         }
         if listed {
             let (scope, project) = (&last.scope, &last.project);
-            output::finish(out, &last.outputs, &|rel| scope.keeps(project, rel))?;
+            output.finish(&last.outputs, &|rel| scope.keeps(project, rel))?;
         }
         Ok(n)
     }
@@ -541,7 +630,10 @@ fn rebuild_edits(
     let mut stage = |name: &'static str| timer.lap(name);
     // The manifest no longer describes the output; the next full build
     // writes it again.
-    manifest::invalidate(&last.out)?;
+    if let Some(output) = last.output.as_mut() {
+        output.begin();
+        manifest::invalidate(output.state())?;
+    }
     let root = last.project.paths.root.clone();
     let read: Vec<_> = edits
         .par_iter()
@@ -613,13 +705,15 @@ fn rebuild_edits(
         writes.push((urls::file(rel), WriteSource::Copy(rel.clone())));
     }
     let out = last.out.clone();
-    let written: Vec<Result<Written>> = writes
-        .par_iter()
-        .map(|(rel, src)| write_one(&out, &root, rel, src, false))
-        .collect();
     let mut n = 0;
-    for w in written {
-        n += usize::from(w?.0);
+    if let Some(output) = &last.output {
+        let written: Vec<Result<Written>> = writes
+            .par_iter()
+            .map(|(rel, src)| write_one(output, &root, rel, src))
+            .collect();
+        for w in written {
+            n += usize::from(w?.0);
+        }
     }
     for (path, d) in diags {
         last.output_diags.insert(path, d);
@@ -632,7 +726,9 @@ fn rebuild_edits(
         last.outputs.extend(files.iter().map(|rel| urls::file(rel)));
         let scope = &last.scope;
         let project = &last.project;
-        removed = output::finish(&out, &last.outputs, &|rel| scope.keeps(project, rel))?;
+        if let Some(output) = last.output.as_mut() {
+            removed = output.finish(&last.outputs, &|rel| scope.keeps(project, rel))?;
+        }
         last.files = files;
     }
     last.later.extend(
@@ -732,7 +828,10 @@ fn rebuild_resources(
     if !theme.statics.keys().eq(last.theme.statics.keys()) {
         return Ok(None);
     }
-    manifest::invalidate(&last.out)?;
+    if let Some(output) = last.output.as_mut() {
+        output.begin();
+        manifest::invalidate(output.state())?;
+    }
     let scope = &last.scope;
     let langs: Vec<usize> = (0..project.langs().len())
         .filter(|&l| {
@@ -767,6 +866,10 @@ fn rebuild_resources(
         .collect();
     let ctx = last.ctx(opts);
     let out = last.out.clone();
+    let write = |rel: &str, bytes: &[u8]| match &last.output {
+        Some(output) => output.write(rel, bytes),
+        None => Ok(false),
+    };
     let pages: Vec<(String, Result<bool>, Vec<Diagnostic>)> = kinds
         .par_iter()
         .map(|&k| {
@@ -774,7 +877,7 @@ fn rebuild_resources(
             let w = page
                 .html
                 .as_ref()
-                .map_or(Ok(false), |h| output::write_if_changed(&out, &page.path, h));
+                .map_or(Ok(false), |h| write(&page.path, h));
             (page.path, w, page.diagnostics)
         })
         .collect();
@@ -789,11 +892,7 @@ fn rebuild_resources(
         return Ok(None);
     }
     for (name, bytes) in &last.theme.statics {
-        written += usize::from(output::write_if_changed(
-            &out,
-            &urls::static_file(name),
-            bytes,
-        )?);
+        written += usize::from(write(&urls::static_file(name), bytes)?);
     }
     stage("render pages");
     for &l in &langs {
@@ -809,22 +908,15 @@ fn rebuild_resources(
 }
 
 /// Writes one output file; see [`Written`].
-/// `new_folder`: the build created the output folder (see
-/// [`output::write_output`]).
-fn write_one(
-    out: &Path,
-    root: &Path,
-    rel: &str,
-    src: &WriteSource,
-    new_folder: bool,
-) -> Result<Written> {
+fn write_one(output: &Output, root: &Path, rel: &str, src: &WriteSource) -> Result<Written> {
     match src {
-        WriteSource::Bytes(b) => output::write_output(out, rel, b, new_folder).map(|w| (w, None)),
+        WriteSource::Bytes(b) => output.write(rel, b).map(|w| (w, None)),
         WriteSource::Copy(from) => {
             let path = root.join(from);
-            let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+            let bytes = project::read_regular(&path).map_err(|e| Error::io("read", &path, e))?;
             let hash = manifest::content_hash(&bytes);
-            output::write_output(out, rel, &bytes, new_folder)
+            output
+                .write(rel, &bytes)
                 .map(|w| (w, Some((from.clone(), hash))))
         }
     }
@@ -837,12 +929,12 @@ fn book(
     theme: &Theme,
     ui: &HashMap<String, Ui>,
     bodies: &[Rendered],
-    opts: &BuildOptions,
+    dates: &Dates,
     lang: usize,
     manual: usize,
 ) -> (String, std::result::Result<epub::Book, String>) {
     let code = &project.langs()[lang].code;
-    let modified = opts.source_date_epoch.unwrap_or_else(|| {
+    let modified = dates.of(&project.manuals[manual].id).unwrap_or_else(|| {
         let m = &project.manuals[manual];
         (0..m.chapters.len())
             .map(|chapter| {
@@ -894,7 +986,12 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         .unwrap_or_else(|_| opts.root.clone());
     let out = output_dir(&canonical, opts.out.as_deref())?;
     // Without an output folder yet, no output file needs comparing.
-    let new_folder = !out.exists();
+    let new_folder = std::fs::symlink_metadata(&out).is_err();
+    // The books' dates come from git, which runs beside the fingerprint.
+    let dates = (!opts.no_epub).then(|| {
+        let (root, epoch) = (canonical.clone(), opts.source_date_epoch);
+        std::thread::spawn(move || Dates::find(&root, epoch))
+    });
     let manifest_opts = manifest::Options {
         no_epub: opts.no_epub,
         source_date_epoch: opts.source_date_epoch,
@@ -908,7 +1005,8 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     // once and builds exactly the bytes it fingerprinted. (A build that may
     // stop at the check below does not keep them: holding every file costs
     // more than the check itself.)
-    let last = if keep { None } else { manifest::read(&out) };
+    let state = cache::folder(&canonical, &out);
+    let last = if keep { None } else { manifest::read(&state) };
     let keep_bytes = last.is_none();
     let preread: std::cell::RefCell<HashMap<PathBuf, project::Preread>> = Default::default();
     let fingerprint = (!opts.dry_run).then(|| {
@@ -947,6 +1045,8 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                 .collect()
         })
     });
+    let dates = dates.map_or(Dates::Files, |d| d.join().unwrap_or(Dates::Files));
+    let fingerprint = fingerprint.map(|f| manifest::with_dates(&f, &dates));
     stage("fingerprint");
     if let Some(fp) = &fingerprint
         && let Some(last) = last
@@ -985,9 +1085,15 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     // its books and search index follow as tasks of their own beside the
     // next language's work. Only a session keeps the bodies afterwards.
     let write = !opts.dry_run;
-    if write {
-        manifest::invalidate(&out)?;
-    }
+    let mut output = if write {
+        let output = Output::open(&canonical, &out, new_folder)?;
+        manifest::invalidate(output.state())?;
+        // Left by a build that was killed.
+        output.sweep();
+        Some(output)
+    } else {
+        None
+    };
     let refs: Vec<_> = project.chapter_refs().collect();
     let all_pages: Vec<site::PageKind> = site::pages(&project)
         .into_iter()
@@ -1023,10 +1129,9 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             Ok(())
         };
     let emit = |path: &str, bytes: &[u8]| -> Result<bool> {
-        if write {
-            output::write_output(&out, path, bytes, new_folder)
-        } else {
-            Ok(false)
+        match &output {
+            Some(output) => output.write(path, bytes),
+            None => Ok(false),
         }
     };
     // A language's search index is made from the sections its bodies gave,
@@ -1139,7 +1244,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                         }
                     }
                     books_in_flight.fetch_add(1, Ordering::AcqRel);
-                    let (project, theme, ui, emit) = (&project, &theme, &ui, &emit);
+                    let (project, theme, ui, emit, dates) = (&project, &theme, &ui, &emit, &dates);
                     let in_flight = InFlight(&books_in_flight);
                     tasks.spawn(move |_| {
                         let _done = in_flight;
@@ -1147,7 +1252,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                             .par_iter()
                             .map(|&m| {
                                 let (path, bytes) =
-                                    book(project, theme, ui, &lang_bodies, opts, lang, m);
+                                    book(project, theme, ui, &lang_bodies, dates, lang, m);
                                 match bytes {
                                     Ok(b) => {
                                         let w = emit(&path, &b.bytes);
@@ -1205,6 +1310,7 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
     outputs.extend(writes.iter().map(|(rel, _)| rel.clone()));
     let mut last = Last {
         out: out.clone(),
+        output: output.take(),
         project,
         ui,
         theme,
@@ -1242,10 +1348,10 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
         diag::normalise(&mut diagnostics);
     }
     let mut removed = 0;
-    if write {
+    if let Some(output) = last.output.as_mut() {
         let results: Vec<Result<Written>> = writes
             .par_iter()
-            .map(|(rel, src)| write_one(&out, &root, rel, src, new_folder))
+            .map(|(rel, src)| write_one(output, &root, rel, src))
             .collect();
         let mut copied = Vec::new();
         for r in results {
@@ -1254,10 +1360,10 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
             copied.extend(c);
         }
         let (scope, project) = (&last.scope, &last.project);
-        removed = output::finish(&out, &last.outputs, &|rel| scope.keeps(project, rel))?;
+        removed = output.finish(&last.outputs, &|rel| scope.keeps(project, rel))?;
         if let Some(fingerprint) = fingerprint {
             manifest::write(
-                &out,
+                output.state(),
                 &manifest::Manifest::new(
                     fingerprint,
                     copied,

@@ -217,8 +217,11 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
             ),
             Ok(l) => languages.push(l),
             Err(msg) => diags.push(
-                Diagnostic::error(file, line_of("languages"), msg)
-                    .with_hint("use ISO 639 codes such as `en`, `ar`, `zh`, `pt-BR`"),
+                Diagnostic::error(file, line_of("languages"), msg).with_hint(
+                    lang::spelling_hint(code).unwrap_or_else(|| {
+                        "use ISO 639 codes such as `en`, `ar`, `zh`, `pt-BR`".into()
+                    }),
+                ),
             ),
         }
     }
@@ -230,7 +233,11 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         );
     }
     if let Err(msg) = lang::parse(&raw.source_language) {
-        diags.push(Diagnostic::error(file, line_of("source_language"), msg));
+        let d = Diagnostic::error(file, line_of("source_language"), msg);
+        diags.push(match lang::spelling_hint(&raw.source_language) {
+            Some(hint) => d.with_hint(hint),
+            None => d,
+        });
     } else if !raw.languages.contains(&raw.source_language) {
         diags.push(
             Diagnostic::error(
@@ -265,7 +272,9 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
                 line_of("search_skip"),
                 format!("`{code}` in `search_skip` is not a published language"),
             )
-            .with_hint("list codes from `languages`"),
+            .with_hint(
+                lang::spelling_hint(code).unwrap_or_else(|| "list codes from `languages`".into()),
+            ),
         );
     }
     let base_url = match raw.base_url {
@@ -369,6 +378,9 @@ pub fn parse_manual(
     }));
 
     let mut seen = std::collections::HashSet::new();
+    // Ids by their case-folded form, with their lines: ids that differ only
+    // in case name the same file on many disks.
+    let mut folded: std::collections::HashMap<String, (&str, usize)> = Default::default();
     for (pi, part) in parts.iter().enumerate() {
         for id in &part.chapters {
             let section = if part.title.is_some() {
@@ -388,6 +400,20 @@ pub fn parse_manual(
                         format!("chapter `{id}` is listed more than once"),
                     )
                     .with_hint("a chapter appears once in the contents; remove the repeated entry"),
+                );
+            } else if let Some((other, other_line)) =
+                folded.insert(fold_case(id), (id.as_str(), line))
+            {
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        line,
+                        format!(
+                            "chapters `{other}` (line {other_line}) and `{id}` differ only in case: \
+                             {CASE_BLIND}, so their files and pages would be one"
+                        ),
+                    )
+                    .with_hint("rename one of the chapters: its file and its entry here"),
                 );
             }
         }
@@ -415,6 +441,17 @@ pub fn parse_manual(
         rights: raw.rights,
         parts,
     })
+}
+
+/// Why names that differ only in case collide, for messages.
+pub const CASE_BLIND: &str =
+    "USB sticks (FAT, exFAT), macOS and Windows disks do not tell upper from lower case";
+
+/// The form in which names that a case-insensitive disk takes for the same
+/// name are equal: lower case, Unicode composed (as macOS compares them).
+pub fn fold_case(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().collect::<String>().to_lowercase()
 }
 
 /// Checks a chapter id: a relative path inside a language folder, without `.md`.
@@ -457,10 +494,13 @@ fn check_title_langs(
                 Ok(_) => format!("`{code}` in `{key}` is not a published language"),
                 Err(e) => e,
             };
-            diags.push(Diagnostic::error(file, line, msg).with_hint(format!(
-                "use one of the codes in `languages` ({})",
-                languages.join(", ")
-            )));
+            let hint = lang::spelling_hint(code).unwrap_or_else(|| {
+                format!(
+                    "use one of the codes in `languages` ({})",
+                    languages.join(", ")
+                )
+            });
+            diags.push(Diagnostic::error(file, line, msg).with_hint(hint));
         }
     }
 }

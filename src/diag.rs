@@ -179,31 +179,102 @@ pub struct LineIndex {
     starts: Vec<usize>,
     /// Number of lines that precede the text in its file (front matter).
     offset: usize,
+    /// The last position located and its column, so that positions asked
+    /// for in order along one long line cost only the characters between
+    /// them.
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+/// Characters of a long line shown before the part at fault.
+const EXCERPT_BEFORE: usize = 60;
+/// Characters of a long line shown from the part at fault on.
+const EXCERPT_FROM: usize = 100;
+
+/// Where a part of a text is, and the excerpt that shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// The line's text: all of it, or on a long line the part around the
+    /// position, with `…` where it is cut.
+    pub text: String,
+    /// Characters of `text` before the part.
+    pub start: usize,
+    /// Characters of the part shown on the line (at least 1).
+    pub width: usize,
 }
 
 impl LineIndex {
-    /// Line, column (1-based, in characters) and the line's text for byte
-    /// `pos` of `text`, and the width in characters of `pos..end` on that line.
-    pub fn locate(&self, text: &str, pos: usize, end: usize) -> (usize, usize, String, usize) {
-        let pos = pos.min(text.len());
+    /// Line, column and excerpt for byte `pos` of `text` (the part at fault
+    /// being `pos..end`). The cost does not depend on the line's length.
+    pub fn locate(&self, text: &str, pos: usize, end: usize) -> Located {
+        let pos = floor_char(text, pos.min(text.len()));
         let idx = match self.starts.binary_search(&pos) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
         let start = self.starts[idx];
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line_text = text[start..line_end].trim_end_matches('\r');
-        let col = text.get(start..pos).map_or(0, |s| s.chars().count());
-        let width = text
-            .get(pos..end.min(line_end).max(pos))
-            .map_or(1, |s| s.chars().count());
-        (idx + 1 + self.offset, col + 1, line_text.to_string(), width)
+        let (last_pos, last_col) = self.last.get();
+        let column = if (start..=pos).contains(&last_pos) && last_pos > start {
+            last_col + text[last_pos..pos].chars().count()
+        } else {
+            text[start..pos].chars().count()
+        };
+        self.last.set((pos, column));
+        let line_end = self.starts.get(idx + 1).map_or(text.len(), |next| next - 1);
+        let line_end = line_end.min(text.len());
+        let line_end = if text[..line_end].ends_with('\r') {
+            line_end - 1
+        } else {
+            line_end
+        }
+        .max(pos);
+        let before: Vec<(usize, char)> = text[start..pos]
+            .char_indices()
+            .rev()
+            .take(EXCERPT_BEFORE + 1)
+            .collect();
+        let cut_before = before.len() > EXCERPT_BEFORE;
+        let from = if cut_before {
+            start + before[EXCERPT_BEFORE - 1].0
+        } else {
+            start
+        };
+        let mut after = text[pos..line_end].char_indices().skip(EXCERPT_FROM);
+        let (to, cut_after) = match after.next() {
+            Some((i, _)) => (pos + i, true),
+            None => (line_end, false),
+        };
+        let mut excerpt = String::with_capacity(to - from + 6);
+        if cut_before {
+            excerpt.push('…');
+        }
+        excerpt.push_str(&text[from..to]);
+        if cut_after {
+            excerpt.push('…');
+        }
+        let shown_before = text[from..pos].chars().count() + usize::from(cut_before);
+        let width = text[pos..floor_char(text, end.clamp(pos, to))]
+            .chars()
+            .count();
+        Located {
+            line: idx + 1 + self.offset,
+            column: column + 1,
+            text: excerpt,
+            start: shown_before,
+            width: width.max(1),
+        }
     }
 
     pub fn new(text: &str, offset: usize) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts, offset }
+        LineIndex {
+            starts,
+            offset,
+            last: std::cell::Cell::new((0, 0)),
+        }
     }
 
     /// The 1-based line in the file of byte `pos` of the text.
@@ -214,6 +285,14 @@ impl LineIndex {
         };
         idx + 1 + self.offset
     }
+}
+
+/// The start of the character at or before byte `pos`.
+fn floor_char(text: &str, mut pos: usize) -> usize {
+    while !text.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    pos
 }
 
 /// Turns an absolute path into one relative to `root` for messages.
@@ -284,13 +363,40 @@ mod tests {
         let idx = LineIndex::new(text, 2);
         assert_eq!(
             idx.locate(text, 10, 19),
-            (4, 5, "see [x](y.md) now".to_string(), 9)
+            Located {
+                line: 4,
+                column: 5,
+                text: "see [x](y.md) now".to_string(),
+                start: 4,
+                width: 9
+            }
         );
         let d = Diagnostic::error("a.md", 4, "broken").at("see [x](y.md) now", 4, 9);
         assert_eq!(
             d.to_string(),
             "error: a.md:4:5: broken\n   |\n 4 | see [x](y.md) now\n   |     ^^^^^^^^^"
         );
+    }
+
+    #[test]
+    fn excerpts_of_long_lines_show_the_part_around_the_position() {
+        let line = format!("{}[x](y.md){}", "é".repeat(5000), "b".repeat(5000));
+        let text = format!("first\n{line}\nlast");
+        let idx = LineIndex::new(&text, 0);
+        let pos = text.find('[').unwrap();
+        let at = idx.locate(&text, pos, pos + 9);
+        assert_eq!((at.line, at.column, at.width), (2, 5001, 9));
+        let shown: String = at.text.chars().skip(at.start).take(at.width).collect();
+        assert_eq!(shown, "[x](y.md)");
+        assert!(at.text.starts_with('…') && at.text.ends_with('…'));
+        assert_eq!(at.text.chars().count(), EXCERPT_BEFORE + EXCERPT_FROM + 2);
+        // Positions along the line, in order and not, give the same columns.
+        let later = idx.locate(&text, pos + 9, pos + 10);
+        assert_eq!(later.column, 5010);
+        assert_eq!(idx.locate(&text, pos, pos + 1).column, 5001);
+        // A part running past the end of the line is shown to its end.
+        let long = idx.locate(&text, pos, text.len());
+        assert_eq!(long.width, EXCERPT_FROM);
     }
 
     #[test]

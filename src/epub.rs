@@ -168,13 +168,14 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Book> {
         }
     }
     // Each image is read before the chapters are written: one that cannot
-    // be read (gone since the project was read, or not readable) is left
-    // out, and the chapters show its text alternative instead.
+    // be read (gone since the project was read, not readable, or no longer
+    // a regular file) is left out, and the chapters show its text
+    // alternative instead.
     let mut diagnostics = Vec::new();
     let mut media_bytes: Vec<(String, Vec<u8>)> = Vec::with_capacity(media.len());
     media.retain(|rel, href| {
         let path = project.paths.root.join(rel.as_str());
-        match std::fs::read(&path) {
+        match crate::project::read_regular(&path) {
             Ok(bytes) => {
                 media_bytes.push((href.clone(), bytes));
                 true

@@ -25,6 +25,13 @@ pub enum Error {
     /// A command was asked for something it cannot do.
     #[error("{0}")]
     Usage(String),
+    /// A symbolic link where a build would write or remove a file: builds
+    /// never write or remove through links in the output folder.
+    #[error(
+        "`{}` is a symbolic link, and polybook never writes or removes files through links in the output folder: remove the link, or build into another folder",
+        .0.display()
+    )]
+    Link(PathBuf),
 }
 
 impl Error {

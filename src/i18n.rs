@@ -121,17 +121,32 @@ pub fn load(
                 .into_owned();
             let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             if lang::parse(&code).is_err() {
+                let hint = match lang::canonical(&code).filter(|c| lang::parse(c).is_ok()) {
+                    Some(c) => format!("rename it to `{c}.ftl`, the code as BCP 47 spells it"),
+                    None => "name UI string files after their language, like `i18n/fa.ftl`".into(),
+                };
                 diags.push(
                     Diagnostic::warning(
                         &rel,
                         0,
                         format!("`{code}` is not a language code; this file is not used"),
                     )
-                    .with_hint("name UI string files after their language, like `i18n/fa.ftl`"),
+                    .with_hint(hint),
                 );
                 continue;
             }
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+            let text = match crate::project::read_regular_to_string(&path) {
+                Ok(text) => text,
+                Err(e) if crate::project::is_not_regular(&e) => {
+                    diags.push(Diagnostic::error(
+                        &rel,
+                        0,
+                        format!("cannot read this file: {e}"),
+                    ));
+                    continue;
+                }
+                Err(e) => return Err(Error::io("read", &path, e)),
+            };
             project.insert(code.clone(), parse(&code, &text, &rel, &mut diags));
         }
     }

@@ -59,11 +59,37 @@ const NAMES: &[(&str, &str)] = &[
     ("ps", "پښتو"),
 ];
 
-/// Parses and checks a language code; `Err` says what is wrong with it.
+/// The spelling BCP 47 gives a language code (`en_US` and `EN-us` are
+/// `en-US`), when it is one.
+pub fn canonical(code: &str) -> Option<String> {
+    code.parse::<LanguageIdentifier>()
+        .ok()
+        .map(|id| id.to_string())
+        .filter(|c| !c.is_empty())
+}
+
+/// How to write a code that is not spelt as BCP 47 spells it: codes name
+/// folders and files, and output folders must have one spelling.
+pub fn spelling_hint(code: &str) -> Option<String> {
+    canonical(code).filter(|c| c != code).map(|c| {
+        format!(
+            "write `{c}`: subtags are joined by `-`, the language in small letters, a script \
+             capitalised and a region in capitals; folders and files of the language take the same name"
+        )
+    })
+}
+
+/// Parses and checks a language code; `Err` says what is wrong with it. A
+/// code must be spelt as BCP 47 spells it (see [`canonical`]).
 pub fn parse(code: &str) -> Result<Lang, String> {
     let id: LanguageIdentifier = code.parse().map_err(|_| {
         format!("`{code}` is not a valid language code (BCP 47, like `es` or `pt-BR`)")
     })?;
+    if id != code {
+        return Err(format!(
+            "`{code}` is not spelt as a language code (BCP 47) is"
+        ));
+    }
     let base = id.language.as_str().to_string();
     let known = match base.len() {
         2 => isolang::Language::from_639_1(&base).is_some(),
@@ -132,6 +158,27 @@ mod tests {
         assert!(parse("english").is_err());
         assert!(parse("e n").is_err());
         assert!(parse("").is_err());
+    }
+
+    #[test]
+    fn codes_must_be_spelt_as_bcp_47_spells_them() {
+        for (written, canonical) in [
+            ("en_US", "en-US"),
+            ("EN", "en"),
+            ("pt-br", "pt-BR"),
+            ("zh-hant-tw", "zh-Hant-TW"),
+            ("Fa", "fa"),
+        ] {
+            assert!(parse(written).is_err(), "{written}");
+            assert_eq!(super::canonical(written).as_deref(), Some(canonical));
+            assert!(
+                spelling_hint(written)
+                    .unwrap()
+                    .starts_with(&format!("write `{canonical}`"))
+            );
+            assert!(parse(canonical).is_ok(), "{canonical}");
+            assert_eq!(spelling_hint(canonical), None);
+        }
     }
 
     #[test]

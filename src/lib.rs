@@ -6,8 +6,10 @@
 
 pub mod bidi;
 pub mod build;
+pub mod cache;
 pub mod chars;
 pub mod config;
+pub mod dates;
 pub mod diag;
 pub mod epub;
 pub mod error;
@@ -21,6 +23,7 @@ pub mod links;
 pub mod manifest;
 pub mod markdown;
 pub mod model;
+pub mod nesting;
 pub mod outline;
 pub mod output;
 pub mod project;

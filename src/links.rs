@@ -221,6 +221,18 @@ fn file_target(
             Known::Unknown => {}
         }
         let abs = root.join(&candidate);
+        if let Ok(meta) = std::fs::metadata(&abs)
+            && !meta.is_file()
+            && !meta.is_dir()
+        {
+            return Err(err(
+                format!(
+                    "`{written}` is {}, not a regular file",
+                    crate::project::special_kind(&meta.file_type())
+                ),
+                Some("replace it with a regular file".into()),
+            ));
+        }
         if abs.is_file() {
             // Symbolic links must not lead out of the project.
             return match abs.canonicalize() {

@@ -166,6 +166,7 @@ fn print_diagnostics(cli: &Cli, diags: &[polybook::Diagnostic]) {
 
 fn build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
     let opts = build_options(cli, target)?;
+    polybook::output::on_interrupt(None);
     let report = polybook::build(&opts)?;
     Ok(print_report(cli, &report))
 }
@@ -286,12 +287,9 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
         .root
         .canonicalize()
         .map_err(|e| polybook::Error::io("open the project folder", &opts.root, e))?;
-    let out_dir = opts.out.clone().unwrap_or_else(|| root.join("output"));
+    let out_dir = polybook::build::output_folder(&opts)?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        let _ = ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::SeqCst));
-    }
+    polybook::output::on_interrupt(Some(stop.clone()));
     eprintln!("Watching {} for changes (Ctrl-C to stop)", root.display());
     // The session keeps what rebuilds need to redo only what changed. The
     // first call (no paths) is the first build, made once the watcher runs.
@@ -418,7 +416,7 @@ fn status(
     format: Format,
     diff: Option<PathBuf>,
 ) -> polybook::Result<ExitCode> {
-    let (project, _) = polybook::build::load(&cli.root)?;
+    let (project, problems) = polybook::build::load(&cli.root)?;
     for code in lang.iter() {
         if project.config.lang(code).is_none() {
             return Err(polybook::Error::Usage(format!(
@@ -435,7 +433,11 @@ fn status(
         print!("{}", polybook::status::diff(&project, &file)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let report = polybook::status::report(&project, &polybook::status::Filter { manual, lang });
+    let report = polybook::status::report_with(
+        &project,
+        &polybook::status::Filter { manual, lang },
+        &problems,
+    );
     match format {
         Format::Json => println!(
             "{}",
@@ -457,9 +459,10 @@ fn stamp(
             "name the translations to stamp: `polybook stamp FILE...`, or `--manual M` and/or `--lang L`".into(),
         ));
     }
-    let (project, _) = polybook::build::load(&cli.root)?;
+    let (project, problems) = polybook::build::load(&cli.root)?;
     let report = polybook::stamp::stamp(
         &project,
+        &problems,
         &polybook::stamp::Selection {
             files,
             manual,

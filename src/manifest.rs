@@ -1,13 +1,14 @@
-//! The build manifest: a fingerprint of every input of a build, kept beside
-//! its output, so that a build whose inputs did not change does no work and
-//! writes nothing.
+//! The build manifest: a fingerprint of every input of a build, kept in the
+//! build state of its output folder (see [`crate::cache`]), so that a build
+//! whose inputs did not change does no work and writes nothing.
 //!
 //! The fingerprint covers the polybook executable, the build options, the
 //! contents of `polybook.toml` and of everything under `manuals/`, `themes/`
 //! and `i18n/`, the contents of every other file the last build copied, and
 //! the names, sizes and times of all other files in the project folder (so
 //! that adding a file a link was missing is seen). Hidden files and folders
-//! and the output folder are left out. The manifest also records the output
+//! (the cache folder `.polybook/` among them) and the output folder are left
+//! out. The manifest also records the output
 //! files with their sizes and times: a build is skipped only when they are
 //! all still there, untouched.
 
@@ -18,11 +19,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use walkdir::WalkDir;
 
+use crate::cache;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-
-/// File name of the manifest in the output folder.
-pub const FILE: &str = ".polybook-build";
 
 /// Bumped when the manifest's meaning changes.
 const FORMAT: u32 = 3;
@@ -90,31 +89,33 @@ pub fn content_hash(bytes: &[u8]) -> String {
 /// Whether the files the last build copied still hold what it copied.
 pub fn copied_intact(root: &Path, manifest: &Manifest) -> bool {
     manifest.copied.iter().all(|(rel, hash)| {
-        std::fs::read(root.join(rel)).is_ok_and(|bytes| &content_hash(&bytes) == hash)
+        crate::project::read_regular(&root.join(rel))
+            .is_ok_and(|bytes| &content_hash(&bytes) == hash)
     })
 }
 
-/// Reads the manifest of the last build into `out`, if there is a usable one.
-pub fn read(out: &Path) -> Option<Manifest> {
-    let text = std::fs::read(out.join(FILE)).ok()?;
+/// Reads the manifest of the last build, from its state folder `state`, if
+/// there is a usable one.
+pub fn read(state: &Path) -> Option<Manifest> {
+    let text = std::fs::read(state.join(cache::MANIFEST)).ok()?;
     let m: Manifest = serde_json::from_slice(&text).ok()?;
     (m.format == FORMAT).then_some(m)
 }
 
-/// Removes the manifest, before a build starts changing the output.
-pub fn invalidate(out: &Path) -> Result<()> {
-    match std::fs::remove_file(out.join(FILE)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(Error::io("remove", out.join(FILE), e))
-        }
+/// Removes the manifest from the state folder `state`, before a build
+/// starts changing the output.
+pub fn invalidate(state: &Path) -> Result<()> {
+    let path = state.join(cache::MANIFEST);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io("remove", path, e)),
         _ => Ok(()),
     }
 }
 
-/// Writes the manifest (atomically).
-pub fn write(out: &Path, manifest: &Manifest) -> Result<()> {
+/// Writes the manifest into the state folder `state` (atomically).
+pub fn write(state: &Path, manifest: &Manifest) -> Result<()> {
     let json = serde_json::to_vec(manifest).expect("manifest serialises");
-    crate::output::write_if_changed(out, FILE, &json).map(|_| ())
+    crate::output::write_file(&state.join(cache::MANIFEST), &json)
 }
 
 /// The fingerprint of the project's inputs for a build into `out`. Files
@@ -200,12 +201,20 @@ pub fn fingerprint(
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The fingerprint of a build whose books take `dates` (found beside the
+/// fingerprint of the files, since they come from git).
+pub fn with_dates(fingerprint: &str, dates: &crate::dates::Dates) -> String {
+    content_hash(format!("{fingerprint} {dates:?}").as_bytes())
+}
+
 /// Hashes files, each with [`file_hash`], in the order given.
 pub type HashFiles<'a> = dyn Fn(&[PathBuf]) -> Vec<Option<[u8; 32]>> + 'a;
 
 /// The hash of a file's bytes, `None` when it cannot be read.
 pub fn file_hash(path: &Path) -> Option<[u8; 32]> {
-    std::fs::read(path).ok().map(|b| bytes_hash(&b))
+    crate::project::read_regular(path)
+        .ok()
+        .map(|b| bytes_hash(&b))
 }
 
 /// The hash [`file_hash`] gives a file holding `bytes`.
@@ -216,7 +225,7 @@ pub fn bytes_hash(bytes: &[u8]) -> [u8; 32] {
 /// Whether every output file the manifest lists is still as written.
 pub fn outputs_intact(out: &Path, manifest: &Manifest) -> bool {
     manifest.outputs.iter().all(|(rel, len, time)| {
-        std::fs::metadata(out.join(rel))
+        std::fs::symlink_metadata(out.join(rel))
             .is_ok_and(|m| m.is_file() && m.len() == *len && mtime_nanos(&m) == *time)
     })
 }
@@ -268,10 +277,12 @@ mod tests {
         std::fs::write(root.join("manuals/m/en/a.md"), "# A\n").unwrap();
         let first = fingerprint(root, &out, &opts(), &seq);
         assert_eq!(first, fingerprint(root, &out, &opts(), &seq));
-        // Output and hidden files do not count.
+        // Output and hidden files, build state included, do not count.
         std::fs::write(out.join("index.html"), "x").unwrap();
         std::fs::create_dir_all(root.join(".git")).unwrap();
         std::fs::write(root.join(".git/HEAD"), "x").unwrap();
+        std::fs::create_dir_all(root.join(".polybook/out-1")).unwrap();
+        std::fs::write(root.join(".polybook/out-1/files"), "x").unwrap();
         assert_eq!(first, fingerprint(root, &out, &opts(), &seq));
         // Same size, other bytes.
         std::fs::write(root.join("manuals/m/en/a.md"), "# B\n").unwrap();

@@ -15,7 +15,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
 use crate::bidi;
 use crate::config::{RemotePolicy, closest};
@@ -26,6 +26,7 @@ use crate::i18n::Ui;
 use crate::lang::Direction;
 use crate::links::{self, Target};
 use crate::model::{ChapterRef, Project, Source, urls};
+use crate::nesting;
 use crate::outline::{self, footnote_id};
 use crate::sanitize;
 use crate::slug::slugify;
@@ -257,17 +258,20 @@ struct At {
     line: usize,
     column: usize,
     text: String,
+    /// Characters of `text` before the part at fault.
+    start: usize,
     width: usize,
 }
 
 impl At {
     fn new(lines: &LineIndex, body: &str, range: std::ops::Range<usize>) -> At {
-        let (line, column, text, width) = lines.locate(body, range.start, range.end);
+        let l = lines.locate(body, range.start, range.end);
         At {
-            line,
-            column,
-            text,
-            width,
+            line: l.line,
+            column: l.column,
+            text: l.text,
+            start: l.start,
+            width: l.width,
         }
     }
 }
@@ -300,9 +304,10 @@ impl RenderInput<'_> {
         } else {
             Diagnostic::warning(&self.source.rel, at.line, message)
         };
-        let d = d
+        let mut d = d
             .with_lang(&self.source.lang)
-            .at(&at.text, at.column - 1, at.width);
+            .at(&at.text, at.start, at.width);
+        d.column = at.column;
         match hint {
             Some(h) => d.with_hint(h),
             None => d,
@@ -465,7 +470,8 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     // The events that stand for the current one: one list, emptied into
     // `events` (or a footnote's) after each event.
     let mut emitted: Vec<Event<'_>> = Vec::with_capacity(4);
-    for (event, range) in Parser::new_ext(body, outline::options()).into_offset_iter() {
+    let mut parsed = nesting::Events::new(body);
+    for (event, range) in parsed.by_ref() {
         if let Some(s) = sections.as_mut() {
             s.event(&event);
         }
@@ -670,6 +676,10 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
         }
     }
 
+    if let Some(at) = parsed.flattened() {
+        out.diagnostics.push(flattened(input, lines(), body, at));
+    }
+
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if !fn_defs.is_empty() {
@@ -684,6 +694,34 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     out.slots = table.slots.into_inner();
     out.sections = sections.map(|s| s.finish()).unwrap_or_default();
     out
+}
+
+/// The warning for a chapter that nests deeper than the limit, at the line
+/// where it first does.
+fn flattened(
+    input: &RenderInput<'_>,
+    lines: &LineIndex,
+    body: &str,
+    at: nesting::Flattened,
+) -> Diagnostic {
+    // The event's text is one line of the body per line.
+    let mut offset = at.offset;
+    for _ in 0..at.lines {
+        match memchr::memchr(b'\n', &body.as_bytes()[offset..]) {
+            Some(i) => offset += i + 1,
+            None => break,
+        }
+    }
+    let end = memchr::memchr(b'\n', &body.as_bytes()[offset..]).map_or(body.len(), |i| offset + i);
+    input.diag(
+        &At::new(lines, body, offset..end),
+        false,
+        format!(
+            "elements nest deeper than {} levels here: the deeper lists, quotes, emphasis, links and HTML elements are flattened (their text is kept)",
+            nesting::MAX_DEPTH
+        ),
+        Some("nest fewer levels: split the list or quote, or close the HTML elements you open".into()),
+    )
 }
 
 /// Renders footnote definitions as an ordered list with back-links, numbered

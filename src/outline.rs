@@ -2,7 +2,7 @@
 //! rendered (its headings, footnotes and the ids in its raw HTML), and the
 //! heading ids of each translation, inherited from the source chapter.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
 
 use crate::diag::LineCounter;
 use crate::slug::{IdSet, heading_slug, slugify};
@@ -95,7 +95,7 @@ pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
     let mut code: Option<CodeBlock> = None;
     // What the current section holds, given to its heading when it ends.
     let mut section = Section::default();
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in crate::nesting::Events::new(body) {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 section.end(out.headings.last_mut());

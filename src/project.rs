@@ -61,7 +61,7 @@ pub fn plan(root: &Path) -> Result<Plan> {
         .canonicalize()
         .map_err(|e| Error::io("open the project folder", root, e))?;
     let paths = Paths::new(&root);
-    let src = std::fs::read_to_string(&paths.config).map_err(|e| match e.kind() {
+    let src = read_regular_to_string(&paths.config).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Config(vec![
             Diagnostic::error(
                 "polybook.toml",
@@ -94,6 +94,26 @@ pub fn plan(root: &Path) -> Result<Plan> {
         .into_iter()
         .filter(|p| p.is_dir() && !file_name(p).starts_with('.'))
         .collect();
+    // Manual folders whose names differ only in case would be one folder of
+    // the output on many disks.
+    let mut folded: std::collections::HashMap<String, &PathBuf> = Default::default();
+    for d in &dirs {
+        if let Some(other) = folded.insert(config::fold_case(&file_name(d)), d) {
+            config_diags.push(
+                Diagnostic::error(
+                    display_path(&root, d),
+                    0,
+                    format!(
+                        "manual folders `{}` and `{}` differ only in case: {}, so their pages would be one folder",
+                        display_path(&root, other).display(),
+                        display_path(&root, d).display(),
+                        config::CASE_BLIND
+                    ),
+                )
+                .with_hint("rename one of the folders"),
+            );
+        }
+    }
     if let Some(order) = &config.manuals {
         let line = src
             .lines()
@@ -136,7 +156,7 @@ pub fn plan(root: &Path) -> Result<Plan> {
         let id = file_name(&dir);
         let toml_path = dir.join("manual.toml");
         let rel_toml = display_path(&root, &toml_path);
-        let text = match std::fs::read_to_string(&toml_path) {
+        let text = match read_regular_to_string(&toml_path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 diagnostics.push(
@@ -155,7 +175,7 @@ pub fn plan(root: &Path) -> Result<Plan> {
             Ok(mc) => {
                 let (files, orphans, diags) =
                     discover_manual(&root, &dir, &id, &mc, &config, &text);
-                list_media(&root, &dir.join("media"), &mut media);
+                list_media(&root, &dir.join("media"), &mut media, &mut diagnostics);
                 diagnostics.extend(diags);
                 manuals.push(PlannedManual {
                     id,
@@ -202,6 +222,9 @@ fn discover_manual(
     let listed: Vec<&str> = mc.chapter_ids().collect();
     let is_listed: std::collections::HashSet<&str> = listed.iter().copied().collect();
     let mut found_in_source = std::collections::HashSet::new();
+    // Chapter ids of the source language's Markdown files with another
+    // extension (`.MD`, `.markdown`), with their names.
+    let mut misnamed: std::collections::HashMap<String, String> = Default::default();
     for sub in list_dir(dir)
         .unwrap_or_default()
         .into_iter()
@@ -212,7 +235,16 @@ fn discover_manual(
             continue;
         }
         if config.lang(&name).is_none() {
-            if lang::parse(&name).is_ok() {
+            if let Some(hint) = lang::spelling_hint(&name) {
+                diags.push(
+                    Diagnostic::warning(
+                        display_path(root, &sub),
+                        0,
+                        format!("folder `{name}` is not spelt as a language code; its files are not built"),
+                    )
+                    .with_hint(hint),
+                );
+            } else if lang::parse(&name).is_ok() {
                 diags.push(
                     Diagnostic::warning(
                         display_path(root, &sub),
@@ -229,17 +261,46 @@ fn discover_manual(
         // Walking does not follow links, so every regular file found below a
         // folder that is itself inside the project is inside it too.
         let sub_inside = sub.canonicalize().is_ok_and(|real| real.starts_with(root));
+        let mut folded = CaseFolded::default();
         for entry in WalkDir::new(&sub)
             .sort_by_file_name()
             .into_iter()
             .filter_map(|e| e.ok())
         {
             let path = entry.path();
-            if !entry.file_type().is_file() && !entry.file_type().is_symlink() {
+            // Not only regular files: a FIFO or device named like a chapter
+            // is reported when it is read (without being opened).
+            if entry.file_type().is_dir() {
                 continue;
             }
             let fname = file_name(path);
-            if fname.starts_with('.') || fname.ends_with('~') || !fname.ends_with(".md") {
+            if fname.starts_with('.') || fname.ends_with('~') {
+                continue;
+            }
+            diags.extend(folded.add(root, path));
+            if !fname.ends_with(".md") {
+                if let Some(stem) = markdown_stem(&fname) {
+                    let rel = path.strip_prefix(&sub).expect("walked below sub");
+                    let renamed = rel.with_file_name(format!("{stem}.md"));
+                    if name == config.source_language {
+                        misnamed.insert(
+                            renamed
+                                .with_extension("")
+                                .to_string_lossy()
+                                .replace('\\', "/"),
+                            fname.clone(),
+                        );
+                    }
+                    diags.push(
+                        Diagnostic::warning(
+                            display_path(root, path),
+                            0,
+                            format!("`{fname}` is not read: chapter files end in `.md`"),
+                        )
+                        .with_lang(&name)
+                        .with_hint(format!("rename it to `{stem}.md`")),
+                    );
+                }
                 continue;
             }
             let rel = path.strip_prefix(&sub).expect("walked below sub");
@@ -302,7 +363,10 @@ fn discover_manual(
                     line,
                     format!("chapter `{chapter}` is listed but `{expected}` does not exist"),
                 )
-                .with_hint("create the file in the source language, or remove the chapter from the contents"),
+                .with_hint(match misnamed.get(*chapter) {
+                    Some(found) => format!("rename `{found}` to `{}.md`", file_name(Path::new(chapter))),
+                    None => "create the file in the source language, or remove the chapter from the contents".into(),
+                }),
             );
         }
     }
@@ -564,8 +628,79 @@ pub fn replace_source(chapter: &mut crate::model::Chapter, source: Source, sourc
     }
 }
 
-/// A file's bytes and modification time (seconds since 1970).
+/// What is found in place of a regular file: reading a FIFO waits for a
+/// writer forever, and a device may never end, so neither is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotRegular(&'static str);
+
+impl std::fmt::Display for NotRegular {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "it is {}, not a regular file; replace it with a regular file or remove it",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for NotRegular {}
+
+/// Whether an I/O error is a [`NotRegular`] refusal.
+pub fn is_not_regular(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|e| e.is::<NotRegular>())
+}
+
+/// The metadata of `path` (links followed), or an error when it is not a
+/// regular file; nothing is opened.
+pub fn regular_metadata(path: &Path) -> std::io::Result<std::fs::Metadata> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_file() {
+        return Ok(meta);
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        NotRegular(special_kind(&meta.file_type())),
+    ))
+}
+
+/// What kind of file a file that is not regular is, in words.
+pub fn special_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
+/// A regular file's bytes; anything else is refused without being opened.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    regular_metadata(path)?;
+    std::fs::read(path)
+}
+
+/// [`read_regular`], as UTF-8 text.
+pub fn read_regular_to_string(path: &Path) -> std::io::Result<String> {
+    regular_metadata(path)?;
+    std::fs::read_to_string(path)
+}
+
+/// A file's bytes and modification time (seconds since 1970). Anything but
+/// a regular file is refused without being opened.
 pub fn read_file(path: &Path) -> std::io::Result<Preread> {
+    regular_metadata(path)?;
     let mut file = std::fs::File::open(path)?;
     let meta = file.metadata().ok();
     let modified = meta
@@ -580,8 +715,48 @@ pub fn read_file(path: &Path) -> std::io::Result<Preread> {
     Ok((bytes, modified))
 }
 
-/// Lists the files below a manual's `media` folder into `media`.
-fn list_media(root: &Path, dir: &Path, media: &mut MediaFiles) {
+/// The stem of a file name that other tools take for Markdown but polybook
+/// does not read (`a.MD`, `a.markdown`): chapters end in `.md` exactly, as
+/// their ids and the links to them do.
+fn markdown_stem(name: &str) -> Option<&str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let ext = ext.to_ascii_lowercase();
+    let markdown = matches!(
+        ext.as_str(),
+        "md" | "markdown" | "mdown" | "mkd" | "mkdn" | "mdwn" | "mdtxt" | "mdtext"
+    );
+    (markdown && !stem.is_empty()).then_some(stem)
+}
+
+/// Paths seen in a folder by their case-folded form, to find two that a
+/// case-insensitive disk would take for one file.
+#[derive(Default)]
+struct CaseFolded(std::collections::HashMap<String, PathBuf>);
+
+impl CaseFolded {
+    /// Notes `path`; the error when it collides with one seen before.
+    fn add(&mut self, root: &Path, path: &Path) -> Option<Diagnostic> {
+        let key = config::fold_case(&path.to_string_lossy());
+        let other = self.0.insert(key, path.to_path_buf())?;
+        Some(
+            Diagnostic::error(
+                display_path(root, path),
+                0,
+                format!(
+                    "`{}` and `{}` differ only in case: {}, so one would replace the other",
+                    display_path(root, &other).display(),
+                    display_path(root, path).display(),
+                    config::CASE_BLIND
+                ),
+            )
+            .with_hint("rename one of them (and the links to it)"),
+        )
+    }
+}
+
+/// Lists the files below a manual's `media` folder into `media`, and reports
+/// files whose names differ only in case.
+fn list_media(root: &Path, dir: &Path, media: &mut MediaFiles, diags: &mut Vec<Diagnostic>) {
     let Ok(real) = dir.canonicalize() else {
         return;
     };
@@ -592,7 +767,9 @@ fn list_media(root: &Path, dir: &Path, media: &mut MediaFiles) {
         return;
     };
     let mut files = std::collections::HashMap::new();
-    for entry in WalkDir::new(dir) {
+    let mut folded = CaseFolded::default();
+    let mut found = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
         let Ok(entry) = entry else {
             // A folder that cannot be read: leave the whole folder to the
             // checks on disk.
@@ -602,10 +779,12 @@ fn list_media(root: &Path, dir: &Path, media: &mut MediaFiles) {
         if kind.is_dir() {
             continue;
         }
+        found.extend(folded.add(root, entry.path()));
         if let Ok(rel) = entry.path().strip_prefix(root) {
             files.insert(rel.to_path_buf(), kind.is_file());
         }
     }
+    diags.extend(found);
     media.listed.insert(rel_dir.to_path_buf());
     media.files.extend(files);
 }

@@ -146,11 +146,7 @@ pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
         .root
         .canonicalize()
         .map_err(|e| Error::io("open the project folder", &opts.build.root, e))?;
-    let out = opts
-        .build
-        .out
-        .clone()
-        .unwrap_or_else(|| root.join("output"));
+    let out = crate::build::output_folder(&opts.build)?;
     let build_opts = BuildOptions {
         root: root.clone(),
         out: Some(out.clone()),
@@ -158,10 +154,7 @@ pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
     };
     let state = Arc::new(Mutex::new(BuildState::default()));
     let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
-    }
+    crate::output::on_interrupt(Some(stop.clone()));
     // The watcher thread makes the first build once it watches, so that no
     // change is missed; the server starts when that build is done.
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();

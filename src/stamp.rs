@@ -1,6 +1,8 @@
 //! `polybook stamp`: records in a translation which version of its source it
 //! was translated from. The only code that writes into `manuals/`: it changes
 //! the one front matter line it owns and keeps every other byte as it was.
+//! A translation it cannot read or a read-only file is an error, never
+//! skipped in silence; a hard-linked file is written in place.
 
 use std::path::{Path, PathBuf};
 
@@ -65,9 +67,13 @@ pub struct StampReport {
 }
 
 /// Stamps the selected translations with their source's current hash.
-pub fn stamp(project: &Project, sel: &Selection) -> Result<StampReport> {
+/// `problems` are those loading the project reported: a selected
+/// translation that could not be read is reported with its problem, never
+/// skipped.
+pub fn stamp(project: &Project, problems: &[Diagnostic], sel: &Selection) -> Result<StampReport> {
     let root = &project.paths.root;
     let mut report = StampReport::default();
+    let broken = translation::broken(project, problems);
     let mut targets: Vec<(PathBuf, String)> = Vec::new();
     for file in &sel.files {
         let abs = crate::status::resolve_arg(root, file)?;
@@ -75,9 +81,12 @@ pub fn stamp(project: &Project, sel: &Selection) -> Result<StampReport> {
         let rel = display_path(root, &abs);
         match find_source(project, &rel) {
             Ok(hash) => targets.push((abs, hash)),
-            Err((msg, hint)) => report
-                .diagnostics
-                .push(Diagnostic::error(&rel, 0, msg).with_hint(hint)),
+            Err((msg, hint)) => match broken.iter().find(|b| b.problem.file == rel) {
+                Some(b) => report.diagnostics.push(cannot_stamp(b.problem)),
+                None => report
+                    .diagnostics
+                    .push(Diagnostic::error(&rel, 0, msg).with_hint(hint)),
+            },
         }
     }
     if sel.files.is_empty() {
@@ -92,23 +101,99 @@ pub fn stamp(project: &Project, sel: &Selection) -> Result<StampReport> {
                     {
                         continue;
                     }
-                    targets.push((s.abs.clone(), source.hash().to_string()));
+                    let abs = s.abs.canonicalize().unwrap_or_else(|_| s.abs.clone());
+                    targets.push((abs, source.hash().to_string()));
                 }
+            }
+        }
+        for b in &broken {
+            let manual = &project.manuals[b.chapter.manual].id;
+            if sel.manual.as_ref().is_none_or(|x| x == manual)
+                && sel.lang.as_ref().is_none_or(|x| *x == b.lang)
+            {
+                report.diagnostics.push(cannot_stamp(b.problem));
             }
         }
     }
     for (abs, hash) in targets {
         let rel = display_path(root, &abs);
-        let text = std::fs::read_to_string(&abs).map_err(|e| Error::io("read", &abs, e))?;
+        let text =
+            crate::project::read_regular_to_string(&abs).map_err(|e| Error::io("read", &abs, e))?;
         let new = stamp_text(&text, &hash);
         if new == text {
             report.unchanged.push(rel);
             continue;
         }
-        crate::output::replace_file(&abs, new.as_bytes())?;
-        report.stamped.push(rel);
+        match write_stamped(&abs, &text, &new)? {
+            Written::Yes => report.stamped.push(rel),
+            Written::ReadOnly => report.diagnostics.push(
+                Diagnostic::error(&rel, 0, "this file is read-only: stamp leaves it as it is")
+                    .with_hint("make it writable (`chmod u+w`) to stamp it, or leave it out"),
+            ),
+        }
     }
     Ok(report)
+}
+
+/// The problem of a translation that could not be read, as a reason it was
+/// not stamped.
+fn cannot_stamp(problem: &Diagnostic) -> Diagnostic {
+    let mut d = problem.clone();
+    d.severity = crate::diag::Severity::Error;
+    d.message = format!("cannot stamp this translation: {}", problem.message);
+    if d.hint.is_none() {
+        d.hint = Some("fix the file, then stamp it again".into());
+    }
+    d
+}
+
+/// Whether a stamped file was written.
+enum Written {
+    Yes,
+    /// The file is read-only, and is left so.
+    ReadOnly,
+}
+
+/// Writes the stamped text `new` of the file at `abs`, which held `old`.
+///
+/// A file with one name is replaced durably, through a temporary file and a
+/// rename. A file with several names (hard links) is written in place, so
+/// that every name keeps showing it: the new bytes are complete before the
+/// file is opened, and the file must still hold what was read (an editor
+/// may have saved it since).
+fn write_stamped(abs: &Path, old: &str, new: &str) -> Result<Written> {
+    let meta = std::fs::metadata(abs).map_err(|e| Error::io("read", abs, e))?;
+    if meta.permissions().readonly() {
+        return Ok(Written::ReadOnly);
+    }
+    #[cfg(unix)]
+    let links = std::os::unix::fs::MetadataExt::nlink(&meta);
+    #[cfg(not(unix))]
+    let links = 1;
+    if links <= 1 {
+        crate::output::replace_file(abs, new.as_bytes())?;
+        return Ok(Written::Yes);
+    }
+    use std::io::{Read, Seek, Write};
+    let io = |e| Error::io("write", abs, e);
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(abs)
+        .map_err(io)?;
+    let mut current = Vec::with_capacity(old.len());
+    file.read_to_end(&mut current).map_err(io)?;
+    if current != old.as_bytes() {
+        return Err(Error::Usage(format!(
+            "{} changed while it was being stamped; run stamp again",
+            abs.display()
+        )));
+    }
+    file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+    file.write_all(new.as_bytes()).map_err(io)?;
+    file.set_len(new.len() as u64).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    Ok(Written::Yes)
 }
 
 /// The current source hash for translation file `rel` (relative to the root).

@@ -36,6 +36,9 @@ pub struct LangStatus {
     pub unknown: usize,
     pub missing: usize,
     pub orphaned: usize,
+    /// Translations whose file cannot be read (only with the problems of
+    /// loading, see [`report_with`]; else they count as missing).
+    pub broken: usize,
     /// Share of the source's chapters that are current, 0 to 100.
     pub percent_current: f64,
     /// Every chapter that is not current.
@@ -53,6 +56,9 @@ pub struct ChapterStatus {
     pub recorded: Option<String>,
     /// The source's current version.
     pub source_hash: Option<String>,
+    /// For a broken translation, the problem with its line
+    /// (`line 2: invalid TOML front matter: ...`); else `None`.
+    pub problem: Option<String>,
 }
 
 /// Which part of the project to report on.
@@ -62,9 +68,21 @@ pub struct Filter {
     pub lang: Option<String>,
 }
 
-/// The status of every translation (pure).
+/// The status of every translation (pure); a translation that could not be
+/// read counts as missing (see [`report_with`]).
 pub fn report(project: &Project, filter: &Filter) -> Report {
+    report_with(project, filter, &[])
+}
+
+/// [`report`], with the problems that loading the project reported, so
+/// that a translation whose file cannot be read is `broken`, not missing.
+pub fn report_with(
+    project: &Project,
+    filter: &Filter,
+    problems: &[crate::diag::Diagnostic],
+) -> Report {
     let source = project.source_lang();
+    let broken = translation::broken(project, problems);
     let mut manuals = Vec::new();
     for (mi, m) in project.manuals.iter().enumerate() {
         if filter.manual.as_ref().is_some_and(|x| *x != m.id) {
@@ -82,18 +100,23 @@ pub fn report(project: &Project, filter: &Filter) -> Report {
                 unknown: 0,
                 missing: 0,
                 orphaned: 0,
+                broken: 0,
                 percent_current: 0.0,
                 needs_work: Vec::new(),
             };
             for (ci, ch) in m.chapters.iter().enumerate() {
-                let state = translation::state(
-                    project,
-                    ChapterRef {
-                        manual: mi,
-                        chapter: ci,
-                    },
-                    &l.code,
-                );
+                let r = ChapterRef {
+                    manual: mi,
+                    chapter: ci,
+                };
+                let problem = broken
+                    .iter()
+                    .find(|b| b.chapter == r && b.lang == l.code)
+                    .map(|b| b.problem);
+                let state = match problem {
+                    Some(_) => State::Broken,
+                    None => translation::state(project, r, &l.code),
+                };
                 let src = &ch.sources[source];
                 match state {
                     State::Current => st.current += 1,
@@ -101,6 +124,7 @@ pub fn report(project: &Project, filter: &Filter) -> Report {
                     State::Unknown => st.unknown += 1,
                     State::Missing => st.missing += 1,
                     State::Orphaned => st.orphaned += 1,
+                    State::Broken => st.broken += 1,
                 }
                 if state != State::Current {
                     let tr = ch.sources.get(&l.code);
@@ -113,6 +137,10 @@ pub fn report(project: &Project, filter: &Filter) -> Report {
                         source_file: Some(src.rel.clone()),
                         recorded: tr.and_then(|t| t.recorded.clone()),
                         source_hash: Some(src.hash().to_string()),
+                        problem: problem.map(|d| match d.line {
+                            0 => d.message.clone(),
+                            line => format!("line {line}: {}", d.message),
+                        }),
                     });
                 }
             }
@@ -129,6 +157,7 @@ pub fn report(project: &Project, filter: &Filter) -> Report {
                     source_file: None,
                     recorded: None,
                     source_hash: None,
+                    problem: None,
                 });
             }
             if !m.chapters.is_empty() {
@@ -167,18 +196,19 @@ pub fn to_text(report: &Report) -> String {
             m.manual, m.chapters, report.source_language
         ));
         out.push_str(&format!(
-            "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>9}\n",
-            "language", "current", "outdated", "unknown", "missing", "orphaned"
+            "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>9} {:>7}\n",
+            "language", "current", "outdated", "unknown", "missing", "orphaned", "broken"
         ));
         for l in &m.languages {
             out.push_str(&format!(
-                "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>9}\n",
+                "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>9} {:>7}\n",
                 l.lang,
                 pct(l.current, m.chapters),
                 pct(l.outdated, m.chapters),
                 pct(l.unknown, m.chapters),
                 pct(l.missing, m.chapters),
-                l.orphaned
+                l.orphaned,
+                l.broken
             ));
             for c in &l.needs_work {
                 let what = match c.state {
@@ -186,6 +216,10 @@ pub fn to_text(report: &Report) -> String {
                     State::Unknown => "no `translated_from`: once it matches the source, run `polybook stamp` on it".into(),
                     State::Missing => "not translated yet".into(),
                     State::Orphaned => "the source chapter no longer exists".into(),
+                    State::Broken => format!(
+                        "cannot be read: {}; fix it, then stamp it",
+                        c.problem.as_deref().unwrap_or("")
+                    ),
                     State::Current => String::new(),
                 };
                 work.push(format!(

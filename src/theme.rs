@@ -95,8 +95,9 @@ pub fn load(themes_dir: &Path, name: &str) -> Result<Theme> {
         Ok(())
     })?;
     let epub_css_path = dir.join("epub/style.css");
-    let epub_css = if epub_css_path.is_file() {
-        std::fs::read_to_string(&epub_css_path).map_err(|e| Error::io("read", &epub_css_path, e))?
+    let epub_css = if epub_css_path.exists() {
+        crate::project::read_regular_to_string(&epub_css_path)
+            .map_err(|e| Error::io("read", &epub_css_path, e))?
     } else {
         BUILTIN_EPUB_CSS.to_string()
     };
@@ -234,7 +235,9 @@ fn read_files(dir: &Path, mut f: impl FnMut(String, Vec<u8>) -> Result<()>) -> R
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry =
             entry.map_err(|e| Error::Theme(format!("cannot read {}: {e}", dir.display())))?;
-        if !entry.file_type().is_file() {
+        // Links are not followed; anything else that is not a regular
+        // file is refused below, without being opened.
+        if entry.file_type().is_dir() || entry.file_type().is_symlink() {
             continue;
         }
         let rel = entry
@@ -243,7 +246,8 @@ fn read_files(dir: &Path, mut f: impl FnMut(String, Vec<u8>) -> Result<()>) -> R
             .expect("walked below dir")
             .to_string_lossy()
             .replace('\\', "/");
-        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io("read", entry.path(), e))?;
+        let bytes = crate::project::read_regular(entry.path())
+            .map_err(|e| Error::io("read", entry.path(), e))?;
         f(rel, bytes)?;
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! Translation provenance and state: which version of its source chapter a
 //! translation was made from, and whether it is current, outdated, unknown,
-//! missing or orphaned.
+//! missing, orphaned or broken.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -49,6 +49,9 @@ pub enum State {
     Missing,
     /// The source chapter no longer exists.
     Orphaned,
+    /// The translation exists but cannot be read (broken front matter, not
+    /// UTF-8...). Only `polybook status` tells it from missing: see [`broken`].
+    Broken,
 }
 
 impl State {
@@ -59,6 +62,7 @@ impl State {
             State::Unknown => "unknown",
             State::Missing => "missing",
             State::Orphaned => "orphaned",
+            State::Broken => "broken",
         }
     }
 }
@@ -75,6 +79,51 @@ pub fn state(project: &Project, r: ChapterRef, lang: &str) -> State {
             Some(_) => State::Outdated,
         },
     }
+}
+
+/// A translation whose file exists but could not be read, with the problem
+/// that loading it reported.
+#[derive(Debug, Clone)]
+pub struct Broken<'a> {
+    pub chapter: ChapterRef,
+    pub lang: String,
+    pub problem: &'a crate::diag::Diagnostic,
+}
+
+/// The translations of listed chapters that could not be read, found among
+/// the problems loading the project reported (`diagnostics`), in order.
+pub fn broken<'a>(
+    project: &Project,
+    diagnostics: &'a [crate::diag::Diagnostic],
+) -> Vec<Broken<'a>> {
+    let by_file: std::collections::HashMap<&std::path::Path, &crate::diag::Diagnostic> =
+        diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.file.as_path(), d))
+            .collect();
+    let mut out = Vec::new();
+    if by_file.is_empty() {
+        return out;
+    }
+    for r in project.chapter_refs() {
+        let m = &project.manuals[r.manual];
+        let ch = project.chapter(r);
+        for l in project.langs() {
+            if l.code == project.source_lang() || ch.sources.contains_key(&l.code) {
+                continue;
+            }
+            let rel = std::path::PathBuf::from(format!("manuals/{}/{}/{}.md", m.id, l.code, ch.id));
+            if let Some(problem) = by_file.get(rel.as_path()) {
+                out.push(Broken {
+                    chapter: r,
+                    lang: l.code.clone(),
+                    problem,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// What differs between the element counts of a translation and its source,

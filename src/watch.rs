@@ -31,7 +31,7 @@ pub fn is_relevant(path: &Path, out: &Path) -> bool {
     if path.components().any(|c| {
         matches!(
             c.as_os_str().to_str(),
-            Some(".git" | ".hg" | ".svn" | "target" | "node_modules")
+            Some(".git" | ".hg" | ".svn" | ".polybook" | "target" | "node_modules")
         )
     }) {
         return false;
@@ -171,6 +171,7 @@ mod tests {
             "/p/manuals/m/en/a.md.tmp",
             "/p/output/en/index.html",
             "/p/.git/index",
+            "/p/.polybook/out-0123/files",
             "/p/manuals/m/en/.polybook-abc.tmp",
         ];
         for p in yes {

@@ -20,17 +20,32 @@ const VOID: &[&str] = &[
     "wbr",
 ];
 
-/// Converts an HTML fragment to XHTML.
+/// What is left to write: a node, or markup that closes one.
+enum Step<'a> {
+    Node(NodeRef<'a, Node>),
+    Markup(String),
+}
+
+/// Converts an HTML fragment to XHTML. The tree is walked with a list of
+/// what is left to write, not by recursion, so that no nesting of the
+/// input can exhaust the stack.
 pub fn from_fragment(html: &str) -> String {
     let doc = Html::parse_fragment(html);
     let mut out = String::with_capacity(html.len() + html.len() / 8);
-    for child in doc.root_element().children() {
-        write_node(child, &mut out);
+    let mut todo: Vec<Step<'_>> = Vec::new();
+    push_children(*doc.root_element(), &mut todo);
+    while let Some(step) = todo.pop() {
+        match step {
+            Step::Markup(m) => out.push_str(&m),
+            Step::Node(node) => write_node(node, &mut out, &mut todo),
+        }
     }
     out
 }
 
-fn write_node(node: NodeRef<'_, Node>, out: &mut String) {
+/// Writes what comes before a node's children, and leaves its children and
+/// what follows them in `todo`.
+fn write_node<'a>(node: NodeRef<'a, Node>, out: &mut String, todo: &mut Vec<Step<'a>>) {
     match node.value() {
         Node::Text(t) => out.push_str(&escape_text(t)),
         Node::Element(el) => {
@@ -39,14 +54,14 @@ fn write_node(node: NodeRef<'_, Node>, out: &mut String) {
                 && let Some(href) = el.attr("href")
                 && let Some(rest) = href.strip_prefix(UNLINK)
             {
-                write_children(node, out);
                 let text: String = node
                     .descendants()
                     .filter_map(|n| n.value().as_text().map(|t| t.to_string()))
                     .collect();
                 if !rest.is_empty() && !rest.contains('/') && rest != text {
-                    out.push_str(&format!(" ({})", escape_text(rest)));
+                    todo.push(Step::Markup(format!(" ({})", escape_text(rest))));
                 }
+                push_children(node, todo);
                 return;
             }
             if name == "img" {
@@ -61,7 +76,7 @@ fn write_node(node: NodeRef<'_, Node>, out: &mut String) {
                 }
             }
             if name == "div" && el.has_class("footnotes", scraper::CaseSensitivity::CaseSensitive) {
-                write_footnotes(node, out);
+                write_footnotes(node, out, todo);
                 return;
             }
             out.push('<');
@@ -96,42 +111,40 @@ fn write_node(node: NodeRef<'_, Node>, out: &mut String) {
                 return;
             }
             out.push('>');
-            write_children(node, out);
-            out.push_str("</");
-            out.push_str(name);
-            out.push('>');
+            todo.push(Step::Markup(format!("</{name}>")));
+            push_children(node, todo);
         }
         _ => {}
     }
 }
 
-fn write_children(node: NodeRef<'_, Node>, out: &mut String) {
-    for child in node.children() {
-        write_node(child, out);
-    }
+/// Leaves a node's children in `todo`, the first to be written last in.
+fn push_children<'a>(node: NodeRef<'a, Node>, todo: &mut Vec<Step<'a>>) {
+    todo.extend(node.children().rev().map(Step::Node));
 }
 
 /// Footnotes as EPUB footnotes: one `aside` each, numbered.
-fn write_footnotes(node: NodeRef<'_, Node>, out: &mut String) {
+fn write_footnotes<'a>(node: NodeRef<'a, Node>, out: &mut String, todo: &mut Vec<Step<'a>>) {
     out.push_str("<div class=\"footnotes\">");
-    let items = node
+    let items: Vec<_> = node
         .descendants()
-        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "li"));
-    for (n, li) in items.enumerate() {
+        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "li"))
+        .collect();
+    todo.push(Step::Markup("</div>".into()));
+    for (n, li) in items.into_iter().enumerate().rev() {
         let id = li
             .value()
             .as_element()
             .and_then(|e| e.attr("id"))
             .unwrap_or("");
-        out.push_str(&format!(
+        todo.push(Step::Markup("</aside>".into()));
+        push_children(li, todo);
+        todo.push(Step::Markup(format!(
             "<aside id=\"{}\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\"><span class=\"footnote-number\">{}.</span> ",
             escape(id),
             n + 1
-        ));
-        write_children(li, out);
-        out.push_str("</aside>");
+        )));
     }
-    out.push_str("</div>");
 }
 
 fn write_attr(out: &mut String, name: &str, value: &str) {

@@ -17,8 +17,13 @@ pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Copies a project without its build state (`.polybook/`, which builds of
+/// the fixture in place may be writing meanwhile).
 pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
+    let walk = walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != polybook::cache::FOLDER);
+    for entry in walk {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
         let dest = to.join(rel);
@@ -68,14 +73,11 @@ pub fn attr(doc: &scraper::Html, css: &str, name: &str) -> Option<String> {
 }
 
 /// Every file below `dir`, relative and sorted.
-/// The files of an output folder, sorted, without the build manifest (which
-/// records the times at which files were written, so it differs between two
-/// builds of the same sources).
 pub fn files(dir: &Path) -> Vec<String> {
     let mut out: Vec<String> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file() && e.file_name() != polybook::manifest::FILE)
+        .filter(|e| !e.file_type().is_dir())
         .map(|e| {
             e.path()
                 .strip_prefix(dir)
@@ -159,4 +161,26 @@ pub fn override_template(root: &Path, name: &str, from: &str, to: &str) {
     .unwrap();
     assert!(builtin.contains(from), "{name} has no {from:?}");
     std::fs::write(f, builtin.replace(from, to)).unwrap();
+}
+
+/// Runs `f` on a thread of its own, with the default stack size of spawned
+/// threads (smaller than the main thread's), and fails if it has not
+/// finished after `secs` seconds: a hang or a stack overflow fails the test
+/// instead of stalling or hiding it.
+pub fn within<T: Send + 'static>(
+    secs: u64,
+    what: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(v) => v,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what} did not finish within {secs} s")
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => panic!("{what} panicked"),
+    }
 }

@@ -236,3 +236,192 @@ fn templates_escape_what_they_print_except_bodies() {
     // URLs stay readable: `/` is not escaped.
     assert!(html.contains("href=\"../../static/style.css\""), "{html}");
 }
+
+/// Makes a FIFO at `path` (replacing any file there) with `mkfifo`.
+fn mkfifo(path: &std::path::Path) {
+    let _ = std::fs::remove_file(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn fifos_are_reported_as_not_regular_files_and_never_opened() {
+    let project = copy_fixture("basic");
+    let root = project.path().to_path_buf();
+    mkfifo(&root.join("manuals/guide/en/risk.md"));
+    mkfifo(&root.join("manuals/guide/media/shield.svg"));
+    mkfifo(&root.join("i18n/es.ftl"));
+    // A chapter that is a link to a FIFO.
+    mkfifo(&root.join("pipe"));
+    std::fs::remove_file(root.join("manuals/guide/es/risk.md")).unwrap();
+    std::os::unix::fs::symlink("../../../pipe", root.join("manuals/guide/es/risk.md")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out_path = out.path().to_path_buf();
+    let report = within(60, "a build with FIFOs", move || build(&root, &out_path));
+    let lines = diag_lines(&report);
+    let fifo = "it is a FIFO (named pipe), not a regular file; replace it with a regular file";
+    for expected in [
+        format!("Error manuals/guide/en/risk.md:0: cannot read this file: {fifo}"),
+        format!("Error manuals/guide/es/risk.md:0: cannot read this file: {fifo}"),
+        format!("Error i18n/es.ftl:0: cannot read this file: {fifo}"),
+        "Error manuals/guide/ar/intro.md:5: broken image: `../media/shield.svg` is a FIFO (named pipe), not a regular file".to_string(),
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(&expected)),
+            "missing `{expected}` in {lines:#?}"
+        );
+    }
+    assert!(out.path().join("en/guide/intro.html").is_file());
+}
+
+#[test]
+fn fifos_in_the_configuration_or_theme_stop_the_build_with_their_path() {
+    for rel in [
+        "polybook.toml",
+        "manuals/guide/manual.toml",
+        "themes/default/static/x.css",
+    ] {
+        let project = copy_fixture("basic");
+        mkfifo(&project.path().join(rel));
+        let root = project.path().to_path_buf();
+        let err = within(60, "a build with a FIFO", move || {
+            polybook::build(&polybook::BuildOptions {
+                root: root.clone(),
+                out: Some(root.join("output")),
+                ..Default::default()
+            })
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+        });
+        assert!(
+            err.contains(rel) && err.contains("is a FIFO (named pipe), not a regular file"),
+            "{rel}: {err}"
+        );
+    }
+}
+
+#[test]
+fn chapters_listed_with_names_that_differ_only_in_case_are_refused() {
+    let project = copy_fixture("basic");
+    let toml = project.path().join("manuals/guide/manual.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace(
+            "chapters = [\"sub/deep\"]",
+            "chapters = [\"sub/deep\", \"Risk\"]",
+        ),
+    )
+    .unwrap();
+    std::fs::copy(
+        project.path().join("manuals/guide/en/risk.md"),
+        project.path().join("manuals/guide/en/Risk.md"),
+    )
+    .unwrap();
+    let (diags, lines) = config_errors(project.path());
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "manuals/guide/manual.toml:15: chapters `risk` (line 11) and `Risk` differ only in case"
+        )),
+        "{lines:?}"
+    );
+    assert!(diags[0].message.contains("FAT, exFAT"), "{:?}", diags[0]);
+}
+
+#[test]
+fn files_and_manuals_with_names_that_differ_only_in_case_are_errors() {
+    let project = copy_fixture("basic");
+    let guide = project.path().join("manuals/guide");
+    std::fs::copy(guide.join("es/intro.md"), guide.join("es/Intro.md")).unwrap();
+    std::fs::copy(
+        guide.join("media/shield.svg"),
+        guide.join("media/SHIELD.svg"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = build(project.path(), out.path());
+    let lines = diag_lines(&report);
+    for expected in [
+        "Error manuals/guide/es/intro.md:0: `manuals/guide/es/Intro.md` and `manuals/guide/es/intro.md` differ only in case",
+        "Error manuals/guide/media/shield.svg:0: `manuals/guide/media/SHIELD.svg` and `manuals/guide/media/shield.svg` differ only in case",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(expected)),
+            "missing `{expected}` in {lines:#?}"
+        );
+    }
+
+    // Manual folders.
+    copy_dir(&guide, &project.path().join("manuals/Guide"));
+    let (_, lines) = config_errors(project.path());
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "manuals/guide:0: manual folders `manuals/Guide` and `manuals/guide` differ only in case"
+        )),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn language_codes_must_be_spelt_as_bcp_47_spells_them() {
+    let project = copy_fixture("basic");
+    let config = project.path().join("polybook.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace(
+            "[\"en\", \"es\", \"ar\", \"zh\"]",
+            "[\"en\", \"es\", \"ar\", \"zh\", \"pt_BR\", \"EN\"]",
+        ),
+    )
+    .unwrap();
+    let (diags, lines) = config_errors(project.path());
+    for (code, canonical) in [("pt_BR", "pt-BR"), ("EN", "en")] {
+        let d = diags
+            .iter()
+            .find(|d| {
+                d.message
+                    .starts_with(&format!("`{code}` is not spelt as a language code"))
+            })
+            .unwrap_or_else(|| panic!("no problem with `{code}` in {lines:?}"));
+        assert_eq!((d.file.to_str(), d.line), (Some("polybook.toml"), 3));
+        let hint = d.hint.as_deref().unwrap();
+        assert!(hint.starts_with(&format!("write `{canonical}`")), "{hint}");
+    }
+}
+
+#[test]
+fn markdown_files_with_other_extensions_are_named_with_the_fix() {
+    let project = copy_fixture("basic");
+    let en = project.path().join("manuals/guide/en");
+    std::fs::rename(en.join("risk.md"), en.join("risk.MD")).unwrap();
+    std::fs::write(en.join("notes.markdown"), "# Notes\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = build(project.path(), out.path());
+    let lines = diag_lines(&report);
+    for expected in [
+        "Warning manuals/guide/en/risk.MD:0: `risk.MD` is not read: chapter files end in `.md`",
+        "Warning manuals/guide/en/notes.markdown:0: `notes.markdown` is not read: chapter files end in `.md`",
+        "Error manuals/guide/manual.toml:11: chapter `risk` is listed but `manuals/guide/en/risk.md` does not exist",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(expected)),
+            "missing `{expected}` in {lines:#?}"
+        );
+    }
+    let hints: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.hint.as_deref())
+        .collect();
+    assert!(hints.contains(&"rename it to `risk.md`"), "{hints:?}");
+    assert!(
+        hints.contains(&"rename `risk.MD` to `risk.md`"),
+        "{hints:?}"
+    );
+}

@@ -8,6 +8,7 @@ mod diagnostics;
 mod epub;
 mod languages;
 mod links;
+mod output_folder;
 mod rebuild;
 mod safety;
 mod search;

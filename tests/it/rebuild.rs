@@ -10,7 +10,7 @@ use polybook::BuildOptions;
 
 use crate::common::{build, copy_fixture, files, override_template};
 
-/// Every output file with its modification time and bytes, the manifest included.
+/// Every file below `out` with its modification time and bytes.
 fn snapshot(out: &Path) -> BTreeMap<String, (SystemTime, Vec<u8>)> {
     walkdir::WalkDir::new(out)
         .into_iter()
@@ -50,7 +50,15 @@ fn a_rebuild_with_nothing_changed_writes_nothing() {
     let first = build(project.path(), out.path());
     assert!(!first.unchanged && first.written > 0);
     let before = snapshot(out.path());
-    assert!(before.contains_key(polybook::manifest::FILE));
+    let state = project.path().join(polybook::cache::FOLDER);
+    let state_before = snapshot(&state);
+    assert!(
+        state_before
+            .keys()
+            .any(|k| k.ends_with(polybook::cache::MANIFEST)),
+        "{:?}",
+        state_before.keys()
+    );
     let again = build(project.path(), out.path());
     assert!(again.unchanged, "the second build was not skipped");
     assert_eq!((again.written, again.removed), (0, 0));
@@ -62,6 +70,10 @@ fn a_rebuild_with_nothing_changed_writes_nothing() {
     assert!(
         snapshot(out.path()) == before,
         "a file was written or touched"
+    );
+    assert!(
+        snapshot(&state) == state_before,
+        "the build state was written"
     );
     assert_same_as_clean(project.path(), out.path(), "no change");
 }

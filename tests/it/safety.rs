@@ -204,3 +204,85 @@ fn default_theme_loads_nothing_from_other_hosts_and_needs_no_script() {
     let css = read(out.path(), "static/style.css");
     assert!(!css.contains("url(") && !css.contains("@import"));
 }
+
+/// Builds, with books, a copy of `basic` whose `risk` chapter is `body`, on a
+/// thread with a small stack and a time limit.
+fn build_chapter_guarded(body: String, secs: u64) -> (tempfile::TempDir, polybook::BuildReport) {
+    within(secs, "the build", move || {
+        let project = project_with_chapter(&body);
+        let out = tempfile::tempdir().unwrap();
+        let report = build(project.path(), out.path());
+        drop(project);
+        (out, report)
+    })
+}
+
+#[test]
+fn deeply_nested_chapters_are_flattened_with_a_warning() {
+    let cases = [
+        ("list", format!("{}x\n", "- ".repeat(5000))),
+        ("quotes", format!("{} x\n", ">".repeat(5000))),
+        ("emphasis", format!("{0}x{0}\n", "*".repeat(5000))),
+        (
+            "strong in a heading",
+            format!("## a {0}x{0}\n", "**".repeat(3000)),
+        ),
+        (
+            "links in images",
+            format!(
+                "{}[x](intro.md){}\n",
+                "![a ".repeat(3000),
+                "](../media/shield.svg)".repeat(3000)
+            ),
+        ),
+        (
+            "divs",
+            format!("{}x{}\n", "<div>".repeat(10_000), "</div>".repeat(10_000)),
+        ),
+        (
+            "spans",
+            format!(
+                "a {}x{}\n",
+                "<span>".repeat(10_000),
+                "</span>".repeat(10_000)
+            ),
+        ),
+        (
+            "formatting closed by divs",
+            (0..5000)
+                .map(|i| format!("<div><b id=\"b{i}\"></div>"))
+                .collect::<String>()
+                + "x\n",
+        ),
+    ];
+    for (what, case) in cases {
+        let (out, report) = build_chapter_guarded(format!("# Risk\n\n{case}"), 120);
+        let lines = diag_lines(&report);
+        assert!(
+            lines.iter().any(|l| l.starts_with(
+                "Warning manuals/guide/en/risk.md:3: elements nest deeper than 100 levels"
+            )),
+            "{what}: {:#?}",
+            &lines[..lines.len().min(5)]
+        );
+        let page = read(out.path(), "en/guide/risk.html");
+        assert!(page.contains('x'), "{what}: the text is kept");
+        assert!(
+            out.path().join("en/guide/guide-en.epub").is_file(),
+            "{what}"
+        );
+    }
+}
+
+/// 100,000 nested `<div>` (600 KB): a parser that looks through every open
+/// element at each tag takes many minutes on this; the limit makes it linear.
+#[test]
+fn a_hundred_thousand_nested_divs_build_in_linear_time() {
+    let body = format!(
+        "# Risk\n\n{}x{}\n",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    let (out, _) = build_chapter_guarded(body, 60);
+    assert!(read(out.path(), "en/guide/risk.html").contains('x'));
+}

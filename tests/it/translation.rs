@@ -483,3 +483,124 @@ fn check_warns_about_drift_and_fluent_problems_and_strict_fails_on_warnings() {
         Some(1)
     );
 }
+
+/// The basic fixture whose Spanish `risk` translation has front matter that
+/// does not parse (at line 2).
+fn project_with_broken_translation() -> tempfile::TempDir {
+    let p = copy_fixture("basic");
+    std::fs::write(
+        p.path().join("manuals/guide/es/risk.md"),
+        "+++\ntitle = \n+++\n# Riesgo\n",
+    )
+    .unwrap();
+    p
+}
+
+#[test]
+fn status_reports_a_translation_that_cannot_be_read_as_broken() {
+    let p = project_with_broken_translation();
+    let out = polybook(p.path(), &["status", "--format", "json"]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let es = json["manuals"][0]["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["lang"] == "es")
+        .unwrap();
+    assert_eq!(
+        (es["broken"].as_u64(), es["missing"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let risk = es["needs_work"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["chapter"] == "risk")
+        .unwrap();
+    assert_eq!(risk["state"], "broken");
+    assert_eq!(risk["file"], "manuals/guide/es/risk.md");
+    let problem = risk["problem"].as_str().unwrap();
+    assert!(
+        problem.starts_with("line 2: invalid TOML front matter"),
+        "{problem}"
+    );
+
+    let text = String::from_utf8(polybook(p.path(), &["status"]).stdout).unwrap();
+    assert!(
+        text.contains("broken    es     manuals/guide/es/risk.md  (cannot be read: line 2: invalid TOML front matter"),
+        "{text}"
+    );
+}
+
+#[test]
+fn stamp_reports_a_translation_that_cannot_be_read() {
+    let p = project_with_broken_translation();
+    let broken = p.path().join("manuals/guide/es/risk.md");
+    let before = std::fs::read(&broken).unwrap();
+    for args in [
+        &["stamp", "--lang", "es"][..],
+        &["stamp", "manuals/guide/es/risk.md"],
+    ] {
+        let out = polybook(p.path(), args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(
+                "error: manuals/guide/es/risk.md:2: cannot stamp this translation: invalid TOML front matter"
+            ),
+            "{args:?}: {err}"
+        );
+        assert_eq!(std::fs::read(&broken).unwrap(), before);
+    }
+    // The other translations were stamped all the same.
+    assert!(
+        std::fs::read_to_string(p.path().join("manuals/guide/es/intro.md"))
+            .unwrap()
+            .contains("translated_from")
+    );
+}
+
+#[test]
+fn stamp_leaves_a_read_only_file_read_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = copy_fixture("basic");
+    let file = p.path().join("manuals/guide/es/intro.md");
+    let before = std::fs::read(&file).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = polybook(p.path(), &["stamp", "manuals/guide/es/intro.md"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: manuals/guide/es/intro.md: this file is read-only"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o444);
+}
+
+#[test]
+fn stamp_writes_a_hard_linked_file_in_place() {
+    use std::os::unix::fs::MetadataExt;
+    let p = copy_fixture("basic");
+    let file = p.path().join("manuals/guide/es/intro.md");
+    let other = p.path().join("intro-copy.md");
+    std::fs::hard_link(&file, &other).unwrap();
+    let inode = std::fs::metadata(&file).unwrap().ino();
+    let out = polybook(p.path(), &["stamp", "manuals/guide/es/intro.md"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stamped = std::fs::read_to_string(&file).unwrap();
+    assert!(stamped.contains("translated_from"), "{stamped}");
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        stamped,
+        "the link is kept"
+    );
+    let meta = std::fs::metadata(&file).unwrap();
+    assert_eq!((meta.ino(), meta.nlink()), (inode, 2));
+}
