@@ -15,13 +15,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use polybook::diag::LineCounter;
 use polybook::i18n::Ui;
 use polybook::markdown::Rendered;
 use polybook::model::{ChapterRef, Project, Source};
 use polybook::site::{self, PageKind, SiteContext};
 use polybook::theme::Theme;
-use polybook::{BuildOptions, epub, i18n, links, search, theme};
+use polybook::{BuildOptions, epub, i18n, links, outline, search, theme};
 
 /// Languages and chapters of the generated project.
 const LANGS: usize = 4;
@@ -272,6 +273,7 @@ fn stages(c: &mut Criterion) {
                 lang_name,
             }))
             .expect("book builds")
+            .bytes
         })
     });
     g.finish();
@@ -362,12 +364,32 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Heading ids of one chapter whose 10,000 headings all have the same text
+/// (`outline::scan` and `outline::anchors`, as loading runs them): every
+/// repeat is numbered, which is where handing out ids could grow faster than
+/// the chapter. Throughput: that chapter's Markdown. Runs without the
+/// generated project (`cargo bench --bench stages -- anchors`).
+fn repeated_headings(c: &mut Criterion) {
+    let md = "## Notes\n\ntext\n\n".repeat(10_000);
+    let mut g = c.benchmark_group("anchors");
+    g.throughput(Throughput::Bytes(md.len() as u64));
+    g.sampling_mode(SamplingMode::Flat);
+    g.sample_size(10);
+    g.bench_function("10,000 identical headings", |b| {
+        b.iter(|| {
+            let o = outline::scan(black_box(&md), LineCounter::new(&md, 0));
+            outline::anchors(&o, None, None)
+        })
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = stages
+    targets = repeated_headings, stages
 }
 criterion_main!(benches);

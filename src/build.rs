@@ -532,7 +532,7 @@ impl Session {
             .par_iter()
             .map(|&(lang, manual)| ctx.render(site::PageKind::Print { lang, manual }))
             .collect();
-        let books: Vec<(String, Result<Vec<u8>, String>)> = if opts.no_epub {
+        let books: Vec<(String, Result<epub::Book, String>)> = if opts.no_epub {
             Vec::new()
         } else {
             // Edits since the last build may have changed them.
@@ -566,8 +566,8 @@ impl Session {
         for (path, bytes) in books {
             match bytes {
                 Ok(b) => {
-                    diags.push((path.clone(), Vec::new()));
-                    writes.push((path, b));
+                    diags.push((path.clone(), b.diagnostics));
+                    writes.push((path, b.bytes));
                 }
                 Err(e) => diags.push((path.clone(), vec![book_error(&path, &e)])),
             }
@@ -932,7 +932,7 @@ fn book(
     dates: &Dates,
     lang: usize,
     manual: usize,
-) -> (String, std::result::Result<Vec<u8>, String>) {
+) -> (String, std::result::Result<epub::Book, String>) {
     let code = &project.langs()[lang].code;
     let modified = dates.of(&project.manuals[manual].id).unwrap_or_else(|| {
         let m = &project.manuals[manual];
@@ -1255,8 +1255,8 @@ fn full(opts: &BuildOptions, keep: bool) -> Result<(BuildReport, Option<Last>)> 
                                     book(project, theme, ui, &lang_bodies, dates, lang, m);
                                 match bytes {
                                     Ok(b) => {
-                                        let w = emit(&path, &b);
-                                        (path, w, Vec::new(), true)
+                                        let w = emit(&path, &b.bytes);
+                                        (path, w, b.diagnostics, true)
                                     }
                                     Err(e) => {
                                         let d = vec![book_error(&path, &e)];

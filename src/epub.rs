@@ -15,6 +15,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use crate::diag::Diagnostic;
 use crate::html::escape;
 use crate::i18n::Ui;
 use crate::lang::Lang;
@@ -123,8 +124,15 @@ impl LinkWriter for BookLinks<'_> {
     }
 }
 
+/// A book's bytes and the problems met while making it.
+#[derive(Debug)]
+pub struct Book {
+    pub bytes: Vec<u8>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Builds the EPUB file of one manual in one language.
-pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Vec<u8>> {
+pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Book> {
     let project = input.project;
     let lang: &Lang = &project.langs()[input.lang];
     let code = lang.code.as_str();
@@ -145,7 +153,9 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Vec<u8>> {
         .map(|&r| &input.bodies[project.flat_index(r)])
         .collect();
     let mut media: BTreeMap<String, String> = BTreeMap::new();
-    for body in &bodies {
+    // The first chapter that uses each image, to name in a problem.
+    let mut used_by: BTreeMap<&str, ChapterRef> = BTreeMap::new();
+    for (body, &r) in bodies.iter().zip(&refs) {
         for rel in &body.files {
             if let Some(_mt) = core_media_type(rel) {
                 let n = media.len() + 1;
@@ -153,9 +163,42 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Vec<u8>> {
                 media
                     .entry(rel.clone())
                     .or_insert_with(|| format!("media/image-{n}.{ext}"));
+                used_by.entry(rel).or_insert(r);
             }
         }
     }
+    // Each image is read before the chapters are written: one that cannot
+    // be read (gone since the project was read, not readable, or no longer
+    // a regular file) is left out, and the chapters show its text
+    // alternative instead.
+    let mut diagnostics = Vec::new();
+    let mut media_bytes: Vec<(String, Vec<u8>)> = Vec::with_capacity(media.len());
+    media.retain(|rel, href| {
+        let path = project.paths.root.join(rel.as_str());
+        match crate::project::read_regular(&path) {
+            Ok(bytes) => {
+                media_bytes.push((href.clone(), bytes));
+                true
+            }
+            Err(e) => {
+                let chapter = used_by.get(rel.as_str()).map(|&r| project.content(r, code).0);
+                let file = chapter.map_or_else(|| std::path::PathBuf::from(rel.as_str()), |c| c.rel.clone());
+                diagnostics.push(
+                    Diagnostic::error(
+                        file,
+                        0,
+                        format!(
+                            "the EPUB book `{}` leaves out the image `{rel}`, which could not be read: {e}",
+                            book_path(code, &manual.id)
+                        ),
+                    )
+                    .with_lang(code)
+                    .with_hint("check that the file exists and can be read, then build again"),
+                );
+                false
+            }
+        }
+    });
     let writer = BookLinks {
         project,
         lang: code,
@@ -313,8 +356,7 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Vec<u8>> {
     ));
     files.push(("EPUB/style.css".into(), input.css.as_bytes().to_vec()));
 
-    for (rel, href) in &media {
-        let bytes = crate::project::read_regular(&project.paths.root.join(rel)).unwrap_or_default();
+    for ((rel, href), (_, bytes)) in media.iter().zip(media_bytes) {
         let id = href.trim_start_matches("media/").replace('.', "-");
         manifest.push_str(&format!(
             "<item id=\"{id}\" href=\"{href}\" media-type=\"{}\"/>\n",
@@ -342,7 +384,10 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Vec<u8>> {
         zip.start_file(name.as_str(), deflated)?;
         zip.write_all(bytes)?;
     }
-    Ok(zip.finish()?.into_inner())
+    Ok(Book {
+        bytes: zip.finish()?.into_inner(),
+        diagnostics,
+    })
 }
 
 /// An XHTML content document.

