@@ -370,24 +370,31 @@ fn large_project(chapters: usize) -> tempfile::TempDir {
     dir
 }
 
+/// Starts a build of `project` into `out` and returns once the build has
+/// written the page of its first chapter, while it is still writing.
+fn build_until_first_page(project: &Path, out: &Path) -> std::process::Child {
+    let child = polybook()
+        .arg("-C")
+        .arg(project)
+        .args(["build", "-q", "--out"])
+        .arg(out)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !out.join("en/m/c0000.html").exists() {
+        assert!(Instant::now() < deadline, "no page written");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child
+}
+
 #[test]
 fn a_killed_build_leaves_nothing_the_next_build_does_not_clean_up() {
     let project = large_project(500);
     let out = tempfile::tempdir().unwrap();
     let first_page = out.path().join("en/m/c0000.html");
-    let mut child = polybook()
-        .arg("-C")
-        .arg(project.path())
-        .args(["build", "-q", "--out"])
-        .arg(out.path())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !first_page.exists() {
-        assert!(Instant::now() < deadline, "no page written");
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    let mut child = build_until_first_page(project.path(), out.path());
     assert!(
         child.try_wait().unwrap().is_none(),
         "the build ended before it could be killed"
@@ -417,19 +424,7 @@ fn a_killed_build_leaves_nothing_the_next_build_does_not_clean_up() {
 fn ctrl_c_stops_a_build_and_leaves_no_temporary_file() {
     let project = large_project(300);
     let out = tempfile::tempdir().unwrap();
-    let mut child = polybook()
-        .arg("-C")
-        .arg(project.path())
-        .args(["build", "-q", "--out"])
-        .arg(out.path())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !out.path().join("en/m/c0000.html").exists() {
-        assert!(Instant::now() < deadline, "no page written");
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    let mut child = build_until_first_page(project.path(), out.path());
     interrupt(&child);
     let status = wait_end(&mut child);
     assert_eq!(status.code(), Some(130), "{status:?}");
