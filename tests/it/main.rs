@@ -6,6 +6,7 @@ mod build_output;
 mod cli;
 mod diagnostics;
 mod epub;
+mod fuzz;
 mod languages;
 mod links;
 mod output_folder;
