@@ -4,12 +4,20 @@
     python3 bench/bench.py --langs 16 --chapters 100 --runs 5 \\
         [--tools polybook,hugo,zola,mdbook,pandoc] [--sizes 100,400] [--polybook PATH] \\
         [--hugo PATH] [--zola PATH] [--mdbook PATH] [--pandoc PATH] [--jobs 2] [--max-busy 0.3]
+    python3 bench/bench.py --corpus DIR [--corpus DIR2 ...] [same options]
 
 Builds the release binary unless --polybook is given. For each size (chapters per
 language: --sizes, or --chapters alone) it generates the corpus with gen_corpus.py
-under $TMPDIR/polybook-bench/<langs>x<chapters> (reused when present), then lays it out
-for every peer that is installed (on PATH, or given by --hugo/--zola/--mdbook/--pandoc;
-a missing peer is skipped with a note) under <langs>x<chapters>-peers/:
+under $TMPDIR/polybook-bench/<langs>x<chapters> (reused when present). With --corpus
+it uses given corpora instead, each a folder as the shared benchmark kit lays one out
+(gen_corpus.py --out DIR: DIR/corpus/manifest.json, DIR/corpus/<lang>/chNNN.md,
+DIR/corpus/images/; its polybook project DIR/polybook/ is used when adapters.py made
+it, and written otherwise), or a polybook project folder. Then it lays the corpus out
+for every peer that is installed under <corpus>-peers/ (a missing peer is skipped with
+a note). A peer is the executable given by --hugo/--zola/--mdbook/--pandoc, else the
+one named by $HUGO, $ZOLA, $MDBOOK or $PANDOC, else the one on PATH; Zola, which has no
+package, is also looked for where the README says to build it,
+bench/peers/zola/target/release/zola:
 
   hugo/    one multilingual site, a content language per corpus language, a page per
            chapter; its own minimal layout lists every chapter of the page's language
@@ -78,7 +86,8 @@ BUSY = 0.25  # share of all cores used by others above which a run is flagged
 FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
 TITLE = re.compile(r"^# (.+?)(?:\s+\{#([\w-]+)\})?[ \t]*$", re.M)
 CHAPTER_LINK = re.compile(r"\]\((ch\d+)\.md(#[\w-]+)?\)")
-MEDIA_LINK = re.compile(r"\]\(\.\./media/")
+# Images: ../media/ (bench/gen_corpus.py) or images/ beside the chapters (the shared kit).
+MEDIA_LINK = re.compile(r"\]\((?:\.\./media/|images/)")
 
 
 # ---------------------------------------------------------------- corpus
@@ -128,6 +137,9 @@ class Corpus:
             self.parts = [("", mcfg["chapters"])]
         self.slugs = [c for _, cs in self.parts for c in cs]
         self.media = os.path.join(self.manual_dir, "media")
+        if not os.path.isdir(self.media):
+            # The shared kit's layout: images beside the source language's chapters.
+            self.media = os.path.join(self.manual_dir, self.source, "images")
         self._chapters = {}
 
     def chapters(self, lang):
@@ -155,6 +167,44 @@ class Corpus:
         """Total size of the chapter sources."""
         return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(self.manual_dir)
                    for f in fs if f.endswith(".md"))
+
+
+def kit_project(folder):
+    """The polybook project of a corpus folder: the folder itself when it is one, else
+    the shared kit's DIR/polybook/, written from DIR/corpus/ (as the kit's adapters.py
+    writes it) when it is not there yet."""
+    folder = os.path.abspath(folder)
+    if os.path.isfile(os.path.join(folder, "polybook.toml")):
+        return folder
+    project = os.path.join(folder, "polybook")
+    if os.path.isfile(os.path.join(project, "polybook.toml")):
+        return project
+    manifest = os.path.join(folder, "corpus", "manifest.json")
+    if not os.path.isfile(manifest):
+        sys.exit(f"{folder}: neither a polybook project nor a corpus of the benchmark kit "
+                 "(no polybook.toml, no corpus/manifest.json)")
+    with open(manifest, encoding="utf-8") as f:
+        m = json.load(f)
+    src = m["langs"][0]
+    langs = ", ".join(q(lang) for lang in m["langs"])
+    slugs = [f"ch{i:03d}" for i in range(1, m["chapters"] + 1)]
+    titles = "".join(f"{lang} = {q(m['site_title'][lang])}\n" for lang in m["langs"][1:])
+    tmp = project + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    write(os.path.join(tmp, "polybook.toml"),
+          f"title = {q(m['site_title'][src])}\nsource_language = {q(src)}\nlanguages = [{langs}]\n")
+    write(os.path.join(tmp, "manuals", "bench", "manual.toml"),
+          f"title = {q(m['site_title'][src])}\nchapters = [{', '.join(q(c) for c in slugs)}]\n\n"
+          f"[titles]\n{titles}")
+    for lang in m["langs"]:
+        for slug in slugs:
+            dst = os.path.join(tmp, "manuals", "bench", lang, slug + ".md")
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copyfile(os.path.join(folder, "corpus", lang, slug + ".md"), dst)
+    shutil.copytree(os.path.join(folder, "corpus", "images"),
+                    os.path.join(tmp, "manuals", "bench", src, "images"))
+    os.rename(tmp, project)
+    return project
 
 
 def ensure_corpus(base, langs, chapters, seed):
@@ -377,7 +427,7 @@ def layout_pandoc(corpus, root, version):
         for ch in chapters:
             body = CHAPTER_LINK.sub(lambda m: f"]({m.group(2) or '#' + ids.get(m.group(1), m.group(1))})",
                                     ch["body"])
-            write(os.path.join(d, ch["slug"] + ".md"), body)
+            write(os.path.join(d, ch["slug"] + ".md"), MEDIA_LINK.sub("](../media/", body))
     copy_media(corpus, os.path.join(root, "media"))
 
 
@@ -524,11 +574,20 @@ class Build:
         return r
 
 
+# Where the README says to build Zola from source (git-ignored).
+ZOLA_BUILT = os.path.join(HERE, "peers", "zola", "target", "release", "zola")
+
+
 def find_tool(name, given):
-    """The path of a peer executable (given, or found on PATH), or None."""
+    """The path of a peer executable, or None: the one given, else the one named by the
+    tool's variable ($ZOLA...), else the one on PATH (for Zola, else ZOLA_BUILT)."""
+    given = given or os.environ.get(name.upper())
     if given:
         return given if os.path.isfile(given) and os.access(given, os.X_OK) else None
-    return shutil.which(name)
+    found = shutil.which(name)
+    if not found and name == "zola" and os.access(ZOLA_BUILT, os.X_OK):
+        found = ZOLA_BUILT
+    return found
 
 
 def tool_version(name, exe):
@@ -622,12 +681,12 @@ def paired_ratios(runs, base_runs, base_value=lambda r: r.wall):
     return out
 
 
-def bench_size(a, exes, versions, tools, skipped, chapters):
-    """Generates and lays out one size, runs the rounds and prints its tables; returns
-    the page count and each clean build's median seconds per page, for the growth lines."""
-    base = os.path.join(tempfile.gettempdir(), "polybook-bench")
-    root = ensure_corpus(base, a.langs, chapters, a.seed)
+def bench_size(a, exes, versions, tools, skipped, root):
+    """Lays out one corpus (a polybook project), runs the rounds and prints its tables;
+    returns the page count and each clean build's median seconds per page, for the growth
+    lines."""
     corpus = Corpus(root)
+    chapters = len(corpus.slugs)
     peers_dir, out_dir = root + "-peers", root + "-out"
     if a.out_dir:
         out_dir = os.path.join(a.out_dir, os.path.basename(root) + "-out")
@@ -800,11 +859,12 @@ DISPLAY = {"polybook": "polybook", "hugo": "Hugo", "zola": "Zola", "mdbook": "md
 
 def print_growth(results):
     """Growth lines: time per page at each larger size over the one before it."""
-    sizes = sorted(results)
-    for small, large in zip(sizes, sizes[1:]):
-        s, l = results[small], results[large]
+    results = sorted(results, key=lambda r: r["pages"])
+    for s, l in zip(results, results[1:]):
+        if s["pages"] == l["pages"]:
+            continue
         print()
-        print(f"growth {small} → {large} chapters per language ({s['pages']:,} → {l['pages']:,} pages), "
+        print(f"growth {s['pages']:,} → {l['pages']:,} pages, "
               "time per page at the larger size / at the smaller (clean builds, median wall):")
         parts = []
         for key, label in (("polybook", "polybook HTML + EPUB"), ("polybook-html", "polybook HTML only"),
@@ -826,12 +886,16 @@ def main():
                     help="comma-separated; polybook always runs (it is the baseline)")
     ap.add_argument("--polybook", help="polybook binary (default: cargo build --release)")
     for t in PEERS:
-        ap.add_argument(f"--{t}", help=f"{DISPLAY[t]} executable (default: {t} on PATH)")
+        ap.add_argument(f"--{t}", help=f"{DISPLAY[t]} executable (default: ${t.upper()}, then {t} on PATH"
+                        + (", then bench/peers/zola/target/release/zola)" if t == "zola" else ")"))
     ap.add_argument("--jobs", type=int, default=2, help="mdBook and Pandoc processes at a time (default 2)")
     ap.add_argument("--max-busy", type=float,
                     help="before each run, wait (up to 2 min) until other processes use at most this "
                          "share of the cores")
     ap.add_argument("--seed", type=int, help="gen_corpus.py seed")
+    ap.add_argument("--corpus", action="append", metavar="DIR",
+                    help="time this corpus instead of generating one (repeatable): a folder made by "
+                         "the shared benchmark kit (gen_corpus.py --out DIR) or a polybook project")
     ap.add_argument("--out-dir", help="where the tools write their output (default: beside the corpus); "
                     "e.g. /dev/shm, to leave the file system's own costs out of the comparison")
     a = ap.parse_args()
@@ -852,22 +916,27 @@ def main():
             continue
         path = find_tool(t, getattr(a, t))
         if not path:
-            print(f"note: {DISPLAY[t]} not found{' at ' + getattr(a, t) if getattr(a, t) else ' on PATH'}; "
-                  "skipped", file=sys.stderr)
+            where = getattr(a, t) or os.environ.get(t.upper())
+            print(f"note: {DISPLAY[t]} not found{' at ' + where if where else ' on PATH'}"
+                  f"{' or at ' + ZOLA_BUILT if t == 'zola' and not where else ''}; skipped",
+                  file=sys.stderr)
             continue
         exes[t] = os.path.abspath(path)
         versions[t] = tool_version(t, path)
         tools.append(t)
     skipped = [t for t in PEERS if t in wanted and t not in tools]
-    sizes = [int(s) for s in a.sizes.split(",")] if a.sizes else [a.chapters]
+    if a.corpus:
+        roots = [kit_project(c) for c in a.corpus]
+    else:
+        base = os.path.join(tempfile.gettempdir(), "polybook-bench")
+        sizes = [int(s) for s in a.sizes.split(",")] if a.sizes else [a.chapters]
+        roots = [ensure_corpus(base, a.langs, chapters, a.seed) for chapters in sizes]
 
     print("# polybook and its peers")
     print()
     print("; ".join(f"{DISPLAY[t]} {versions[t]}" for t in ["polybook"] + tools)
           + "".join(f"; {DISPLAY[t]} not installed" for t in skipped))
-    results = {}
-    for chapters in sizes:
-        results[chapters] = bench_size(a, exes, versions, tools, skipped, chapters)
+    results = [bench_size(a, exes, versions, tools, skipped, root) for root in roots]
     print_growth(results)
 
 

@@ -753,7 +753,8 @@ fn load_resources(project: &Project) -> Result<(HashMap<String, Ui>, Vec<Diagnos
     Ok((ui, ui_diags, theme))
 }
 
-/// Highlights each distinct code block of the chapters in scope once.
+/// Highlights each distinct code block of the chapters in scope once, and
+/// each line once for all the blocks that reach it in the same state.
 fn highlight_code(project: &Project, scope: &Scope) -> Highlighted {
     let mut blocks: FxHashSet<(&str, &str)> = FxHashSet::default();
     for m in (0..project.manuals.len()).filter(|&m| scope.manuals[m]) {
@@ -770,15 +771,24 @@ fn highlight_code(project: &Project, scope: &Scope) -> Highlighted {
     }
     let mut blocks: Vec<(&str, &str)> = blocks.into_iter().collect();
     blocks.sort_unstable();
+    // A cache per thread (syntect's parser states stay on theirs): one share
+    // of the blocks each.
+    let share = blocks.len().div_ceil(rayon::current_num_threads()).max(1);
     Highlighted::new(
         blocks
-            .par_iter()
-            .map(|&(code, info)| {
-                (
-                    code.to_string(),
-                    info.to_string(),
-                    crate::highlight::code_block(code, info),
-                )
+            .par_chunks(share)
+            .flat_map_iter(|share| {
+                let mut lines = crate::highlight::LineCache::default();
+                share
+                    .iter()
+                    .map(|&(code, info)| {
+                        (
+                            code.to_string(),
+                            info.to_string(),
+                            lines.code_block(code, info),
+                        )
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect::<Vec<_>>(),
     )
