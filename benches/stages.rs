@@ -17,12 +17,15 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use polybook::diag::LineCounter;
-use polybook::i18n::Ui;
-use polybook::markdown::Rendered;
+use polybook::model::outline;
 use polybook::model::{ChapterRef, Project, Source};
+use polybook::render::links;
+use polybook::render::markdown::Rendered;
+use polybook::site::i18n::Ui;
+use polybook::site::theme::Theme;
 use polybook::site::{self, PageKind, SiteContext};
-use polybook::theme::Theme;
-use polybook::{BuildOptions, epub, i18n, links, outline, search, theme};
+use polybook::site::{i18n, theme};
+use polybook::{BuildOptions, epub, search};
 
 /// Languages and chapters of the generated project.
 const LANGS: usize = 4;

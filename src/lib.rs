@@ -1,44 +1,24 @@
 //! polybook: turns Markdown manuals in many languages into one cross-linked,
-//! self-contained static website.
+//! self-contained static website and EPUB books.
 //!
 //! The binary is a thin layer over [`build::build`]; see `ARCHITECTURE.md` for
-//! the pipeline and the invariants.
+//! the pipeline and the invariants. The folders follow the pipeline:
+//! [`load`] reads the project, [`model`] holds it, [`render`] turns a chapter
+//! into a page body, [`site`], [`epub`] and [`search`] make the outputs,
+//! [`build`] runs the stages and writes them, [`live`] watches and serves,
+//! [`translate`] tracks translations.
 
-pub mod bidi;
 pub mod build;
-pub mod cache;
-pub mod chars;
-pub mod config;
-pub mod dates;
 pub mod diag;
 pub mod epub;
 pub mod error;
-pub mod frontmatter;
-pub mod highlight;
-pub mod html;
-pub mod i18n;
-pub mod incremental;
-pub mod lang;
-pub mod links;
-pub mod manifest;
-pub mod markdown;
+pub mod live;
+pub mod load;
 pub mod model;
-pub mod nesting;
-pub mod outline;
-pub mod output;
-pub mod project;
-pub mod safe_url;
-pub mod sanitize;
+pub mod render;
 pub mod search;
-pub mod serve;
 pub mod site;
-pub mod slug;
-pub mod stamp;
-pub mod status;
-pub mod theme;
-pub mod translation;
-pub mod watch;
-pub mod xhtml;
+pub mod translate;
 
 pub use build::{BuildOptions, BuildReport, build};
 pub use diag::{Diagnostic, Severity};

@@ -178,7 +178,7 @@ fn print_diagnostics(cli: &Cli, diags: &[polybook::Diagnostic]) {
 
 fn build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
     let opts = build_options(cli, target)?;
-    polybook::output::on_interrupt(None);
+    polybook::build::output::on_interrupt(None);
     let report = polybook::build(&opts)?;
     Ok(print_report(cli, &report))
 }
@@ -301,7 +301,7 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
         .map_err(|e| polybook::Error::io("open the project folder", &opts.root, e))?;
     let out_dir = polybook::build::output_folder(&opts)?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    polybook::output::on_interrupt(Some(stop.clone()));
+    polybook::build::output::on_interrupt(Some(stop.clone()));
     eprintln!("Watching {} for changes (Ctrl-C to stop)", root.display());
     // The session keeps what rebuilds need to redo only what changed. The
     // first call (no paths) is the first build, made once the watcher runs.
@@ -309,7 +309,7 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
     let mut first = true;
     // Each rebuild prints only the problems not printed before.
     let mut shown = polybook::diag::Shown::default();
-    polybook::watch::watch_loop(
+    polybook::live::watch::watch_loop(
         &root,
         &out_dir,
         |changed| {
@@ -349,7 +349,7 @@ fn serve(
     open: bool,
     target: Target,
 ) -> polybook::Result<ExitCode> {
-    let opts = polybook::serve::ServeOptions {
+    let opts = polybook::live::serve::ServeOptions {
         build: polybook::BuildOptions {
             progress: false,
             ..build_options(cli, target)?
@@ -359,7 +359,7 @@ fn serve(
         allow_hosts,
         open,
     };
-    polybook::serve::serve(&opts, cli.quiet)?;
+    polybook::live::serve::serve(&opts, cli.quiet)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -431,12 +431,12 @@ fn status(
         }
     }
     if let Some(file) = diff {
-        print!("{}", polybook::status::diff(&project, &file)?);
+        print!("{}", polybook::translate::status::diff(&project, &file)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let report = polybook::status::report_with(
+    let report = polybook::translate::status::report_with(
         &project,
-        &polybook::status::Filter { manual, lang },
+        &polybook::translate::status::Filter { manual, lang },
         &problems,
     );
     match format {
@@ -444,7 +444,7 @@ fn status(
             "{}",
             serde_json::to_string_pretty(&report).expect("serialisable")
         ),
-        Format::Text => print!("{}", polybook::status::to_text(&report)),
+        Format::Text => print!("{}", polybook::translate::status::to_text(&report)),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -461,10 +461,10 @@ fn stamp(
         ));
     }
     let (project, problems) = polybook::build::load(&cli.root)?;
-    let report = polybook::stamp::stamp(
+    let report = polybook::translate::stamp::stamp(
         &project,
         &problems,
-        &polybook::stamp::Selection {
+        &polybook::translate::stamp::Selection {
             files,
             manual,
             lang,

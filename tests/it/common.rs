@@ -22,7 +22,7 @@ pub fn copy_fixture(name: &str) -> tempfile::TempDir {
 pub fn copy_dir(from: &Path, to: &Path) {
     let walk = walkdir::WalkDir::new(from)
         .into_iter()
-        .filter_entry(|e| e.file_name() != polybook::cache::FOLDER);
+        .filter_entry(|e| e.file_name() != polybook::build::cache::FOLDER);
     for entry in walk {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();

@@ -337,8 +337,9 @@ fn an_image_that_cannot_be_read_is_reported_and_left_out_of_a_valid_book() {
     let project = copy_fixture("books");
     let (p, _) = polybook::build::load(project.path()).unwrap();
     let (ui, _) =
-        polybook::i18n::load(&p.paths.i18n, &p.paths.root, p.langs(), p.source_lang()).unwrap();
-    let theme = polybook::theme::load(&p.paths.themes, &p.config.theme).unwrap();
+        polybook::site::i18n::load(&p.paths.i18n, &p.paths.root, p.langs(), p.source_lang())
+            .unwrap();
+    let theme = polybook::site::theme::load(&p.paths.themes, &p.config.theme).unwrap();
     let manual = p.manuals.iter().position(|m| m.id == "alpha").unwrap();
     let bodies: Vec<_> = p
         .chapter_refs()

@@ -221,15 +221,15 @@ fn the_output_folder_holds_only_what_readers_get() {
     assert!(files(out.path()).iter().any(|f| f.ends_with(".epub")));
     assert_eq!(not_for_readers(out.path()), Vec::<String>::new());
     // The build state is in the project's cache folder.
-    let cache = project.path().join(polybook::cache::FOLDER);
+    let cache = project.path().join(polybook::build::cache::FOLDER);
     assert!(cache.join(".gitignore").is_file());
-    let state = polybook::cache::folder(
+    let state = polybook::build::cache::folder(
         &project.path().canonicalize().unwrap(),
         &out.path().canonicalize().unwrap(),
     );
-    assert!(state.join(polybook::cache::MANIFEST).is_file());
-    assert!(state.join(polybook::cache::FILES).is_file());
-    assert!(!state.join(polybook::cache::JOURNAL).exists());
+    assert!(state.join(polybook::build::cache::MANIFEST).is_file());
+    assert!(state.join(polybook::build::cache::FILES).is_file());
+    assert!(!state.join(polybook::build::cache::JOURNAL).exists());
 }
 
 /// Sends SIGINT, as Ctrl-C does.
@@ -307,7 +307,7 @@ fn an_output_folder_of_an_earlier_version_loses_its_state_files_and_stale_pages(
     build_into(project.path(), out.path()).unwrap();
     // What the earlier version left: its list and manifest in the output,
     // no build state in the project.
-    let _ = std::fs::remove_dir_all(project.path().join(polybook::cache::FOLDER));
+    let _ = std::fs::remove_dir_all(project.path().join(polybook::build::cache::FOLDER));
     let mut list: String = files(out.path()).iter().map(|f| format!("{f}\n")).collect();
     std::fs::write(out.path().join("en/old.html"), "a page of then").unwrap();
     list.push_str("en/old.html\n");
@@ -332,7 +332,7 @@ fn deleting_the_build_state_only_makes_the_next_build_a_full_one() {
     let out = tempfile::tempdir().unwrap();
     build_into(project.path(), out.path()).unwrap();
     let before = tree(out.path());
-    std::fs::remove_dir_all(project.path().join(polybook::cache::FOLDER)).unwrap();
+    std::fs::remove_dir_all(project.path().join(polybook::build::cache::FOLDER)).unwrap();
     let again = build_into(project.path(), out.path()).unwrap();
     assert!(!again.unchanged, "skipped without its state");
     assert_eq!((again.written, again.removed), (0, 0));

@@ -50,12 +50,12 @@ fn a_rebuild_with_nothing_changed_writes_nothing() {
     let first = build(project.path(), out.path());
     assert!(!first.unchanged && first.written > 0);
     let before = snapshot(out.path());
-    let state = project.path().join(polybook::cache::FOLDER);
+    let state = project.path().join(polybook::build::cache::FOLDER);
     let state_before = snapshot(&state);
     assert!(
         state_before
             .keys()
-            .any(|k| k.ends_with(polybook::cache::MANIFEST)),
+            .any(|k| k.ends_with(polybook::build::cache::MANIFEST)),
         "{:?}",
         state_before.keys()
     );

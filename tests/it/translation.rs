@@ -16,7 +16,7 @@ fn polybook(root: &Path, args: &[&str]) -> std::process::Output {
 }
 
 fn hash_of(path: &Path) -> String {
-    polybook::translation::content_hash(&std::fs::read_to_string(path).unwrap())
+    polybook::translate::provenance::content_hash(&std::fs::read_to_string(path).unwrap())
 }
 
 /// The basic fixture with one translation in every state:
@@ -52,7 +52,7 @@ fn project_in_every_state() -> tempfile::TempDir {
 fn status_reports_every_state() {
     let p = project_in_every_state();
     let (project, _) = polybook::build::load(p.path()).unwrap();
-    let report = polybook::status::report(&project, &Default::default());
+    let report = polybook::translate::status::report(&project, &Default::default());
     let guide = &report.manuals[0];
     let es = guide.languages.iter().find(|l| l.lang == "es").unwrap();
     assert_eq!(
@@ -156,16 +156,16 @@ fn stamp_changes_only_its_line_and_makes_the_translation_current() {
     let (project, _) = polybook::build::load(p.path()).unwrap();
     let r = project.find_chapter("guide", "risk").unwrap();
     assert_eq!(
-        polybook::translation::state(&project, r, "es"),
-        polybook::translation::State::Outdated
+        polybook::translate::provenance::state(&project, r, "es"),
+        polybook::translate::provenance::State::Outdated
     );
     polybook(p.path(), &["stamp", "--manual", "guide", "--lang", "es"]);
     let restamped = std::fs::read_to_string(&file).unwrap();
     assert_eq!(restamped, stamped.replace(&hash, &hash_of(&src)));
     let (project, _) = polybook::build::load(p.path()).unwrap();
     assert_eq!(
-        polybook::translation::state(&project, r, "es"),
-        polybook::translation::State::Current
+        polybook::translate::provenance::state(&project, r, "es"),
+        polybook::translate::provenance::State::Current
     );
     // Other translations were stamped too, the source never.
     assert!(

@@ -1,0 +1,301 @@
+//! The build manifest: a fingerprint of every input of a build, kept in the
+//! build state of its output folder (see [`crate::build::cache`]), so that a build
+//! whose inputs did not change does no work and writes nothing.
+//!
+//! The fingerprint covers the polybook executable, the build options, the
+//! contents of `polybook.toml` and of everything under `manuals/`, `themes/`
+//! and `i18n/`, the contents of every other file the last build copied, and
+//! the names, sizes and times of all other files in the project folder (so
+//! that adding a file a link was missing is seen). Hidden files and folders
+//! (the cache folder `.polybook/` among them) and the output folder are left
+//! out. The manifest also records the output
+//! files with their sizes and times: a build is skipped only when they are
+//! all still there, untouched.
+
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use walkdir::WalkDir;
+
+use crate::build::cache;
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+
+/// Bumped when the manifest's meaning changes.
+const FORMAT: u32 = 3;
+
+/// What a finished build recorded.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub format: u32,
+    pub fingerprint: String,
+    /// Project files (relative, `/`-separated) the build copied, with the
+    /// hash of the bytes it copied.
+    pub copied: Vec<(String, String)>,
+    /// Output files: relative path, size, modification time in nanoseconds.
+    pub outputs: Vec<(String, u64, u128)>,
+    pub pages: usize,
+    pub languages: usize,
+    pub manuals: usize,
+    pub search_indexes: Vec<crate::search::IndexSize>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The options that change what a build produces.
+#[derive(Debug, Clone, Hash)]
+pub struct Options<'a> {
+    pub no_epub: bool,
+    pub source_date_epoch: Option<i64>,
+    pub languages: &'a [String],
+    pub manuals: &'a [String],
+}
+
+impl Manifest {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        fingerprint: String,
+        copied: Vec<(String, String)>,
+        outputs: Vec<(String, u64, u128)>,
+        pages: usize,
+        languages: usize,
+        manuals: usize,
+        search_indexes: Vec<crate::search::IndexSize>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Manifest {
+        Manifest {
+            format: FORMAT,
+            fingerprint,
+            copied,
+            outputs,
+            pages,
+            languages,
+            manuals,
+            search_indexes,
+            diagnostics,
+        }
+    }
+}
+
+/// The hash by which inputs are compared.
+pub fn content_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether the files the last build copied still hold what it copied.
+pub fn copied_intact(root: &Path, manifest: &Manifest) -> bool {
+    manifest.copied.iter().all(|(rel, hash)| {
+        crate::load::project::read_regular(&root.join(rel))
+            .is_ok_and(|bytes| &content_hash(&bytes) == hash)
+    })
+}
+
+/// Reads the manifest of the last build, from its state folder `state`, if
+/// there is a usable one.
+pub fn read(state: &Path) -> Option<Manifest> {
+    let text = std::fs::read(state.join(cache::MANIFEST)).ok()?;
+    let m: Manifest = serde_json::from_slice(&text).ok()?;
+    (m.format == FORMAT).then_some(m)
+}
+
+/// Removes the manifest from the state folder `state`, before a build
+/// starts changing the output.
+pub fn invalidate(state: &Path) -> Result<()> {
+    let path = state.join(cache::MANIFEST);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io("remove", path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Writes the manifest into the state folder `state` (atomically).
+pub fn write(state: &Path, manifest: &Manifest) -> Result<()> {
+    let json = serde_json::to_vec(manifest).expect("manifest serialises");
+    crate::build::output::write_file(&state.join(cache::MANIFEST), &json)
+}
+
+/// The fingerprint of the project's inputs for a build into `out`. Files
+/// that a build copies are checked apart, with [`copied_intact`].
+///
+/// `hash_files` returns the [`file_hash`] of each of the paths it is given,
+/// in order; the orchestrator runs it in parallel.
+pub fn fingerprint(
+    root: &Path,
+    out: &Path,
+    opts: &Options<'_>,
+    hash_files: &HashFiles<'_>,
+) -> String {
+    let mut h = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+        field(&meta.len().to_le_bytes());
+        field(&mtime_nanos(&meta).to_le_bytes());
+    }
+    field(format!("{opts:?}").as_bytes());
+    let dated = !opts.no_epub && opts.source_date_epoch.is_none();
+    let walk = WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || (!e.file_name().to_string_lossy().starts_with('.') && e.path() != out)
+        });
+    // (relative path, metadata, index of its hash for inputs)
+    let mut entries: Vec<(Option<String>, Option<std::fs::Metadata>, Option<usize>)> = Vec::new();
+    let mut inputs = Vec::new();
+    for entry in walk {
+        let Ok(entry) = entry else {
+            entries.push((None, None, None));
+            continue;
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let input = rel == "polybook.toml"
+            || ["manuals/", "themes/", "i18n/"]
+                .iter()
+                .any(|d| rel.starts_with(d));
+        let hash = input.then(|| {
+            inputs.push(entry.path().to_path_buf());
+            inputs.len() - 1
+        });
+        // Size and time count only for files that are not hashed, and for
+        // chapters when books carry their time.
+        let timed = !input || (dated && rel.ends_with(".md"));
+        let meta = if timed { entry.metadata().ok() } else { None };
+        entries.push((Some(rel), meta, hash));
+    }
+    let hashes = hash_files(&inputs);
+    for (rel, meta, hash) in entries {
+        let Some(rel) = rel else {
+            field(b"unreadable");
+            continue;
+        };
+        field(rel.as_bytes());
+        if let Some(i) = hash {
+            match hashes.get(i).copied().flatten() {
+                Some(digest) => field(&digest),
+                None => field(b"unreadable"),
+            }
+            // Books carry the newest chapter's time.
+            if dated && rel.ends_with(".md") {
+                let secs = meta.as_ref().map_or(0, |m| mtime_nanos(m) / 1_000_000_000);
+                field(&secs.to_le_bytes());
+            }
+        } else if let Some(m) = meta {
+            field(&m.len().to_le_bytes());
+            field(&mtime_nanos(&m).to_le_bytes());
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The fingerprint of a build whose books take `dates` (found beside the
+/// fingerprint of the files, since they come from git).
+pub fn with_dates(fingerprint: &str, dates: &crate::load::dates::Dates) -> String {
+    content_hash(format!("{fingerprint} {dates:?}").as_bytes())
+}
+
+/// Hashes files, each with [`file_hash`], in the order given.
+pub type HashFiles<'a> = dyn Fn(&[PathBuf]) -> Vec<Option<[u8; 32]>> + 'a;
+
+/// The hash of a file's bytes, `None` when it cannot be read.
+pub fn file_hash(path: &Path) -> Option<[u8; 32]> {
+    crate::load::project::read_regular(path)
+        .ok()
+        .map(|b| bytes_hash(&b))
+}
+
+/// The hash [`file_hash`] gives a file holding `bytes`.
+pub fn bytes_hash(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// Whether every output file the manifest lists is still as written.
+pub fn outputs_intact(out: &Path, manifest: &Manifest) -> bool {
+    manifest.outputs.iter().all(|(rel, len, time)| {
+        std::fs::symlink_metadata(out.join(rel))
+            .is_ok_and(|m| m.is_file() && m.len() == *len && mtime_nanos(&m) == *time)
+    })
+}
+
+/// Sizes and times of the files written to `out`.
+pub fn stat_outputs<'a>(
+    out: &Path,
+    rels: impl Iterator<Item = &'a String>,
+) -> Vec<(String, u64, u128)> {
+    rels.filter_map(|rel| {
+        let m = std::fs::metadata(out.join(rel)).ok()?;
+        Some((rel.clone(), m.len(), mtime_nanos(&m)))
+    })
+    .collect()
+}
+
+fn mtime_nanos(meta: &std::fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> Options<'static> {
+        Options {
+            no_epub: true,
+            source_date_epoch: None,
+            languages: &[],
+            manuals: &[],
+        }
+    }
+
+    fn seq(paths: &[PathBuf]) -> Vec<Option<[u8; 32]>> {
+        paths.iter().map(|p| file_hash(p)).collect()
+    }
+
+    #[test]
+    fn fingerprint_follows_contents_names_and_options() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let out = root.join("output");
+        std::fs::create_dir_all(root.join("manuals/m/en")).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(root.join("polybook.toml"), "title = \"x\"\n").unwrap();
+        std::fs::write(root.join("manuals/m/en/a.md"), "# A\n").unwrap();
+        let first = fingerprint(root, &out, &opts(), &seq);
+        assert_eq!(first, fingerprint(root, &out, &opts(), &seq));
+        // Output and hidden files, build state included, do not count.
+        std::fs::write(out.join("index.html"), "x").unwrap();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::write(root.join(".git/HEAD"), "x").unwrap();
+        std::fs::create_dir_all(root.join(".polybook/out-1")).unwrap();
+        std::fs::write(root.join(".polybook/out-1/files"), "x").unwrap();
+        assert_eq!(first, fingerprint(root, &out, &opts(), &seq));
+        // Same size, other bytes.
+        std::fs::write(root.join("manuals/m/en/a.md"), "# B\n").unwrap();
+        let edited = fingerprint(root, &out, &opts(), &seq);
+        assert_ne!(first, edited);
+        // A new file anywhere in the project.
+        std::fs::write(root.join("logo.png"), "png").unwrap();
+        let added = fingerprint(root, &out, &opts(), &seq);
+        assert_ne!(edited, added);
+        let with_epub = Options {
+            no_epub: false,
+            ..opts()
+        };
+        assert_ne!(added, fingerprint(root, &out, &with_epub, &seq));
+    }
+}

@@ -1,0 +1,805 @@
+//! Loading: finds the configuration, manuals and chapter files of a project and
+//! assembles them into the immutable [`Project`] model.
+//!
+//! Loading is split so that the orchestrator can read files in parallel:
+//! [`plan`] reads the configuration and lists the files, [`read_source`] reads
+//! one chapter, and [`assemble`] puts the pieces together (pure).
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Not;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, LineCounter, display_path};
+use crate::error::{Error, Result};
+use crate::load::config::{self, ManualConfig, Paths, SiteConfig};
+use crate::load::frontmatter;
+use crate::load::lang;
+use crate::model::outline::{self, Anchors};
+use crate::model::{Chapter, Manual, MediaFiles, Project, Source};
+
+/// (chapter id, language, path) of a chapter file.
+pub type FileEntry = (String, String, PathBuf);
+
+/// A chapter file's bytes and modification time (seconds since 1970), read
+/// before loading (by the build's fingerprint).
+pub type Preread = (Vec<u8>, i64);
+
+/// A chapter file to read: (chapter id, language, path, inside), where
+/// `inside` says the listing already proved the file lies in the project (a
+/// regular file, found without following links, below a folder inside it).
+pub type ChapterFile = (String, String, PathBuf, bool);
+
+/// What there is to load: the validated configuration and the chapter files.
+#[derive(Debug)]
+pub struct Plan {
+    pub paths: Paths,
+    pub config: SiteConfig,
+    pub manuals: Vec<PlannedManual>,
+    /// Problems found while looking (unlisted files, missing chapters...).
+    pub diagnostics: Vec<Diagnostic>,
+    pub media: MediaFiles,
+}
+
+#[derive(Debug)]
+pub struct PlannedManual {
+    pub id: String,
+    pub dir: PathBuf,
+    pub config: ManualConfig,
+    /// (chapter id, language, absolute path) of every chapter file to read.
+    pub files: Vec<ChapterFile>,
+    /// (chapter id, language, path relative to the root) of translations
+    /// whose source chapter no longer exists.
+    pub orphans: Vec<(String, String, PathBuf)>,
+}
+
+/// Reads the configuration and lists the files to load. Configuration problems
+/// are returned together as [`Error::Config`].
+pub fn plan(root: &Path) -> Result<Plan> {
+    let root = root
+        .canonicalize()
+        .map_err(|e| Error::io("open the project folder", root, e))?;
+    let paths = Paths::new(&root);
+    let src = read_regular_to_string(&paths.config).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::Config(vec![
+            Diagnostic::error(
+                "polybook.toml",
+                0,
+                "no `polybook.toml` in the project folder",
+            )
+            .with_hint(format!(
+                "run polybook in the project folder or pass `--root DIR` (looked in {})",
+                root.display()
+            )),
+        ]),
+        _ => Error::io("read", &paths.config, e),
+    })?;
+    let config = config::parse_site(&src, Path::new("polybook.toml")).map_err(Error::Config)?;
+    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+
+    let mut config_diags = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut manuals = Vec::new();
+    let mut media = MediaFiles::default();
+    let entries = list_dir(&paths.manuals).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::Config(vec![
+            Diagnostic::error("manuals", 0, "the project has no `manuals/` folder").with_hint(
+                "create `manuals/<manual>/manual.toml` and `manuals/<manual>/<lang>/<chapter>.md`",
+            ),
+        ]),
+        _ => Error::io("list", &paths.manuals, e),
+    })?;
+    let mut dirs: Vec<PathBuf> = entries
+        .into_iter()
+        .filter(|p| p.is_dir() && !file_name(p).starts_with('.'))
+        .collect();
+    // Manual folders whose names differ only in case would be one folder of
+    // the output on many disks.
+    let mut folded: std::collections::HashMap<String, &PathBuf> = Default::default();
+    for d in &dirs {
+        if let Some(other) = folded.insert(config::fold_case(&file_name(d)), d) {
+            config_diags.push(
+                Diagnostic::error(
+                    display_path(&root, d),
+                    0,
+                    format!(
+                        "manual folders `{}` and `{}` differ only in case: {}, so their pages would be one folder",
+                        display_path(&root, other).display(),
+                        display_path(&root, d).display(),
+                        config::CASE_BLIND
+                    ),
+                )
+                .with_hint("rename one of the folders"),
+            );
+        }
+    }
+    if let Some(order) = &config.manuals {
+        let line = src
+            .lines()
+            .position(|l| l.trim_start().starts_with("manuals"))
+            .map_or(0, |i| i + 1);
+        for name in order {
+            if !dirs.iter().any(|d| file_name(d) == *name) {
+                config_diags.push(
+                    Diagnostic::error(
+                        "polybook.toml",
+                        line,
+                        format!(
+                            "`manuals` lists `{name}`, but there is no folder `manuals/{name}`"
+                        ),
+                    )
+                    .with_hint("list the names of folders under `manuals/`"),
+                );
+            }
+        }
+        for d in dirs.iter().filter(|d| !order.contains(&file_name(d))) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    display_path(&root, d),
+                    0,
+                    "this manual is not in `manuals` in polybook.toml and is not published",
+                )
+                .with_hint(format!(
+                    "add \"{}\" to `manuals` to publish it",
+                    file_name(d)
+                )),
+            );
+        }
+        dirs = order
+            .iter()
+            .map(|n| paths.manuals.join(n))
+            .filter(|d| d.is_dir())
+            .collect();
+    }
+    for dir in dirs {
+        let id = file_name(&dir);
+        let toml_path = dir.join("manual.toml");
+        let rel_toml = display_path(&root, &toml_path);
+        let text = match read_regular_to_string(&toml_path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        display_path(&root, &dir),
+                        0,
+                        "folder has no `manual.toml` and is skipped",
+                    )
+                    .with_hint("add a `manual.toml` with a `title` and `chapters` to publish it"),
+                );
+                continue;
+            }
+            Err(e) => return Err(Error::io("read", &toml_path, e)),
+        };
+        match config::parse_manual(&text, &rel_toml, &codes) {
+            Ok(mc) => {
+                let (files, orphans, diags) =
+                    discover_manual(&root, &dir, &id, &mc, &config, &text);
+                list_media(&root, &dir.join("media"), &mut media, &mut diagnostics);
+                diagnostics.extend(diags);
+                manuals.push(PlannedManual {
+                    id,
+                    dir,
+                    config: mc,
+                    files,
+                    orphans,
+                });
+            }
+            Err(d) => config_diags.extend(d),
+        }
+    }
+    if !config_diags.is_empty() {
+        return Err(Error::Config(config_diags));
+    }
+    if manuals.is_empty() {
+        return Err(Error::Config(vec![
+            Diagnostic::error("manuals", 0, "no manual found")
+                .with_hint("each manual is a folder `manuals/<manual>/` with a `manual.toml`"),
+        ]));
+    }
+    Ok(Plan {
+        paths,
+        config,
+        manuals,
+        diagnostics,
+        media,
+    })
+}
+
+/// Lists the chapter files of one manual and reports files and folders that do
+/// not fit the contents.
+fn discover_manual(
+    root: &Path,
+    dir: &Path,
+    id: &str,
+    mc: &ManualConfig,
+    config: &SiteConfig,
+    toml_text: &str,
+) -> (Vec<ChapterFile>, Vec<FileEntry>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut orphans = Vec::new();
+    let mut diags = Vec::new();
+    let listed: Vec<&str> = mc.chapter_ids().collect();
+    let is_listed: std::collections::HashSet<&str> = listed.iter().copied().collect();
+    let mut found_in_source = std::collections::HashSet::new();
+    // Chapter ids of the source language's Markdown files with another
+    // extension (`.MD`, `.markdown`), with their names.
+    let mut misnamed: std::collections::HashMap<String, String> = Default::default();
+    for sub in list_dir(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.is_dir())
+    {
+        let name = file_name(&sub);
+        if name == "media" || name.starts_with('.') {
+            continue;
+        }
+        if config.lang(&name).is_none() {
+            if let Some(hint) = lang::spelling_hint(&name) {
+                diags.push(
+                    Diagnostic::warning(
+                        display_path(root, &sub),
+                        0,
+                        format!("folder `{name}` is not spelt as a language code; its files are not built"),
+                    )
+                    .with_hint(hint),
+                );
+            } else if lang::parse(&name).is_ok() {
+                diags.push(
+                    Diagnostic::warning(
+                        display_path(root, &sub),
+                        0,
+                        format!("`{name}` is not a published language; its files are not built"),
+                    )
+                    .with_hint(format!(
+                        "add \"{name}\" to `languages` in polybook.toml to publish it"
+                    )),
+                );
+            }
+            continue;
+        }
+        // Walking does not follow links, so every regular file found below a
+        // folder that is itself inside the project is inside it too.
+        let sub_inside = sub.canonicalize().is_ok_and(|real| real.starts_with(root));
+        let mut folded = CaseFolded::default();
+        for entry in WalkDir::new(&sub)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
+            let path = entry.path();
+            // Not only regular files: a FIFO or device named like a chapter
+            // is reported when it is read (without being opened).
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let fname = file_name(path);
+            if fname.starts_with('.') || fname.ends_with('~') {
+                continue;
+            }
+            diags.extend(folded.add(root, path));
+            if !fname.ends_with(".md") {
+                if let Some(stem) = markdown_stem(&fname) {
+                    let rel = path.strip_prefix(&sub).expect("walked below sub");
+                    let renamed = rel.with_file_name(format!("{stem}.md"));
+                    if name == config.source_language {
+                        misnamed.insert(
+                            renamed
+                                .with_extension("")
+                                .to_string_lossy()
+                                .replace('\\', "/"),
+                            fname.clone(),
+                        );
+                    }
+                    diags.push(
+                        Diagnostic::warning(
+                            display_path(root, path),
+                            0,
+                            format!("`{fname}` is not read: chapter files end in `.md`"),
+                        )
+                        .with_lang(&name)
+                        .with_hint(format!("rename it to `{stem}.md`")),
+                    );
+                }
+                continue;
+            }
+            let rel = path.strip_prefix(&sub).expect("walked below sub");
+            let chapter_id = rel.with_extension("").to_string_lossy().replace('\\', "/");
+            if is_listed.contains(chapter_id.as_str()) {
+                if name == config.source_language {
+                    found_in_source.insert(chapter_id.clone());
+                }
+                let inside = sub_inside && entry.file_type().is_file();
+                files.push((chapter_id, name.clone(), path.to_path_buf(), inside));
+            } else if name != config.source_language
+                && sub
+                    .parent()
+                    .is_some_and(|d| d.join(&config.source_language).join(rel).is_file())
+                    .not()
+                && !listed.is_empty()
+            {
+                // A translation of a chapter that is gone from the source.
+                orphans.push((chapter_id.clone(), name.clone(), display_path(root, path)));
+                diags.push(
+                    Diagnostic::warning(
+                        display_path(root, path),
+                        0,
+                        format!("orphaned translation: manual `{id}` has no chapter `{chapter_id}` any more"),
+                    )
+                    .with_lang(&name)
+                    .with_hint("delete this file, or move it to the chapter's new name"),
+                );
+            } else {
+                let mut d = Diagnostic::warning(
+                    display_path(root, path),
+                    0,
+                    format!(
+                        "`{chapter_id}` is not listed in the contents of manual `{id}` and is not published"
+                    ),
+                );
+                d = match config::closest(&chapter_id, listed.iter().copied()) {
+                    Some(c) => d.with_hint(format!(
+                        "did you mean the chapter `{c}`? Rename the file to `{c}.md`"
+                    )),
+                    None => d.with_hint(format!(
+                        "add \"{chapter_id}\" to `chapters` in manuals/{id}/manual.toml"
+                    )),
+                };
+                diags.push(d.with_lang(&name));
+            }
+        }
+    }
+    for chapter in &listed {
+        if !found_in_source.contains(*chapter) {
+            let line = toml_text
+                .lines()
+                .position(|l| l.contains(&format!("\"{chapter}\"")))
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            let expected = format!("manuals/{id}/{}/{chapter}.md", config.source_language);
+            diags.push(
+                Diagnostic::error(
+                    display_path(root, &dir.join("manual.toml")),
+                    line,
+                    format!("chapter `{chapter}` is listed but `{expected}` does not exist"),
+                )
+                .with_hint(match misnamed.get(*chapter) {
+                    Some(found) => format!("rename `{found}` to `{}.md`", file_name(Path::new(chapter))),
+                    None => "create the file in the source language, or remove the chapter from the contents".into(),
+                }),
+            );
+        }
+    }
+    // Translations of listed chapters whose source file is gone are orphans too.
+    let gone: Vec<(String, String, PathBuf)> = files
+        .iter()
+        .filter(|(c, l, _, _)| *l != config.source_language && !found_in_source.contains(c))
+        .map(|(c, l, p, _)| (c.clone(), l.clone(), display_path(root, p)))
+        .collect();
+    files.retain(|(c, _, _, _)| found_in_source.contains(c));
+    orphans.extend(gone);
+    (files, orphans, diags)
+}
+
+/// A chapter file read and scanned, before assembly.
+#[derive(Debug)]
+pub struct ReadSource {
+    pub manual: usize,
+    pub chapter: String,
+    pub source: Source,
+}
+
+/// Reads and scans one chapter file. Problems with the file become a diagnostic.
+pub fn read_source(
+    root: &Path,
+    manual: usize,
+    chapter: &str,
+    lang: &str,
+    path: &Path,
+    inside: bool,
+    preread: Option<Preread>,
+) -> Result<ReadSource, Box<Diagnostic>> {
+    read(root, manual, chapter, lang, path, inside, preread).map_err(Box::new)
+}
+
+#[allow(
+    clippy::result_large_err,
+    reason = "called once per file; the public wrapper boxes the error"
+)]
+fn read(
+    root: &Path,
+    manual: usize,
+    chapter: &str,
+    lang: &str,
+    path: &Path,
+    inside: bool,
+    preread: Option<Preread>,
+) -> Result<ReadSource, Diagnostic> {
+    let rel = display_path(root, path);
+    // A chapter may be a symbolic link, but never to a file outside the
+    // project; a file the listing proved inside needs no check.
+    if !inside {
+        match path.canonicalize() {
+            Ok(real) if !real.starts_with(root) => {
+                return Err(Diagnostic::error(
+                    rel,
+                    0,
+                    "this chapter is a link to a file outside the project",
+                )
+                .with_hint("copy the file into the project instead of linking to it"));
+            }
+            Err(e) => {
+                return Err(Diagnostic::error(
+                    rel,
+                    0,
+                    format!("cannot read this file: {e}"),
+                ));
+            }
+            Ok(_) => {}
+        }
+    }
+    let cannot_read =
+        |e: std::io::Error| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}"));
+    let (bytes, modified) = match preread {
+        Some(read) => read,
+        None => read_file(path).map_err(cannot_read)?,
+    };
+    // A SIMD check of the UTF-8 and a copy cost a fraction of the
+    // standard library's check of non-Latin text; an invalid file goes
+    // through the latter, which says where the fault is.
+    let text = match simdutf8::basic::from_utf8(&bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(_) => String::from_utf8(bytes),
+    }
+    .map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        Diagnostic::error(&rel, line, "this file is not valid UTF-8 text")
+            .with_hint("save the file with UTF-8 encoding")
+    })?;
+    let split = frontmatter::split(&text).map_err(|e| {
+        Diagnostic::error(&rel, e.line, e.message)
+            .with_hint("front matter is TOML between `+++` lines or YAML between `---` lines at the top of the file")
+    })?;
+    let mut front = split.front;
+    let recorded = match front.extra.remove(crate::translate::provenance::KEY) {
+        Some(serde_json::Value::String(h)) => Some(h),
+        Some(_) => {
+            return Err(Diagnostic::error(
+                &rel,
+                2,
+                format!(
+                    "`{}` must be text, as written by `polybook stamp`",
+                    crate::translate::provenance::KEY
+                ),
+            ));
+        }
+        None => None,
+    };
+    let body_line_offset = split.body_line_offset;
+    let body_start = text.len() - split.body.len();
+    let body = &text[body_start..];
+    let outline = outline::scan(body, LineCounter::new(body, body_line_offset));
+    let title = front
+        .title
+        .clone()
+        .or_else(|| {
+            outline
+                .headings
+                .first()
+                .map(|h| h.text.clone())
+                .filter(|t| !t.is_empty())
+        })
+        .unwrap_or_else(|| chapter.rsplit('/').next().unwrap_or(chapter).to_string());
+    Ok(ReadSource {
+        manual,
+        chapter: chapter.to_string(),
+        source: Source {
+            lang: lang.to_string(),
+            rel,
+            abs: path.to_path_buf(),
+            text,
+            body_start,
+            body_line_offset,
+            front,
+            outline,
+            anchors: Anchors::default(),
+            title,
+            modified,
+            hash: std::sync::OnceLock::new(),
+            recorded,
+        },
+    })
+}
+
+/// Builds the model from the plan and the files read (in any order). The
+/// anchors of its chapters are left to [`set_anchors`].
+pub fn assemble(plan: Plan, sources: Vec<ReadSource>) -> Project {
+    let Plan {
+        paths,
+        config,
+        manuals: planned,
+        media,
+        ..
+    } = plan;
+    let mut by_chapter: HashMap<(usize, String), BTreeMap<String, Source>> = HashMap::new();
+    for s in sources {
+        by_chapter
+            .entry((s.manual, s.chapter))
+            .or_default()
+            .insert(s.source.lang.clone(), s.source);
+    }
+    let source_lang = config.source_language.clone();
+    let mut manuals = Vec::new();
+    let mut chapter_index = HashMap::new();
+    let mut orphans = Vec::new();
+    for (mi, pm) in planned.into_iter().enumerate() {
+        orphans.extend(
+            pm.orphans
+                .iter()
+                .map(|(chapter, lang, rel)| crate::model::Orphan {
+                    manual: mi,
+                    lang: lang.clone(),
+                    chapter: chapter.clone(),
+                    rel: rel.clone(),
+                }),
+        );
+        let mut chapters = Vec::new();
+        for (part, p) in pm.config.parts.iter().enumerate() {
+            for id in &p.chapters {
+                let Some(sources) = by_chapter.remove(&(mi, id.clone())) else {
+                    continue;
+                };
+                if !sources.contains_key(&source_lang) {
+                    continue;
+                }
+                chapter_index.insert((pm.id.clone(), id.clone()), (mi, chapters.len()));
+                chapters.push(Chapter {
+                    id: id.clone(),
+                    part,
+                    sources,
+                });
+            }
+        }
+        manuals.push(Manual {
+            id: pm.id,
+            dir: pm.dir,
+            config: pm.config,
+            chapters,
+        });
+    }
+    let chains = config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), lang::fallback_chain(&l.code, &source_lang)))
+        .collect();
+    Project {
+        paths,
+        config,
+        manuals,
+        chains,
+        chapter_index,
+        orphans,
+        media,
+    }
+}
+
+/// Computes the anchors of every version of a chapter: the source
+/// language's, then the translations', which inherit ids from it. An
+/// assembled project has none until this runs for each chapter.
+pub fn set_anchors(sources: &mut BTreeMap<String, Source>, source_lang: &str) {
+    if let Some(src) = sources.get_mut(source_lang) {
+        src.anchors = outline::anchors(&src.outline, None, None);
+        link_anchors(sources, source_lang);
+    }
+}
+
+/// Gives the translations of a chapter the anchors of its source-language
+/// version (the source's own anchors must be set).
+pub fn link_anchors(sources: &mut BTreeMap<String, Source>, source_lang: &str) {
+    let Some(src) = sources.get(source_lang) else {
+        return;
+    };
+    let (anchors, outline) = (src.anchors.clone(), src.outline.clone());
+    for (lang, tr) in sources.iter_mut() {
+        if lang != source_lang {
+            tr.anchors = outline::anchors(&tr.outline, Some(&anchors), Some(&outline));
+        }
+    }
+}
+
+/// Puts a re-read source into its chapter, computing its anchors and, for
+/// the source language, those of every translation again.
+pub fn replace_source(chapter: &mut crate::model::Chapter, source: Source, source_lang: &str) {
+    let lang = source.lang.clone();
+    chapter.sources.insert(lang.clone(), source);
+    if lang == source_lang {
+        let src = chapter.sources.get_mut(source_lang).expect("just inserted");
+        src.anchors = outline::anchors(&src.outline, None, None);
+        link_anchors(&mut chapter.sources, source_lang);
+    } else {
+        let src = &chapter.sources[source_lang];
+        let (anchors, outline) = (src.anchors.clone(), src.outline.clone());
+        let tr = chapter.sources.get_mut(&lang).expect("just inserted");
+        tr.anchors = outline::anchors(&tr.outline, Some(&anchors), Some(&outline));
+    }
+}
+
+/// What is found in place of a regular file: reading a FIFO waits for a
+/// writer forever, and a device may never end, so neither is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotRegular(&'static str);
+
+impl std::fmt::Display for NotRegular {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "it is {}, not a regular file; replace it with a regular file or remove it",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for NotRegular {}
+
+/// Whether an I/O error is a [`NotRegular`] refusal.
+pub fn is_not_regular(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|e| e.is::<NotRegular>())
+}
+
+/// The metadata of `path` (links followed), or an error when it is not a
+/// regular file; nothing is opened.
+pub fn regular_metadata(path: &Path) -> std::io::Result<std::fs::Metadata> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_file() {
+        return Ok(meta);
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        NotRegular(special_kind(&meta.file_type())),
+    ))
+}
+
+/// What kind of file a file that is not regular is, in words.
+pub fn special_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
+/// A regular file's bytes; anything else is refused without being opened.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    regular_metadata(path)?;
+    std::fs::read(path)
+}
+
+/// [`read_regular`], as UTF-8 text.
+pub fn read_regular_to_string(path: &Path) -> std::io::Result<String> {
+    regular_metadata(path)?;
+    std::fs::read_to_string(path)
+}
+
+/// A file's bytes and modification time (seconds since 1970). Anything but
+/// a regular file is refused without being opened.
+pub fn read_file(path: &Path) -> std::io::Result<Preread> {
+    regular_metadata(path)?;
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata().ok();
+    let modified = meta
+        .as_ref()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs() as i64);
+    let mut bytes = Vec::with_capacity(meta.map_or(0, |m| m.len() as usize + 1));
+    // Through a reader that is not a `File`: the standard library would
+    // look the file's size and position up again before reading.
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, u64::MAX), &mut bytes)?;
+    Ok((bytes, modified))
+}
+
+/// The stem of a file name that other tools take for Markdown but polybook
+/// does not read (`a.MD`, `a.markdown`): chapters end in `.md` exactly, as
+/// their ids and the links to them do.
+fn markdown_stem(name: &str) -> Option<&str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let ext = ext.to_ascii_lowercase();
+    let markdown = matches!(
+        ext.as_str(),
+        "md" | "markdown" | "mdown" | "mkd" | "mkdn" | "mdwn" | "mdtxt" | "mdtext"
+    );
+    (markdown && !stem.is_empty()).then_some(stem)
+}
+
+/// Paths seen in a folder by their case-folded form, to find two that a
+/// case-insensitive disk would take for one file.
+#[derive(Default)]
+struct CaseFolded(std::collections::HashMap<String, PathBuf>);
+
+impl CaseFolded {
+    /// Notes `path`; the error when it collides with one seen before.
+    fn add(&mut self, root: &Path, path: &Path) -> Option<Diagnostic> {
+        let key = config::fold_case(&path.to_string_lossy());
+        let other = self.0.insert(key, path.to_path_buf())?;
+        Some(
+            Diagnostic::error(
+                display_path(root, path),
+                0,
+                format!(
+                    "`{}` and `{}` differ only in case: {}, so one would replace the other",
+                    display_path(root, &other).display(),
+                    display_path(root, path).display(),
+                    config::CASE_BLIND
+                ),
+            )
+            .with_hint("rename one of them (and the links to it)"),
+        )
+    }
+}
+
+/// Lists the files below a manual's `media` folder into `media`, and reports
+/// files whose names differ only in case.
+fn list_media(root: &Path, dir: &Path, media: &mut MediaFiles, diags: &mut Vec<Diagnostic>) {
+    let Ok(real) = dir.canonicalize() else {
+        return;
+    };
+    if !real.starts_with(root) || !real.is_dir() {
+        return;
+    }
+    let Ok(rel_dir) = dir.strip_prefix(root) else {
+        return;
+    };
+    let mut files = std::collections::HashMap::new();
+    let mut folded = CaseFolded::default();
+    let mut found = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let Ok(entry) = entry else {
+            // A folder that cannot be read: leave the whole folder to the
+            // checks on disk.
+            return;
+        };
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        found.extend(folded.add(root, entry.path()));
+        if let Ok(rel) = entry.path().strip_prefix(root) {
+            files.insert(rel.to_path_buf(), kind.is_file());
+        }
+    }
+    diags.extend(found);
+    media.listed.insert(rel_dir.to_path_buf());
+    media.files.extend(files);
+}
+
+fn list_dir(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,1244 @@
+//! Markdown to HTML for one page: a pure function from a chapter's source and
+//! the page it appears on to the page body and the facts other stages need.
+//!
+//! Steps, on pulldown-cmark events: resolve links and images for the page's
+//! language (and check them and their fragments), give headings their ids,
+//! highlight code, turn GitHub-style alerts into callouts, collect footnotes,
+//! isolate left-to-right runs in right-to-left text, rewrite links in raw HTML,
+//! then sanitise when the chapter contains raw HTML.
+//!
+//! A chapter is rendered once per page language and written several times: as
+//! a site page, into the manual's print page and into its EPUB. So internal
+//! links and ids are not written into the HTML directly but left as numbered
+//! slots ([`Slot`]); each output fills them in its own way ([`LinkWriter`]).
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
+
+use crate::diag::{Diagnostic, LineIndex};
+use crate::load::config::{RemotePolicy, closest};
+use crate::load::lang::Direction;
+use crate::model::outline::{self, footnote_id};
+use crate::model::slug::slugify;
+use crate::model::{ChapterRef, Project, Source, urls};
+use crate::render::bidi;
+use crate::render::chars;
+use crate::render::highlight;
+use crate::render::html::{escape, escape_into};
+use crate::render::links::{self, Target};
+use crate::render::nesting;
+use crate::render::safe_url::{self, Judged};
+use crate::render::sanitize;
+use crate::site::i18n::Ui;
+
+/// Where and how a chapter is rendered.
+pub struct RenderInput<'a> {
+    pub project: &'a Project,
+    pub chapter: ChapterRef,
+    /// Language of the page (and of the links it makes).
+    pub page_lang: &'a str,
+    /// The text shown: the translation, or the fallback source.
+    pub source: &'a Source,
+    /// Direction of the text shown.
+    pub dir: Direction,
+    pub ui: &'a Ui,
+    /// Code blocks highlighted ahead of time.
+    pub highlighted: &'a highlight::Highlighted,
+    /// Also gives the chapter's search sections (see [`Rendered::sections`]).
+    pub search_sections: bool,
+}
+
+/// What an internal link or image points to, resolved for the page language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkRef {
+    /// Written as the author wrote it (external URLs, and broken links).
+    Keep(String),
+    /// A fragment of the same chapter (the id as in the chapter, unprefixed).
+    SamePage(String),
+    /// A chapter of the project, in the page language.
+    Chapter {
+        target: ChapterRef,
+        fragment: Option<String>,
+    },
+    /// A file of the project, by its path relative to the root, with the
+    /// query or fragment written after it.
+    File { rel: String, suffix: String },
+}
+
+/// A place in rendered HTML that each output fills in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Slot {
+    /// The value of an `href` or `src` attribute.
+    Href(LinkRef),
+    /// The value of an `id` attribute (the id as in the chapter).
+    Id(String),
+}
+
+/// Fills the slots of a rendered chapter for one output.
+pub trait LinkWriter {
+    /// The URL for a link; the result is escaped by the caller.
+    fn href(&self, link: &LinkRef) -> String;
+    /// The id an anchor of the chapter gets.
+    fn id(&self, id: &str) -> String {
+        id.to_string()
+    }
+}
+
+const SLOT_OPEN: char = '\u{E000}';
+const SLOT_CLOSE: char = '\u{E001}';
+
+/// A piece of rendered HTML: literal markup, or a slot to fill in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Html(String),
+    Slot(usize),
+}
+
+/// A heading as it appears in the page.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RenderedHeading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// The result of rendering one chapter for one page language.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Shared with the [`Filled`] bodies made from them, so that a page
+    /// prints its body without first copying it into a string.
+    pub pieces: std::sync::Arc<[Piece]>,
+    pub slots: Vec<Slot>,
+    /// Headings with their ids as in the chapter.
+    pub headings: Vec<RenderedHeading>,
+    /// Whether the body starts with a level-1 heading (the page title).
+    pub starts_with_h1: bool,
+    /// Project files (`/`-separated, relative to the root) the page uses.
+    pub files: BTreeSet<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The chapter's sections for the search index, from the same parse
+    /// (only when asked for, see [`RenderInput::search_sections`]).
+    pub sections: Vec<crate::search::Section>,
+}
+
+/// The id that an anchor of chapter `chapter_id` gets on the print page.
+pub fn print_id(chapter_id: &str, id: Option<&str>) -> String {
+    match id {
+        Some(id) => format!("ch-{}--{id}", slugify(chapter_id)),
+        None => format!("ch-{}", slugify(chapter_id)),
+    }
+}
+
+impl Rendered {
+    /// The HTML for one output.
+    pub fn write(&self, w: &dyn LinkWriter) -> String {
+        let filled = self.filled(w);
+        let mut out = String::with_capacity(filled.len() + filled.values.len() * 8);
+        filled
+            .write_to(&mut out)
+            .expect("writing to a String cannot fail");
+        out
+    }
+
+    /// The body for one output: its pieces with each slot's value.
+    pub fn filled(&self, w: &dyn LinkWriter) -> Filled {
+        Filled {
+            pieces: self.pieces.clone(),
+            values: (self.slots.iter())
+                .map(|slot| match slot {
+                    Slot::Href(link) => w.href(link),
+                    Slot::Id(id) => w.id(id),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A rendered chapter with its slots filled for one output, written out
+/// only where it is printed: a page's template writes it straight into the
+/// page.
+#[derive(Debug, Clone, Default)]
+pub struct Filled {
+    pieces: std::sync::Arc<[Piece]>,
+    /// Each slot's value, not yet escaped.
+    values: Vec<String>,
+}
+
+impl Filled {
+    /// The length of the HTML, with values as if no character needed escaping.
+    pub fn len(&self) -> usize {
+        let values: usize = self.values.iter().map(String::len).sum();
+        let html: usize = (self.pieces.iter())
+            .map(|p| match p {
+                Piece::Html(h) => h.len(),
+                Piece::Slot(_) => 0,
+            })
+            .sum();
+        html + values
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes the HTML, each slot's value escaped.
+    pub fn write_to(&self, out: &mut impl std::fmt::Write) -> std::fmt::Result {
+        for piece in self.pieces.iter() {
+            match piece {
+                Piece::Html(h) => out.write_str(h)?,
+                Piece::Slot(i) => escape_into(out, &self.values[*i])?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<String> for Filled {
+    /// HTML without slots.
+    fn from(html: String) -> Self {
+        Filled {
+            pieces: std::sync::Arc::new([Piece::Html(html)]),
+            values: Vec::new(),
+        }
+    }
+}
+
+/// Splits HTML with slot markers into pieces. Markers in `href` and `src`
+/// values written by pulldown-cmark arrive percent-encoded. Each kind of
+/// marker is searched for again only once the split has passed the last one
+/// found, so a chapter is scanned once whatever its number of slots. What
+/// looks like a marker but names no slot (the chapter's own text, through
+/// an entity such as `&#xE000;`) is not one: its opening character is left
+/// out, or its encoded form kept as text.
+fn split_slots(html: &str, count: usize) -> Vec<Piece> {
+    const ENCODED: (&str, &str) = ("%EE%80%80", "%EE%80%81");
+    let mut buf = ([0u8; 4], [0u8; 4]);
+    let plain: (&str, &str) = (
+        SLOT_OPEN.encode_utf8(&mut buf.0),
+        SLOT_CLOSE.encode_utf8(&mut buf.1),
+    );
+    let find_from = |pat: &str, from: usize| {
+        memchr::memmem::find(&html.as_bytes()[from..], pat.as_bytes()).map(|i| from + i)
+    };
+    let mut pieces = Vec::new();
+    let mut pos = 0;
+    let (mut next_plain, mut next_encoded) = (find_from(plain.0, 0), find_from(ENCODED.0, 0));
+    loop {
+        if next_plain.is_some_and(|p| p < pos) {
+            next_plain = find_from(plain.0, pos);
+        }
+        if next_encoded.is_some_and(|p| p < pos) {
+            next_encoded = find_from(ENCODED.0, pos);
+        }
+        let (start, (open, close)) = match (next_plain, next_encoded) {
+            (Some(a), Some(b)) if a < b => (a, plain),
+            (_, Some(b)) => (b, ENCODED),
+            (Some(a), None) => (a, plain),
+            (None, None) => break,
+        };
+        let after = start + open.len();
+        let slot = find_from(close, after).and_then(|end| {
+            let n = html[after..end]
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n < count)?;
+            Some((end, n))
+        });
+        let Some((end, n)) = slot else {
+            let keep = if open == plain.0 { start } else { after };
+            if keep > pos {
+                pieces.push(Piece::Html(html[pos..keep].to_string()));
+            }
+            pos = after;
+            continue;
+        };
+        if start > pos {
+            pieces.push(Piece::Html(html[pos..start].to_string()));
+        }
+        pieces.push(Piece::Slot(n));
+        pos = end + close.len();
+    }
+    if pos < html.len() {
+        pieces.push(Piece::Html(html[pos..].to_string()));
+    }
+    pieces
+}
+
+/// Where in a chapter something is: line, column, the line's text and the
+/// width of the part at fault.
+struct At {
+    line: usize,
+    column: usize,
+    text: String,
+    /// Characters of `text` before the part at fault.
+    start: usize,
+    width: usize,
+}
+
+impl At {
+    fn new(lines: &LineIndex, body: &str, range: std::ops::Range<usize>) -> At {
+        let l = lines.locate(body, range.start, range.end);
+        At {
+            line: l.line,
+            column: l.column,
+            text: l.text,
+            start: l.start,
+            width: l.width,
+        }
+    }
+}
+
+/// Result of resolving one URL.
+struct Resolved {
+    /// `None` for a URL that must not be written: the link or image is left
+    /// out and its text kept.
+    link: Option<LinkRef>,
+    file: Option<String>,
+    diag: Option<Diagnostic>,
+}
+
+/// Slots handed out while rendering; shared by the raw HTML rewriter.
+#[derive(Default)]
+struct SlotTable {
+    slots: RefCell<Vec<Slot>>,
+    /// The ids of the chapter taken so far, made when raw HTML first has one.
+    ids: RefCell<Option<std::collections::HashSet<String>>>,
+}
+
+impl SlotTable {
+    fn add(&self, slot: Slot) -> String {
+        let mut slots = self.slots.borrow_mut();
+        slots.push(slot);
+        format!("{SLOT_OPEN}{}{SLOT_CLOSE}", slots.len() - 1)
+    }
+
+    /// The slot for an id written in raw HTML; `None` when it cannot be
+    /// one: empty, or an id the chapter already has (headings and footnotes
+    /// first, then raw HTML in order), which `report` is told about.
+    fn claim_id(
+        &self,
+        input: &RenderInput<'_>,
+        id: &str,
+        at: &At,
+        report: impl FnOnce(Diagnostic),
+    ) -> Option<String> {
+        if id.is_empty() {
+            return None;
+        }
+        let mut ids = self.ids.borrow_mut();
+        let ids = ids.get_or_insert_with(|| {
+            let anchors = &input.source.anchors;
+            let mut taken: std::collections::HashSet<String> = (anchors.ids.iter())
+                .chain(anchors.aliases.iter().flatten())
+                .cloned()
+                .collect();
+            for label in &input.source.outline.footnotes {
+                let (def, reference) = footnote_id(label);
+                taken.insert(def);
+                taken.insert(reference);
+            }
+            taken
+        });
+        if !ids.insert(id.to_string()) {
+            report(input.diag(
+                at,
+                false,
+                format!("the id `{id}` is used twice in this chapter; the second one is left out"),
+                Some("give each element its own id; a heading takes its id from its text unless given one with `{#id}`".into()),
+            ));
+            return None;
+        }
+        Some(self.add(Slot::Id(id.to_string())))
+    }
+}
+
+impl RenderInput<'_> {
+    fn diag(&self, at: &At, error: bool, message: String, hint: Option<String>) -> Diagnostic {
+        let d = if error {
+            Diagnostic::error(&self.source.rel, at.line, message)
+        } else {
+            Diagnostic::warning(&self.source.rel, at.line, message)
+        };
+        let mut d = d
+            .with_lang(&self.source.lang)
+            .at(&at.text, at.start, at.width);
+        d.column = at.column;
+        match hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        }
+    }
+
+    /// Resolves a link or image URL written in the source (entities
+    /// decoded).
+    fn resolve(&self, href: &str, at: &At, image: bool) -> Resolved {
+        let what = if image { "image" } else { "link" };
+        let broken = |e: links::LinkError| {
+            self.diag(at, true, format!("broken {what}: {}", e.message), e.hint)
+        };
+        // A URL is read as a browser reads it; a refused one (it may be
+        // `javascript:`) is never written.
+        let href = match safe_url::judge(href) {
+            Judged::Refused(scheme) => {
+                return Resolved {
+                    link: None,
+                    file: None,
+                    diag: Some(broken(links::refused(&scheme))),
+                };
+            }
+            Judged::Local(href) | Judged::External(href) => href,
+        };
+        // A broken relative path is kept as written, which is harmless.
+        let keep = |diag: Option<Diagnostic>| Resolved {
+            link: Some(LinkRef::Keep(href.to_string())),
+            file: None,
+            diag,
+        };
+        match links::resolve(self.project, self.source, self.page_lang, &href) {
+            Err(e) => keep(Some(broken(e))),
+            Ok(Target::External) => {
+                let policy = self.project.config.remote_images;
+                if !image || policy == RemotePolicy::Allow || !safe_url::judge(&href).is_remote() {
+                    return keep(None);
+                }
+                let diag = self.diag(at,
+                    policy == RemotePolicy::Error,
+                    format!("image `{href}` is loaded from another host: every reader's browser would contact it"),
+                    Some("copy the image into the manual's `media/` folder, or set `remote_images = \"allow\"` in polybook.toml".into()),
+                );
+                // An image refused by the policy is not written either.
+                if policy == RemotePolicy::Error {
+                    return Resolved {
+                        link: None,
+                        file: None,
+                        diag: Some(diag),
+                    };
+                }
+                keep(Some(diag))
+            }
+            Ok(Target::SamePage(frag)) => {
+                let diag = self.check_fragment(self.source, &frag, at, "this chapter");
+                // A broken fragment (reported) is kept as written, which a
+                // book turns into plain text.
+                let link = match diag {
+                    Some(_) => LinkRef::Keep(href.to_string()),
+                    None => LinkRef::SamePage(frag),
+                };
+                Resolved {
+                    link: Some(link),
+                    file: None,
+                    diag,
+                }
+            }
+            Ok(Target::Chapter { target, fragment }) => {
+                let (target_src, _) = self.project.content(target, self.page_lang);
+                let chapter = self.project.chapter(target);
+                let diag = fragment.as_deref().and_then(|f| {
+                    self.check_fragment(target_src, f, at, &format!("chapter `{}`", chapter.id))
+                });
+                // A broken fragment (reported) is dropped: the link still
+                // leads to the chapter.
+                let fragment = if diag.is_some() { None } else { fragment };
+                Resolved {
+                    link: Some(LinkRef::Chapter { target, fragment }),
+                    file: None,
+                    diag,
+                }
+            }
+            Ok(Target::File { rel, suffix }) => Resolved {
+                link: Some(LinkRef::File {
+                    rel: rel.clone(),
+                    suffix,
+                }),
+                file: Some(rel),
+                diag: None,
+            },
+        }
+    }
+
+    fn check_fragment(
+        &self,
+        target: &Source,
+        frag: &str,
+        at: &At,
+        what: &str,
+    ) -> Option<Diagnostic> {
+        if target.anchors.all.contains(frag) {
+            return None;
+        }
+        let hint = closest(frag, target.anchors.ids.iter().map(String::as_str))
+            .map(|c| format!("did you mean `#{c}`?"))
+            .or_else(|| {
+                Some(format!(
+                    "the headings of {what} have the ids: {}",
+                    target.anchors.ids.join(", ")
+                ))
+            });
+        Some(self.diag(
+            at,
+            true,
+            format!("{what} has no heading or anchor `#{frag}`"),
+            hint,
+        ))
+    }
+
+    fn alert_label(&self, kind: BlockQuoteKind) -> (&'static str, &str) {
+        let (key, id) = match kind {
+            BlockQuoteKind::Note => ("note", "alert-note"),
+            BlockQuoteKind::Tip => ("tip", "alert-tip"),
+            BlockQuoteKind::Important => ("important", "alert-important"),
+            BlockQuoteKind::Warning => ("warning", "alert-warning"),
+            BlockQuoteKind::Caution => ("caution", "alert-caution"),
+        };
+        (key, self.ui.get(id))
+    }
+}
+
+/// Renders a chapter for a page language.
+pub fn render(input: &RenderInput<'_>) -> Rendered {
+    let mut out = Rendered::default();
+    // Characters no page or book may hold are left out before parsing, so
+    // that no stage sees them; lines stay where they were.
+    let body = chars::without_unpublishable(input.source.body());
+    if matches!(body, std::borrow::Cow::Owned(_)) {
+        out.diagnostics.extend(unpublishable_warnings(input));
+    }
+    let body: &str = &body;
+    // Line numbers are needed only for problems, so the index is made on
+    // the first one.
+    let line_index = std::cell::OnceCell::new();
+    let lines = || line_index.get_or_init(|| LineIndex::new(body, input.source.body_line_offset));
+    let rtl = input.dir == Direction::Rtl;
+    let table = SlotTable::default();
+    // About one event per 12 bytes of Markdown: sized once, not grown.
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 12);
+    let record = |out: &mut Rendered, r: Resolved| -> Option<String> {
+        out.diagnostics.extend(r.diag);
+        out.files.extend(r.file);
+        r.link.map(|link| table.add(Slot::Href(link)))
+    };
+
+    // Heading being collected: (level, classes, start index in `events`).
+    let mut heading: Option<(u8, Vec<CowStr<'_>>, usize)> = None;
+    let mut heading_no = 0usize;
+    let mut code: Option<(String, String)> = None;
+    let mut html_block: Option<(String, usize)> = None;
+    let mut image_depth = 0usize;
+    // For each open link and image, whether it is written (a refused URL
+    // leaves out the tags and keeps the text).
+    let mut links_written: Vec<bool> = Vec::new();
+    let mut images_written: Vec<bool> = Vec::new();
+    let mut has_raw_html = false;
+    // Footnotes: label -> number (by first reference), references seen, and
+    // the definitions' events.
+    let mut fn_numbers: HashMap<String, usize> = HashMap::new();
+    let mut fn_refs: HashMap<String, usize> = HashMap::new();
+    let mut fn_defs: Vec<(String, Vec<Event<'_>>)> = Vec::new();
+    let mut in_def: Option<(String, Vec<Event<'_>>)> = None;
+
+    let mut sections = input
+        .search_sections
+        .then(|| crate::search::Sections::new(&input.source.anchors.ids));
+    // The events that stand for the current one: one list, emptied into
+    // `events` (or a footnote's) after each event.
+    let mut emitted: Vec<Event<'_>> = Vec::with_capacity(4);
+    let mut parsed = nesting::Events::new(body);
+    for (event, range) in parsed.by_ref() {
+        if let Some(s) = sections.as_mut() {
+            s.event(&event);
+        }
+        let at = || At::new(lines(), body, range.clone());
+        match event {
+            Event::Start(Tag::Heading { level, classes, .. }) => {
+                heading = Some((outline::level_number(level), classes, events.len()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, classes, start)) = heading.take() {
+                    let inner_events: Vec<Event<'_>> =
+                        events.drain(start.min(events.len())..).collect();
+                    let mut inner = String::new();
+                    pulldown_cmark::html::push_html(&mut inner, inner_events.into_iter());
+                    let anchors = &input.source.anchors;
+                    let id = anchors
+                        .ids
+                        .get(heading_no)
+                        .cloned()
+                        .unwrap_or_else(|| format!("h-{heading_no}"));
+                    let mut html = format!("<h{level} id=\"{}\"", table.add(Slot::Id(id.clone())));
+                    if !classes.is_empty() {
+                        let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+                        html.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
+                    }
+                    html.push('>');
+                    if let Some(Some(alias)) = anchors.aliases.get(heading_no) {
+                        html.push_str(&format!(
+                            "<span id=\"{}\" class=\"anchor-alias\"></span>",
+                            table.add(Slot::Id(alias.clone()))
+                        ));
+                    }
+                    html.push_str(&inner);
+                    html.push_str(&format!("</h{level}>\n"));
+                    if heading_no == 0 {
+                        out.starts_with_h1 = level == 1;
+                    }
+                    let text = input
+                        .source
+                        .outline
+                        .headings
+                        .get(heading_no)
+                        .map(|h| h.text.clone())
+                        .unwrap_or_default();
+                    out.headings.push(RenderedHeading { level, id, text });
+                    heading_no += 1;
+                    emitted.push(Event::Html(html.into()));
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((info, String::new()));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((info, text)) = code.take() {
+                    emitted.push(Event::Html(
+                        input.highlighted.code_block(&text, &info).into(),
+                    ));
+                }
+            }
+            Event::Text(text) if code.is_some() => {
+                code.as_mut().expect("checked").1.push_str(&text);
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let slot = record(&mut out, input.resolve(&dest_url, &at(), false));
+                links_written.push(slot.is_some());
+                if let Some(slot) = slot {
+                    emitted.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: slot.into(),
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if links_written.pop().unwrap_or(true) {
+                    emitted.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let slot = record(&mut out, input.resolve(&dest_url, &at(), true));
+                images_written.push(slot.is_some());
+                if let Some(slot) = slot {
+                    image_depth += 1;
+                    emitted.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: slot.into(),
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if images_written.pop().unwrap_or(true) {
+                    image_depth = image_depth.saturating_sub(1);
+                    emitted.push(Event::End(TagEnd::Image));
+                }
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (key, label) = input.alert_label(kind);
+                emitted.push(Event::Html(
+                    format!("<div class=\"alert alert-{key}\" role=\"note\">\n<p class=\"alert-title\">{}</p>\n", escape(label)).into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => emitted.push(Event::Html("</div>\n".into())),
+            Event::Start(Tag::Table(align)) => {
+                emitted.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
+                ));
+                emitted.push(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::Table) => {
+                emitted.push(Event::End(TagEnd::Table));
+                emitted.push(Event::Html("</div>\n".into()));
+            }
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done {
+                    (" checked=\"\"", input.ui.get("task-done"))
+                } else {
+                    ("", input.ui.get("task-open"))
+                };
+                emitted.push(Event::InlineHtml(
+                    format!(
+                        "<input type=\"checkbox\" disabled=\"\"{checked} aria-label=\"{}\"> ",
+                        escape(label)
+                    )
+                    .into(),
+                ));
+            }
+            Event::FootnoteReference(label) => {
+                let next = fn_numbers.len() + 1;
+                let n = *fn_numbers.entry(label.to_string()).or_insert(next);
+                let count = fn_refs.entry(label.to_string()).or_insert(0);
+                *count += 1;
+                let (def_id, ref_id) = footnote_id(&label);
+                let ref_id = if *count == 1 {
+                    ref_id
+                } else {
+                    format!("{ref_id}-{count}")
+                };
+                emitted.push(Event::Html(
+                    format!(
+                        "<sup class=\"footnote-ref\"><a id=\"{}\" href=\"{}\">{n}</a></sup>",
+                        table.add(Slot::Id(ref_id)),
+                        table.add(Slot::Href(LinkRef::SamePage(def_id)))
+                    )
+                    .into(),
+                ));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                in_def = Some((label.to_string(), Vec::new()));
+                continue;
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some(def) = in_def.take() {
+                    fn_defs.push(def);
+                }
+                continue;
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                has_raw_html = true;
+                html_block = Some((String::new(), range.start));
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((html, start)) = html_block.take() {
+                    emitted.push(Event::Html(
+                        rewrite_raw(
+                            input,
+                            &table,
+                            &html,
+                            &At::new(lines(), body, start..start + html.len()),
+                            &mut out,
+                        )
+                        .into(),
+                    ));
+                }
+            }
+            Event::Html(html) if html_block.is_some() => {
+                html_block.as_mut().expect("checked").0.push_str(&html);
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                has_raw_html = true;
+                emitted.push(Event::InlineHtml(
+                    rewrite_raw(input, &table, &html, &at(), &mut out).into(),
+                ));
+            }
+            Event::Code(text) if rtl => {
+                emitted.push(Event::InlineHtml(
+                    format!("<code dir=\"ltr\">{}</code>", escape(&text)).into(),
+                ));
+            }
+            Event::Text(text) if rtl && image_depth == 0 => match bidi::isolate_ltr(&text) {
+                Some(html) => emitted.push(Event::InlineHtml(html.into())),
+                None => emitted.push(Event::Text(text)),
+            },
+            other => emitted.push(other),
+        }
+        match in_def.as_mut() {
+            Some((_, def_events)) => def_events.append(&mut emitted),
+            None => events.append(&mut emitted),
+        }
+    }
+
+    if let Some(at) = parsed.flattened() {
+        out.diagnostics.push(flattened(input, lines(), body, at));
+    }
+
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if !fn_defs.is_empty() {
+        html.push_str(&footnotes(input, &table, fn_defs, &fn_numbers));
+    }
+    let html = if has_raw_html && input.project.config.sanitize_html {
+        sanitize::clean(&html)
+    } else {
+        html
+    };
+    // Only numeric entities (`&#1;`) can still stand for characters no page
+    // may hold: without any, the HTML is not searched for them.
+    let html = if body.contains("&#") {
+        chars::without_unwritable(&html)
+    } else {
+        std::borrow::Cow::Borrowed(html.as_str())
+    };
+    let slots = table.slots.into_inner();
+    out.pieces = split_slots(&html, slots.len()).into();
+    out.slots = slots;
+    out.sections = sections.map(|s| s.finish()).unwrap_or_default();
+    out
+}
+
+/// The warning for a chapter that nests deeper than the limit, at the line
+/// where it first does.
+fn flattened(
+    input: &RenderInput<'_>,
+    lines: &LineIndex,
+    body: &str,
+    at: nesting::Flattened,
+) -> Diagnostic {
+    // The event's text is one line of the body per line.
+    let mut offset = at.offset;
+    for _ in 0..at.lines {
+        match memchr::memchr(b'\n', &body.as_bytes()[offset..]) {
+            Some(i) => offset += i + 1,
+            None => break,
+        }
+    }
+    let end = memchr::memchr(b'\n', &body.as_bytes()[offset..]).map_or(body.len(), |i| offset + i);
+    input.diag(
+        &At::new(lines, body, offset..end),
+        false,
+        format!(
+            "elements nest deeper than {} levels here: the deeper lists, quotes, emphasis, links and HTML elements are flattened (their text is kept)",
+            nesting::MAX_DEPTH
+        ),
+        Some("nest fewer levels: split the list or quote, or close the HTML elements you open".into()),
+    )
+}
+
+/// Warnings for the characters of a chapter that no page or book can hold
+/// (they are left out), one for each line that has some.
+fn unpublishable_warnings(input: &RenderInput<'_>) -> Vec<Diagnostic> {
+    let body = input.source.body();
+    let lines = LineIndex::new(body, input.source.body_line_offset);
+    let mut by_line: Vec<(usize, Vec<char>)> = Vec::new();
+    for (i, c) in chars::unpublishable(body) {
+        let line = lines.line(i);
+        match by_line.last_mut() {
+            Some((l, found)) if *l == line => {
+                if !found.contains(&c) {
+                    found.push(c);
+                }
+            }
+            _ => by_line.push((line, vec![c])),
+        }
+    }
+    let warning = |(line, found): (usize, Vec<char>)| {
+        let names: Vec<String> = (found.iter())
+            .map(|&c| format!("U+{:04X}", c as u32))
+            .collect();
+        let (what, verb, them) = match names.len() {
+            1 => ("the character", "was", "it"),
+            _ => ("the characters", "were", "them"),
+        };
+        let message = format!(
+            "{what} {} {verb} left out: web pages and EPUB books cannot contain {them}",
+            names.join(", ")
+        );
+        let hint = if found.iter().any(|&c| chars::is_reserved(c)) {
+            "U+E000 to U+E002 are private-use characters that polybook keeps for its own \
+             marks: use another character"
+                .to_string()
+        } else {
+            format!(
+                "delete {them} from the file: most editors do not show control characters, \
+                 but a regular-expression search for `\\u{:04X}` finds {them}",
+                found[0] as u32
+            )
+        };
+        Diagnostic::warning(&input.source.rel, line, message)
+            .with_lang(&input.source.lang)
+            .with_hint(hint)
+    };
+    by_line.into_iter().map(warning).collect()
+}
+
+/// Renders footnote definitions as an ordered list with back-links, numbered
+/// in the order of their first reference.
+fn footnotes(
+    input: &RenderInput<'_>,
+    table: &SlotTable,
+    mut defs: Vec<(String, Vec<Event<'_>>)>,
+    numbers: &HashMap<String, usize>,
+) -> String {
+    defs.sort_by_key(|(label, _)| numbers.get(label).copied().unwrap_or(usize::MAX));
+    let back = input.ui.get("back-to-reference");
+    let mut html = String::from("<div class=\"footnotes\">\n<ol>\n");
+    for (label, mut events) in defs {
+        let (def_id, ref_id) = footnote_id(&label);
+        if numbers.contains_key(&label) {
+            let link = Event::Html(
+                format!(
+                    " <a href=\"{}\" class=\"footnote-back\" aria-label=\"{}\">↩</a>",
+                    table.add(Slot::Href(LinkRef::SamePage(ref_id))),
+                    escape(back)
+                )
+                .into(),
+            );
+            match events
+                .iter()
+                .rposition(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+            {
+                Some(pos) => events.insert(pos, link),
+                None => events.push(link),
+            }
+        }
+        html.push_str(&format!("<li id=\"{}\">", table.add(Slot::Id(def_id))));
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        html.push_str("</li>\n");
+    }
+    html.push_str("</ol>\n</div>\n");
+    html
+}
+
+/// What polybook does with a URL attribute of raw HTML.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum UrlUse {
+    /// Resolved and checked as a link, like a Markdown link.
+    Link,
+    /// Resolved and checked as an image (or other media the page loads).
+    Image,
+    /// Image candidates (`srcset`), each resolved and checked as an image.
+    ImageSet,
+    /// Only judged ([`safe_url::judge`]): left out when refused.
+    Judged,
+}
+
+/// How an attribute of an element of raw HTML carries URLs, if it does
+/// (names in lower case, as lol_html gives them).
+fn url_use(element: &str, attribute: &str) -> Option<UrlUse> {
+    Some(match (element, attribute) {
+        ("a" | "area", "href") => UrlUse::Link,
+        ("img" | "source" | "video" | "audio" | "track", "src") | ("video", "poster") => {
+            UrlUse::Image
+        }
+        ("img" | "source", "srcset") => UrlUse::ImageSet,
+        (
+            _,
+            "href" | "src" | "srcset" | "imagesrcset" | "xlink:href" | "action" | "formaction"
+            | "cite" | "background" | "data" | "poster" | "longdesc" | "lowsrc" | "dynsrc" | "ping"
+            | "archive" | "codebase" | "classid" | "manifest" | "icon" | "profile" | "usemap",
+        ) => UrlUse::Judged,
+        _ => return None,
+    })
+}
+
+/// Attributes whose value is a list of ids of the same page.
+const ID_REFERENCES: &[&str] = &[
+    "aria-activedescendant",
+    "aria-controls",
+    "aria-describedby",
+    "aria-details",
+    "aria-errormessage",
+    "aria-flowto",
+    "aria-labelledby",
+    "aria-owns",
+    "for",
+    "headers",
+    "list",
+];
+
+/// The URLs in the value of a judged attribute.
+fn judged_urls<'a>(attribute: &str, value: &'a str) -> Vec<&'a str> {
+    match attribute {
+        "srcset" | "imagesrcset" => safe_url::srcset(value).iter().map(|c| c.url).collect(),
+        "ping" | "archive" => value.split_ascii_whitespace().collect(),
+        _ => vec![value],
+    }
+}
+
+/// Resolves and checks the links and images of a piece of raw HTML, leaves
+/// out URLs whose scheme is refused, and turns its ids (and `<a name>`
+/// anchors) into id slots, so that print pages prefix them like heading ids.
+fn rewrite_raw(
+    input: &RenderInput<'_>,
+    table: &SlotTable,
+    html: &str,
+    at: &At,
+    out: &mut Rendered,
+) -> String {
+    let found: RefCell<Vec<(Option<Diagnostic>, Option<String>)>> = RefCell::new(Vec::new());
+    let problem = |diag: Diagnostic| found.borrow_mut().push((Some(diag), None));
+    let resolve = |url: &str, image: bool| {
+        let r = input.resolve(url, at, image);
+        found.borrow_mut().push((r.diag, r.file));
+        r.link.map(|link| table.add(Slot::Href(link)))
+    };
+    let handler = |el: &mut lol_html::html_content::Element<'_, '_>| {
+        let tag = el.tag_name();
+        let attributes: Vec<(String, String)> = (el.attributes().iter())
+            .map(|a| (a.name(), a.value()))
+            .collect();
+        let mut left_out = false;
+        for (name, raw) in &attributes {
+            let Some(kind) = url_use(&tag, name) else {
+                continue;
+            };
+            // lol_html gives values as written: entities are decoded once
+            // here, and a slot's value is escaped once when it is written.
+            let value = htmlize::unescape_attribute(raw.as_str());
+            let written = match kind {
+                UrlUse::Link | UrlUse::Image => resolve(&value, kind == UrlUse::Image),
+                UrlUse::ImageSet => {
+                    let candidates: Vec<String> = (safe_url::srcset(&value).iter())
+                        .filter_map(|c| {
+                            let slot = resolve(c.url, true)?;
+                            Some(match c.descriptor {
+                                "" => slot,
+                                d => format!("{slot} {}", escape(d)),
+                            })
+                        })
+                        .collect();
+                    (!candidates.is_empty()).then(|| candidates.join(", "))
+                }
+                UrlUse::Judged => {
+                    let refused =
+                        (judged_urls(name, &value).into_iter()).find_map(
+                            |u| match safe_url::judge(u) {
+                                Judged::Refused(scheme) => Some(scheme),
+                                _ => None,
+                            },
+                        );
+                    if let Some(scheme) = refused {
+                        let e = links::refused(&scheme);
+                        let message = format!("`{name}` of `<{tag}>`: {}", e.message);
+                        problem(input.diag(at, true, message, e.hint));
+                        el.remove_attribute(name);
+                    }
+                    continue;
+                }
+            };
+            match written {
+                Some(value) => el.set_attribute(name, &value)?,
+                None => {
+                    el.remove_attribute(name);
+                    left_out = true;
+                }
+            }
+        }
+        // An image left without a source shows its text instead.
+        if tag == "img" && left_out && !el.has_attribute("src") && !el.has_attribute("srcset") {
+            let alt = el.get_attribute("alt").unwrap_or_default();
+            let alt = htmlize::unescape_attribute(alt.as_str());
+            el.replace(
+                &format!("<span class=\"missing-image\">{}</span>", escape(&alt)),
+                lol_html::html_content::ContentType::Html,
+            );
+            return Ok(());
+        }
+        // An image given only candidates gets the first as its source,
+        // which HTML requires and books need.
+        if tag == "img"
+            && !el.has_attribute("src")
+            && let Some(first) = (el.get_attribute("srcset"))
+                .and_then(|set| safe_url::srcset(&set).first().map(|c| c.url.to_string()))
+        {
+            el.set_attribute("src", &first)?;
+        }
+        // Anchors: `id`, and `name` on `a` (obsolete in HTML, not allowed
+        // in books), become id slots; an id the chapter already has is left
+        // out.
+        let decoded = |v: String| htmlize::unescape_attribute(v.as_str()).into_owned();
+        let id = el.get_attribute("id").map(decoded);
+        let name = (tag == "a")
+            .then(|| el.get_attribute("name"))
+            .flatten()
+            .map(decoded);
+        if name.is_some() {
+            el.remove_attribute("name");
+        }
+        let claim = |id: &str| table.claim_id(input, id, at, problem);
+        if let Some(id) = &id {
+            match claim(id) {
+                Some(slot) => el.set_attribute("id", &slot)?,
+                None => el.remove_attribute("id"),
+            }
+        }
+        if let Some(name) = name.filter(|n| Some(n) != id.as_ref())
+            && let Some(slot) = claim(&name)
+        {
+            if el.has_attribute("id") {
+                el.before(
+                    &format!("<span id=\"{slot}\"></span>"),
+                    lol_html::html_content::ContentType::Html,
+                );
+            } else {
+                el.set_attribute("id", &slot)?;
+            }
+        }
+        // References to ids of the chapter (`aria-describedby`, `for`...)
+        // follow those ids, which print pages prefix.
+        for (name, raw) in &attributes {
+            if !ID_REFERENCES.contains(&name.as_str()) {
+                continue;
+            }
+            let value = htmlize::unescape_attribute(raw.as_str());
+            let refs: Vec<String> = (value.split_ascii_whitespace())
+                .map(|r| {
+                    if input.source.anchors.all.contains(r) {
+                        table.add(Slot::Id(r.to_string()))
+                    } else {
+                        escape(r)
+                    }
+                })
+                .collect();
+            el.set_attribute(name, &refs.join(" "))?;
+        }
+        Ok(())
+    };
+    let rewritten = lol_html::rewrite_str(
+        html,
+        lol_html::RewriteStrSettings::new()
+            .append_element_content_handler(lol_html::element!("*", handler)),
+    );
+    for (diag, file) in found.into_inner() {
+        out.diagnostics.extend(diag);
+        out.files.extend(file);
+    }
+    rewritten.unwrap_or_else(|_| html.to_string())
+}
+
+/// Writes links and ids of a chapter for its page on the site.
+pub struct SiteLinks<'a> {
+    pub project: &'a Project,
+    pub page_lang: &'a str,
+    /// Output path of the page.
+    pub page_path: &'a str,
+}
+
+impl LinkWriter for SiteLinks<'_> {
+    fn href(&self, link: &LinkRef) -> String {
+        match link {
+            LinkRef::Keep(href) => href.clone(),
+            LinkRef::SamePage(frag) => format!("#{frag}"),
+            LinkRef::Chapter { target, fragment } => {
+                let m = &self.project.manuals[target.manual];
+                let mut url = urls::relative(
+                    self.page_path,
+                    &urls::chapter(self.page_lang, &m.id, &m.chapters[target.chapter].id),
+                );
+                if let Some(f) = fragment {
+                    url.push('#');
+                    url.push_str(f);
+                }
+                url
+            }
+            LinkRef::File { rel, suffix } => format!(
+                "{}{suffix}",
+                urls::relative(self.page_path, &urls::file(rel))
+            ),
+        }
+    }
+}
+
+/// Writes links and ids of a chapter for the manual's print page: ids get the
+/// chapter's prefix and links between chapters of the manual become fragments.
+pub struct PrintLinks<'a> {
+    site: SiteLinks<'a>,
+    chapter: ChapterRef,
+    /// What the chapter's ids start with: made once, not for every id.
+    prefix: String,
+}
+
+impl<'a> PrintLinks<'a> {
+    pub fn new(site: SiteLinks<'a>, chapter: ChapterRef) -> Self {
+        let prefix = print_id(&site.project.chapter(chapter).id, Some(""));
+        PrintLinks {
+            site,
+            chapter,
+            prefix,
+        }
+    }
+}
+
+impl LinkWriter for PrintLinks<'_> {
+    fn href(&self, link: &LinkRef) -> String {
+        let project = self.site.project;
+        match link {
+            LinkRef::SamePage(frag) => format!("#{}", self.id(frag)),
+            LinkRef::Chapter { target, fragment } if target.manual == self.chapter.manual => {
+                format!(
+                    "#{}",
+                    print_id(&project.chapter(*target).id, fragment.as_deref())
+                )
+            }
+            other => self.site.href(other),
+        }
+    }
+
+    fn id(&self, id: &str) -> String {
+        let mut out = String::with_capacity(self.prefix.len() + id.len());
+        out.push_str(&self.prefix);
+        out.push_str(id);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_of_both_kinds_split_in_order() {
+        let html = "<h2 id=\"\u{E000}0\u{E001}\">a</h2><a href=\"%EE%80%801%EE%80%81\">b</a>\
+                    <a href=\"%EE%80%802%EE%80%81\"></a><h3 id=\"\u{E000}3\u{E001}\">c";
+        assert_eq!(
+            split_slots(html, 4),
+            [
+                Piece::Html("<h2 id=\"".into()),
+                Piece::Slot(0),
+                Piece::Html("\">a</h2><a href=\"".into()),
+                Piece::Slot(1),
+                Piece::Html("\">b</a><a href=\"".into()),
+                Piece::Slot(2),
+                Piece::Html("\"></a><h3 id=\"".into()),
+                Piece::Slot(3),
+                Piece::Html("\">c".into()),
+            ]
+        );
+        assert_eq!(split_slots("no slots", 0), [Piece::Html("no slots".into())]);
+    }
+
+    #[test]
+    fn slots_split_and_fill() {
+        let pieces = split_slots(
+            "<a href=\"%EE%80%800%EE%80%81\">x</a><h2 id=\"\u{E000}1\u{E001}\">",
+            2,
+        );
+        assert_eq!(pieces.len(), 5);
+        struct Upper;
+        impl LinkWriter for Upper {
+            fn href(&self, link: &LinkRef) -> String {
+                match link {
+                    LinkRef::Keep(h) => h.to_uppercase(),
+                    _ => unreachable!(),
+                }
+            }
+            fn id(&self, id: &str) -> String {
+                format!("p-{id}")
+            }
+        }
+        let r = Rendered {
+            pieces: pieces.into(),
+            slots: vec![
+                Slot::Href(LinkRef::Keep("a&b".into())),
+                Slot::Id("x".into()),
+            ],
+            ..Rendered::default()
+        };
+        assert_eq!(r.write(&Upper), "<a href=\"A&amp;B\">x</a><h2 id=\"p-x\">");
+    }
+}

@@ -1,0 +1,330 @@
+//! `polybook status`: the state of every translation, as text for people and
+//! as JSON for scripts, and what changed in a source since a translation.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::{ChapterRef, Project};
+use crate::translate::provenance::{self, State};
+
+/// Identifies the JSON layout; changes only when the layout does.
+pub const SCHEMA: &str = "polybook-status/1";
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub source_language: String,
+    pub manuals: Vec<ManualStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManualStatus {
+    pub manual: String,
+    /// Chapters in the source language.
+    pub chapters: usize,
+    pub languages: Vec<LangStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LangStatus {
+    pub lang: String,
+    pub current: usize,
+    pub outdated: usize,
+    pub unknown: usize,
+    pub missing: usize,
+    pub orphaned: usize,
+    /// Translations whose file cannot be read (only with the problems of
+    /// loading, see [`report_with`]; else they count as missing).
+    pub broken: usize,
+    /// Share of the source's chapters that are current, 0 to 100.
+    pub percent_current: f64,
+    /// Every chapter that is not current.
+    pub needs_work: Vec<ChapterStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChapterStatus {
+    pub chapter: String,
+    pub state: State,
+    /// The translation's file (where it is or would be).
+    pub file: PathBuf,
+    pub source_file: Option<PathBuf>,
+    /// The source version the translation records, if any.
+    pub recorded: Option<String>,
+    /// The source's current version.
+    pub source_hash: Option<String>,
+    /// For a broken translation, the problem with its line
+    /// (`line 2: invalid TOML front matter: ...`); else `None`.
+    pub problem: Option<String>,
+}
+
+/// Which part of the project to report on.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub manual: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// The status of every translation (pure); a translation that could not be
+/// read counts as missing (see [`report_with`]).
+pub fn report(project: &Project, filter: &Filter) -> Report {
+    report_with(project, filter, &[])
+}
+
+/// [`report`], with the problems that loading the project reported, so
+/// that a translation whose file cannot be read is `broken`, not missing.
+pub fn report_with(
+    project: &Project,
+    filter: &Filter,
+    problems: &[crate::diag::Diagnostic],
+) -> Report {
+    let source = project.source_lang();
+    let broken = provenance::broken(project, problems);
+    let mut manuals = Vec::new();
+    for (mi, m) in project.manuals.iter().enumerate() {
+        if filter.manual.as_ref().is_some_and(|x| *x != m.id) {
+            continue;
+        }
+        let mut languages = Vec::new();
+        for l in project.langs().iter().filter(|l| l.code != source) {
+            if filter.lang.as_ref().is_some_and(|x| *x != l.code) {
+                continue;
+            }
+            let mut st = LangStatus {
+                lang: l.code.clone(),
+                current: 0,
+                outdated: 0,
+                unknown: 0,
+                missing: 0,
+                orphaned: 0,
+                broken: 0,
+                percent_current: 0.0,
+                needs_work: Vec::new(),
+            };
+            for (ci, ch) in m.chapters.iter().enumerate() {
+                let r = ChapterRef {
+                    manual: mi,
+                    chapter: ci,
+                };
+                let problem = broken
+                    .iter()
+                    .find(|b| b.chapter == r && b.lang == l.code)
+                    .map(|b| b.problem);
+                let state = match problem {
+                    Some(_) => State::Broken,
+                    None => provenance::state(project, r, &l.code),
+                };
+                let src = &ch.sources[source];
+                match state {
+                    State::Current => st.current += 1,
+                    State::Outdated => st.outdated += 1,
+                    State::Unknown => st.unknown += 1,
+                    State::Missing => st.missing += 1,
+                    State::Orphaned => st.orphaned += 1,
+                    State::Broken => st.broken += 1,
+                }
+                if state != State::Current {
+                    let tr = ch.sources.get(&l.code);
+                    st.needs_work.push(ChapterStatus {
+                        chapter: ch.id.clone(),
+                        state,
+                        file: tr.map(|t| t.rel.clone()).unwrap_or_else(|| {
+                            PathBuf::from(format!("manuals/{}/{}/{}.md", m.id, l.code, ch.id))
+                        }),
+                        source_file: Some(src.rel.clone()),
+                        recorded: tr.and_then(|t| t.recorded.clone()),
+                        source_hash: Some(src.hash().to_string()),
+                        problem: problem.map(|d| match d.line {
+                            0 => d.message.clone(),
+                            line => format!("line {line}: {}", d.message),
+                        }),
+                    });
+                }
+            }
+            for o in project
+                .orphans
+                .iter()
+                .filter(|o| o.manual == mi && o.lang == l.code)
+            {
+                st.orphaned += 1;
+                st.needs_work.push(ChapterStatus {
+                    chapter: o.chapter.clone(),
+                    state: State::Orphaned,
+                    file: o.rel.clone(),
+                    source_file: None,
+                    recorded: None,
+                    source_hash: None,
+                    problem: None,
+                });
+            }
+            if !m.chapters.is_empty() {
+                st.percent_current =
+                    (st.current as f64 * 1000.0 / m.chapters.len() as f64).round() / 10.0;
+            }
+            languages.push(st);
+        }
+        manuals.push(ManualStatus {
+            manual: m.id.clone(),
+            chapters: m.chapters.len(),
+            languages,
+        });
+    }
+    Report {
+        schema: SCHEMA,
+        source_language: source.to_string(),
+        manuals,
+    }
+}
+
+fn pct(n: usize, total: usize) -> String {
+    if total == 0 {
+        return format!("{n}");
+    }
+    format!("{n} ({:.0}%)", n as f64 * 100.0 / total as f64)
+}
+
+/// The report as text for a terminal.
+pub fn to_text(report: &Report) -> String {
+    let mut out = String::new();
+    let mut work = Vec::new();
+    for m in &report.manuals {
+        out.push_str(&format!(
+            "{} ({} chapters in {})\n",
+            m.manual, m.chapters, report.source_language
+        ));
+        out.push_str(&format!(
+            "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>9} {:>7}\n",
+            "language", "current", "outdated", "unknown", "missing", "orphaned", "broken"
+        ));
+        for l in &m.languages {
+            out.push_str(&format!(
+                "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>9} {:>7}\n",
+                l.lang,
+                pct(l.current, m.chapters),
+                pct(l.outdated, m.chapters),
+                pct(l.unknown, m.chapters),
+                pct(l.missing, m.chapters),
+                l.orphaned,
+                l.broken
+            ));
+            for c in &l.needs_work {
+                let what = match c.state {
+                    State::Outdated => format!("the source changed; see `polybook status --diff {}`", c.file.display()),
+                    State::Unknown => "no `translated_from`: once it matches the source, run `polybook stamp` on it".into(),
+                    State::Missing => "not translated yet".into(),
+                    State::Orphaned => "the source chapter no longer exists".into(),
+                    State::Broken => format!(
+                        "cannot be read: {}; fix it, then stamp it",
+                        c.problem.as_deref().unwrap_or("")
+                    ),
+                    State::Current => String::new(),
+                };
+                work.push(format!(
+                    "  {:<9} {:<6} {}  ({what})",
+                    c.state.as_str(),
+                    l.lang,
+                    c.file.display()
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    if work.is_empty() {
+        out.push_str("Every translation is current.\n");
+    } else {
+        out.push_str("Needs work:\n");
+        for w in work {
+            out.push_str(&w);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A file named on the command line: relative to the current folder when it
+/// exists there, else to the project root (so `-C DIR` works with project paths).
+pub fn resolve_arg(root: &Path, file: &Path) -> Result<PathBuf> {
+    if file.is_absolute() {
+        return Ok(file.to_path_buf());
+    }
+    let here = std::env::current_dir()
+        .map_err(|e| Error::io("find", ".", e))?
+        .join(file);
+    Ok(if here.exists() { here } else { root.join(file) })
+}
+
+/// What changed in the source of translation `file` since the version the
+/// translation records, as a unified diff from git.
+pub fn diff(project: &Project, file: &Path) -> Result<String> {
+    let root = &project.paths.root;
+    let abs = resolve_arg(root, file)?;
+    let abs = abs.canonicalize().map_err(|e| Error::io("open", &abs, e))?;
+    let rel = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
+    let fail = |msg: String| Error::Usage(format!("{}: {msg}", rel.display()));
+    let tr = project
+        .manuals
+        .iter()
+        .flat_map(|m| m.chapters.iter())
+        .find_map(|ch| {
+            ch.sources
+                .iter()
+                .find(|(l, s)| *l != project.source_lang() && s.abs == abs)
+                .map(|(_, s)| (ch, s))
+        });
+    let Some((chapter, tr)) = tr else {
+        return Err(fail("not a translated chapter of this project".into()));
+    };
+    let source = &chapter.sources[project.source_lang()];
+    let Some(recorded) = &tr.recorded else {
+        return Err(fail(format!(
+            "records no source version (`{}`); nothing to compare with",
+            provenance::KEY
+        )));
+    };
+    if *recorded == source.hash() {
+        return Ok(format!(
+            "{} is current: the source has not changed since it was translated.\n",
+            rel.display()
+        ));
+    }
+    let git = |args: &[&str]| -> Result<std::process::Output> {
+        Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .map_err(|e| Error::io("run git in", root, e))
+    };
+    if !git(&["rev-parse", "--is-inside-work-tree"])?
+        .status
+        .success()
+    {
+        return Err(fail(
+            "the project is not a git repository, so older versions of the source are not known"
+                .into(),
+        ));
+    }
+    let src_rel = source.rel.to_string_lossy().replace('\\', "/");
+    let log = git(&["log", "--format=%H", "--", &src_rel])?;
+    for commit in String::from_utf8_lossy(&log.stdout).lines() {
+        let show = git(&["show", &format!("{commit}:./{src_rel}")])?;
+        if !show.status.success() {
+            continue;
+        }
+        if provenance::content_hash(&String::from_utf8_lossy(&show.stdout)) == *recorded {
+            let d = git(&["diff", "--no-color", commit, "--", &src_rel])?;
+            let short = &commit[..commit.len().min(10)];
+            return Ok(format!(
+                "{} was translated from {src_rel} as of commit {short}. Changes since then:\n\n{}",
+                rel.display(),
+                String::from_utf8_lossy(&d.stdout)
+            ));
+        }
+    }
+    Err(fail(format!(
+        "no commit of {src_rel} has the recorded version `{recorded}`; was it stamped from an uncommitted source?"
+    )))
+}
