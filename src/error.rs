@@ -32,6 +32,20 @@ pub enum Error {
         .0.display()
     )]
     Link(PathBuf),
+    /// The file watcher of `serve` or `build --watch` could not start or
+    /// watch a folder.
+    #[error("cannot watch `{}` for changes: {source}", path.display())]
+    Watch {
+        path: PathBuf,
+        #[source]
+        source: notify::Error,
+    },
+    /// `serve` could not listen on the address asked for.
+    #[error("cannot listen on `{address}`: {reason}")]
+    Listen { address: String, reason: String },
+    /// git could not answer what a command needs from the history.
+    #[error("{}: {reason}", file.display())]
+    Git { file: PathBuf, reason: String },
 }
 
 impl Error {

@@ -178,7 +178,7 @@ fn print_diagnostics(cli: &Cli, diags: &[polybook::Diagnostic]) {
 
 fn build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
     let opts = build_options(cli, target)?;
-    polybook::build::output::on_interrupt(None);
+    polybook::build::on_interrupt(None);
     let report = polybook::build(&opts)?;
     Ok(print_report(cli, &report))
 }
@@ -301,7 +301,7 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
         .map_err(|e| polybook::Error::io("open the project folder", &opts.root, e))?;
     let out_dir = polybook::build::output_folder(&opts)?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    polybook::build::output::on_interrupt(Some(stop.clone()));
+    polybook::build::on_interrupt(Some(stop.clone()));
     eprintln!("Watching {} for changes (Ctrl-C to stop)", root.display());
     // The session keeps what rebuilds need to redo only what changed. The
     // first call (no paths) is the first build, made once the watcher runs.

@@ -121,7 +121,7 @@ pub fn write(state: &Path, manifest: &Manifest) -> Result<()> {
 /// The fingerprint of the project's inputs for a build into `out`. Files
 /// that a build copies are checked apart, with [`copied_intact`].
 ///
-/// `hash_files` returns the [`file_hash`] of each of the paths it is given,
+/// `hash_files` returns the SHA-256 of each of the paths it is given,
 /// in order; the orchestrator runs it in parallel.
 pub fn fingerprint(
     root: &Path,
@@ -207,17 +207,18 @@ pub fn with_dates(fingerprint: &str, dates: &crate::load::dates::Dates) -> Strin
     content_hash(format!("{fingerprint} {dates:?}").as_bytes())
 }
 
-/// Hashes files, each with [`file_hash`], in the order given.
+/// Hashes files, each with SHA-256, in the order given.
 pub type HashFiles<'a> = dyn Fn(&[PathBuf]) -> Vec<Option<[u8; 32]>> + 'a;
 
 /// The hash of a file's bytes, `None` when it cannot be read.
-pub fn file_hash(path: &Path) -> Option<[u8; 32]> {
+#[cfg(test)]
+fn file_hash(path: &Path) -> Option<[u8; 32]> {
     crate::load::project::read_regular(path)
         .ok()
         .map(|b| bytes_hash(&b))
 }
 
-/// The hash [`file_hash`] gives a file holding `bytes`.
+/// The hash SHA-256 gives a file holding `bytes`.
 pub fn bytes_hash(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }

@@ -7,9 +7,11 @@
 //! atomically) -> remove what a previous build wrote and this one did not.
 
 pub mod cache;
-pub mod manifest;
-pub mod output;
-pub mod stale;
+pub(crate) mod manifest;
+pub(crate) mod output;
+pub(crate) mod stale;
+
+pub use self::output::on_interrupt;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

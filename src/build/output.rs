@@ -85,11 +85,6 @@ impl Output {
         })
     }
 
-    /// The real output folder.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// The state folder.
     pub fn state(&self) -> &Path {
         &self.state

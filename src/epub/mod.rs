@@ -8,7 +8,7 @@
 //! document, a cover page and a generated cover image -> zip deterministically
 //! (`mimetype` first and stored, fixed times and order).
 
-pub mod xhtml;
+pub(crate) mod xhtml;
 
 use std::collections::BTreeMap;
 use std::io::Write;

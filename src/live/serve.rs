@@ -80,7 +80,10 @@ const PORTS_TRIED: u16 = 20;
 pub fn listen(bind: &str, port: u16) -> Result<(TcpListener, SocketAddr)> {
     let ips: Vec<IpAddr> = (bind, port)
         .to_socket_addrs()
-        .map_err(|e| Error::Usage(format!("cannot listen on `{bind}`: {e}")))?
+        .map_err(|e| Error::Listen {
+            address: bind.to_string(),
+            reason: e.to_string(),
+        })?
         .map(|a| a.ip())
         .collect();
     let mut last = None;
@@ -88,9 +91,10 @@ pub fn listen(bind: &str, port: u16) -> Result<(TcpListener, SocketAddr)> {
         for ip in &ips {
             match TcpListener::bind((*ip, candidate)) {
                 Ok(listener) => {
-                    let addr = listener
-                        .local_addr()
-                        .map_err(|e| Error::Usage(format!("cannot listen on `{bind}`: {e}")))?;
+                    let addr = listener.local_addr().map_err(|e| Error::Listen {
+                        address: bind.to_string(),
+                        reason: e.to_string(),
+                    })?;
                     if candidate != port {
                         eprintln!("port {port} is busy; using {} instead", addr.port());
                     }
@@ -100,17 +104,18 @@ pub fn listen(bind: &str, port: u16) -> Result<(TcpListener, SocketAddr)> {
                     last = Some(e);
                 }
                 Err(e) => {
-                    return Err(Error::Usage(format!(
-                        "cannot listen on {bind} port {candidate}: {e}"
-                    )));
+                    return Err(Error::Listen {
+                        address: format!("{bind} port {candidate}"),
+                        reason: e.to_string(),
+                    });
                 }
             }
         }
     }
-    Err(Error::Usage(format!(
-        "cannot listen on {bind} port {port} or the {PORTS_TRIED} after it: {}",
-        last.map_or_else(|| "no address".to_string(), |e| e.to_string())
-    )))
+    Err(Error::Listen {
+        address: format!("{bind} port {port} or the {PORTS_TRIED} after it"),
+        reason: last.map_or_else(|| "no address".to_string(), |e| e.to_string()),
+    })
 }
 
 /// The address of the site for a browser on this machine: a server bound
@@ -245,15 +250,20 @@ pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
                 },
                 || stop.load(Ordering::SeqCst),
             );
-            if let Err(e) = result {
+            if let Err(e) = &result {
                 eprintln!("error: {e}");
             }
+            result
         })
     };
     if ready_rx.recv().is_err() {
-        // The watcher could not start; it said why.
-        let _ = watcher.join();
-        return Err(Error::Usage("cannot watch the project".into()));
+        // The watcher could not start: its error says why.
+        return match watcher.join() {
+            Ok(Err(e)) => Err(e),
+            _ => Err(Error::Usage(
+                "the file watcher stopped before the first build".into(),
+            )),
+        };
     }
     let served = listen(&opts.bind, opts.port).and_then(|(listener, addr)| {
         let machine = gethostname::gethostname();

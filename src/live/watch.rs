@@ -99,11 +99,15 @@ pub fn watch_loop(
             }
         }
     })
-    .map_err(|e| Error::Usage(format!("cannot watch files: {e}")))?;
+    .map_err(|source| Error::Watch {
+        path: root.to_path_buf(),
+        source,
+    })?;
     for (path, mode) in watched(root) {
-        watcher
-            .watch(&path, mode)
-            .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", path.display())))?;
+        watcher.watch(&path, mode).map_err(|source| Error::Watch {
+            path: path.clone(),
+            source,
+        })?;
     }
     rebuild(&[]);
     while !stop() {

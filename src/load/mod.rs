@@ -1,8 +1,8 @@
 //! Reading a project: `polybook.toml` and `manual.toml`, the files on disk,
 //! front matter, language tags and the books' dates.
 
-pub mod config;
-pub mod dates;
-pub mod frontmatter;
-pub mod lang;
-pub mod project;
+pub(crate) mod config;
+pub(crate) mod dates;
+pub(crate) mod frontmatter;
+pub(crate) mod lang;
+pub(crate) mod project;

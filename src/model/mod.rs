@@ -5,7 +5,7 @@
 //! the one input of rendering, checking and every output format.
 
 pub mod outline;
-pub mod slug;
+pub(crate) mod slug;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

@@ -131,10 +131,6 @@ impl IdSet {
     pub fn try_insert(&mut self, id: &str) -> bool {
         self.used.insert(id.to_string())
     }
-
-    pub fn contains(&self, id: &str) -> bool {
-        self.used.contains(id)
-    }
 }
 
 #[cfg(test)]

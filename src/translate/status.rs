@@ -302,10 +302,12 @@ pub fn diff(project: &Project, file: &Path) -> Result<String> {
         .status
         .success()
     {
-        return Err(fail(
-            "the project is not a git repository, so older versions of the source are not known"
-                .into(),
-        ));
+        return Err(Error::Git {
+            file: rel,
+            reason:
+                "the project is not a git repository, so older versions of the source are not known"
+                    .into(),
+        });
     }
     let src_rel = source.rel.to_string_lossy().replace('\\', "/");
     let log = git(&["log", "--format=%H", "--", &src_rel])?;
@@ -324,7 +326,10 @@ pub fn diff(project: &Project, file: &Path) -> Result<String> {
             ));
         }
     }
-    Err(fail(format!(
-        "no commit of {src_rel} has the recorded version `{recorded}`; was it stamped from an uncommitted source?"
-    )))
+    Err(Error::Git {
+        file: rel,
+        reason: format!(
+            "no commit of {src_rel} has the recorded version `{recorded}`; was it stamped from an uncommitted source?"
+        ),
+    })
 }
