@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
@@ -41,7 +42,7 @@ struct Fixture {
     ui: HashMap<String, Ui>,
     theme: Theme,
     /// Chapter bodies by language, then flat chapter index (as the build makes them).
-    bodies: Vec<Vec<Rendered>>,
+    bodies: Vec<Arc<Vec<Rendered>>>,
     /// The language the per-language benchmarks use.
     lang: usize,
     /// The chapter the per-chapter benchmarks use.
@@ -65,9 +66,13 @@ impl Fixture {
         let refs: Vec<ChapterRef> = project.chapter_refs().collect();
         let bodies = (0..project.langs().len())
             .map(|lang| {
-                refs.iter()
-                    .map(|&r| site::render_body(&project, &ui, &Default::default(), lang, r, false))
-                    .collect()
+                Arc::new(
+                    refs.iter()
+                        .map(|&r| {
+                            site::render_body(&project, &ui, &Default::default(), lang, r, false)
+                        })
+                        .collect(),
+                )
             })
             .collect();
         // A non-source language when there is one: most pages of a site are translations.

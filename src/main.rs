@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use polybook::live::rebuild::Round;
 
 #[derive(Parser)]
 #[command(
@@ -295,48 +296,34 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
         progress: false,
         ..build_options(cli, target)?
     };
-    let root = opts
-        .root
-        .canonicalize()
-        .map_err(|e| polybook::Error::io("open the project folder", &opts.root, e))?;
-    let out_dir = polybook::build::output_folder(&opts)?;
+    let target = opts.resolve_existing()?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     polybook::build::on_interrupt(Some(stop.clone()));
-    eprintln!("Watching {} for changes (Ctrl-C to stop)", root.display());
-    // The session keeps what rebuilds need to redo only what changed. The
-    // first call (no paths) is the first build, made once the watcher runs.
-    let mut session = polybook::build::Session::default();
-    let mut first = true;
-    // Each rebuild prints only the problems not printed before.
-    let mut shown = polybook::diag::Shown::default();
-    polybook::live::watch::watch_loop(
-        &root,
-        &out_dir,
-        |changed| {
-            match session.rebuild(&opts, changed) {
-                Ok(report) if first => {
-                    print_report(cli, &report);
-                    shown.update(&report.diagnostics);
-                }
-                Ok(report) => {
-                    let new: Vec<polybook::Diagnostic> = shown
-                        .update(&report.diagnostics)
-                        .into_iter()
-                        .cloned()
-                        .collect();
-                    print_diagnostics(cli, &new);
-                    eprintln!("{}", report.rebuilt_line());
-                }
-                Err(e) => {
-                    report_fatal(&e);
-                }
+    eprintln!(
+        "Watching {} for changes (Ctrl-C to stop)",
+        target.root.display()
+    );
+    polybook::live::rebuild::run(
+        target,
+        &|| stop.load(std::sync::atomic::Ordering::SeqCst),
+        |round| match round {
+            Round::Built {
+                report,
+                first: true,
+                ..
+            } => {
+                print_report(cli, report);
             }
-            first = false;
-            if let Err(e) = session.finish_later(&opts) {
-                report_fatal(&e);
+            Round::Built { report, new, .. } => {
+                let new: Vec<polybook::Diagnostic> = new.into_iter().cloned().collect();
+                print_diagnostics(cli, &new);
+                eprintln!("{}", report.rebuilt_line());
             }
+            Round::Failed(e) | Round::FinishFailed(e) => {
+                report_fatal(e);
+            }
+            Round::Finished(_) => {}
         },
-        || stop.load(std::sync::atomic::Ordering::SeqCst),
     )?;
     Ok(ExitCode::SUCCESS)
 }

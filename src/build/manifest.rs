@@ -127,7 +127,7 @@ pub fn fingerprint(
     root: &Path,
     out: &Path,
     opts: &Options<'_>,
-    hash_files: &HashFiles<'_>,
+    hash_files: &mut HashFiles<'_>,
 ) -> String {
     let mut h = Sha256::new();
     let mut field = |bytes: &[u8]| {
@@ -208,7 +208,7 @@ pub fn with_dates(fingerprint: &str, dates: &crate::load::dates::Dates) -> Strin
 }
 
 /// Hashes files, each with SHA-256, in the order given.
-pub type HashFiles<'a> = dyn Fn(&[PathBuf]) -> Vec<Option<[u8; 32]>> + 'a;
+pub type HashFiles<'a> = dyn FnMut(&[PathBuf]) -> Vec<Option<[u8; 32]>> + 'a;
 
 /// The hash of a file's bytes, `None` when it cannot be read.
 #[cfg(test)]
@@ -276,27 +276,27 @@ mod tests {
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(root.join("polybook.toml"), "title = \"x\"\n").unwrap();
         std::fs::write(root.join("manuals/m/en/a.md"), "# A\n").unwrap();
-        let first = fingerprint(root, &out, &opts(), &seq);
-        assert_eq!(first, fingerprint(root, &out, &opts(), &seq));
+        let first = fingerprint(root, &out, &opts(), &mut seq);
+        assert_eq!(first, fingerprint(root, &out, &opts(), &mut seq));
         // Output and hidden files, build state included, do not count.
         std::fs::write(out.join("index.html"), "x").unwrap();
         std::fs::create_dir_all(root.join(".git")).unwrap();
         std::fs::write(root.join(".git/HEAD"), "x").unwrap();
         std::fs::create_dir_all(root.join(".polybook/out-1")).unwrap();
         std::fs::write(root.join(".polybook/out-1/files"), "x").unwrap();
-        assert_eq!(first, fingerprint(root, &out, &opts(), &seq));
+        assert_eq!(first, fingerprint(root, &out, &opts(), &mut seq));
         // Same size, other bytes.
         std::fs::write(root.join("manuals/m/en/a.md"), "# B\n").unwrap();
-        let edited = fingerprint(root, &out, &opts(), &seq);
+        let edited = fingerprint(root, &out, &opts(), &mut seq);
         assert_ne!(first, edited);
         // A new file anywhere in the project.
         std::fs::write(root.join("logo.png"), "png").unwrap();
-        let added = fingerprint(root, &out, &opts(), &seq);
+        let added = fingerprint(root, &out, &opts(), &mut seq);
         assert_ne!(edited, added);
         let with_epub = Options {
             no_epub: false,
             ..opts()
         };
-        assert_ne!(added, fingerprint(root, &out, &with_epub, &seq));
+        assert_ne!(added, fingerprint(root, &out, &with_epub, &mut seq));
     }
 }

@@ -1,79 +1,16 @@
-//! Incremental rebuilds for `serve` and `build --watch`: which changes can be
-//! applied to the last build's model, and which chapter bodies, pages and
-//! later outputs each change makes stale. Pure decisions; the orchestrator
-//! ([`crate::build`]) does the work.
-//!
-//! Only edits of existing chapter files take this path. Anything else (a new,
-//! renamed or deleted file, `manual.toml`, `polybook.toml`, templates, Fluent
-//! files, images) makes the next build a full one, which still writes only
-//! the files whose bytes changed.
+//! What edits of chapter files make stale in the last build: which chapter
+//! bodies, pages and later outputs (print pages, books, search indexes).
+//! Pure decisions over the model; [`super::session`] does the work, after
+//! [`super::change`] classified the change as edits.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, BTreeSet};
 
+use super::change::Edit;
+use super::kinds::Bodies;
 use crate::model::outline::Anchors;
 use crate::model::{ChapterRef, Project, Source};
 use crate::render::markdown::{LinkRef, Rendered, Slot};
 use crate::site::PageKind;
-
-/// An edit of one existing chapter file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edit {
-    pub chapter: ChapterRef,
-    pub lang: String,
-    pub path: PathBuf,
-}
-
-/// Maps changed paths to edits of existing chapter files, or `None` when a
-/// change needs a full build.
-pub fn edits(project: &Project, changed: &[PathBuf]) -> Option<Vec<Edit>> {
-    if changed.is_empty() {
-        return None;
-    }
-    let mut by_path: HashMap<&Path, (ChapterRef, &str)> = HashMap::new();
-    for r in project.chapter_refs() {
-        for (lang, src) in &project.chapter(r).sources {
-            by_path.insert(src.abs.as_path(), (r, lang.as_str()));
-        }
-    }
-    let mut out = Vec::new();
-    for path in changed {
-        let &(chapter, lang) = by_path.get(path.as_path())?;
-        if !path.is_file() {
-            return None;
-        }
-        out.push(Edit {
-            chapter,
-            lang: lang.to_string(),
-            path: path.clone(),
-        });
-    }
-    Some(out)
-}
-
-/// What changed when only theme files and UI strings changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Resources {
-    pub theme: bool,
-    pub strings: bool,
-}
-
-/// Whether all `changed` paths are theme files or Fluent files (which
-/// change pages, not the model), and which of the two.
-pub fn resources(project: &Project, changed: &[PathBuf]) -> Option<Resources> {
-    let (themes, i18n) = (&project.paths.themes, &project.paths.i18n);
-    if changed.is_empty()
-        || !changed
-            .iter()
-            .all(|p| p.starts_with(themes) || p.starts_with(i18n))
-    {
-        return None;
-    }
-    Some(Resources {
-        theme: changed.iter().any(|p| p.starts_with(themes)),
-        strings: changed.iter().any(|p| p.starts_with(i18n)),
-    })
-}
 
 /// What a set of edits makes stale.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -104,7 +41,7 @@ pub struct Before {
 /// What the `edits` (each with the chapter as it was [`Before`]) make
 /// stale, given the model after them and the bodies rendered before, by
 /// language and then flat index.
-pub fn stale(project: &Project, edits: &[(Edit, Before)], bodies: &[Vec<Rendered>]) -> Stale {
+pub fn stale(project: &Project, edits: &[(Edit, Before)], bodies: &[Bodies]) -> Stale {
     let mut out = Stale::default();
     let mut pages: BTreeSet<PageKindKey> = BTreeSet::new();
     let langs = project.langs();

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::build::{BuildOptions, Session};
+use super::rebuild::Round;
+use crate::build::BuildOptions;
 use crate::error::{Error, Result};
 use crate::render::html::escape;
 
@@ -43,9 +44,6 @@ pub struct BuildState {
     pub build: u64,
     /// Errors of the latest build, as printed.
     pub errors: Vec<String>,
-    /// Problems already printed, so that each rebuild prints only new ones.
-    #[serde(skip)]
-    pub shown: crate::diag::Shown,
 }
 
 const LIVE_JS: &str = r#"(function () {
@@ -159,35 +157,19 @@ fn warn_beyond_loopback(addr: SocketAddr, hosts: &AllowedHosts) {
     );
 }
 
-/// Runs one build after `changed` paths changed and records its outcome;
-/// then, once open pages can reload, refreshes print pages, books and search
-/// indexes.
-fn rebuild(
-    session: &mut Session,
-    opts: &BuildOptions,
-    changed: &[PathBuf],
-    state: &Mutex<BuildState>,
-    quiet: bool,
-) {
-    record(session.rebuild(opts, changed), state, quiet);
-    match session.finish_later(opts) {
-        Ok(0) => {}
-        Ok(_) => state.lock().expect("state lock").build += 1,
-        Err(e) => eprintln!("error: {e}"),
-    }
-}
-
-fn record(outcome: Result<crate::BuildReport>, state: &Mutex<BuildState>, quiet: bool) {
+/// Records one round of the rebuild loop in the state the browser reads,
+/// and prints its problems.
+fn record(round: Round<'_>, state: &Mutex<BuildState>, quiet: bool) {
     let mut s = state.lock().expect("state lock");
-    match outcome {
-        Ok(report) => {
+    match round {
+        Round::Built { report, new, .. } => {
             let errors: Vec<String> = report
                 .diagnostics
                 .iter()
                 .filter(|d| d.is_error())
                 .map(|d| d.to_string())
                 .collect();
-            for d in s.shown.update(&report.diagnostics) {
+            for d in new {
                 if d.is_error() || !quiet {
                     eprintln!("{d}");
                 }
@@ -200,9 +182,9 @@ fn record(outcome: Result<crate::BuildReport>, state: &Mutex<BuildState>, quiet:
                 eprintln!("{}", report.rebuilt_line());
             }
         }
-        Err(e) => {
+        Round::Failed(e) => {
             let mut lines = vec![format!("error: {e}; the last good pages are still served")];
-            if let Error::Config(diags) = &e {
+            if let Error::Config(diags) = e {
                 lines.extend(diags.iter().map(|d| d.to_string()));
             }
             for l in &lines {
@@ -213,43 +195,33 @@ fn record(outcome: Result<crate::BuildReport>, state: &Mutex<BuildState>, quiet:
                 s.build += 1;
             }
         }
+        Round::Finished(0) => {}
+        Round::Finished(_) => s.build += 1,
+        Round::FinishFailed(e) => eprintln!("error: {e}"),
     }
 }
 
 /// Serves until interrupted.
 pub fn serve(opts: &ServeOptions, quiet: bool) -> Result<()> {
     let allowed = allowed_names(&opts.allow_hosts)?;
-    let root = opts
-        .build
-        .root
-        .canonicalize()
-        .map_err(|e| Error::io("open the project folder", &opts.build.root, e))?;
-    let out = crate::build::output_folder(&opts.build)?;
-    let build_opts = BuildOptions {
-        root: root.clone(),
-        out: Some(out.clone()),
-        ..opts.build.clone()
-    };
+    let target = opts.build.resolve_existing()?;
+    let out = target.out.clone();
     let state = Arc::new(Mutex::new(BuildState::default()));
     let stop = Arc::new(AtomicBool::new(false));
-    crate::build::output::on_interrupt(Some(stop.clone()));
-    // The watcher thread makes the first build once it watches, so that no
-    // change is missed; the server starts when that build is done.
+    crate::build::on_interrupt(Some(stop.clone()));
+    // The loop makes the first build once it watches, so that no change is
+    // missed; the server starts when that build and its books are done.
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     let watcher = {
-        let (state, stop, out, build_opts) =
-            (state.clone(), stop.clone(), out.clone(), build_opts.clone());
-        let mut session = Session::default();
+        let (state, stop) = (state.clone(), stop.clone());
         std::thread::spawn(move || {
-            let result = crate::live::watch::watch_loop(
-                &root,
-                &out,
-                |changed| {
-                    rebuild(&mut session, &build_opts, changed, &state, quiet);
+            let result = super::rebuild::run(target, &|| stop.load(Ordering::SeqCst), |round| {
+                let done = matches!(round, Round::Finished(_) | Round::FinishFailed(_));
+                record(round, &state, quiet);
+                if done {
                     let _ = ready_tx.send(());
-                },
-                || stop.load(Ordering::SeqCst),
-            );
+                }
+            });
             if let Err(e) = &result {
                 eprintln!("error: {e}");
             }

@@ -29,7 +29,7 @@ pub struct SiteContext<'a> {
     pub theme: &'a Theme,
     pub ui: &'a HashMap<String, Ui>,
     /// Chapter bodies by language index, then [`Project::flat_index`].
-    pub bodies: &'a [Vec<Rendered>],
+    pub bodies: &'a [std::sync::Arc<Vec<Rendered>>],
     /// Whether EPUB books are built (and offered on contents pages).
     pub epub: bool,
     /// Each language's UI strings as a template value (`page.t`), made once
@@ -446,7 +446,7 @@ impl<'a> SiteContext<'a> {
         project: &'a Project,
         theme: &'a Theme,
         ui: &'a HashMap<String, Ui>,
-        bodies: &'a [Vec<Rendered>],
+        bodies: &'a [std::sync::Arc<Vec<Rendered>>],
         epub: bool,
     ) -> Self {
         let strings = project

@@ -536,18 +536,18 @@ fn parts_an_index_no_longer_has_are_removed() {
         out: Some(out.path().to_path_buf()),
         ..polybook::BuildOptions::default()
     };
-    let mut session = polybook::build::Session::default();
-    session.rebuild(&opts, &[]).unwrap();
-    session.finish_later(&opts).unwrap();
+    let mut session = polybook::build::Session::with_options(&opts).unwrap();
+    session.rebuild(&[]).unwrap();
+    session.finish_later().unwrap();
     let before = index_parts(out.path(), "zh");
     assert!(before.len() >= 2);
     shrink();
     let changed: Vec<PathBuf> = (0..12)
         .map(|c| root.join(format!("manuals/guide/zh/c{c:02}.md")))
         .collect();
-    let report = session.rebuild(&opts, &changed).unwrap();
+    let report = session.rebuild(&changed).unwrap();
     assert!(report.incremental);
-    session.finish_later(&opts).unwrap();
+    session.finish_later().unwrap();
     assert_eq!(index_parts(out.path(), "zh"), Vec::<String>::new());
     // The same files as a clean build.
     let clean = tempfile::tempdir().unwrap();

@@ -901,8 +901,8 @@ fn session_project() -> (
 #[test]
 fn incremental_rebuilds_equal_a_clean_build() {
     let (_project, root, out, opts) = session_project();
-    let mut session = polybook::build::Session::default();
-    session.rebuild(&opts, &[]).unwrap();
+    let mut session = polybook::build::Session::with_options(&opts).unwrap();
+    session.rebuild(&[]).unwrap();
     // Chapter edits, with now and then a change that needs a full build.
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     for step in 0..48u64 {
@@ -928,8 +928,8 @@ fn incremental_rebuilds_equal_a_clean_build() {
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        let report = session.rebuild(&opts, &changed).unwrap();
-        session.finish_later(&opts).unwrap();
+        let report = session.rebuild(&changed).unwrap();
+        session.finish_later().unwrap();
         assert_eq!(
             report.incremental,
             !full && !changed.is_empty(),
@@ -957,20 +957,20 @@ fn incremental_rebuilds_equal_a_clean_build() {
 fn books_are_made_after_the_pages_are_served() {
     let (_project, root, out, opts) = session_project();
     let book = out.path().join("en/guide/guide-en.epub");
-    let mut session = polybook::build::Session::default();
-    session.rebuild(&opts, &[]).unwrap();
+    let mut session = polybook::build::Session::with_options(&opts).unwrap();
+    session.rebuild(&[]).unwrap();
     assert!(out.path().join("en/guide/intro.html").exists());
     assert!(
         !book.exists(),
         "the book was made before the pages were served"
     );
-    assert!(session.finish_later(&opts).unwrap() > 0);
+    assert!(session.finish_later().unwrap() > 0);
     let first = std::fs::read(&book).unwrap();
     // An edit: the page changes at once, the book afterwards.
     let f = root.join("manuals/guide/en/intro.md");
     let t = std::fs::read_to_string(&f).unwrap();
     std::fs::write(&f, format!("{t}\nLater in the book.\n")).unwrap();
-    let report = session.rebuild(&opts, &[f]).unwrap();
+    let report = session.rebuild(&[f]).unwrap();
     assert!(report.incremental);
     let page = std::fs::read_to_string(out.path().join("en/guide/intro.html")).unwrap();
     assert!(page.contains("Later in the book."));
@@ -979,6 +979,6 @@ fn books_are_made_after_the_pages_are_served() {
         first,
         "the book changed with the page"
     );
-    session.finish_later(&opts).unwrap();
+    session.finish_later().unwrap();
     assert_ne!(std::fs::read(&book).unwrap(), first);
 }

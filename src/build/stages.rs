@@ -1,0 +1,696 @@
+//! A full build, as a list of named stages: fingerprint the inputs (and stop
+//! when nothing changed), load the model, load the resources, highlight the
+//! code, make every language's outputs, then write the files all languages
+//! share and the manifest.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+
+use super::emit::{Copied, CopyOutcome, Emitter, Ledger};
+use super::kinds::{Bodies, Inputs, KINDS, Pages, Product, Runs};
+use super::output::Output;
+use super::scope::Scope;
+use super::session::Last;
+use super::{BuildReport, Resolved, cache, manifest};
+use crate::diag::{self, Diagnostic};
+use crate::error::Result;
+use crate::load::dates::Dates;
+use crate::load::project;
+use crate::model::{ChapterRef, Project, urls};
+use crate::render::highlight::Highlighted;
+use crate::render::markdown::Rendered;
+use crate::site::i18n::{self, Ui};
+use crate::site::theme::{self, Theme};
+use crate::site::{self, SiteContext};
+
+/// A full build; with `keep`, also what a [`super::Session`] needs for the
+/// next one.
+pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option<Last>)> {
+    let mut timer = Timer::default();
+    let dates = find_dates(target);
+    let fingerprint = fingerprint(target, keep);
+    let dates = dates.map_or(Dates::Files, |d| d.join().unwrap_or(Dates::Files));
+    let Fingerprint {
+        fingerprint,
+        last,
+        preread,
+    } = fingerprint.with_dates(&dates);
+    timer.lap("fingerprint");
+    if let Some(report) = unchanged(target, fingerprint.as_deref(), last, &mut timer) {
+        return Ok((report, None));
+    }
+    let (project, plan_diags, read_errors) = load_parts(&target.options.root, preread)?;
+    timer.lap("load");
+    let scope = Scope::new(&project, &target.options)?;
+    let (ui, ui_diags, theme) = load_resources(&project)?;
+    timer.lap("ui strings and theme");
+    let highlighted = highlight_code(&project, &scope);
+    timer.lap("code highlighting");
+    let output = open_output(target)?;
+    let cx = Languages {
+        project: &project,
+        ui: &ui,
+        theme: &theme,
+        highlighted: &highlighted,
+        scope: &scope,
+        dates: &dates,
+        epub: !target.options.no_epub,
+        keep,
+    };
+    let made = cx.make(target, output.as_ref())?;
+    timer.lap("render");
+    let LanguagesMade {
+        mut ledger,
+        bodies,
+        body_diags,
+        files,
+        search_indexes,
+        pages,
+    } = made;
+    let copied = shared_files(
+        &cx,
+        &bodies,
+        &files,
+        Emitter::new(output.as_ref()),
+        &mut ledger,
+    )?;
+    let mut last = Last {
+        target: target.clone(),
+        output,
+        project,
+        ui,
+        theme,
+        bodies,
+        highlighted,
+        scope,
+        pages,
+        plan_diags,
+        read_errors,
+        ui_diags,
+        ledger,
+        files,
+        search_indexes,
+        later: BTreeSet::new(),
+        books_later: BTreeSet::new(),
+    };
+    if keep {
+        last.books_after_reload();
+    }
+    let mut diagnostics = last.diagnostics();
+    if !keep {
+        // The bodies were dropped language by language; their problems
+        // were kept.
+        diagnostics.extend(body_diags);
+        diag::normalise(&mut diagnostics);
+    }
+    let removed = last.finish_output(fingerprint, copied, &diagnostics)?;
+    timer.lap("write");
+    let report = last.report(timer, last.ledger.written, removed, diagnostics, false);
+    if keep {
+        return Ok((report, Some(last)));
+    }
+    // Freeing the model (every chapter's text) takes a while and nothing
+    // waits for it: a one-off build returns at once.
+    rayon::spawn(move || drop(last));
+    Ok((report, None))
+}
+
+/// The time taken by each stage of a build.
+pub(crate) struct Timer {
+    started: Instant,
+    done: Vec<(&'static str, Duration)>,
+    lap: Instant,
+}
+
+impl Default for Timer {
+    fn default() -> Self {
+        Timer {
+            started: Instant::now(),
+            done: Vec::new(),
+            lap: Instant::now(),
+        }
+    }
+}
+
+impl Timer {
+    /// Ends the stage `name` now.
+    pub fn lap(&mut self, name: &'static str) {
+        self.done.push((name, self.lap.elapsed()));
+        self.lap = Instant::now();
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    pub fn done(self) -> Vec<(&'static str, Duration)> {
+        self.done
+    }
+}
+
+/// The books' dates come from git, which runs beside the fingerprint.
+fn find_dates(target: &Resolved) -> Option<std::thread::JoinHandle<Dates>> {
+    (!target.options.no_epub).then(|| {
+        let (root, epoch) = (target.root.clone(), target.options.source_date_epoch);
+        std::thread::spawn(move || Dates::find(&root, epoch))
+    })
+}
+
+/// Threads that read the input files at the start of a build, most of
+/// them waiting on the disk when the files are not cached.
+const READ_THREADS: usize = 16;
+
+/// The inputs' fingerprint, the last build's manifest, and the chapter
+/// files read while fingerprinting.
+struct Fingerprint {
+    fingerprint: Option<String>,
+    last: Option<manifest::Manifest>,
+    preread: HashMap<PathBuf, project::Preread>,
+}
+
+impl Fingerprint {
+    /// The fingerprint covers the books' dates too.
+    fn with_dates(self, dates: &Dates) -> Fingerprint {
+        Fingerprint {
+            fingerprint: self.fingerprint.map(|f| manifest::with_dates(&f, dates)),
+            ..self
+        }
+    }
+}
+
+/// Fingerprints the inputs before reading them, so that a change made
+/// while this build runs is seen by the next one. Without a previous build
+/// to compare with, every chapter file will be loaded: the bytes read for
+/// the fingerprint are kept for that, so the build reads each file once and
+/// builds exactly the bytes it fingerprinted. (A build that may stop at the
+/// no-change check does not keep them: holding every file costs more than
+/// the check itself.)
+fn fingerprint(target: &Resolved, keep: bool) -> Fingerprint {
+    let opts = &target.options;
+    let manifest_opts = manifest::Options {
+        no_epub: opts.no_epub,
+        source_date_epoch: opts.source_date_epoch,
+        languages: &opts.languages,
+        manuals: &opts.manuals,
+    };
+    let state = cache::folder(&target.root, &target.out);
+    let last = if keep { None } else { manifest::read(&state) };
+    let keep_bytes = last.is_none();
+    let mut preread = HashMap::new();
+    let fingerprint = (!opts.dry_run).then(|| {
+        manifest::fingerprint(&target.root, &target.out, &manifest_opts, &mut |paths| {
+            let read = read_for_fingerprint(paths, keep_bytes);
+            paths
+                .iter()
+                .zip(read)
+                .map(|(p, read)| {
+                    let (hash, bytes) = read?;
+                    if let Some(bytes) = bytes {
+                        preread.insert(p.clone(), bytes);
+                    }
+                    Some(hash)
+                })
+                .collect()
+        })
+    });
+    Fingerprint {
+        fingerprint,
+        last,
+        preread,
+    }
+}
+
+/// Each file's hash, and with `keep_bytes` the bytes of chapter files.
+fn read_for_fingerprint(
+    paths: &[PathBuf],
+    keep_bytes: bool,
+) -> Vec<Option<([u8; 32], Option<project::Preread>)>> {
+    let read_all = || -> Vec<_> {
+        paths
+            .par_iter()
+            .map(|p| {
+                let (bytes, modified) = project::read_file(p).ok()?;
+                let hash = manifest::bytes_hash(&bytes);
+                let kept = keep_bytes && p.extension().is_some_and(|e| e == "md");
+                Some((hash, kept.then_some((bytes, modified))))
+            })
+            .collect()
+    };
+    // Files not in the page cache are read from the disk: more reads in
+    // flight than cores keep the disk busy while a core waits.
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(READ_THREADS)
+        .build()
+    {
+        Ok(pool) => pool.install(read_all),
+        Err(_) => read_all(),
+    }
+}
+
+/// The report of a build that found nothing changed since `last` and
+/// no output touched: it writes nothing.
+fn unchanged(
+    target: &Resolved,
+    fingerprint: Option<&str>,
+    last: Option<manifest::Manifest>,
+    timer: &mut Timer,
+) -> Option<BuildReport> {
+    let (fp, last) = (fingerprint?, last?);
+    let same = last.fingerprint == fp
+        && manifest::copied_intact(&target.root, &last)
+        && manifest::outputs_intact(&target.out, &last);
+    if !same {
+        return None;
+    }
+    timer.lap("unchanged check");
+    let t = std::mem::take(timer);
+    Some(BuildReport {
+        pages: last.pages,
+        languages: last.languages,
+        manuals: last.manuals,
+        written: 0,
+        removed: 0,
+        out: target.out.clone(),
+        elapsed: t.elapsed(),
+        diagnostics: last.diagnostics,
+        stages: t.done(),
+        search_indexes: last.search_indexes,
+        unchanged: true,
+        incremental: false,
+    })
+}
+
+/// Loads a project into the model, reading chapter files in parallel.
+pub fn load(root: &Path) -> Result<(Project, Vec<Diagnostic>)> {
+    let (project, mut diagnostics, read_errors) = load_parts(root, HashMap::new())?;
+    diagnostics.extend(read_errors.into_values());
+    diagnostics.extend(drift(&project));
+    Ok((project, diagnostics))
+}
+
+/// Problems of the chapter files that could not be read, by path.
+pub(crate) type ReadErrors = BTreeMap<PathBuf, Diagnostic>;
+
+/// [`load`], with the planning problems and the unreadable files apart and
+/// without the drift warnings.
+/// `preread`: chapter files already read, by path (the others are read here).
+fn load_parts(
+    root: &Path,
+    mut preread: HashMap<PathBuf, project::Preread>,
+) -> Result<(Project, Vec<Diagnostic>, ReadErrors)> {
+    let plan = project::plan(root)?;
+    let diagnostics = plan.diagnostics.clone();
+    let jobs: Vec<_> = plan
+        .manuals
+        .iter()
+        .enumerate()
+        .flat_map(|(mi, m)| m.files.iter().map(move |f| (mi, f)))
+        .map(|(mi, (c, l, p, inside))| {
+            (
+                mi,
+                c.as_str(),
+                l.as_str(),
+                p.as_path(),
+                *inside,
+                preread.remove(p),
+            )
+        })
+        .collect();
+    let results: Vec<_> = jobs
+        .into_par_iter()
+        .map(|(mi, chapter, lang, path, inside, read)| {
+            let result =
+                project::read_source(&plan.paths.root, mi, chapter, lang, path, inside, read);
+            (path, result)
+        })
+        .collect();
+    let mut sources = Vec::with_capacity(results.len());
+    let mut read_errors = BTreeMap::new();
+    for (path, r) in results {
+        match r {
+            Ok(s) => sources.push(s),
+            Err(d) => {
+                read_errors.insert(path.to_path_buf(), *d);
+            }
+        }
+    }
+    let mut project = project::assemble(plan, sources);
+    let source_lang = project.source_lang().to_string();
+    project
+        .manuals
+        .par_iter_mut()
+        .flat_map(|m| m.chapters.par_iter_mut())
+        .for_each(|ch| project::set_anchors(&mut ch.sources, &source_lang));
+    Ok((project, diagnostics, read_errors))
+}
+
+/// Warnings for translations whose structure differs from their source's.
+pub(crate) fn drift(project: &Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for m in &project.manuals {
+        for ch in &m.chapters {
+            let source = &ch.sources[project.source_lang()];
+            for (lang, tr) in ch
+                .sources
+                .iter()
+                .filter(|(l, _)| *l != project.source_lang())
+            {
+                let diffs =
+                    crate::translate::provenance::drift(&source.outline.counts, &tr.outline.counts);
+                if diffs.is_empty() {
+                    continue;
+                }
+                let list: Vec<String> = diffs
+                    .iter()
+                    .map(|(what, s, t)| format!("{t} {what} (the source has {s})"))
+                    .collect();
+                out.push(
+                    Diagnostic::warning(&tr.rel, 0, format!("the structure differs from the source: {}", list.join(", ")))
+                        .with_lang(lang)
+                        .with_hint(format!("compare with {}; a translation keeps the source's headings, alerts, code, links and images", source.rel.display())),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The UI strings of every language (with their problems) and the theme.
+pub(crate) fn load_resources(
+    project: &Project,
+) -> Result<(HashMap<String, Ui>, Vec<Diagnostic>, Theme)> {
+    let (ui, ui_diags) = i18n::load(
+        &project.paths.i18n,
+        &project.paths.root,
+        project.langs(),
+        project.source_lang(),
+    )?;
+    let theme = theme::load(&project.paths.themes, &project.config.theme)?;
+    Ok((ui, ui_diags, theme))
+}
+
+/// Highlights each distinct code block of the chapters in scope once, and
+/// each line once for all the blocks that reach it in the same state.
+fn highlight_code(project: &Project, scope: &Scope) -> Highlighted {
+    let mut blocks: FxHashSet<(&str, &str)> = FxHashSet::default();
+    for m in (0..project.manuals.len()).filter(|&m| scope.manuals[m]) {
+        for ch in &project.manuals[m].chapters {
+            for src in ch.sources.values() {
+                blocks.extend(
+                    src.outline
+                        .code
+                        .iter()
+                        .map(|b| (b.text.as_str(), b.info.as_str())),
+                );
+            }
+        }
+    }
+    let mut blocks: Vec<(&str, &str)> = blocks.into_iter().collect();
+    blocks.sort_unstable();
+    // A cache per thread (syntect's parser states stay on theirs): one share
+    // of the blocks each.
+    let share = blocks.len().div_ceil(rayon::current_num_threads()).max(1);
+    Highlighted::new(
+        blocks
+            .par_chunks(share)
+            .flat_map_iter(|share| {
+                let mut lines = crate::render::highlight::LineCache::default();
+                share
+                    .iter()
+                    .map(|&(code, info)| {
+                        (
+                            code.to_string(),
+                            info.to_string(),
+                            lines.code_block(code, info),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The output folder, opened for this build (`None` for a build that writes
+/// nothing). The manifest no longer vouches for it from here on.
+fn open_output(target: &Resolved) -> Result<Option<Output>> {
+    if target.options.dry_run {
+        return Ok(None);
+    }
+    // Without an output folder yet, no output file needs comparing.
+    let new_folder = std::fs::symlink_metadata(&target.out).is_err();
+    let output = Output::open(&target.root, &target.out, new_folder)?;
+    manifest::invalidate(output.state())?;
+    // Left by a build that was killed.
+    output.sweep();
+    Ok(Some(output))
+}
+
+/// Renders a chapter body of language `lang` for each chapter in scope.
+pub(crate) fn render_bodies(
+    project: &Project,
+    ui: &HashMap<String, Ui>,
+    highlighted: &Highlighted,
+    scope: &Scope,
+    lang: usize,
+) -> Vec<Rendered> {
+    let search = project.config.search_in(&project.langs()[lang].code);
+    let refs: Vec<ChapterRef> = project.chapter_refs().collect();
+    refs.par_iter()
+        .map(|&r| {
+            if scope.manuals[r.manual] {
+                site::render_body(project, ui, highlighted, lang, r, search)
+            } else {
+                Rendered::default()
+            }
+        })
+        .collect()
+}
+
+/// What every language's work gives a full build.
+struct Languages<'a> {
+    project: &'a Project,
+    ui: &'a HashMap<String, Ui>,
+    theme: &'a Theme,
+    highlighted: &'a Highlighted,
+    scope: &'a Scope,
+    dates: &'a Dates,
+    epub: bool,
+    keep: bool,
+}
+
+/// What the languages' work made.
+struct LanguagesMade {
+    ledger: Ledger,
+    /// Each language's bodies: kept for a session, empty otherwise.
+    bodies: Vec<Bodies>,
+    /// The problems of the bodies not kept.
+    body_diags: Vec<Diagnostic>,
+    /// The project files the bodies use (images), to copy.
+    files: BTreeSet<String>,
+    search_indexes: Vec<crate::search::IndexSize>,
+    /// Pages in the build's scope.
+    pages: usize,
+}
+
+impl Languages<'_> {
+    /// One language after the other, all of its work in parallel: its
+    /// chapter bodies, then its pages, each written as soon as it is made;
+    /// its books and search index follow as tasks of their own beside the
+    /// next language's work. Only a session keeps the bodies afterwards.
+    fn make(&self, target: &Resolved, output: Option<&Output>) -> Result<LanguagesMade> {
+        let (project, scope) = (self.project, self.scope);
+        let opts = &target.options;
+        let emit = Emitter::new(output);
+        let pages = site::pages(project)
+            .into_iter()
+            .filter(|&k| scope.has_page(k))
+            .count();
+        let progress = progress_bar(opts.progress, pages);
+        let cx = Inputs {
+            project,
+            ui: self.ui,
+            theme: self.theme,
+            scope,
+            dates: self.dates,
+            epub: self.epub,
+            session: self.keep,
+            pages: Pages::All,
+            // The status pages of every language show the same report.
+            status: Some(Arc::new(crate::translate::status::report(
+                project,
+                &Default::default(),
+            ))),
+            progress: &progress,
+        };
+        let manuals: Vec<usize> = (0..project.manuals.len())
+            .filter(|&m| scope.manuals[m])
+            .collect();
+        let langs = project.langs().len();
+        let mut bodies: Vec<Bodies> = vec![Bodies::default(); langs];
+        let mut body_diags = Vec::new();
+        let mut files = BTreeSet::new();
+        // What each kind made for each language, filled by its task.
+        let mut slots: Vec<Vec<Option<Product>>> = (0..langs)
+            .map(|_| KINDS.iter().map(|_| None).collect())
+            .collect();
+        let mut sitemap = None;
+        let one_at_a_time = OneAtATime::default();
+        rayon::scope(|tasks| {
+            // The sitemap needs only the model: made and written beside
+            // the first language's work.
+            if !scope.filtered {
+                let sitemap = &mut sitemap;
+                tasks.spawn(move |_| {
+                    *sitemap =
+                        Some(emit.bytes("sitemap.xml".into(), site::sitemap(project).into_bytes()));
+                });
+            }
+            for (lang, slots) in slots.iter_mut().enumerate() {
+                if !scope.langs[lang] {
+                    continue;
+                }
+                let lang_bodies: Bodies = Arc::new(render_bodies(
+                    project,
+                    self.ui,
+                    self.highlighted,
+                    scope,
+                    lang,
+                ));
+                for body in lang_bodies.iter() {
+                    if !self.keep {
+                        body_diags.extend(body.diagnostics.iter().cloned());
+                    }
+                    files.extend(body.files.iter().cloned());
+                }
+                for (kind, slot) in KINDS.iter().zip(slots.iter_mut()) {
+                    if !kind.wanted(&cx, lang) {
+                        continue;
+                    }
+                    let (cx, manuals) = (&cx, &manuals);
+                    let lang_bodies = lang_bodies.clone();
+                    match kind.runs() {
+                        Runs::Now => *slot = Some(kind.make(cx, lang, manuals, &lang_bodies, emit)),
+                        Runs::Beside => tasks.spawn(move |_| {
+                            *slot = Some(kind.make(cx, lang, manuals, &lang_bodies, emit));
+                        }),
+                        Runs::OneLanguageAtATime => {
+                            let turn = one_at_a_time.wait();
+                            tasks.spawn(move |_| {
+                                let _turn = turn;
+                                *slot = Some(kind.make(cx, lang, manuals, &lang_bodies, emit));
+                            });
+                        }
+                    }
+                }
+                if self.keep {
+                    bodies[lang] = lang_bodies;
+                }
+            }
+        });
+        progress.finish_and_clear();
+        let mut ledger = Ledger::default();
+        let mut search_indexes = Vec::new();
+        // Recorded kind by kind, as the manifest lists problems in order.
+        for k in 0..KINDS.len() {
+            for product in slots.iter_mut().filter_map(|s| s[k].take()) {
+                search_indexes.extend(product.index);
+                ledger.record_all(product.files)?;
+            }
+        }
+        ledger.record_all(sitemap)?;
+        Ok(LanguagesMade {
+            ledger,
+            bodies,
+            body_diags,
+            files,
+            search_indexes,
+            pages,
+        })
+    }
+}
+
+fn progress_bar(shown: bool, pages: usize) -> ProgressBar {
+    if !shown {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(pages as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} pages").expect("valid template"),
+    );
+    bar
+}
+
+/// Lets the work of one language at a time run: [`OneAtATime::wait`] waits
+/// (helping with pending work meanwhile) until the last language's is done.
+#[derive(Default)]
+struct OneAtATime(AtomicUsize);
+
+/// A language's turn, which ends when it is dropped (also when its task
+/// panics).
+struct Turn<'a>(&'a AtomicUsize);
+
+impl OneAtATime {
+    fn wait(&self) -> Turn<'_> {
+        while self.0.load(Ordering::Acquire) > 0 {
+            if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        self.0.fetch_add(1, Ordering::AcqRel);
+        Turn(&self.0)
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Writes the files every language shares: the root page, the project files
+/// the chapters use, the theme's static files. Returns what was copied.
+fn shared_files(
+    cx: &Languages<'_>,
+    bodies: &[Bodies],
+    files: &BTreeSet<String>,
+    emit: Emitter<'_>,
+    ledger: &mut Ledger,
+) -> Result<Vec<Copied>> {
+    let project = cx.project;
+    if cx.scope.has_page(site::PageKind::Root) {
+        let ctx = SiteContext::new(project, cx.theme, cx.ui, bodies, cx.epub);
+        let page = ctx.render(site::PageKind::Root);
+        ledger.record(emit.emit(page.into()))?;
+    }
+    let statics: Vec<_> = cx
+        .theme
+        .statics
+        .par_iter()
+        .map(|(name, bytes)| emit.bytes(urls::static_file(name), bytes.clone()))
+        .collect();
+    ledger.record_all(statics)?;
+    let root = &project.paths.root;
+    let copies: Vec<(String, CopyOutcome)> = files
+        .par_iter()
+        .map(|rel| {
+            let path = urls::file(rel);
+            let copied = emit.copy(root, rel, &path);
+            (path, copied)
+        })
+        .collect();
+    let mut copied = Vec::new();
+    for (path, c) in copies {
+        let (written, c) = c?;
+        ledger.written += usize::from(written);
+        ledger.outputs.insert(path);
+        copied.extend(c);
+    }
+    Ok(copied)
+}

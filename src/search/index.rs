@@ -1,0 +1,526 @@
+//! One language's index: the vocabulary, the postings of every section, the
+//! stop terms and the split of a large term table into parts.
+
+use super::*;
+use crate::model::{ChapterRef, Project, Source, urls};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use unicode_normalization::char::{canonical_combining_class, compose, decompose_compatible};
+use unicode_width::UnicodeWidthChar;
+
+/// Columns of a section's text kept for snippets.
+pub(super) const EXCERPT_COLUMNS: usize = 160;
+
+/// A term table (terms and postings) larger than this is split into
+/// parts, so that a reader on a slow connection loads only the parts the
+/// query needs.
+pub(super) const PART_SPLIT_BYTES: usize = 256 * 1024;
+
+/// The size aimed at for each part of a split term table: about 50 KB
+/// gzipped for Chinese, whose tables are the largest.
+pub(super) const PART_BYTES: usize = 128 * 1024;
+
+/// A character pair found in more than this share of sections says nothing
+/// about where to look; it is listed as a stop term instead of indexed.
+pub(super) const STOP_SHARE: f64 = 0.5;
+
+/// The terms of a language, each with a number, and the terms of every
+/// short whitespace-separated chunk of text seen so far: normalising and
+/// segmenting each distinct word once instead of at every occurrence.
+/// Splitting at whitespace does not change the terms (whitespace separates
+/// words and ends runs of spaceless scripts), only their order, which
+/// counting ignores.
+#[derive(Default)]
+pub(super) struct Vocabulary {
+    pub(super) ids: FxHashMap<Box<str>, u32>,
+    /// Ids of terms of one or two characters (most of them the character
+    /// pairs of spaceless scripts), by the characters themselves.
+    pub(super) short: FxHashMap<u64, u32>,
+    pub(super) terms: Vec<Box<str>>,
+    pub(super) chunks: FxHashMap<Box<str>, (u32, u32)>,
+    pub(super) flat: Vec<u32>,
+    pub(super) scratch: Vec<u32>,
+}
+
+/// Punctuation that ends a run of a spaceless script and that
+/// normalisation turns into punctuation again (a unit test checks each):
+/// ASCII, general and CJK punctuation, and fullwidth forms of ASCII
+/// punctuation.
+pub(super) fn is_run_break(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c as u32,
+            0x2010..=0x2027 | 0x2030..=0x205E | 0x3001..=0x3003 | 0x3008..=0x3011
+            | 0x3014..=0x301F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40
+            | 0xFF5B..=0xFF64)
+}
+
+/// Chunks longer than this (runs of spaceless scripts) are not remembered.
+pub(super) const CHUNK_CACHE_BYTES: usize = 48;
+
+impl Vocabulary {
+    /// The id of a term of one or two characters, `a` and `b`.
+    #[inline(always)]
+    pub(super) fn short_id(
+        short: &mut FxHashMap<u64, u32>,
+        terms: &mut Vec<Box<str>>,
+        a: char,
+        b: Option<char>,
+        t: &str,
+    ) -> u32 {
+        // A character is below 2^21; the second place is 2^21 - 1 for
+        // a term of one character.
+        let key = (u64::from(a) << 21) | b.map_or(0x1F_FFFF, u64::from);
+        *short.entry(key).or_insert_with(|| {
+            terms.push(t.into());
+            terms.len() as u32 - 1
+        })
+    }
+
+    pub(super) fn id(
+        ids: &mut FxHashMap<Box<str>, u32>,
+        short: &mut FxHashMap<u64, u32>,
+        terms: &mut Vec<Box<str>>,
+        t: &str,
+    ) -> u32 {
+        let mut chars = t.chars();
+        if let (Some(a), b, None) = (chars.next(), chars.next(), chars.next()) {
+            return Self::short_id(short, terms, a, b, t);
+        }
+        if let Some(&id) = ids.get(t) {
+            return id;
+        }
+        let id = terms.len() as u32;
+        terms.push(t.into());
+        ids.insert(t.into(), id);
+        id
+    }
+
+    pub(super) fn chunk_terms(&mut self, chunk: &str) -> &[u32] {
+        if let Some(&(start, n)) = self.chunks.get(chunk) {
+            return &self.flat[start as usize..(start + n) as usize];
+        }
+        self.scratch.clear();
+        if self.spaceless_run(chunk) {
+            return &self.scratch;
+        }
+        let normalised = normalise(chunk);
+        let (ids, short, terms) = (&mut self.ids, &mut self.short, &mut self.terms);
+        let scratch = &mut self.scratch;
+        for_each_term(&normalised, |t| {
+            scratch.push(Self::id(ids, short, terms, t));
+        });
+        if chunk.len() > CHUNK_CACHE_BYTES {
+            return &self.scratch;
+        }
+        let start = self.flat.len();
+        self.flat.extend_from_slice(&self.scratch);
+        self.chunks
+            .insert(chunk.into(), (start as u32, self.scratch.len() as u32));
+        &self.flat[start..]
+    }
+
+    /// The common case of Chinese, Burmese or Tibetan text: a chunk made
+    /// of characters of the scripts written without spaces, which
+    /// normalisation leaves as they are, and punctuation. Its terms are the
+    /// character pairs of its runs between separators and punctuation (or
+    /// a run's one character), as [`for_each_term`] gives them, found in
+    /// one pass over the chunk, without copying it.
+    ///
+    /// Those scripts have no case and nothing that [`normalise`] folds or
+    /// removes, so their text is unchanged when it is already in NFKD and
+    /// NFC: none of its characters decomposes, its combining marks are in
+    /// canonical order, and none of them composes with the character it
+    /// follows. Han and most Burmese and Tibetan letters pass at once
+    /// ([`is_stable`]); the others are checked against the Unicode data,
+    /// erring on the side of "no" (Japanese kana and compatibility
+    /// ideographs are left to `normalise`).
+    ///
+    /// Returns false, with nothing in `scratch`, for any other chunk. The
+    /// vocabulary may have gained pairs from before the character that
+    /// failed: terms without postings, left out of the index.
+    pub(super) fn spaceless_run(&mut self, chunk: &str) -> bool {
+        // The previous character of the current run and where it starts,
+        // and whether the run has given a pair. A full stop after the end
+        // closes the last run.
+        let mut last: Option<(char, usize)> = None;
+        let mut paired = false;
+        let mut run_start = 0;
+        // For the check of characters that are not stable: the last
+        // starter and the combining class of the character before.
+        let mut starter: Option<char> = None;
+        let mut previous_class = 0;
+        for (i, c) in chunk.char_indices().chain([(chunk.len(), '.')]) {
+            let fast = match c as u32 {
+                // Han, by far the most common, first.
+                0x4E00..=0x9FFF | 0x3400..=0x4DBF => Some(false),
+                _ if !c.is_ascii() && is_stable(c) && is_spaceless(c) => Some(is_separator(c)),
+                _ if is_run_break(c) => Some(true),
+                _ => None,
+            };
+            let breaks = match (fast, c as u32) {
+                (Some(breaks), _) => {
+                    starter = Some(c);
+                    previous_class = 0;
+                    breaks
+                }
+                (None, 0x0E00..=0x109F | 0x1780..=0x17FF) => {
+                    let mut decomposes = false;
+                    decompose_compatible(c, |d| decomposes |= d != c);
+                    let class = canonical_combining_class(c);
+                    if decomposes
+                        || (class != 0 && class < previous_class)
+                        || starter.is_some_and(|s| compose(s, c).is_some())
+                    {
+                        self.scratch.clear();
+                        return false;
+                    }
+                    if class == 0 {
+                        starter = Some(c);
+                    }
+                    previous_class = class;
+                    is_separator(c)
+                }
+                _ => {
+                    self.scratch.clear();
+                    return false;
+                }
+            };
+            if breaks {
+                if let Some((a, _)) = last.take()
+                    && !paired
+                {
+                    let t = &chunk[run_start..i];
+                    let id = Self::short_id(&mut self.short, &mut self.terms, a, None, t);
+                    self.scratch.push(id);
+                }
+                continue;
+            }
+            match last {
+                None => {
+                    run_start = i;
+                    paired = false;
+                }
+                Some((a, at)) => {
+                    let t = &chunk[at..i + c.len_utf8()];
+                    let id = Self::short_id(&mut self.short, &mut self.terms, a, Some(c), t);
+                    self.scratch.push(id);
+                    paired = true;
+                }
+            }
+            last = Some((c, i));
+        }
+        true
+    }
+}
+
+/// The start of a section's text, with runs of whitespace as one space, up to
+/// [`EXCERPT_COLUMNS`]: wide characters (Chinese, Japanese, Korean) count
+/// as two, as they take twice the room of a Latin letter in a snippet.
+pub(super) fn excerpt(text: &str) -> String {
+    let mut out = String::new();
+    let mut columns = 0;
+    for word in text.split_whitespace() {
+        if columns >= EXCERPT_COLUMNS {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            columns += 1;
+        }
+        for c in word.chars() {
+            if columns >= EXCERPT_COLUMNS {
+                break;
+            }
+            out.push(c);
+            columns += c.width().unwrap_or(0).max(1);
+        }
+    }
+    out
+}
+
+/// The search index of one language.
+pub fn index_script(project: &Project, lang: &str) -> Index {
+    index_script_from(project, lang, &mut |_, src| {
+        Cow::Owned(sections(src.body(), &src.anchors.ids))
+    })
+}
+
+/// [`index_script`], given each chapter's sections: `sections` is called
+/// once per chapter, in reading order, with the chapter and the text shown
+/// for it in `lang` (its translation or the fallback source); it may lend
+/// sections made earlier (by the body render) or make them.
+pub fn index_script_from<'s>(
+    project: &Project,
+    lang: &str,
+    sections: &mut dyn FnMut(ChapterRef, &Source) -> Cow<'s, [Section]>,
+) -> Index {
+    // docs: [url, chapter title, section heading, excerpt, fallback]
+    let mut docs: Vec<(String, &str, String, String, u8)> = Vec::new();
+    let mut vocab = Vocabulary::default();
+    // Each section's (term, weight) pairs, section after section, and where
+    // each section's pairs end: appended in order, then sorted by term once
+    // (a vector per term cost a cache miss and many small allocations per pair).
+    // About one pair per 8 bytes of text, or per 4 in spaceless scripts:
+    // reserved once, as growing it copied megabytes into fresh memory.
+    let text_bytes: usize = (project.manuals.iter().enumerate())
+        .flat_map(|(mi, m)| (0..m.chapters.len()).map(move |ci| (mi, ci)))
+        .map(|(manual, chapter)| {
+            let r = ChapterRef { manual, chapter };
+            project.content(r, lang).0.body().len()
+        })
+        .sum();
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(text_bytes / 4);
+    let mut ends: Vec<usize> = Vec::new();
+    let mut lengths = Vec::new();
+    // Each term's weight in the current section, by term id, and the terms
+    // the section has touched: cheaper than a map, and reset term by term.
+    let mut counts: Vec<u32> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
+    for (mi, m) in project.manuals.iter().enumerate() {
+        for (ci, ch) in m.chapters.iter().enumerate() {
+            let r = ChapterRef {
+                manual: mi,
+                chapter: ci,
+            };
+            let (src, fallback) = project.content(r, lang);
+            let page = urls::chapter(lang, &m.id, &ch.id);
+            for (si, section) in sections(r, src).iter().enumerate() {
+                let url = match &section.id {
+                    Some(id) if si > 0 => format!("{}#{id}", urls::encode_path(&page)),
+                    _ => urls::encode_path(&page),
+                };
+                let mut len = 0u32;
+                // Title and heading words weigh more than body words.
+                let title = if si == 0 { src.title.as_str() } else { "" };
+                for (text, weight) in [(title, 3u32), (&section.heading, 5), (&section.text, 1)] {
+                    for_each_chunk(text, |chunk| {
+                        for &t in vocab.chunk_terms(chunk) {
+                            if t as usize >= counts.len() {
+                                counts.resize(t as usize + 1024, 0);
+                            }
+                            let c = &mut counts[t as usize];
+                            if *c == 0 {
+                                touched.push(t);
+                            }
+                            *c += weight;
+                            len += 1;
+                        }
+                    });
+                }
+                lengths.push(len);
+                pairs.extend(
+                    touched
+                        .drain(..)
+                        .map(|t| (t, std::mem::take(&mut counts[t as usize]))),
+                );
+                ends.push(pairs.len());
+                docs.push((
+                    url,
+                    &src.title,
+                    section.heading.trim().to_string(),
+                    excerpt(&section.text),
+                    u8::from(fallback),
+                ));
+            }
+        }
+    }
+    // Counting sort: each term's (section, weight) postings, in section
+    // order, as one slice of `flat`.
+    let mut start = vec![0usize; vocab.terms.len() + 1];
+    for &(t, _) in &pairs {
+        start[t as usize + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut next = start.clone();
+    let mut flat = vec![(0u32, 0u32); pairs.len()];
+    let mut from = 0;
+    for (doc, &end) in ends.iter().enumerate() {
+        for &(t, n) in &pairs[from..end] {
+            let slot = &mut next[t as usize];
+            flat[*slot] = (doc as u32, n);
+            *slot += 1;
+        }
+        from = end;
+    }
+    drop(pairs);
+    // Terms without postings were met only in a chunk that the spaceless
+    // fast path gave up on.
+    let mut order: Vec<u32> = (0..vocab.terms.len() as u32)
+        .filter(|&t| start[t as usize + 1] > start[t as usize])
+        .collect();
+    order.sort_unstable_by(|&a, &b| vocab.terms[a as usize].cmp(&vocab.terms[b as usize]));
+    let postings = order.iter().map(|&t| {
+        let t = t as usize;
+        (&*vocab.terms[t], &flat[start[t]..start[t + 1]])
+    });
+    let n = docs.len() as f64;
+    let mut stop = Vec::new();
+    // The JSON is written by hand around serde_json's string escaping, so
+    // that the term table needs no intermediate map.
+    let json = |v: &str| serde_json::to_string(v).expect("strings serialise");
+    // Each kept term's postings, encoded one after the other into `table`:
+    // two digits or so for each.
+    let mut table = String::with_capacity(flat.len() * 2);
+    let mut kept: Vec<(&str, usize, usize)> = Vec::new();
+    for (t, p) in postings {
+        if t.chars().any(is_spaceless) && p.len() as f64 > STOP_SHARE * n && n >= 20.0 {
+            stop.push(t);
+            continue;
+        }
+        let start = table.len();
+        push_postings(&mut table, p);
+        kept.push((t, start, table.len()));
+    }
+    let size = table.len() + kept.iter().map(|k| k.0.len() + 8).sum::<usize>();
+    let parts = if size > PART_SPLIT_BYTES {
+        size.div_ceil(PART_BYTES)
+    } else {
+        1
+    };
+    // Each part's terms (sorted, front-coded) and postings, as JSON lists.
+    // Sized for an even share of the terms and postings, with their quotes
+    // and commas.
+    let term_bytes: usize = kept.iter().map(|k| k.0.len() + 4).sum();
+    let list_bytes = table.len() + kept.len() * 3;
+    let mut tables: Vec<(String, String, &str)> = (0..parts)
+        .map(|_| {
+            (
+                String::with_capacity(term_bytes / parts * 9 / 8),
+                String::with_capacity(list_bytes / parts * 9 / 8),
+                "",
+            )
+        })
+        .collect();
+    let mut entry = String::new();
+    for &(t, start, end) in &kept {
+        let (terms, lists, previous) = &mut tables[part_of(t, parts)];
+        if !terms.is_empty() {
+            terms.push(',');
+            lists.push(',');
+        }
+        entry.clear();
+        push_front_coded(&mut entry, previous, t);
+        push_json_str(terms, &entry);
+        *previous = t;
+        lists.push('"');
+        lists.push_str(&table[start..end]);
+        lists.push('"');
+    }
+    let to_json = |v: &dyn erased::Json| v.json();
+    let head = format!(
+        "{{\"docs\":{},\"lang\":{},\"lengths\":{},",
+        to_json(&docs),
+        json(lang),
+        to_json(&lengths),
+    );
+    let tail = format!(
+        "\"source\":{},\"stop\":{}",
+        json(project.source_lang()),
+        to_json(&stop),
+    );
+    if parts == 1 {
+        let (terms, lists, _) = &tables[0];
+        return Index {
+            main: format!(
+                "window.polybookSearchIndex = {head}\"postings\":[{lists}],{tail},\"terms\":[{terms}]}};\n"
+            ),
+            parts: Vec::new(),
+        };
+    }
+    Index {
+        main: format!("window.polybookSearchIndex = {head}\"parts\":{parts},{tail}}};\n"),
+        parts: tables
+            .iter()
+            .enumerate()
+            .map(|(k, (terms, lists, _))| {
+                format!(
+                    "window.polybookSearchPart({{\"lang\":{},\"part\":{k},\"postings\":[{lists}],\"terms\":[{terms}]}});\n",
+                    json(lang)
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The part of a split index that holds `term`: a hash of its first two
+/// UTF-16 code units (the second is 0 for a term of one), modulo the number
+/// of parts, as the script computes it. Two units spread character pairs and
+/// words evenly; a word being typed is completed once it has three
+/// characters, and its completions share its first two.
+pub fn part_of(term: &str, parts: usize) -> usize {
+    let mut units = term.encode_utf16();
+    let a = units.next().map_or(0, u32::from);
+    let b = units.next().map_or(0, u32::from);
+    let h = (a ^ b.wrapping_mul(0x85EB_CA6B)).wrapping_mul(0x9E37_79B1);
+    (h >> 16) as usize % parts.max(1)
+}
+
+pub(super) mod erased {
+    /// Serialises any serde value to JSON text.
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).expect("serialisable")
+        }
+    }
+}
+
+/// Where the index of a language is written.
+pub fn index_path(lang: &str) -> String {
+    format!("{lang}/search-index.js")
+}
+
+/// Where part `part` of a split index is written.
+pub fn part_path(lang: &str, part: usize) -> String {
+    format!("{lang}/search-index-{part}.js")
+}
+
+/// A language's search index, as the text of script files: the one loaded
+/// when a reader starts to search and, when the term table is large, the
+/// parts of that table, each loaded when a query needs one of its terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    /// The sections (address, titles, snippet text), their lengths, the
+    /// stop terms and, when the table is not split, the table itself.
+    pub main: String,
+    /// The parts of a split table; empty when it is not split.
+    pub parts: Vec<String>,
+}
+
+impl Index {
+    /// Each file's path in the output and its text.
+    pub fn files<'a>(&'a self, lang: &str) -> Vec<(String, &'a str)> {
+        let mut out = vec![(index_path(lang), self.main.as_str())];
+        out.extend(
+            self.parts
+                .iter()
+                .enumerate()
+                .map(|(k, text)| (part_path(lang, k), text.as_str())),
+        );
+        out
+    }
+
+    /// How large the index is, in all.
+    pub fn size(&self, lang: &str) -> IndexSize {
+        IndexSize {
+            lang: lang.to_string(),
+            bytes: self.main.len() + self.parts.iter().map(String::len).sum::<usize>(),
+            parts: self.parts.len(),
+        }
+    }
+}
+
+/// A language's search index as the build summary reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexSize {
+    pub lang: String,
+    /// Bytes of all its files.
+    pub bytes: usize,
+    /// Parts of its term table, 0 when the table is in the main file.
+    pub parts: usize,
+}
