@@ -34,6 +34,7 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod stamp;
+pub mod start;
 pub mod status;
 pub mod theme;
 pub mod translation;

@@ -119,6 +119,14 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Start a new project: polybook.toml and one manual of two chapters.
+    Init {
+        /// Folder of the new project (default: the project folder, `-C`).
+        dir: Option<PathBuf>,
+        /// The source language (BCP 47).
+        #[arg(long, value_name = "CODE", default_value = "en")]
+        language: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -157,6 +165,13 @@ fn main() -> ExitCode {
             ref manual,
             ref lang,
         } => stamp(&cli, files.clone(), manual.clone(), lang.clone()),
+        Command::Init {
+            ref dir,
+            ref language,
+        } => done(polybook::start::init(&polybook::start::InitOptions {
+            dir: dir.clone().unwrap_or_else(|| cli.root.clone()),
+            language: language.clone(),
+        })),
     };
     result.unwrap_or_else(|e| report_fatal(&e))
 }
@@ -486,6 +501,15 @@ fn stamp(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Prints what a command that writes into the project did.
+fn done(result: polybook::Result<String>) -> polybook::Result<ExitCode> {
+    let text = result?;
+    if !text.is_empty() {
+        println!("{}", text.trim_end());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report_fatal(e: &polybook::Error) -> ExitCode {

@@ -14,5 +14,6 @@ mod rebuild;
 mod safety;
 mod search;
 mod serve;
+mod start;
 mod translation;
 mod validators;

@@ -1,0 +1,115 @@
+//! Starting a project: `init`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::*;
+
+fn polybook(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn init_makes_a_project_that_builds_with_no_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("manuals-site");
+    let o = Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .arg("init")
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("polybook build"), "{}", stdout(&o));
+    assert_eq!(
+        files(&root),
+        [
+            ".gitignore",
+            "manuals/handbook/en/assessing-risk.md",
+            "manuals/handbook/en/security-plan.md",
+            "manuals/handbook/manual.toml",
+            "polybook.toml"
+        ]
+    );
+    let ignore = read(&root, ".gitignore");
+    assert!(ignore.lines().any(|l| l == "/output/"), "{ignore}");
+    assert!(ignore.lines().any(|l| l == "/.polybook/"), "{ignore}");
+
+    let o = polybook(&root, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("0 errors, 0 warnings"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("warning:"), "{}", stderr(&o));
+    let page = parse(&root.join("output"), "en/handbook/security-plan.html");
+    assert_eq!(
+        select(&page, "main h1")[0].text().collect::<String>(),
+        "A security plan"
+    );
+}
+
+#[test]
+fn init_refuses_to_overwrite_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("polybook.toml"), "title = \"mine\"\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("manuals/handbook")).unwrap();
+    std::fs::write(dir.path().join("manuals/handbook/manual.toml"), "mine").unwrap();
+    let o = polybook(dir.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("polybook.toml") && err.contains("manuals/handbook/manual.toml"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(
+        files(dir.path()),
+        ["manuals/handbook/manual.toml", "polybook.toml"]
+    );
+    assert_eq!(read(dir.path(), "polybook.toml"), "title = \"mine\"\n");
+}
+
+#[test]
+fn init_in_a_language_without_built_in_strings_writes_them_marked_untranslated() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = polybook(dir.path(), &["init", "--language", "tr"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(read(dir.path(), "i18n/tr.ftl").contains("# untranslated\n"));
+    let o = polybook(dir.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: i18n/tr.ftl:") && stderr(&o).contains("untranslated"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Built-in strings: no file, no warning; a code spelt otherwise is refused.
+    let es = tempfile::tempdir().unwrap();
+    assert_eq!(
+        polybook(es.path(), &["init", "--language", "es"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(!es.path().join("i18n").exists());
+    let bad = tempfile::tempdir().unwrap();
+    let o = polybook(bad.path(), &["init", "--language", "pt_BR"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("`pt-BR`"), "{}", stderr(&o));
+    assert!(files(bad.path()).is_empty());
+}
