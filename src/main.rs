@@ -127,6 +127,16 @@ enum Command {
         #[arg(long, value_name = "CODE", default_value = "en")]
         language: String,
     },
+    /// Publish one more language: polybook.toml, its folders, its UI strings.
+    AddLanguage {
+        /// The language's code (BCP 47, like `es` or `pt-BR`).
+        code: String,
+    },
+    /// Add a manual: its folder, manual.toml and a first chapter.
+    AddManual {
+        /// The manual's folder name (small letters, digits, `-`, `_`).
+        name: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -172,6 +182,8 @@ fn main() -> ExitCode {
             dir: dir.clone().unwrap_or_else(|| cli.root.clone()),
             language: language.clone(),
         })),
+        Command::AddLanguage { ref code } => done(polybook::start::add_language(&cli.root, code)),
+        Command::AddManual { ref name } => done(polybook::start::add_manual(&cli.root, name)),
     };
     result.unwrap_or_else(|e| report_fatal(&e))
 }

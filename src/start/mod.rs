@@ -1,4 +1,5 @@
-//! Starting a project: `polybook init`.
+//! Starting and growing a project: `polybook init`, `add-language` and
+//! `add-manual`.
 //!
 //! These commands write into the project, so they follow one rule: every
 //! file they would create is checked first, and when any already exists
@@ -6,10 +7,14 @@
 //! that appears meanwhile is never overwritten either, and a command that
 //! fails half-way removes what it had created.
 
+mod add_language;
+mod add_manual;
 mod init;
 
 use std::path::{Path, PathBuf};
 
+pub use add_language::add_language;
+pub use add_manual::add_manual;
 pub use init::{InitOptions, init};
 
 use crate::error::{Error, Result};

@@ -1,4 +1,4 @@
-//! Starting a project: `init`.
+//! Starting a project: `init`, `add-language`, `add-manual`.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -21,6 +21,14 @@ fn stderr(o: &Output) -> String {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A project made by `init` in a fresh folder.
+fn new_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = polybook(dir.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    dir
 }
 
 #[test]
@@ -112,4 +120,106 @@ fn init_in_a_language_without_built_in_strings_writes_them_marked_untranslated()
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("`pt-BR`"), "{}", stderr(&o));
     assert!(files(bad.path()).is_empty());
+}
+
+#[test]
+fn add_language_keeps_the_configuration_byte_for_byte_and_publishes_with_fallbacks() {
+    let dir = new_project();
+    let root = dir.path();
+    let before = "# Our site.\n\
+        title = \"Protection manuals\"   # shown on every page\n\
+        source_language = \"en\"\n\
+        languages = [\"en\", \"es\"] # in menu order\n\
+        manuals = [\"handbook\"]\n\
+        \n\
+        # Titles in other languages.\n\
+        [titles]\n\
+        es = \"Manuales de protección\"  # checked by María\n";
+    std::fs::write(root.join("polybook.toml"), before).unwrap();
+    std::fs::create_dir(root.join("manuals/handbook/es")).unwrap();
+
+    let o = polybook(root, &["add-language", "fr"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("manuals/handbook/fr/"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        read(root, "polybook.toml"),
+        before.replace("[\"en\", \"es\"]", "[\"en\", \"es\", \"fr\"]")
+    );
+    assert!(root.join("manuals/handbook/fr").is_dir());
+    // French has built-in UI strings.
+    assert!(!root.join("i18n/fr.ftl").exists());
+
+    let o = polybook(root, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("0 warnings"), "{}", stderr(&o));
+    let out = root.join("output");
+    let page = parse(&out, "fr/handbook/assessing-risk.html");
+    assert_eq!(attr(&page, "html", "lang").as_deref(), Some("fr"));
+    let notice =
+        std::fs::read_to_string(root.join("output/fr/handbook/assessing-risk.html")).unwrap();
+    assert!(
+        notice.contains("pas encore été traduit"),
+        "the French page shows the English chapter under the French notice"
+    );
+    assert!(notice.contains("Every protection plan starts"));
+
+    // Twice is refused; so is a code not spelt as BCP 47 spells it.
+    let o = polybook(root, &["add-language", "fr"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already"), "{}", stderr(&o));
+    let o = polybook(root, &["add-language", "pt_BR"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("`pt-BR`"), "{}", stderr(&o));
+    assert!(read(root, "polybook.toml").contains("[\"en\", \"es\", \"fr\"]"));
+}
+
+#[test]
+fn add_language_without_built_in_strings_writes_them_and_the_build_warns_until_translated() {
+    let dir = new_project();
+    let root = dir.path();
+    let o = polybook(root, &["add-language", "tr"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ftl = read(root, "i18n/tr.ftl");
+    assert!(
+        ftl.contains("# untranslated\ncontents = Contents\n"),
+        "{ftl}"
+    );
+    let o = polybook(root, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("untranslated"), "{}", stderr(&o));
+
+    // Translated, with the markers gone: no warning.
+    let translated = ftl
+        .replace("# untranslated\n", "")
+        .replace("contents = Contents", "contents = İçindekiler");
+    std::fs::write(root.join("i18n/tr.ftl"), translated).unwrap();
+    let o = polybook(root, &["build"]);
+    assert!(stderr(&o).contains("0 warnings"), "{}", stderr(&o));
+    let page = read(&root.join("output"), "tr/handbook/index.html");
+    assert!(page.contains("İçindekiler"));
+}
+
+#[test]
+fn add_manual_makes_a_manual_that_builds_and_lists_it() {
+    let dir = new_project();
+    let root = dir.path();
+    let o = polybook(root, &["add-manual", "field-guide"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(read(root, "polybook.toml").contains("manuals = [\"handbook\", \"field-guide\"]"));
+    let o = polybook(root, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("0 warnings"), "{}", stderr(&o));
+    assert!(
+        root.join("output/en/field-guide/introduction.html")
+            .is_file()
+    );
+
+    for bad in ["field-guide", "Field-Guide", "../x", ""] {
+        let o = polybook(root, &["add-manual", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+    }
 }
