@@ -12,7 +12,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
@@ -137,6 +137,17 @@ enum Command {
         /// The manual's folder name (small letters, digits, `-`, `_`).
         name: String,
     },
+    /// Print the completion script of a shell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write one page per subcommand into a folder.
+    Man {
+        /// Write `polybook.1`, `polybook-build.1`... into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -184,6 +195,14 @@ fn main() -> ExitCode {
         })),
         Command::AddLanguage { ref code } => done(polybook::start::add_language(&cli.root, code)),
         Command::AddManual { ref name } => done(polybook::start::add_manual(&cli.root, name)),
+        Command::Completions { shell } => {
+            polybook::start::completions(&mut Cli::command(), shell, &mut std::io::stdout())
+                .map(|_| ExitCode::SUCCESS)
+        }
+        Command::Man { ref out } => {
+            polybook::start::man(Cli::command(), out.as_deref(), &mut std::io::stdout())
+                .and_then(|pages| done(Ok(pages.join("\n"))))
+        }
     };
     result.unwrap_or_else(|e| report_fatal(&e))
 }

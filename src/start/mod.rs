@@ -1,5 +1,6 @@
 //! Starting and growing a project: `polybook init`, `add-language` and
-//! `add-manual`.
+//! `add-manual`, and the shell completions and man page made from the
+//! command-line definition.
 //!
 //! These commands write into the project, so they follow one rule: every
 //! file they would create is checked first, and when any already exists
@@ -9,12 +10,14 @@
 
 mod add_language;
 mod add_manual;
+mod cli;
 mod init;
 
 use std::path::{Path, PathBuf};
 
 pub use add_language::add_language;
 pub use add_manual::add_manual;
+pub use cli::{completions, man};
 pub use init::{InitOptions, init};
 
 use crate::error::{Error, Result};

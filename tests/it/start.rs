@@ -1,4 +1,5 @@
-//! Starting a project: `init`, `add-language`, `add-manual`.
+//! Starting a project: `init`, `add-language`, `add-manual`, shell
+//! completions and the man page, and what `cargo package` ships.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -221,5 +222,96 @@ fn add_manual_makes_a_manual_that_builds_and_lists_it() {
     for bad in ["field-guide", "Field-Guide", "../x", ""] {
         let o = polybook(root, &["add-manual", bad]);
         assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn completions_and_man_pages_come_from_the_command_line() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = polybook(root, &["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        assert!(
+            script.contains("add-language") && script.contains("completions"),
+            "{shell}: {script}"
+        );
+    }
+    let o = polybook(root, &["man"]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = stdout(&o);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH polybook"),
+        "{page}"
+    );
+    assert!(page.contains("add\\-language"), "{page}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let o = polybook(root, &["man", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let pages = files(dir.path());
+    for want in [
+        "polybook.1",
+        "polybook-build.1",
+        "polybook-init.1",
+        "polybook-add-language.1",
+    ] {
+        assert!(pages.iter().any(|p| p == want), "{pages:?}");
+    }
+    assert!(read(dir.path(), "polybook-build.1").contains("\\-\\-no\\-epub"));
+}
+
+#[test]
+fn the_published_crate_holds_only_what_it_needs() {
+    let o = Command::new(env!("CARGO"))
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = stdout(&o);
+    let files: Vec<&str> = list.lines().collect();
+    for needed in [
+        "Cargo.toml",
+        "README.md",
+        "src/main.rs",
+        "src/start/starter/assessing-risk.md",
+        "themes/default/templates/base.html",
+        "themes/default/static/search.js",
+        "i18n/en.ftl",
+        "i18n/am.ftl",
+    ] {
+        assert!(files.contains(&needed), "{needed} missing: {list}");
+    }
+    for f in &files {
+        assert!(
+            ![
+                "tests/",
+                "bench",
+                "target/",
+                "output/",
+                "manuals/",
+                "docs/",
+                ".polybook"
+            ]
+            .iter()
+            .any(|p| f.starts_with(p)),
+            "{f} should not be published"
+        );
+    }
+    let manifest = read(Path::new(env!("CARGO_MANIFEST_DIR")), "Cargo.toml");
+    for key in [
+        "description",
+        "license",
+        "repository",
+        "readme",
+        "keywords",
+        "categories",
+        "rust-version",
+    ] {
+        assert!(
+            manifest.lines().any(|l| l.starts_with(&format!("{key} ="))),
+            "Cargo.toml has no `{key}`"
+        );
     }
 }
