@@ -315,3 +315,125 @@ fn the_published_crate_holds_only_what_it_needs() {
         );
     }
 }
+
+/// Every `polybook ...` command of a CI file's shell lines.
+fn polybook_commands(lines: &[String]) -> Vec<Vec<String>> {
+    lines
+        .iter()
+        .flat_map(|l| l.split(['\n', ';']).map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|l| l.split("&&").map(str::to_string).collect::<Vec<_>>())
+        .map(|l| l.trim().to_string())
+        .filter(|l| l.starts_with("polybook "))
+        .map(|l| l.split_whitespace().skip(1).map(str::to_string).collect())
+        .collect()
+}
+
+/// Whether the command line parses: the arguments followed by `--help`
+/// exit 0 only when every subcommand, flag and value before it is real.
+fn parses(args: &[String]) -> Result<(), String> {
+    let o = Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .args(args)
+        .arg("--help")
+        .output()
+        .unwrap();
+    if o.status.success() {
+        Ok(())
+    } else {
+        Err(format!("`polybook {}`: {}", args.join(" "), stderr(&o)))
+    }
+}
+
+#[test]
+fn ci_examples_run_only_real_commands_and_flags() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci");
+    // The check itself tells a wrong flag from a right one.
+    assert!(parses(&["check".into(), "--strict".into()]).is_ok());
+    assert!(parses(&["check".into(), "--strictly".into()]).is_err());
+    assert!(parses(&["chek".into()]).is_err());
+
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    // GitHub Actions: the `run` of every step of every job.
+    let gh: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&read(&docs, "github-pages.yml")).unwrap();
+    let mut runs = Vec::new();
+    for (_, job) in gh["jobs"].as_mapping().unwrap() {
+        for step in job["steps"].as_sequence().unwrap() {
+            if let Some(run) = step["run"].as_str() {
+                runs.push(run.to_string());
+            }
+        }
+    }
+    let gh_cmds = polybook_commands(&runs);
+    // GitLab CI: the script lines of every job.
+    let gl: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&read(&docs, "gitlab-pages.yml")).unwrap();
+    let mut lines = Vec::new();
+    for (_, job) in gl.as_mapping().unwrap() {
+        for key in ["before_script", "script", "after_script"] {
+            for l in job[key].as_sequence().into_iter().flatten() {
+                lines.push(l.as_str().unwrap().to_string());
+            }
+        }
+    }
+    let gl_cmds = polybook_commands(&lines);
+    for (file, cmds) in [
+        ("github-pages.yml", &gh_cmds),
+        ("gitlab-pages.yml", &gl_cmds),
+    ] {
+        let flat: Vec<String> = cmds.iter().map(|c| c.join(" ")).collect();
+        assert!(
+            flat.iter().any(|c| c == "check --strict"),
+            "{file} runs no `polybook check --strict`: {flat:?}"
+        );
+        assert!(
+            flat.iter().any(|c| c.starts_with("build --out public")),
+            "{file} builds no site to publish: {flat:?}"
+        );
+        for c in cmds {
+            if let Err(e) = parses(c) {
+                problems.push(format!("{file}: {e}"));
+            }
+            seen.push(c.clone());
+        }
+    }
+    assert_eq!(
+        gh["jobs"]["build"]["steps"]
+            .as_sequence()
+            .unwrap()
+            .last()
+            .unwrap()["with"]["path"],
+        "public"
+    );
+    assert_eq!(gl["pages"]["artifacts"]["paths"][0], "public");
+
+    // The Dockerfile: two stages, the last one holding the binary only, and
+    // a default command that is a real one.
+    let docker = read(&docs, "Dockerfile");
+    let stages: Vec<&str> = docker.lines().filter(|l| l.starts_with("FROM ")).collect();
+    assert_eq!(stages.len(), 2, "{docker}");
+    assert!(stages[0].ends_with(" AS build"));
+    let last = &docker[docker.rfind("\nFROM ").unwrap()..];
+    assert!(last.contains("COPY --from=build /out/bin/polybook /usr/local/bin/polybook"));
+    assert!(!last.contains("COPY . "), "{last}");
+    let cmd = last.lines().find_map(|l| l.strip_prefix("CMD ")).unwrap();
+    let args: Vec<String> = serde_json::from_str(cmd).unwrap();
+    if let Err(e) = parses(&args) {
+        problems.push(format!("Dockerfile: {e}"));
+    }
+    // Every file the build stage copies exists.
+    for l in docker.lines().filter_map(|l| l.strip_prefix("COPY ")) {
+        if l.starts_with("--from") {
+            continue;
+        }
+        let parts: Vec<&str> = l.split_whitespace().collect();
+        for src in &parts[..parts.len() - 1] {
+            assert!(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(src).exists(),
+                "the Dockerfile copies `{src}`, which is not in the repository"
+            );
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(seen.len() >= 4, "{seen:?}");
+}
