@@ -6,6 +6,7 @@
 
 pub mod bidi;
 pub mod build;
+pub mod bundle;
 pub mod cache;
 pub mod chars;
 pub mod config;

@@ -3,6 +3,7 @@
 mod common;
 
 mod build_output;
+mod bundle;
 mod cli;
 mod diagnostics;
 mod epub;
