@@ -50,6 +50,8 @@ pub struct SiteConfig {
     pub bundle_valid_days: u32,
     /// The public key that bundles are signed for, relative to the project.
     pub bundle_public_key: Option<PathBuf>,
+    /// That key's line, as `minisign -P` takes it (read when planning).
+    pub bundle_key_line: Option<String>,
 }
 
 impl SiteConfig {
@@ -362,6 +364,7 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         search_skip: raw.search_skip,
         bundle_valid_days,
         bundle_public_key: raw.bundle_public_key,
+        bundle_key_line: None,
     })
 }
 

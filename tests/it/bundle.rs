@@ -377,3 +377,75 @@ fn keys_are_never_written_into_the_project_nor_over_other_keys() {
     assert!(text(&o).contains("wrong password"), "{}", text(&o));
     assert!(!root.join("output/bundles").exists());
 }
+
+#[test]
+fn every_language_publishes_the_key_and_how_to_check_a_copy() {
+    let dir = project();
+    let root = dir.path();
+    let o = bundle(root, FUTURE, &["--lang", "fr"]);
+    assert!(text(&o).contains("0 errors, 0 warnings"), "{}", text(&o));
+    let out = root.join("output");
+    let key = read(keys(), "polybook.pub");
+    let key_line = key.lines().nth(1).unwrap();
+    for lang in ["en", "fr"] {
+        let home = parse(&out, &format!("{lang}/index.html"));
+        assert_eq!(
+            attr(&home, ".about-copy a", "href").as_deref(),
+            Some("about-this-copy.html")
+        );
+        let page = parse(&out, &format!("{lang}/about-this-copy.html"));
+        let codes: Vec<String> = select(&page, "pre code")
+            .iter()
+            .map(|c| c.text().collect())
+            .collect();
+        assert_eq!(codes[0], key_line, "{lang}");
+        // The command the page gives works, as a reader would run it.
+        if lang == "fr" {
+            let args: Vec<&str> = codes[1].split_whitespace().collect();
+            assert_eq!(args[..3], ["minisign", "-Vm", "fr.zip"]);
+            let m = Command::new("minisign")
+                .args(&args[1..])
+                .current_dir(out.join("bundles"))
+                .output()
+                .expect("minisign runs");
+            assert!(m.status.success(), "{}", text(&m));
+        }
+    }
+    let fr = read(&out, "fr/about-this-copy.html");
+    assert!(fr.contains("À propos de cette copie"), "{fr}");
+
+    // Every built-in language has these strings, in its own words.
+    let i18n = Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n");
+    let en = read(&i18n, "en.ftl");
+    let value = |text: &str, id: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{id} = ")))
+            .map(str::to_string)
+    };
+    for entry in std::fs::read_dir(&i18n).unwrap() {
+        let path = entry.unwrap().path();
+        let code = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for id in [
+            "bundle-built",
+            "bundle-valid-until",
+            "bundle-expired",
+            "about-copy",
+            "about-copy-intro",
+            "about-copy-key",
+            "about-copy-check",
+            "about-copy-polybook",
+            "about-copy-dates",
+            "about-copy-failed",
+        ] {
+            let v = value(&text, id).unwrap_or_else(|| panic!("{code}: no `{id}`"));
+            if code != "en" {
+                assert_ne!(
+                    Some(v),
+                    value(&en, id),
+                    "{code}: `{id}` is the English text"
+                );
+            }
+        }
+    }
+}
