@@ -47,3 +47,14 @@ search-label = Search
 search-placeholder = Search the manuals
 search-results = Results:
 search-no-results = No results for
+
+bundle-built = This copy was built on
+bundle-valid-until = It is meant to be used until
+bundle-expired = This copy is older than the date until which it was meant to be used: its advice may be out of date. Get a new copy from the publisher and check it before you rely on it.
+about-copy = About this copy
+about-copy-intro = You can read this site offline: the publisher makes a copy of each language as a zip file, signed so that you can check that it comes from them and that nobody has changed it.
+about-copy-key = The publisher's public key
+about-copy-check = To check a copy, keep its signature (the file ending in .minisig) beside it and run minisign:
+about-copy-polybook = Or with polybook, which also checks the date of the copy:
+about-copy-dates = The home page of each copy says when it was built and until when it is meant to be used. After that date its advice may be out of date: get a new copy.
+about-copy-failed = If the check fails, do not open the copy and do not pass it on: it may have been changed to harm you. Get one from the publisher instead.

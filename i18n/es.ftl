@@ -47,3 +47,14 @@ search-label = Buscar
 search-placeholder = Buscar en los manuales
 search-results = Resultados:
 search-no-results = No hay resultados para
+
+bundle-built = Esta copia se generó el
+bundle-valid-until = Está pensada para usarse hasta el
+bundle-expired = Esta copia ha pasado la fecha hasta la que debía usarse: sus consejos pueden estar desactualizados. Consigue una copia nueva de quien la publica y compruébala antes de confiar en ella.
+about-copy = Acerca de esta copia
+about-copy-intro = Puedes leer este sitio sin conexión: quien lo publica ofrece una copia de cada idioma en un archivo zip, firmada para que puedas comprobar que viene de esa fuente y que nadie la ha modificado.
+about-copy-key = La clave pública de quien publica
+about-copy-check = Para comprobar una copia, guarda su firma (el archivo que termina en .minisig) junto a ella y ejecuta minisign:
+about-copy-polybook = O con polybook, que también comprueba la fecha de la copia:
+about-copy-dates = La página de inicio de cada copia indica cuándo se generó y hasta cuándo está pensada para usarse. Después de esa fecha sus consejos pueden estar desactualizados: consigue una copia nueva.
+about-copy-failed = Si la comprobación falla, no abras la copia ni la compartas: puede haber sido modificada para hacerte daño. Consigue una de quien la publica.

@@ -47,3 +47,14 @@ search-label = Rechercher
 search-placeholder = Rechercher dans les manuels
 search-results = Résultats :
 search-no-results = Aucun résultat pour
+
+bundle-built = Cette copie a été produite le
+bundle-valid-until = Elle est prévue pour être utilisée jusqu’au
+bundle-expired = Cette copie a dépassé la date jusqu’à laquelle elle devait être utilisée : ses conseils sont peut-être dépassés. Procurez-vous une nouvelle copie auprès de l’éditeur et vérifiez-la avant de vous y fier.
+about-copy = À propos de cette copie
+about-copy-intro = Vous pouvez lire ce site hors ligne : l’éditeur fournit une copie de chaque langue sous forme de fichier zip, signée pour que vous puissiez vérifier qu’elle vient bien de lui et que personne ne l’a modifiée.
+about-copy-key = La clé publique de l’éditeur
+about-copy-check = Pour vérifier une copie, gardez sa signature (le fichier qui se termine par .minisig) à côté d’elle et lancez minisign :
+about-copy-polybook = Ou avec polybook, qui vérifie aussi la date de la copie :
+about-copy-dates = La page d’accueil de chaque copie indique quand elle a été produite et jusqu’à quand elle est prévue pour être utilisée. Après cette date, ses conseils sont peut-être dépassés : procurez-vous une nouvelle copie.
+about-copy-failed = Si la vérification échoue, n’ouvrez pas la copie et ne la transmettez pas : elle a peut-être été modifiée pour vous nuire. Procurez-vous-en une auprès de l’éditeur.

@@ -45,3 +45,14 @@ search-label = Pesquisar
 search-placeholder = Pesquisar nos manuais
 search-results = Resultados:
 search-no-results = Nenhum resultado para
+
+bundle-built = Esta cópia foi gerada em
+bundle-valid-until = Destina-se a ser usada até
+bundle-expired = Esta cópia passou da data até a qual devia ser usada: os seus conselhos podem estar desatualizados. Obtenha uma cópia nova junto de quem a publica e verifique-a antes de confiar nela.
+about-copy = Sobre esta cópia
+about-copy-intro = Pode ler este site sem ligação à internet: quem o publica disponibiliza uma cópia de cada idioma num ficheiro zip, assinada para que possa verificar que vem dessa fonte e que ninguém a alterou.
+about-copy-key = A chave pública de quem publica
+about-copy-check = Para verificar uma cópia, guarde a sua assinatura (o ficheiro que termina em .minisig) ao lado dela e execute o minisign:
+about-copy-polybook = Ou com o polybook, que também verifica a data da cópia:
+about-copy-dates = A página inicial de cada cópia indica quando foi gerada e até quando se destina a ser usada. Depois dessa data, os seus conselhos podem estar desatualizados: obtenha uma cópia nova.
+about-copy-failed = Se a verificação falhar, não abra a cópia nem a passe a outras pessoas: pode ter sido alterada para o prejudicar. Obtenha uma junto de quem a publica.

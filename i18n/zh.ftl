@@ -47,3 +47,14 @@ search-label = 搜索
 search-placeholder = 搜索手册
 search-results = 结果：
 search-no-results = 没有找到结果：
+
+bundle-built = 本副本生成于
+bundle-valid-until = 建议使用至
+bundle-expired = 本副本已超过建议使用的日期：其中的建议可能已经过时。请从发布者处获取新的副本，并在依赖它之前先进行核验。
+about-copy = 关于本副本
+about-copy-intro = 你可以离线阅读本网站：发布者为每种语言提供一个 zip 文件副本，并附有签名，让你可以核验它确实来自发布者且未被任何人改动。
+about-copy-key = 发布者的公钥
+about-copy-check = 要核验副本，请将其签名（以 .minisig 结尾的文件）放在副本旁边，然后运行 minisign：
+about-copy-polybook = 或者使用 polybook，它还会检查副本的日期：
+about-copy-dates = 每个副本的首页都写明了生成日期和建议使用的截止日期。过了该日期，其中的建议可能已经过时：请获取新的副本。
+about-copy-failed = 如果核验失败，请不要打开该副本，也不要转发给他人：它可能已被篡改以伤害你。请改从发布者处获取副本。

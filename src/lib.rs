@@ -9,6 +9,7 @@
 //! [`translate`] tracks translations.
 
 pub mod build;
+pub mod bundle;
 pub mod diag;
 pub mod epub;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod render;
 pub mod search;
 pub mod site;
+pub mod start;
 pub mod translate;
 
 pub use build::{BuildOptions, BuildReport, build};

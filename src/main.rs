@@ -12,7 +12,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use polybook::live::rebuild::Round;
 
 #[derive(Parser)]
@@ -42,7 +42,7 @@ enum Format {
 }
 
 /// What `build` and `serve` produce, and where.
-#[derive(clap::Args, Clone)]
+#[derive(clap::Args, Clone, Default)]
 struct Target {
     /// Output folder (default: `output` in the project).
     #[arg(long)]
@@ -120,6 +120,61 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Start a new project: polybook.toml and one manual of two chapters.
+    Init {
+        /// Folder of the new project (default: the project folder, `-C`).
+        dir: Option<PathBuf>,
+        /// The source language (BCP 47).
+        #[arg(long, value_name = "CODE", default_value = "en")]
+        language: String,
+    },
+    /// Publish one more language: polybook.toml, its folders, its UI strings.
+    AddLanguage {
+        /// The language's code (BCP 47, like `es` or `pt-BR`).
+        code: String,
+    },
+    /// Add a manual: its folder, manual.toml and a first chapter.
+    AddManual {
+        /// The manual's folder name (small letters, digits, `-`, `_`).
+        name: String,
+    },
+    /// Print the completion script of a shell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Make a key pair for signing bundles (outside the project).
+    Keygen {
+        /// Folder of the keys (default: ~/.config/polybook).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Build, then write a signed zip of each language's site into <out>/bundles/.
+    Bundle {
+        /// Bundle only this language (repeat it or separate codes with commas).
+        #[arg(long = "lang", value_name = "CODE", value_delimiter = ',')]
+        langs: Vec<String>,
+        /// The secret key (default: $POLYBOOK_SECRET_KEY, else ~/.config/polybook/polybook.key).
+        #[arg(long, value_name = "FILE")]
+        secret_key: Option<PathBuf>,
+        /// Output folder (default: `output` in the project).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a bundle's signature and date: exit 0 current, 1 expired, 2 not authentic.
+    Verify {
+        /// The bundle (its signature is BUNDLE.minisig).
+        bundle: PathBuf,
+        /// The publisher's public key (default: the project's `bundle_public_key`).
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+    },
+    /// Print the man page, or write one page per subcommand into a folder.
+    Man {
+        /// Write `polybook.1`, `polybook-build.1`... into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -158,6 +213,38 @@ fn main() -> ExitCode {
             ref manual,
             ref lang,
         } => stamp(&cli, files.clone(), manual.clone(), lang.clone()),
+        Command::Init {
+            ref dir,
+            ref language,
+        } => done(polybook::start::init(&polybook::start::InitOptions {
+            dir: dir.clone().unwrap_or_else(|| cli.root.clone()),
+            language: language.clone(),
+        })),
+        Command::AddLanguage { ref code } => done(polybook::start::add_language(&cli.root, code)),
+        Command::AddManual { ref name } => done(polybook::start::add_manual(&cli.root, name)),
+        Command::Keygen { ref out } => {
+            done(polybook::bundle::keygen(&polybook::bundle::KeygenOptions {
+                root: cli.root.clone(),
+                out: out.clone(),
+            }))
+        }
+        Command::Bundle {
+            ref langs,
+            ref secret_key,
+            ref out,
+        } => bundle(&cli, langs.clone(), secret_key.clone(), out.clone()),
+        Command::Verify {
+            ref bundle,
+            ref key,
+        } => verify(&cli, bundle, key.as_deref()),
+        Command::Completions { shell } => {
+            polybook::start::completions(&mut Cli::command(), shell, &mut std::io::stdout())
+                .map(|_| ExitCode::SUCCESS)
+        }
+        Command::Man { ref out } => {
+            polybook::start::man(Cli::command(), out.as_deref(), &mut std::io::stdout())
+                .and_then(|pages| done(Ok(pages.join("\n"))))
+        }
     };
     result.unwrap_or_else(|e| report_fatal(&e))
 }
@@ -473,6 +560,67 @@ fn stamp(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn bundle(
+    cli: &Cli,
+    langs: Vec<String>,
+    secret_key: Option<PathBuf>,
+    out: Option<PathBuf>,
+) -> polybook::Result<ExitCode> {
+    let target = Target {
+        out: out.clone(),
+        no_epub: false,
+        langs: Vec::new(),
+        manuals: Vec::new(),
+    };
+    let opts = build_options(cli, target)?;
+    let built = build(
+        cli,
+        Target {
+            out: out.clone(),
+            ..Target::default()
+        },
+    )?;
+    if built != ExitCode::SUCCESS {
+        eprintln!("error: the build has errors; no bundle was made");
+        return Ok(built);
+    }
+    let paths = polybook::bundle::bundle(&polybook::bundle::BundleOptions {
+        root: cli.root.clone(),
+        out,
+        langs,
+        secret_key,
+        source_date_epoch: opts.source_date_epoch,
+    })?;
+    done(Ok(paths
+        .iter()
+        .map(|p| format!("wrote {}", p.display()))
+        .collect::<Vec<_>>()
+        .join("\n")))
+}
+
+fn verify(
+    cli: &Cli,
+    bundle: &std::path::Path,
+    key: Option<&std::path::Path>,
+) -> polybook::Result<ExitCode> {
+    let key = match key {
+        Some(k) => k.to_path_buf(),
+        None => polybook::bundle::project_key(&cli.root)?,
+    };
+    let verdict = polybook::bundle::verify(bundle, None, &key, polybook::bundle::today())?;
+    println!("{}", verdict.message(bundle));
+    Ok(ExitCode::from(verdict.code()))
+}
+
+/// Prints what a command that writes into the project did.
+fn done(result: polybook::Result<String>) -> polybook::Result<ExitCode> {
+    let text = result?;
+    if !text.is_empty() {
+        println!("{}", text.trim_end());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report_fatal(e: &polybook::Error) -> ExitCode {

@@ -57,7 +57,7 @@ impl Scope {
         use site::PageKind::*;
         match kind {
             Root => !self.filtered,
-            Home { lang } | Status { lang } => self.langs[lang],
+            Home { lang } | Status { lang } | About { lang } => self.langs[lang],
             Contents { lang, manual } | Print { lang, manual } => {
                 self.langs[lang] && self.manuals[manual]
             }

@@ -46,6 +46,12 @@ pub struct SiteConfig {
     pub search: bool,
     /// Languages without search.
     pub search_skip: Vec<String>,
+    /// Days an offline bundle is meant to be used after its build date.
+    pub bundle_valid_days: u32,
+    /// The public key that bundles are signed for, relative to the project.
+    pub bundle_public_key: Option<PathBuf>,
+    /// That key's line, as `minisign -P` takes it (read when planning).
+    pub bundle_key_line: Option<String>,
 }
 
 impl SiteConfig {
@@ -81,6 +87,8 @@ struct RawSite {
     search: Option<bool>,
     #[serde(default)]
     search_skip: Vec<String>,
+    bundle_valid_days: Option<i64>,
+    bundle_public_key: Option<PathBuf>,
 }
 
 const SITE_KEYS: &[&str] = &[
@@ -96,6 +104,8 @@ const SITE_KEYS: &[&str] = &[
     "outdated_notice",
     "search",
     "search_skip",
+    "bundle_valid_days",
+    "bundle_public_key",
 ];
 
 /// One group of chapters in a manual's contents.
@@ -301,6 +311,41 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
             format!("`theme` must be a folder name under `themes/`, not `{theme}`"),
         ));
     }
+    let bundle_valid_days = match raw.bundle_valid_days {
+        None => DEFAULT_BUNDLE_VALID_DAYS,
+        Some(d) if (1..=36500).contains(&d) => d as u32,
+        Some(d) => {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    line_of("bundle_valid_days"),
+                    format!(
+                        "`bundle_valid_days` must be a number of days from 1 to 36500, not {d}"
+                    ),
+                )
+                .with_hint(format!("remove it for {DEFAULT_BUNDLE_VALID_DAYS} days")),
+            );
+            0
+        }
+    };
+    if let Some(key) = &raw.bundle_public_key
+        && (key.is_absolute()
+            || key
+                .components()
+                .any(|c| c == std::path::Component::ParentDir))
+    {
+        diags.push(
+            Diagnostic::error(
+                file,
+                line_of("bundle_public_key"),
+                format!(
+                    "`bundle_public_key` must be a path inside the project, not `{}`",
+                    key.display()
+                ),
+            )
+            .with_hint("copy the public key (the `.pub` file `polybook keygen` wrote) into the project, e.g. `keys/polybook.pub`"),
+        );
+    }
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -317,8 +362,14 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         outdated_notice: raw.outdated_notice.unwrap_or(true),
         search: raw.search.unwrap_or(true),
         search_skip: raw.search_skip,
+        bundle_valid_days,
+        bundle_public_key: raw.bundle_public_key,
+        bundle_key_line: None,
     })
 }
+
+/// Days a bundle is meant to be used when `bundle_valid_days` is not set.
+pub const DEFAULT_BUNDLE_VALID_DAYS: u32 = 180;
 
 /// Parses a `manual.toml`. `languages` are the published codes, for checking `[titles]`.
 pub fn parse_manual(

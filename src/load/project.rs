@@ -75,7 +75,21 @@ pub fn plan(root: &Path) -> Result<Plan> {
         ]),
         _ => Error::io("read", &paths.config, e),
     })?;
-    let config = config::parse_site(&src, Path::new("polybook.toml")).map_err(Error::Config)?;
+    let mut config = config::parse_site(&src, Path::new("polybook.toml")).map_err(Error::Config)?;
+    if let Some(rel) = &config.bundle_public_key {
+        let line = src
+            .lines()
+            .position(|l| l.trim_start().starts_with("bundle_public_key"))
+            .map_or(0, |i| i + 1);
+        let key = crate::bundle::public_key_line(&root.join(rel)).map_err(|e| {
+            Error::Config(vec![
+                Diagnostic::error("polybook.toml", line, e.to_string()).with_hint(
+                    "name the public key that `polybook keygen` wrote (its `.pub` file), copied into the project",
+                ),
+            ])
+        })?;
+        config.bundle_key_line = Some(key);
+    }
     let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
 
     let mut config_diags = Vec::new();

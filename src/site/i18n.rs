@@ -147,6 +147,18 @@ pub fn load(
                 }
                 Err(e) => return Err(Error::io("read", &path, e)),
             };
+            let marked = crate::start::untranslated_messages(&text);
+            if let Some((first, line)) = marked.first() {
+                let n = marked.len();
+                diags.push(
+                    Diagnostic::warning(
+                        &rel,
+                        *line,
+                        format!("{n} UI string(s) are marked untranslated, from `{first}` on: readers see the text they were copied from"),
+                    )
+                    .with_hint("translate each value and remove the `# untranslated` line above it"),
+                );
+            }
             project.insert(code.clone(), parse(&code, &text, &rel, &mut diags));
         }
     }

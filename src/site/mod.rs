@@ -115,6 +115,10 @@ pub enum PageKind {
         lang: usize,
         chapter: ChapterRef,
     },
+    /// How to check an offline copy (when `bundle_public_key` is set).
+    About {
+        lang: usize,
+    },
 }
 
 impl PageKind {
@@ -125,6 +129,7 @@ impl PageKind {
             PageKind::Home { lang }
             | PageKind::Contents { lang, .. }
             | PageKind::Status { lang }
+            | PageKind::About { lang }
             | PageKind::Print { lang, .. }
             | PageKind::Chapter { lang, .. } => Some(lang),
         }
@@ -159,6 +164,9 @@ pub fn pages(project: &Project) -> Vec<PageKind> {
                 .map(|chapter| PageKind::Chapter { lang, chapter }),
         );
         out.push(PageKind::Status { lang });
+        if project.config.bundle_key_line.is_some() {
+            out.push(PageKind::About { lang });
+        }
     }
     out
 }
@@ -178,6 +186,7 @@ pub fn page_path(project: &Project, kind: PageKind) -> String {
             urls::chapter(code(lang), &m.id, &m.chapters[chapter.chapter].id)
         }
         PageKind::Status { lang } => urls::status(code(lang)),
+        PageKind::About { lang } => about_path(code(lang)),
     }
 }
 
@@ -533,6 +542,7 @@ impl<'a> SiteContext<'a> {
                 ("chapter.html", ctx)
             }
             PageKind::Status { lang } => ("status.html", self.status_context(lang, &path)),
+            PageKind::About { lang } => ("about.html", self.about_context(lang, &path)),
         };
         // Written into a buffer sized for the page's chapters and what a
         // template adds around them: grown from the template's size, a
@@ -848,7 +858,13 @@ impl<'a> SiteContext<'a> {
         let manuals: Vec<ManualView> = (0..self.project.manuals.len())
             .map(|m| self.manual_view(lang, m, path, None))
             .collect();
-        minijinja::context! { page => common, manuals => Serde(manuals) }
+        let about_url = self
+            .project
+            .config
+            .bundle_key_line
+            .is_some()
+            .then(|| urls::relative(path, &about_path(code)));
+        minijinja::context! { page => common, manuals => Serde(manuals), about_url => about_url }
     }
 
     fn contents_context(&self, lang: usize, manual: usize, path: &str) -> minijinja::Value {
@@ -1081,6 +1097,41 @@ impl SiteContext<'_> {
             (urls::status(&self.lang(i).code), false)
         });
         minijinja::context! { page => common, manuals => Serde(manuals), is_source => l.code == source }
+    }
+}
+
+/// The page that tells how to check an offline copy of the site.
+pub fn about_path(lang: &str) -> String {
+    format!("{lang}/about-this-copy.html")
+}
+
+impl SiteContext<'_> {
+    /// How to check a bundle of the language: the public key and the
+    /// commands, with the bundle's file names.
+    fn about_context(&self, lang: usize, path: &str) -> minijinja::Value {
+        let l = self.lang(lang);
+        let title = self.ui(&l.code).get("about-copy").to_string();
+        let common = self.common(lang, path, title, None, &|i| {
+            (about_path(&self.lang(i).code), false)
+        });
+        let bundle = format!("{}.zip", l.code);
+        let key = self
+            .project
+            .config
+            .bundle_key_line
+            .clone()
+            .unwrap_or_default();
+        let bundle_url = urls::relative(path, &format!("bundles/{bundle}"));
+        let minisign = format!("minisign -Vm {bundle} -P {key}");
+        let polybook = format!("polybook verify {bundle} --key polybook.pub");
+        minijinja::context! {
+            page => common,
+            key => key,
+            bundle => bundle,
+            bundle_url => bundle_url,
+            minisign => minisign,
+            polybook => polybook,
+        }
     }
 }
 

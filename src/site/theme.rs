@@ -43,6 +43,10 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "status.html",
         include_str!("../../themes/default/templates/status.html"),
     ),
+    (
+        "about.html",
+        include_str!("../../themes/default/templates/about.html"),
+    ),
 ];
 
 const BUILTIN_STATIC: &[(&str, &[u8])] = &[

@@ -3,6 +3,7 @@
 mod common;
 
 mod build_output;
+mod bundle;
 mod cli;
 mod diagnostics;
 mod epub;
@@ -14,5 +15,6 @@ mod rebuild;
 mod safety;
 mod search;
 mod serve;
+mod start;
 mod translation;
 mod validators;
