@@ -32,6 +32,17 @@ use crate::translate::status;
 /// kinds that read them and freed when the last of them is done.
 pub(crate) type Bodies = Arc<Vec<Rendered>>;
 
+/// What a kind is given of one language: its bodies and, for a one-off
+/// build, their search sections apart (by flat index), so that the bodies
+/// are freed while the index is still being made. A kind that does not
+/// read the bodies ([`OutputKind::reads_bodies`]) gets none in a one-off
+/// build; a live session keeps the sections in the bodies.
+#[derive(Clone, Default)]
+pub(crate) struct Language {
+    pub bodies: Bodies,
+    pub sections: Arc<Vec<Vec<crate::search::Section>>>,
+}
+
 /// What every kind reads: the model, the resources and this build's choices.
 pub(crate) struct Inputs<'a> {
     pub project: &'a Project,
@@ -85,20 +96,26 @@ pub(crate) trait OutputKind: Sync {
     fn runs(&self) -> Runs;
     /// Whether this build makes it for language `lang`.
     fn wanted(&self, cx: &Inputs<'_>, lang: usize) -> bool;
+    /// Whether it reads the chapter bodies (or only their search sections).
+    fn reads_bodies(&self) -> bool {
+        true
+    }
     /// Makes and emits its files for language `lang` and manuals `manuals`
-    /// (those in scope, in order), from the language's `bodies`.
+    /// (those in scope, in order), from what it is given of the language.
     fn make(
         &self,
         cx: &Inputs<'_>,
         lang: usize,
         manuals: &[usize],
-        bodies: &Bodies,
+        language: &Language,
         emit: Emitter<'_>,
     ) -> Product;
 }
 
-/// Every output kind, in the order their work starts for a language.
-pub(crate) static KINDS: [&dyn OutputKind; 3] = [&SitePages, &SearchIndex, &Books];
+/// Every output kind, in the order their work starts for a language: the
+/// index first, so that its task runs beside the language's pages, then the
+/// pages, then the books (which may wait for the last language's).
+pub(crate) static KINDS: [&dyn OutputKind; 3] = [&SearchIndex, &SitePages, &Books];
 
 /// The site's pages of a language: home, contents, status, print and
 /// chapter pages.
@@ -116,9 +133,10 @@ impl OutputKind for SitePages {
         cx: &Inputs<'_>,
         lang: usize,
         manuals: &[usize],
-        bodies: &Bodies,
+        language: &Language,
         emit: Emitter<'_>,
     ) -> Product {
+        let bodies = &language.bodies;
         let kinds: Vec<PageKind> = site::pages(cx.project)
             .into_iter()
             .filter(|&k| k.lang() == Some(lang) && cx.scope.has_page(k))
@@ -170,22 +188,28 @@ impl OutputKind for SearchIndex {
     fn wanted(&self, cx: &Inputs<'_>, lang: usize) -> bool {
         cx.project.config.search_in(&cx.project.langs()[lang].code)
     }
+    fn reads_bodies(&self) -> bool {
+        false
+    }
     fn make(
         &self,
         cx: &Inputs<'_>,
         lang: usize,
         _: &[usize],
-        bodies: &Bodies,
+        language: &Language,
         emit: Emitter<'_>,
     ) -> Product {
         let (project, scope) = (cx.project, cx.scope);
         let code = project.langs()[lang].code.as_str();
         let index = crate::search::index_script_from(project, code, &mut |r, src| {
+            let i = project.flat_index(r);
             // Chapters of manuals out of this build's scope were not rendered.
-            if scope.manuals[r.manual] {
-                Cow::Borrowed(&bodies[project.flat_index(r)].sections)
-            } else {
+            if !scope.manuals[r.manual] {
                 Cow::Owned(crate::search::sections(src.body(), &src.anchors.ids))
+            } else if let Some(sections) = language.sections.get(i) {
+                Cow::Borrowed(sections)
+            } else {
+                Cow::Borrowed(&language.bodies[i].sections)
             }
         });
         let files = index
@@ -215,12 +239,12 @@ impl OutputKind for Books {
         cx: &Inputs<'_>,
         lang: usize,
         manuals: &[usize],
-        bodies: &Bodies,
+        language: &Language,
         emit: Emitter<'_>,
     ) -> Product {
         let files = manuals
             .par_iter()
-            .map(|&m| emit.emit(book(cx, bodies, lang, m)))
+            .map(|&m| emit.emit(book(cx, &language.bodies, lang, m)))
             .collect();
         Product { files, index: None }
     }

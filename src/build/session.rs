@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::change::{Change, Edit, Resources};
 use super::emit::{Copied, Emitter, Ledger};
-use super::kinds::{Bodies, Books, Inputs, OutputKind, Pages, SearchIndex, SitePages};
+use super::kinds::{Bodies, Books, Inputs, Language, OutputKind, Pages, SearchIndex, SitePages};
 use super::output::Output;
 use super::scope::Scope;
 use super::stages::{self, ReadErrors, Timer};
@@ -319,7 +319,13 @@ fn finish_later(last: &mut Last) -> Result<usize> {
         .collect();
     let products: Vec<_> = jobs
         .par_iter()
-        .map(|&(kind, l, ms)| (l, kind.make(&cx, l, ms, &last.bodies[l], emit)))
+        .map(|&(kind, l, ms)| {
+            let language = Language {
+                bodies: last.bodies[l].clone(),
+                sections: Default::default(),
+            };
+            (l, kind.make(&cx, l, ms, &language, emit))
+        })
         .collect();
     // Whether an index gained or lost parts, which changes the list of
     // output files.
@@ -357,8 +363,14 @@ fn rebuild_edits(last: &mut Last, edits: Vec<Edit>) -> Result<BuildReport> {
     let read: Vec<_> = edits
         .par_iter()
         .map(|e| {
-            let id = &last.project.chapter(e.chapter).id;
-            project::read_source(&root, e.chapter.manual, id, &e.lang, &e.path, false, None)
+            let file = project::ChapterFile {
+                chapter: last.project.chapter(e.chapter).id.clone(),
+                lang: e.lang.clone(),
+                path: e.path.clone(),
+                // Proved again on disk: the file may have become a link.
+                inside: false,
+            };
+            project::read_source(&root, e.chapter.manual, &file)
         })
         .collect();
     let source_lang = last.project.source_lang().to_string();

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use super::emit::{Copied, CopyOutcome, Emitter, Ledger};
-use super::kinds::{Bodies, Inputs, KINDS, Pages, Product, Runs};
+use super::kinds::{Bodies, Inputs, KINDS, Language, Pages, Product, Runs};
 use super::output::Output;
 use super::scope::Scope;
 use super::session::Last;
@@ -312,23 +312,13 @@ fn load_parts(
         .iter()
         .enumerate()
         .flat_map(|(mi, m)| m.files.iter().map(move |f| (mi, f)))
-        .map(|(mi, (c, l, p, inside))| {
-            (
-                mi,
-                c.as_str(),
-                l.as_str(),
-                p.as_path(),
-                *inside,
-                preread.remove(p),
-            )
-        })
+        .map(|(mi, file)| (mi, file, preread.remove(&file.path)))
         .collect();
     let results: Vec<_> = jobs
         .into_par_iter()
-        .map(|(mi, chapter, lang, path, inside, read)| {
-            let result =
-                project::read_source(&plan.paths.root, mi, chapter, lang, path, inside, read);
-            (path, result)
+        .map(|(mi, file, read)| {
+            let result = project::read_source_from(&plan.paths.root, mi, file, read);
+            (file.path.as_path(), result)
         })
         .collect();
     let mut sources = Vec::with_capacity(results.len());
@@ -556,41 +546,57 @@ impl Languages<'_> {
                 if !scope.langs[lang] {
                     continue;
                 }
-                let lang_bodies: Bodies = Arc::new(render_bodies(
-                    project,
-                    self.ui,
-                    self.highlighted,
-                    scope,
-                    lang,
-                ));
-                for body in lang_bodies.iter() {
+                let mut lang_bodies =
+                    render_bodies(project, self.ui, self.highlighted, scope, lang);
+                for body in &lang_bodies {
                     if !self.keep {
                         body_diags.extend(body.diagnostics.iter().cloned());
                     }
                     files.extend(body.files.iter().cloned());
                 }
+                // A one-off build frees the bodies once the pages and books
+                // are made, while the index may still be reading the
+                // sections; a session keeps both together.
+                let sections = if self.keep {
+                    Vec::new()
+                } else {
+                    (lang_bodies.iter_mut())
+                        .map(|b| std::mem::take(&mut b.sections))
+                        .collect()
+                };
+                let language = Language {
+                    bodies: Arc::new(lang_bodies),
+                    sections: Arc::new(sections),
+                };
                 for (kind, slot) in KINDS.iter().zip(slots.iter_mut()) {
                     if !kind.wanted(&cx, lang) {
                         continue;
                     }
                     let (cx, manuals) = (&cx, &manuals);
-                    let lang_bodies = lang_bodies.clone();
+                    let given = Language {
+                        bodies: if self.keep || kind.reads_bodies() {
+                            language.bodies.clone()
+                        } else {
+                            Bodies::default()
+                        },
+                        sections: language.sections.clone(),
+                    };
                     match kind.runs() {
-                        Runs::Now => *slot = Some(kind.make(cx, lang, manuals, &lang_bodies, emit)),
+                        Runs::Now => *slot = Some(kind.make(cx, lang, manuals, &given, emit)),
                         Runs::Beside => tasks.spawn(move |_| {
-                            *slot = Some(kind.make(cx, lang, manuals, &lang_bodies, emit));
+                            *slot = Some(kind.make(cx, lang, manuals, &given, emit));
                         }),
                         Runs::OneLanguageAtATime => {
                             let turn = one_at_a_time.wait();
                             tasks.spawn(move |_| {
                                 let _turn = turn;
-                                *slot = Some(kind.make(cx, lang, manuals, &lang_bodies, emit));
+                                *slot = Some(kind.make(cx, lang, manuals, &given, emit));
                             });
                         }
                     }
                 }
                 if self.keep {
-                    bodies[lang] = lang_bodies;
+                    bodies[lang] = language.bodies;
                 }
             }
         });

@@ -26,10 +26,19 @@ pub type FileEntry = (String, String, PathBuf);
 /// before loading (by the build's fingerprint).
 pub type Preread = (Vec<u8>, i64);
 
-/// A chapter file to read: (chapter id, language, path, inside), where
-/// `inside` says the listing already proved the file lies in the project (a
-/// regular file, found without following links, below a folder inside it).
-pub type ChapterFile = (String, String, PathBuf, bool);
+/// A chapter file to read.
+#[derive(Debug, Clone)]
+pub struct ChapterFile {
+    /// The chapter's id (its path in the language folder, without `.md`).
+    pub chapter: String,
+    pub lang: String,
+    /// Absolute path.
+    pub path: PathBuf,
+    /// The listing proved the file lies in the project (a regular file,
+    /// found without following links, below a folder inside it), so it
+    /// needs no check on disk.
+    pub inside: bool,
+}
 
 /// What there is to load: the validated configuration and the chapter files.
 #[derive(Debug)]
@@ -47,7 +56,7 @@ pub struct PlannedManual {
     pub id: String,
     pub dir: PathBuf,
     pub config: ManualConfig,
-    /// (chapter id, language, absolute path) of every chapter file to read.
+    /// Every chapter file to read.
     pub files: Vec<ChapterFile>,
     /// (chapter id, language, path relative to the root) of translations
     /// whose source chapter no longer exists.
@@ -324,7 +333,12 @@ fn discover_manual(
                     found_in_source.insert(chapter_id.clone());
                 }
                 let inside = sub_inside && entry.file_type().is_file();
-                files.push((chapter_id, name.clone(), path.to_path_buf(), inside));
+                files.push(ChapterFile {
+                    chapter: chapter_id,
+                    lang: name.clone(),
+                    path: path.to_path_buf(),
+                    inside,
+                });
             } else if name != config.source_language
                 && sub
                     .parent()
@@ -387,10 +401,16 @@ fn discover_manual(
     // Translations of listed chapters whose source file is gone are orphans too.
     let gone: Vec<(String, String, PathBuf)> = files
         .iter()
-        .filter(|(c, l, _, _)| *l != config.source_language && !found_in_source.contains(c))
-        .map(|(c, l, p, _)| (c.clone(), l.clone(), display_path(root, p)))
+        .filter(|f| f.lang != config.source_language && !found_in_source.contains(&f.chapter))
+        .map(|f| {
+            (
+                f.chapter.clone(),
+                f.lang.clone(),
+                display_path(root, &f.path),
+            )
+        })
         .collect();
-    files.retain(|(c, _, _, _)| found_in_source.contains(c));
+    files.retain(|f| found_in_source.contains(&f.chapter));
     orphans.extend(gone);
     (files, orphans, diags)
 }
@@ -403,17 +423,30 @@ pub struct ReadSource {
     pub source: Source,
 }
 
-/// Reads and scans one chapter file. Problems with the file become a diagnostic.
+/// Reads and scans one chapter file of manual `manual`. Problems with the
+/// file become a diagnostic.
 pub fn read_source(
     root: &Path,
     manual: usize,
-    chapter: &str,
-    lang: &str,
-    path: &Path,
-    inside: bool,
+    file: &ChapterFile,
+) -> Result<ReadSource, Box<Diagnostic>> {
+    read_source_from(root, manual, file, None)
+}
+
+/// [`read_source`], from the file's bytes when they were read already.
+pub fn read_source_from(
+    root: &Path,
+    manual: usize,
+    file: &ChapterFile,
     preread: Option<Preread>,
 ) -> Result<ReadSource, Box<Diagnostic>> {
-    read(root, manual, chapter, lang, path, inside, preread).map_err(Box::new)
+    let ChapterFile {
+        chapter,
+        lang,
+        path,
+        inside,
+    } = file;
+    read(root, manual, chapter, lang, path, *inside, preread).map_err(Box::new)
 }
 
 #[allow(
