@@ -4,8 +4,8 @@
 //! Steps, on pulldown-cmark events: resolve links and images for the page's
 //! language (and check them and their fragments), give headings their ids,
 //! highlight code, turn GitHub-style alerts into callouts, collect footnotes,
-//! isolate left-to-right runs in right-to-left text, rewrite links in raw HTML,
-//! then sanitise when the chapter contains raw HTML.
+//! isolate left-to-right runs in right-to-left text, rewrite links in raw HTML
+//! (`raw_html.rs`), then sanitise when the chapter contains raw HTML.
 //!
 //! A chapter is rendered once per page language and written several times: as
 //! a site page, into the manual's print page and into its EPUB. So internal
@@ -29,6 +29,7 @@ use crate::render::highlight;
 use crate::render::html::{escape, escape_into};
 use crate::render::links::{self, Target};
 use crate::render::nesting;
+use crate::render::raw_html;
 use crate::render::safe_url::{self, Judged};
 use crate::render::sanitize;
 use crate::site::i18n::Ui;
@@ -268,7 +269,7 @@ fn split_slots(html: &str, count: usize) -> Vec<Piece> {
 
 /// Where in a chapter something is: line, column, the line's text and the
 /// width of the part at fault.
-struct At {
+pub(super) struct At {
     line: usize,
     column: usize,
     text: String,
@@ -291,71 +292,38 @@ impl At {
 }
 
 /// Result of resolving one URL.
-struct Resolved {
+pub(super) struct Resolved {
     /// `None` for a URL that must not be written: the link or image is left
     /// out and its text kept.
-    link: Option<LinkRef>,
-    file: Option<String>,
-    diag: Option<Diagnostic>,
+    pub(super) link: Option<LinkRef>,
+    pub(super) file: Option<String>,
+    pub(super) diag: Option<Diagnostic>,
 }
 
 /// Slots handed out while rendering; shared by the raw HTML rewriter.
 #[derive(Default)]
-struct SlotTable {
+pub(super) struct SlotTable {
     slots: RefCell<Vec<Slot>>,
     /// The ids of the chapter taken so far, made when raw HTML first has one.
-    ids: RefCell<Option<std::collections::HashSet<String>>>,
+    pub(super) ids: RefCell<Option<std::collections::HashSet<String>>>,
 }
 
 impl SlotTable {
-    fn add(&self, slot: Slot) -> String {
+    pub(super) fn add(&self, slot: Slot) -> String {
         let mut slots = self.slots.borrow_mut();
         slots.push(slot);
         format!("{SLOT_OPEN}{}{SLOT_CLOSE}", slots.len() - 1)
     }
-
-    /// The slot for an id written in raw HTML; `None` when it cannot be
-    /// one: empty, or an id the chapter already has (headings and footnotes
-    /// first, then raw HTML in order), which `report` is told about.
-    fn claim_id(
-        &self,
-        input: &RenderInput<'_>,
-        id: &str,
-        at: &At,
-        report: impl FnOnce(Diagnostic),
-    ) -> Option<String> {
-        if id.is_empty() {
-            return None;
-        }
-        let mut ids = self.ids.borrow_mut();
-        let ids = ids.get_or_insert_with(|| {
-            let anchors = &input.source.anchors;
-            let mut taken: std::collections::HashSet<String> = (anchors.ids.iter())
-                .chain(anchors.aliases.iter().flatten())
-                .cloned()
-                .collect();
-            for label in &input.source.outline.footnotes {
-                let (def, reference) = footnote_id(label);
-                taken.insert(def);
-                taken.insert(reference);
-            }
-            taken
-        });
-        if !ids.insert(id.to_string()) {
-            report(input.diag(
-                at,
-                false,
-                format!("the id `{id}` is used twice in this chapter; the second one is left out"),
-                Some("give each element its own id; a heading takes its id from its text unless given one with `{#id}`".into()),
-            ));
-            return None;
-        }
-        Some(self.add(Slot::Id(id.to_string())))
-    }
 }
 
 impl RenderInput<'_> {
-    fn diag(&self, at: &At, error: bool, message: String, hint: Option<String>) -> Diagnostic {
+    pub(super) fn diag(
+        &self,
+        at: &At,
+        error: bool,
+        message: String,
+        hint: Option<String>,
+    ) -> Diagnostic {
         let d = if error {
             Diagnostic::error(&self.source.rel, at.line, message)
         } else {
@@ -373,7 +341,7 @@ impl RenderInput<'_> {
 
     /// Resolves a link or image URL written in the source (entities
     /// decoded).
-    fn resolve(&self, href: &str, at: &At, image: bool) -> Resolved {
+    pub(super) fn resolve(&self, href: &str, at: &At, image: bool) -> Resolved {
         let what = if image { "image" } else { "link" };
         let broken = |e: links::LinkError| {
             self.diag(at, true, format!("broken {what}: {}", e.message), e.hint)
@@ -726,7 +694,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((html, start)) = html_block.take() {
                     emitted.push(Event::Html(
-                        rewrite_raw(
+                        raw_html::rewrite(
                             input,
                             &table,
                             &html,
@@ -743,7 +711,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             Event::Html(html) | Event::InlineHtml(html) => {
                 has_raw_html = true;
                 emitted.push(Event::InlineHtml(
-                    rewrite_raw(input, &table, &html, &at(), &mut out).into(),
+                    raw_html::rewrite(input, &table, &html, &at(), &mut out).into(),
                 ));
             }
             Event::Code(text) if rtl => {
@@ -902,213 +870,6 @@ fn footnotes(
     }
     html.push_str("</ol>\n</div>\n");
     html
-}
-
-/// What polybook does with a URL attribute of raw HTML.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum UrlUse {
-    /// Resolved and checked as a link, like a Markdown link.
-    Link,
-    /// Resolved and checked as an image (or other media the page loads).
-    Image,
-    /// Image candidates (`srcset`), each resolved and checked as an image.
-    ImageSet,
-    /// Only judged ([`safe_url::judge`]): left out when refused.
-    Judged,
-}
-
-/// How an attribute of an element of raw HTML carries URLs, if it does
-/// (names in lower case, as lol_html gives them).
-fn url_use(element: &str, attribute: &str) -> Option<UrlUse> {
-    Some(match (element, attribute) {
-        ("a" | "area", "href") => UrlUse::Link,
-        ("img" | "source" | "video" | "audio" | "track", "src") | ("video", "poster") => {
-            UrlUse::Image
-        }
-        ("img" | "source", "srcset") => UrlUse::ImageSet,
-        (
-            _,
-            "href" | "src" | "srcset" | "imagesrcset" | "xlink:href" | "action" | "formaction"
-            | "cite" | "background" | "data" | "poster" | "longdesc" | "lowsrc" | "dynsrc" | "ping"
-            | "archive" | "codebase" | "classid" | "manifest" | "icon" | "profile" | "usemap",
-        ) => UrlUse::Judged,
-        _ => return None,
-    })
-}
-
-/// Attributes whose value is a list of ids of the same page.
-const ID_REFERENCES: &[&str] = &[
-    "aria-activedescendant",
-    "aria-controls",
-    "aria-describedby",
-    "aria-details",
-    "aria-errormessage",
-    "aria-flowto",
-    "aria-labelledby",
-    "aria-owns",
-    "for",
-    "headers",
-    "list",
-];
-
-/// The URLs in the value of a judged attribute.
-fn judged_urls<'a>(attribute: &str, value: &'a str) -> Vec<&'a str> {
-    match attribute {
-        "srcset" | "imagesrcset" => safe_url::srcset(value).iter().map(|c| c.url).collect(),
-        "ping" | "archive" => value.split_ascii_whitespace().collect(),
-        _ => vec![value],
-    }
-}
-
-/// Resolves and checks the links and images of a piece of raw HTML, leaves
-/// out URLs whose scheme is refused, and turns its ids (and `<a name>`
-/// anchors) into id slots, so that print pages prefix them like heading ids.
-fn rewrite_raw(
-    input: &RenderInput<'_>,
-    table: &SlotTable,
-    html: &str,
-    at: &At,
-    out: &mut Rendered,
-) -> String {
-    let found: RefCell<Vec<(Option<Diagnostic>, Option<String>)>> = RefCell::new(Vec::new());
-    let problem = |diag: Diagnostic| found.borrow_mut().push((Some(diag), None));
-    let resolve = |url: &str, image: bool| {
-        let r = input.resolve(url, at, image);
-        found.borrow_mut().push((r.diag, r.file));
-        r.link.map(|link| table.add(Slot::Href(link)))
-    };
-    let handler = |el: &mut lol_html::html_content::Element<'_, '_>| {
-        let tag = el.tag_name();
-        let attributes: Vec<(String, String)> = (el.attributes().iter())
-            .map(|a| (a.name(), a.value()))
-            .collect();
-        let mut left_out = false;
-        for (name, raw) in &attributes {
-            let Some(kind) = url_use(&tag, name) else {
-                continue;
-            };
-            // lol_html gives values as written: entities are decoded once
-            // here, and a slot's value is escaped once when it is written.
-            let value = htmlize::unescape_attribute(raw.as_str());
-            let written = match kind {
-                UrlUse::Link | UrlUse::Image => resolve(&value, kind == UrlUse::Image),
-                UrlUse::ImageSet => {
-                    let candidates: Vec<String> = (safe_url::srcset(&value).iter())
-                        .filter_map(|c| {
-                            let slot = resolve(c.url, true)?;
-                            Some(match c.descriptor {
-                                "" => slot,
-                                d => format!("{slot} {}", escape(d)),
-                            })
-                        })
-                        .collect();
-                    (!candidates.is_empty()).then(|| candidates.join(", "))
-                }
-                UrlUse::Judged => {
-                    let refused =
-                        (judged_urls(name, &value).into_iter()).find_map(
-                            |u| match safe_url::judge(u) {
-                                Judged::Refused(scheme) => Some(scheme),
-                                _ => None,
-                            },
-                        );
-                    if let Some(scheme) = refused {
-                        let e = links::refused(&scheme);
-                        let message = format!("`{name}` of `<{tag}>`: {}", e.message);
-                        problem(input.diag(at, true, message, e.hint));
-                        el.remove_attribute(name);
-                    }
-                    continue;
-                }
-            };
-            match written {
-                Some(value) => el.set_attribute(name, &value)?,
-                None => {
-                    el.remove_attribute(name);
-                    left_out = true;
-                }
-            }
-        }
-        // An image left without a source shows its text instead.
-        if tag == "img" && left_out && !el.has_attribute("src") && !el.has_attribute("srcset") {
-            let alt = el.get_attribute("alt").unwrap_or_default();
-            let alt = htmlize::unescape_attribute(alt.as_str());
-            el.replace(
-                &format!("<span class=\"missing-image\">{}</span>", escape(&alt)),
-                lol_html::html_content::ContentType::Html,
-            );
-            return Ok(());
-        }
-        // An image given only candidates gets the first as its source,
-        // which HTML requires and books need.
-        if tag == "img"
-            && !el.has_attribute("src")
-            && let Some(first) = (el.get_attribute("srcset"))
-                .and_then(|set| safe_url::srcset(&set).first().map(|c| c.url.to_string()))
-        {
-            el.set_attribute("src", &first)?;
-        }
-        // Anchors: `id`, and `name` on `a` (obsolete in HTML, not allowed
-        // in books), become id slots; an id the chapter already has is left
-        // out.
-        let decoded = |v: String| htmlize::unescape_attribute(v.as_str()).into_owned();
-        let id = el.get_attribute("id").map(decoded);
-        let name = (tag == "a")
-            .then(|| el.get_attribute("name"))
-            .flatten()
-            .map(decoded);
-        if name.is_some() {
-            el.remove_attribute("name");
-        }
-        let claim = |id: &str| table.claim_id(input, id, at, problem);
-        if let Some(id) = &id {
-            match claim(id) {
-                Some(slot) => el.set_attribute("id", &slot)?,
-                None => el.remove_attribute("id"),
-            }
-        }
-        if let Some(name) = name.filter(|n| Some(n) != id.as_ref())
-            && let Some(slot) = claim(&name)
-        {
-            if el.has_attribute("id") {
-                el.before(
-                    &format!("<span id=\"{slot}\"></span>"),
-                    lol_html::html_content::ContentType::Html,
-                );
-            } else {
-                el.set_attribute("id", &slot)?;
-            }
-        }
-        // References to ids of the chapter (`aria-describedby`, `for`...)
-        // follow those ids, which print pages prefix.
-        for (name, raw) in &attributes {
-            if !ID_REFERENCES.contains(&name.as_str()) {
-                continue;
-            }
-            let value = htmlize::unescape_attribute(raw.as_str());
-            let refs: Vec<String> = (value.split_ascii_whitespace())
-                .map(|r| {
-                    if input.source.anchors.all.contains(r) {
-                        table.add(Slot::Id(r.to_string()))
-                    } else {
-                        escape(r)
-                    }
-                })
-                .collect();
-            el.set_attribute(name, &refs.join(" "))?;
-        }
-        Ok(())
-    };
-    let rewritten = lol_html::rewrite_str(
-        html,
-        lol_html::RewriteStrSettings::new()
-            .append_element_content_handler(lol_html::element!("*", handler)),
-    );
-    for (diag, file) in found.into_inner() {
-        out.diagnostics.extend(diag);
-        out.files.extend(file);
-    }
-    rewritten.unwrap_or_else(|_| html.to_string())
 }
 
 /// Writes links and ids of a chapter for its page on the site.

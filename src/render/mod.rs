@@ -8,5 +8,6 @@ pub(crate) mod html;
 pub mod links;
 pub mod markdown;
 pub(crate) mod nesting;
+pub(crate) mod raw_html;
 pub(crate) mod safe_url;
 pub(crate) mod sanitize;
