@@ -300,6 +300,27 @@ pub(super) struct Resolved {
     pub(super) diag: Option<Diagnostic>,
 }
 
+impl Resolved {
+    /// A URL kept as written: external, or a broken relative path, which
+    /// is harmless.
+    fn keep(href: &str, diag: Option<Diagnostic>) -> Resolved {
+        Resolved {
+            link: Some(LinkRef::Keep(href.to_string())),
+            file: None,
+            diag,
+        }
+    }
+
+    /// A URL that must not be written.
+    fn left_out(diag: Diagnostic) -> Resolved {
+        Resolved {
+            link: None,
+            file: None,
+            diag: Some(diag),
+        }
+    }
+}
+
 /// Slots handed out while rendering; shared by the raw HTML rewriter.
 #[derive(Default)]
 pub(super) struct SlotTable {
@@ -350,71 +371,15 @@ impl RenderInput<'_> {
         // `javascript:`) is never written.
         let href = match safe_url::judge(href) {
             Judged::Refused(scheme) => {
-                return Resolved {
-                    link: None,
-                    file: None,
-                    diag: Some(broken(links::refused(&scheme))),
-                };
+                return Resolved::left_out(broken(links::refused(&scheme)));
             }
             Judged::Local(href) | Judged::External(href) => href,
         };
-        // A broken relative path is kept as written, which is harmless.
-        let keep = |diag: Option<Diagnostic>| Resolved {
-            link: Some(LinkRef::Keep(href.to_string())),
-            file: None,
-            diag,
-        };
         match links::resolve(self.project, self.source, self.page_lang, &href) {
-            Err(e) => keep(Some(broken(e))),
-            Ok(Target::External) => {
-                let policy = self.project.config.remote_images;
-                if !image || policy == RemotePolicy::Allow || !safe_url::judge(&href).is_remote() {
-                    return keep(None);
-                }
-                let diag = self.diag(at,
-                    policy == RemotePolicy::Error,
-                    format!("image `{href}` is loaded from another host: every reader's browser would contact it"),
-                    Some("copy the image into the manual's `media/` folder, or set `remote_images = \"allow\"` in polybook.toml".into()),
-                );
-                // An image refused by the policy is not written either.
-                if policy == RemotePolicy::Error {
-                    return Resolved {
-                        link: None,
-                        file: None,
-                        diag: Some(diag),
-                    };
-                }
-                keep(Some(diag))
-            }
-            Ok(Target::SamePage(frag)) => {
-                let diag = self.check_fragment(self.source, &frag, at, "this chapter");
-                // A broken fragment (reported) is kept as written, which a
-                // book turns into plain text.
-                let link = match diag {
-                    Some(_) => LinkRef::Keep(href.to_string()),
-                    None => LinkRef::SamePage(frag),
-                };
-                Resolved {
-                    link: Some(link),
-                    file: None,
-                    diag,
-                }
-            }
-            Ok(Target::Chapter { target, fragment }) => {
-                let (target_src, _) = self.project.content(target, self.page_lang);
-                let chapter = self.project.chapter(target);
-                let diag = fragment.as_deref().and_then(|f| {
-                    self.check_fragment(target_src, f, at, &format!("chapter `{}`", chapter.id))
-                });
-                // A broken fragment (reported) is dropped: the link still
-                // leads to the chapter.
-                let fragment = if diag.is_some() { None } else { fragment };
-                Resolved {
-                    link: Some(LinkRef::Chapter { target, fragment }),
-                    file: None,
-                    diag,
-                }
-            }
+            Err(e) => Resolved::keep(&href, Some(broken(e))),
+            Ok(Target::External) => self.resolve_external(&href, at, image),
+            Ok(Target::SamePage(frag)) => self.resolve_same_page(&href, frag, at),
+            Ok(Target::Chapter { target, fragment }) => self.resolve_chapter(target, fragment, at),
             Ok(Target::File { rel, suffix }) => Resolved {
                 link: Some(LinkRef::File {
                     rel: rel.clone(),
@@ -423,6 +388,58 @@ impl RenderInput<'_> {
                 file: Some(rel),
                 diag: None,
             },
+        }
+    }
+
+    /// A URL of another host: kept, except an image that the project's
+    /// policy refuses (reported).
+    fn resolve_external(&self, href: &str, at: &At, image: bool) -> Resolved {
+        let policy = self.project.config.remote_images;
+        if !image || policy == RemotePolicy::Allow || !safe_url::judge(href).is_remote() {
+            return Resolved::keep(href, None);
+        }
+        let diag = self.diag(at,
+            policy == RemotePolicy::Error,
+            format!("image `{href}` is loaded from another host: every reader's browser would contact it"),
+            Some("copy the image into the manual's `media/` folder, or set `remote_images = \"allow\"` in polybook.toml".into()),
+        );
+        // An image refused by the policy is not written either.
+        if policy == RemotePolicy::Error {
+            return Resolved::left_out(diag);
+        }
+        Resolved::keep(href, Some(diag))
+    }
+
+    /// A fragment of this chapter, checked.
+    fn resolve_same_page(&self, href: &str, frag: String, at: &At) -> Resolved {
+        let diag = self.check_fragment(self.source, &frag, at, "this chapter");
+        // A broken fragment (reported) is kept as written, which a
+        // book turns into plain text.
+        let link = match diag {
+            Some(_) => LinkRef::Keep(href.to_string()),
+            None => LinkRef::SamePage(frag),
+        };
+        Resolved {
+            link: Some(link),
+            file: None,
+            diag,
+        }
+    }
+
+    /// A chapter of the project, and the fragment in it, checked.
+    fn resolve_chapter(&self, target: ChapterRef, fragment: Option<String>, at: &At) -> Resolved {
+        let (target_src, _) = self.project.content(target, self.page_lang);
+        let chapter = self.project.chapter(target);
+        let diag = fragment.as_deref().and_then(|f| {
+            self.check_fragment(target_src, f, at, &format!("chapter `{}`", chapter.id))
+        });
+        // A broken fragment (reported) is dropped: the link still
+        // leads to the chapter.
+        let fragment = if diag.is_some() { None } else { fragment };
+        Resolved {
+            link: Some(LinkRef::Chapter { target, fragment }),
+            file: None,
+            diag,
         }
     }
 
