@@ -12,8 +12,9 @@
 //! links and ids are not written into the HTML directly but left as numbered
 //! slots ([`Slot`]); each output fills them in its own way ([`LinkWriter`]).
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
@@ -483,297 +484,395 @@ impl RenderInput<'_> {
 
 /// Renders a chapter for a page language.
 pub fn render(input: &RenderInput<'_>) -> Rendered {
-    let mut out = Rendered::default();
     // Characters no page or book may hold are left out before parsing, so
     // that no stage sees them; lines stay where they were.
     let body = chars::without_unpublishable(input.source.body());
+    let mut renderer = Renderer::new(input, &body);
     if matches!(body, std::borrow::Cow::Owned(_)) {
-        out.diagnostics.extend(unpublishable_warnings(input));
+        renderer
+            .out
+            .diagnostics
+            .extend(unpublishable_warnings(input));
     }
-    let body: &str = &body;
-    // Line numbers are needed only for problems, so the index is made on
-    // the first one.
-    let line_index = std::cell::OnceCell::new();
-    let lines = || line_index.get_or_init(|| LineIndex::new(body, input.source.body_line_offset));
-    let rtl = input.dir == Direction::Rtl;
-    let table = SlotTable::default();
-    // About one event per 12 bytes of Markdown: sized once, not grown.
-    let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 12);
-    let record = |out: &mut Rendered, r: Resolved| -> Option<String> {
-        out.diagnostics.extend(r.diag);
-        out.files.extend(r.file);
-        r.link.map(|link| table.add(Slot::Href(link)))
-    };
-
-    // Heading being collected: (level, classes, start index in `events`).
-    let mut heading: Option<(u8, Vec<CowStr<'_>>, usize)> = None;
-    let mut heading_no = 0usize;
-    let mut code: Option<(String, String)> = None;
-    let mut html_block: Option<(String, usize)> = None;
-    let mut image_depth = 0usize;
-    // For each open link and image, whether it is written (a refused URL
-    // leaves out the tags and keeps the text).
-    let mut links_written: Vec<bool> = Vec::new();
-    let mut images_written: Vec<bool> = Vec::new();
-    let mut has_raw_html = false;
-    // Footnotes: label -> number (by first reference), references seen, and
-    // the definitions' events.
-    let mut fn_numbers: HashMap<String, usize> = HashMap::new();
-    let mut fn_refs: HashMap<String, usize> = HashMap::new();
-    let mut fn_defs: Vec<(String, Vec<Event<'_>>)> = Vec::new();
-    let mut in_def: Option<(String, Vec<Event<'_>>)> = None;
-
-    let mut sections = input
-        .search_sections
-        .then(|| crate::search::Sections::new(&input.source.anchors.ids));
-    // The events that stand for the current one: one list, emptied into
-    // `events` (or a footnote's) after each event.
-    let mut emitted: Vec<Event<'_>> = Vec::with_capacity(4);
-    let mut parsed = nesting::Events::new(body);
+    let mut parsed = nesting::Events::new(&body);
     for (event, range) in parsed.by_ref() {
-        if let Some(s) = sections.as_mut() {
+        renderer.event(event, range);
+    }
+    renderer.finish(parsed.flattened())
+}
+
+/// What rendering a chapter carries from one event to the next.
+struct Renderer<'r, 'b> {
+    input: &'r RenderInput<'r>,
+    /// The chapter's text, without the characters no page may hold.
+    body: &'b str,
+    /// Line numbers are needed only for problems, so the index is made on
+    /// the first one.
+    lines: OnceCell<LineIndex>,
+    rtl: bool,
+    table: SlotTable,
+    out: Rendered,
+    /// The events of the page body.
+    events: Vec<Event<'b>>,
+    /// The events that stand for the current one: one list, emptied into
+    /// `events` (or a footnote's) after each event.
+    emitted: Vec<Event<'b>>,
+    sections: Option<crate::search::Sections<'r>>,
+    /// Heading being collected: (level, classes, start index in `events`).
+    heading: Option<(u8, Vec<CowStr<'b>>, usize)>,
+    heading_no: usize,
+    /// Code block being collected: (info string, text).
+    code: Option<(String, String)>,
+    /// HTML block being collected: (HTML, where it starts in `body`).
+    html_block: Option<(String, usize)>,
+    image_depth: usize,
+    /// For each open link and image, whether it is written (a refused URL
+    /// leaves out the tags and keeps the text).
+    links_written: Vec<bool>,
+    images_written: Vec<bool>,
+    has_raw_html: bool,
+    notes: Notes<'b>,
+}
+
+/// Footnotes: label -> number (by first reference), references seen, and
+/// the definitions' events.
+#[derive(Default)]
+struct Notes<'b> {
+    numbers: HashMap<String, usize>,
+    refs: HashMap<String, usize>,
+    defs: Vec<(String, Vec<Event<'b>>)>,
+    /// The definition being collected.
+    open: Option<(String, Vec<Event<'b>>)>,
+}
+
+impl<'r, 'b> Renderer<'r, 'b> {
+    fn new(input: &'r RenderInput<'r>, body: &'b str) -> Self {
+        Renderer {
+            input,
+            body,
+            lines: OnceCell::new(),
+            rtl: input.dir == Direction::Rtl,
+            table: SlotTable::default(),
+            out: Rendered::default(),
+            // About one event per 12 bytes of Markdown: sized once, not grown.
+            events: Vec::with_capacity(body.len() / 12),
+            emitted: Vec::with_capacity(4),
+            sections: (input.search_sections)
+                .then(|| crate::search::Sections::new(&input.source.anchors.ids)),
+            heading: None,
+            heading_no: 0,
+            code: None,
+            html_block: None,
+            image_depth: 0,
+            links_written: Vec::new(),
+            images_written: Vec::new(),
+            has_raw_html: false,
+            notes: Notes::default(),
+        }
+    }
+
+    fn lines(&self) -> &LineIndex {
+        self.lines
+            .get_or_init(|| LineIndex::new(self.body, self.input.source.body_line_offset))
+    }
+
+    fn at(&self, range: Range<usize>) -> At {
+        At::new(self.lines(), self.body, range)
+    }
+
+    /// Takes one event: what stands for it goes into the page body, or into
+    /// the footnote being collected.
+    fn event(&mut self, event: Event<'b>, range: Range<usize>) {
+        if let Some(s) = self.sections.as_mut() {
             s.event(&event);
         }
-        let at = || At::new(lines(), body, range.clone());
         match event {
-            Event::Start(Tag::Heading { level, classes, .. }) => {
-                heading = Some((outline::level_number(level), classes, events.len()));
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => self.text(text),
+            Event::Code(text) => self.code(text),
+            Event::Html(html) => self.html(html, range),
+            Event::InlineHtml(html) => self.raw_inline(html, range),
+            Event::TaskListMarker(done) => self.task_list_marker(done),
+            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            other => self.emitted.push(other),
+        }
+        match self.notes.open.as_mut() {
+            Some((_, def_events)) => def_events.append(&mut self.emitted),
+            None => self.events.append(&mut self.emitted),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'b>, range: Range<usize>) {
+        match tag {
+            Tag::Heading { level, classes, .. } => {
+                self.heading = Some((outline::level_number(level), classes, self.events.len()));
             }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, classes, start)) = heading.take() {
-                    let inner_events: Vec<Event<'_>> =
-                        events.drain(start.min(events.len())..).collect();
-                    let mut inner = String::new();
-                    pulldown_cmark::html::push_html(&mut inner, inner_events.into_iter());
-                    let anchors = &input.source.anchors;
-                    let id = anchors
-                        .ids
-                        .get(heading_no)
-                        .cloned()
-                        .unwrap_or_else(|| format!("h-{heading_no}"));
-                    let mut html = format!("<h{level} id=\"{}\"", table.add(Slot::Id(id.clone())));
-                    if !classes.is_empty() {
-                        let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
-                        html.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
-                    }
-                    html.push('>');
-                    if let Some(Some(alias)) = anchors.aliases.get(heading_no) {
-                        html.push_str(&format!(
-                            "<span id=\"{}\" class=\"anchor-alias\"></span>",
-                            table.add(Slot::Id(alias.clone()))
-                        ));
-                    }
-                    html.push_str(&inner);
-                    html.push_str(&format!("</h{level}>\n"));
-                    if heading_no == 0 {
-                        out.starts_with_h1 = level == 1;
-                    }
-                    let text = input
-                        .source
-                        .outline
-                        .headings
-                        .get(heading_no)
-                        .map(|h| h.text.clone())
-                        .unwrap_or_default();
-                    out.headings.push(RenderedHeading { level, id, text });
-                    heading_no += 1;
-                    emitted.push(Event::Html(html.into()));
-                }
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
+            Tag::CodeBlock(kind) => {
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((info, String::new()));
+                self.code = Some((info, String::new()));
             }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some((info, text)) = code.take() {
-                    emitted.push(Event::Html(
-                        input.highlighted.code_block(&text, &info).into(),
-                    ));
-                }
-            }
-            Event::Text(text) if code.is_some() => {
-                code.as_mut().expect("checked").1.push_str(&text);
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let slot = record(&mut out, input.resolve(&dest_url, &at(), false));
-                links_written.push(slot.is_some());
-                if let Some(slot) = slot {
-                    emitted.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: slot.into(),
-                        title,
-                        id,
-                    }));
-                }
-            }
-            Event::End(TagEnd::Link) => {
-                if links_written.pop().unwrap_or(true) {
-                    emitted.push(Event::End(TagEnd::Link));
-                }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let slot = record(&mut out, input.resolve(&dest_url, &at(), true));
-                images_written.push(slot.is_some());
-                if let Some(slot) = slot {
-                    image_depth += 1;
-                    emitted.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url: slot.into(),
-                        title,
-                        id,
-                    }));
-                }
-            }
-            Event::End(TagEnd::Image) => {
-                if images_written.pop().unwrap_or(true) {
-                    image_depth = image_depth.saturating_sub(1);
-                    emitted.push(Event::End(TagEnd::Image));
-                }
-            }
-            Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (key, label) = input.alert_label(kind);
-                emitted.push(Event::Html(
-                    format!("<div class=\"alert alert-{key}\" role=\"note\">\n<p class=\"alert-title\">{}</p>\n", escape(label)).into(),
-                ));
-            }
-            Event::End(TagEnd::BlockQuote(Some(_))) => emitted.push(Event::Html("</div>\n".into())),
-            Event::Start(Tag::Table(align)) => {
-                emitted.push(Event::Html(
+            tag @ (Tag::Link { .. } | Tag::Image { .. }) => self.link_start(tag, range),
+            Tag::BlockQuote(Some(kind)) => self.alert_start(kind),
+            Tag::Table(align) => {
+                self.emitted.push(Event::Html(
                     "<div class=\"table-wrap\" tabindex=\"0\">".into(),
                 ));
-                emitted.push(Event::Start(Tag::Table(align)));
+                self.emitted.push(Event::Start(Tag::Table(align)));
             }
-            Event::End(TagEnd::Table) => {
-                emitted.push(Event::End(TagEnd::Table));
-                emitted.push(Event::Html("</div>\n".into()));
+            Tag::FootnoteDefinition(label) => {
+                self.notes.open = Some((label.to_string(), Vec::new()));
             }
-            Event::TaskListMarker(done) => {
-                let (checked, label) = if done {
-                    (" checked=\"\"", input.ui.get("task-done"))
-                } else {
-                    ("", input.ui.get("task-open"))
-                };
-                emitted.push(Event::InlineHtml(
-                    format!(
-                        "<input type=\"checkbox\" disabled=\"\"{checked} aria-label=\"{}\"> ",
-                        escape(label)
-                    )
-                    .into(),
-                ));
+            Tag::HtmlBlock => {
+                self.has_raw_html = true;
+                self.html_block = Some((String::new(), range.start));
             }
-            Event::FootnoteReference(label) => {
-                let next = fn_numbers.len() + 1;
-                let n = *fn_numbers.entry(label.to_string()).or_insert(next);
-                let count = fn_refs.entry(label.to_string()).or_insert(0);
-                *count += 1;
-                let (def_id, ref_id) = footnote_id(&label);
-                let ref_id = if *count == 1 {
-                    ref_id
-                } else {
-                    format!("{ref_id}-{count}")
-                };
-                emitted.push(Event::Html(
-                    format!(
-                        "<sup class=\"footnote-ref\"><a id=\"{}\" href=\"{}\">{n}</a></sup>",
-                        table.add(Slot::Id(ref_id)),
-                        table.add(Slot::Href(LinkRef::SamePage(def_id)))
-                    )
-                    .into(),
-                ));
-            }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                in_def = Some((label.to_string(), Vec::new()));
-                continue;
-            }
-            Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some(def) = in_def.take() {
-                    fn_defs.push(def);
-                }
-                continue;
-            }
-            Event::Start(Tag::HtmlBlock) => {
-                has_raw_html = true;
-                html_block = Some((String::new(), range.start));
-            }
-            Event::End(TagEnd::HtmlBlock) => {
-                if let Some((html, start)) = html_block.take() {
-                    emitted.push(Event::Html(
-                        raw_html::rewrite(
-                            input,
-                            &table,
-                            &html,
-                            &At::new(lines(), body, start..start + html.len()),
-                            &mut out,
-                        )
-                        .into(),
-                    ));
-                }
-            }
-            Event::Html(html) if html_block.is_some() => {
-                html_block.as_mut().expect("checked").0.push_str(&html);
-            }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                has_raw_html = true;
-                emitted.push(Event::InlineHtml(
-                    raw_html::rewrite(input, &table, &html, &at(), &mut out).into(),
-                ));
-            }
-            Event::Code(text) if rtl => {
-                emitted.push(Event::InlineHtml(
-                    format!("<code dir=\"ltr\">{}</code>", escape(&text)).into(),
-                ));
-            }
-            Event::Text(text) if rtl && image_depth == 0 => match bidi::isolate_ltr(&text) {
-                Some(html) => emitted.push(Event::InlineHtml(html.into())),
-                None => emitted.push(Event::Text(text)),
-            },
-            other => emitted.push(other),
-        }
-        match in_def.as_mut() {
-            Some((_, def_events)) => def_events.append(&mut emitted),
-            None => events.append(&mut emitted),
+            other => self.emitted.push(Event::Start(other)),
         }
     }
 
-    if let Some(at) = parsed.flattened() {
-        out.diagnostics.push(flattened(input, lines(), body, at));
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => self.heading_end(),
+            TagEnd::CodeBlock => {
+                if let Some((info, text)) = self.code.take() {
+                    let html = self.input.highlighted.code_block(&text, &info);
+                    self.emitted.push(Event::Html(html.into()));
+                }
+            }
+            TagEnd::Link => {
+                if self.links_written.pop().unwrap_or(true) {
+                    self.emitted.push(Event::End(TagEnd::Link));
+                }
+            }
+            TagEnd::Image => {
+                if self.images_written.pop().unwrap_or(true) {
+                    self.image_depth = self.image_depth.saturating_sub(1);
+                    self.emitted.push(Event::End(TagEnd::Image));
+                }
+            }
+            TagEnd::BlockQuote(Some(_)) => self.emitted.push(Event::Html("</div>\n".into())),
+            TagEnd::Table => {
+                self.emitted.push(Event::End(TagEnd::Table));
+                self.emitted.push(Event::Html("</div>\n".into()));
+            }
+            TagEnd::FootnoteDefinition => {
+                if let Some(def) = self.notes.open.take() {
+                    self.notes.defs.push(def);
+                }
+            }
+            TagEnd::HtmlBlock => self.html_block_end(),
+            other => self.emitted.push(Event::End(other)),
+        }
     }
 
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    if !fn_defs.is_empty() {
-        html.push_str(&footnotes(input, &table, fn_defs, &fn_numbers));
+    /// A link or image starts, its URL a slot; one whose URL must not be
+    /// written is left out up to its end (its text is kept).
+    fn link_start(&mut self, mut tag: Tag<'b>, range: Range<usize>) {
+        let image = matches!(tag, Tag::Image { .. });
+        if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+            match self.url_slot(dest_url, range, image) {
+                Some(slot) => *dest_url = slot,
+                None => return,
+            }
+        }
+        self.emitted.push(Event::Start(tag));
     }
-    let html = if has_raw_html && input.project.config.sanitize_html {
-        sanitize::clean(&html)
-    } else {
-        html
-    };
-    // Only numeric entities (`&#1;`) can still stand for characters no page
-    // may hold: without any, the HTML is not searched for them.
-    let html = if body.contains("&#") {
-        chars::without_unwritable(&html)
-    } else {
-        std::borrow::Cow::Borrowed(html.as_str())
-    };
-    let slots = table.slots.into_inner();
-    out.pieces = split_slots(&html, slots.len()).into();
-    out.slots = slots;
-    out.sections = sections.map(|s| s.finish()).unwrap_or_default();
-    out
+
+    /// The slot for the URL of a link or image, or `None` when it must not
+    /// be written; notes for its end whether its tags are written.
+    fn url_slot(&mut self, url: &str, range: Range<usize>, image: bool) -> Option<CowStr<'b>> {
+        let resolved = self.input.resolve(url, &self.at(range), image);
+        self.out.diagnostics.extend(resolved.diag);
+        self.out.files.extend(resolved.file);
+        let slot = resolved.link.map(|link| self.table.add(Slot::Href(link)));
+        if image {
+            self.images_written.push(slot.is_some());
+            if slot.is_some() {
+                self.image_depth += 1;
+            }
+        } else {
+            self.links_written.push(slot.is_some());
+        }
+        slot.map(CowStr::from)
+    }
+
+    /// A heading's events become one piece of HTML, with its id (and its
+    /// alias, when it has one) as slots.
+    fn heading_end(&mut self) {
+        let Some((level, classes, start)) = self.heading.take() else {
+            return;
+        };
+        let inner_events: Vec<Event<'_>> = (self.events)
+            .drain(start.min(self.events.len())..)
+            .collect();
+        let mut inner = String::new();
+        pulldown_cmark::html::push_html(&mut inner, inner_events.into_iter());
+        let no = self.heading_no;
+        let anchors = &self.input.source.anchors;
+        let id = (anchors.ids.get(no).cloned()).unwrap_or_else(|| format!("h-{no}"));
+        let mut html = format!("<h{level} id=\"{}\"", self.table.add(Slot::Id(id.clone())));
+        if !classes.is_empty() {
+            let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+            html.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
+        }
+        html.push('>');
+        if let Some(Some(alias)) = anchors.aliases.get(no) {
+            html.push_str(&format!(
+                "<span id=\"{}\" class=\"anchor-alias\"></span>",
+                self.table.add(Slot::Id(alias.clone()))
+            ));
+        }
+        html.push_str(&inner);
+        html.push_str(&format!("</h{level}>\n"));
+        if no == 0 {
+            self.out.starts_with_h1 = level == 1;
+        }
+        let text = (self.input.source.outline.headings.get(no))
+            .map(|h| h.text.clone())
+            .unwrap_or_default();
+        self.out.headings.push(RenderedHeading { level, id, text });
+        self.heading_no += 1;
+        self.emitted.push(Event::Html(html.into()));
+    }
+
+    /// A GitHub-style alert starts: a callout with its title.
+    fn alert_start(&mut self, kind: BlockQuoteKind) {
+        let (key, label) = self.input.alert_label(kind);
+        self.emitted.push(Event::Html(
+            format!("<div class=\"alert alert-{key}\" role=\"note\">\n<p class=\"alert-title\">{}</p>\n", escape(label)).into(),
+        ));
+    }
+
+    /// Text goes into the code block being collected; in right-to-left
+    /// text, its left-to-right runs are isolated (not in image text).
+    fn text(&mut self, text: CowStr<'b>) {
+        if let Some((_, code)) = self.code.as_mut() {
+            code.push_str(&text);
+            return;
+        }
+        if self.rtl
+            && self.image_depth == 0
+            && let Some(html) = bidi::isolate_ltr(&text)
+        {
+            self.emitted.push(Event::InlineHtml(html.into()));
+            return;
+        }
+        self.emitted.push(Event::Text(text));
+    }
+
+    /// Inline code, left to right in right-to-left text.
+    fn code(&mut self, text: CowStr<'b>) {
+        if self.rtl {
+            self.emitted.push(Event::InlineHtml(
+                format!("<code dir=\"ltr\">{}</code>", escape(&text)).into(),
+            ));
+        } else {
+            self.emitted.push(Event::Code(text));
+        }
+    }
+
+    /// HTML goes into the HTML block being collected, or is rewritten as
+    /// inline HTML.
+    fn html(&mut self, html: CowStr<'b>, range: Range<usize>) {
+        match self.html_block.as_mut() {
+            Some((block, _)) => block.push_str(&html),
+            None => self.raw_inline(html, range),
+        }
+    }
+
+    fn raw_inline(&mut self, html: CowStr<'b>, range: Range<usize>) {
+        self.has_raw_html = true;
+        let at = self.at(range);
+        let html = raw_html::rewrite(self.input, &self.table, &html, &at, &mut self.out);
+        self.emitted.push(Event::InlineHtml(html.into()));
+    }
+
+    fn html_block_end(&mut self) {
+        if let Some((html, start)) = self.html_block.take() {
+            let at = self.at(start..start + html.len());
+            let html = raw_html::rewrite(self.input, &self.table, &html, &at, &mut self.out);
+            self.emitted.push(Event::Html(html.into()));
+        }
+    }
+
+    /// A task list item's box, disabled, with its state in words.
+    fn task_list_marker(&mut self, done: bool) {
+        let ui = self.input.ui;
+        let (checked, label) = if done {
+            (" checked=\"\"", ui.get("task-done"))
+        } else {
+            ("", ui.get("task-open"))
+        };
+        self.emitted.push(Event::InlineHtml(
+            format!(
+                "<input type=\"checkbox\" disabled=\"\"{checked} aria-label=\"{}\"> ",
+                escape(label)
+            )
+            .into(),
+        ));
+    }
+
+    /// A footnote reference: numbered by the first reference to its label,
+    /// each reference with its own id for the way back.
+    fn footnote_reference(&mut self, label: &str) {
+        let notes = &mut self.notes;
+        let next = notes.numbers.len() + 1;
+        let n = *notes.numbers.entry(label.to_string()).or_insert(next);
+        let count = notes.refs.entry(label.to_string()).or_insert(0);
+        *count += 1;
+        let (def_id, ref_id) = footnote_id(label);
+        let ref_id = if *count == 1 {
+            ref_id
+        } else {
+            format!("{ref_id}-{count}")
+        };
+        self.emitted.push(Event::Html(
+            format!(
+                "<sup class=\"footnote-ref\"><a id=\"{}\" href=\"{}\">{n}</a></sup>",
+                self.table.add(Slot::Id(ref_id)),
+                self.table.add(Slot::Href(LinkRef::SamePage(def_id)))
+            )
+            .into(),
+        ));
+    }
+
+    /// The page body: its HTML, with the footnotes at the end, sanitised
+    /// when the chapter has raw HTML, then split into pieces and slots.
+    fn finish(mut self, flat: Option<nesting::Flattened>) -> Rendered {
+        if let Some(at) = flat {
+            let warning = flattened(self.input, self.lines(), self.body, at);
+            self.out.diagnostics.push(warning);
+        }
+        let (input, body) = (self.input, self.body);
+        let mut html = String::with_capacity(body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        if !self.notes.defs.is_empty() {
+            let notes = footnotes(input, &self.table, self.notes.defs, &self.notes.numbers);
+            html.push_str(&notes);
+        }
+        let html = if self.has_raw_html && input.project.config.sanitize_html {
+            sanitize::clean(&html)
+        } else {
+            html
+        };
+        // Only numeric entities (`&#1;`) can still stand for characters no page
+        // may hold: without any, the HTML is not searched for them.
+        let html = if body.contains("&#") {
+            chars::without_unwritable(&html)
+        } else {
+            std::borrow::Cow::Borrowed(html.as_str())
+        };
+        let slots = self.table.slots.into_inner();
+        let mut out = self.out;
+        out.pieces = split_slots(&html, slots.len()).into();
+        out.slots = slots;
+        out.sections = self.sections.map(|s| s.finish()).unwrap_or_default();
+        out
+    }
 }
 
 /// The warning for a chapter that nests deeper than the limit, at the line
