@@ -20,7 +20,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 use self::xhtml::UNLINK;
 use crate::diag::Diagnostic;
 use crate::load::lang::Lang;
-use crate::model::{ChapterRef, Project, urls};
+use crate::model::{ChapterRef, Manual, Project, urls};
 use crate::render::html::escape;
 use crate::render::links;
 use crate::render::markdown::{LinkRef, LinkWriter, Rendered};
@@ -135,148 +135,210 @@ pub struct Book {
 
 /// Builds the EPUB file of one manual in one language.
 pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Book> {
-    let project = input.project;
-    let lang: &Lang = &project.langs()[input.lang];
-    let code = lang.code.as_str();
-    let dir = lang.dir.as_str();
-    let manual = &project.manuals[input.manual];
-    let title = manual.config.title_in(code);
-    let t = |key: &str| input.ui.get(key).to_string();
+    let mut book = Making::new(input);
+    let (media, diagnostics) = book.media();
+    let writer = BookLinks {
+        project: input.project,
+        lang: book.code,
+        manual: input.manual,
+        media: &media.names,
+    };
+    book.cover();
+    let has_images = book.chapters(&writer);
+    book.navigation();
+    book.files
+        .push(("EPUB/style.css".into(), input.css.as_bytes().to_vec()));
+    book.add_media(media);
+    let package = package(input, book.title, has_images, &book.manifest, &book.spine);
+    Ok(Book {
+        bytes: write_zip(&package, &book.files)?,
+        diagnostics,
+    })
+}
 
-    // Images the chapters use, each stored once.
-    let refs: Vec<ChapterRef> = (0..manual.chapters.len())
-        .map(|chapter| ChapterRef {
-            manual: input.manual,
-            chapter,
-        })
-        .collect();
-    let bodies: Vec<&Rendered> = refs
-        .iter()
-        .map(|&r| &input.bodies[project.flat_index(r)])
-        .collect();
-    let mut media: BTreeMap<String, String> = BTreeMap::new();
-    // The first chapter that uses each image, to name in a problem.
-    let mut used_by: BTreeMap<&str, ChapterRef> = BTreeMap::new();
-    for (body, &r) in bodies.iter().zip(&refs) {
-        for rel in &body.files {
-            if let Some(_mt) = core_media_type(rel) {
-                let n = media.len() + 1;
-                let ext = rel.rsplit('.').next().unwrap_or("bin").to_ascii_lowercase();
-                media
-                    .entry(rel.clone())
-                    .or_insert_with(|| format!("media/image-{n}.{ext}"));
-                used_by.entry(rel).or_insert(r);
-            }
+/// The manifest items every book starts with: the cover, the navigation
+/// document and the stylesheet.
+const FIRST_ITEMS: &str = concat!(
+    "<item id=\"cover-image\" href=\"cover.svg\" media-type=\"image/svg+xml\" properties=\"cover-image\"/>\n",
+    "<item id=\"cover\" href=\"cover.xhtml\" media-type=\"application/xhtml+xml\"/>\n",
+    "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n",
+    "<item id=\"style\" href=\"style.css\" media-type=\"text/css\"/>\n",
+);
+
+/// The spine before the chapters: the cover (outside the reading order) and
+/// the navigation document.
+const FIRST_SPINE: &str = "<itemref idref=\"cover\" linear=\"no\"/>\n<itemref idref=\"nav\"/>\n";
+
+/// The images of a book: for each project file, its name in the book; and
+/// the bytes stored under each name, in the same order.
+struct Media {
+    names: BTreeMap<String, String>,
+    bytes: Vec<(String, Vec<u8>)>,
+}
+
+/// One book being made: what it is made of, and the files, manifest items
+/// and spine so far.
+struct Making<'a> {
+    input: &'a BookInput<'a>,
+    project: &'a Project,
+    lang: &'a Lang,
+    code: &'a str,
+    dir: &'a str,
+    manual: &'a Manual,
+    title: &'a str,
+    /// The manual's chapters, in order.
+    refs: Vec<ChapterRef>,
+    /// The files after the package document, in the order of the zip.
+    files: Vec<(String, Vec<u8>)>,
+    manifest: String,
+    spine: String,
+}
+
+impl<'a> Making<'a> {
+    fn new(input: &'a BookInput<'a>) -> Self {
+        let project = input.project;
+        let lang: &Lang = &project.langs()[input.lang];
+        let manual = &project.manuals[input.manual];
+        Making {
+            input,
+            project,
+            lang,
+            code: lang.code.as_str(),
+            dir: lang.dir.as_str(),
+            manual,
+            title: manual.config.title_in(&lang.code),
+            refs: (0..manual.chapters.len())
+                .map(|chapter| ChapterRef {
+                    manual: input.manual,
+                    chapter,
+                })
+                .collect(),
+            files: Vec::new(),
+            manifest: FIRST_ITEMS.to_string(),
+            spine: FIRST_SPINE.to_string(),
         }
     }
-    // Each image is read before the chapters are written: one that cannot
-    // be read (gone since the project was read, not readable, or no longer
-    // a regular file) is left out, and the chapters show its text
-    // alternative instead.
-    let mut diagnostics = Vec::new();
-    let mut media_bytes: Vec<(String, Vec<u8>)> = Vec::with_capacity(media.len());
-    media.retain(|rel, href| {
-        let path = project.paths.root.join(rel.as_str());
-        match crate::load::project::read_regular(&path) {
-            Ok(bytes) => {
-                media_bytes.push((href.clone(), bytes));
-                true
+
+    fn t(&self, key: &str) -> String {
+        self.input.ui.get(key).to_string()
+    }
+
+    fn body(&self, r: ChapterRef) -> &'a Rendered {
+        &self.input.bodies[self.project.flat_index(r)]
+    }
+
+    /// Images the chapters use, each stored once. Each is read before the
+    /// chapters are written: one that cannot be read (gone since the project
+    /// was read, not readable, or no longer a regular file) is left out, and
+    /// the chapters show its text alternative instead.
+    fn media(&self) -> (Media, Vec<Diagnostic>) {
+        let (mut names, used_by) = self.media_names();
+        let mut diagnostics = Vec::new();
+        let mut bytes: Vec<(String, Vec<u8>)> = Vec::with_capacity(names.len());
+        names.retain(|rel, href| {
+            let path = self.project.paths.root.join(rel.as_str());
+            match crate::load::project::read_regular(&path) {
+                Ok(read) => {
+                    bytes.push((href.clone(), read));
+                    true
+                }
+                Err(e) => {
+                    let chapter = used_by.get(rel.as_str()).copied();
+                    diagnostics.push(self.unreadable(rel, chapter, &e));
+                    false
+                }
             }
-            Err(e) => {
-                let chapter = used_by.get(rel.as_str()).map(|&r| project.content(r, code).0);
-                let file = chapter.map_or_else(|| std::path::PathBuf::from(rel.as_str()), |c| c.rel.clone());
-                diagnostics.push(
-                    Diagnostic::error(
-                        file,
-                        0,
-                        format!(
-                            "the EPUB book `{}` leaves out the image `{rel}`, which could not be read: {e}",
-                            book_path(code, &manual.id)
-                        ),
-                    )
-                    .with_lang(code)
-                    .with_hint("check that the file exists and can be read, then build again"),
-                );
-                false
+        });
+        (Media { names, bytes }, diagnostics)
+    }
+
+    /// The name in the book of each image the chapters use, and the first
+    /// chapter that uses it, to name in a problem.
+    fn media_names(&self) -> (BTreeMap<String, String>, BTreeMap<&'a str, ChapterRef>) {
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        let mut used_by: BTreeMap<&str, ChapterRef> = BTreeMap::new();
+        for &r in &self.refs {
+            for rel in &self.body(r).files {
+                if core_media_type(rel).is_some() {
+                    let n = names.len() + 1;
+                    let ext = rel.rsplit('.').next().unwrap_or("bin").to_ascii_lowercase();
+                    names
+                        .entry(rel.clone())
+                        .or_insert_with(|| format!("media/image-{n}.{ext}"));
+                    used_by.entry(rel).or_insert(r);
+                }
             }
         }
-    });
-    let writer = BookLinks {
-        project,
-        lang: code,
-        manual: input.manual,
-        media: &media,
-    };
+        (names, used_by)
+    }
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut manifest = String::new();
-    let mut spine = String::new();
+    /// The error for an image that could not be read, on the chapter that
+    /// first uses it.
+    fn unreadable(&self, rel: &str, chapter: Option<ChapterRef>, e: &std::io::Error) -> Diagnostic {
+        let chapter = chapter.map(|r| self.project.content(r, self.code).0);
+        let file = chapter.map_or_else(|| std::path::PathBuf::from(rel), |c| c.rel.clone());
+        Diagnostic::error(
+            file,
+            0,
+            format!(
+                "the EPUB book `{}` leaves out the image `{rel}`, which could not be read: {e}",
+                book_path(self.code, &self.manual.id)
+            ),
+        )
+        .with_lang(self.code)
+        .with_hint("check that the file exists and can be read, then build again")
+    }
 
-    // Cover.
-    files.push((
-        "EPUB/cover.svg".into(),
-        cover_svg(title, project.config.title_in(code), input.lang_name, lang).into_bytes(),
-    ));
-    files.push((
-        "EPUB/cover.xhtml".into(),
-        document(
-            code,
-            dir,
-            &t("epub-cover"),
+    /// The generated cover image and the cover page that shows it.
+    fn cover(&mut self) {
+        let site = self.project.config.title_in(self.code);
+        let svg = cover_svg(self.title, site, self.input.lang_name, self.lang);
+        self.files.push(("EPUB/cover.svg".into(), svg.into_bytes()));
+        let page = document(
+            self.code,
+            self.dir,
+            &self.t("epub-cover"),
             " epub:type=\"cover\"",
             &format!(
                 "<div class=\"cover\"><img src=\"cover.svg\" alt=\"{}\" role=\"doc-cover\"/></div>",
-                escape(title)
+                escape(self.title)
             ),
-        )
-        .into_bytes(),
-    ));
-    manifest.push_str("<item id=\"cover-image\" href=\"cover.svg\" media-type=\"image/svg+xml\" properties=\"cover-image\"/>\n");
-    manifest.push_str(
-        "<item id=\"cover\" href=\"cover.xhtml\" media-type=\"application/xhtml+xml\"/>\n",
-    );
-    manifest.push_str("<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n");
-    manifest.push_str("<item id=\"style\" href=\"style.css\" media-type=\"text/css\"/>\n");
-    spine.push_str("<itemref idref=\"cover\" linear=\"no\"/>\n<itemref idref=\"nav\"/>\n");
+        );
+        self.files
+            .push(("EPUB/cover.xhtml".into(), page.into_bytes()));
+    }
 
-    // Chapters.
-    let mut has_images = false;
-    for (i, (&r, body)) in refs.iter().zip(&bodies).enumerate() {
-        let (src, fallback) = project.content(r, code);
-        let content_lang = project.config.lang(&src.lang).unwrap_or(lang);
-        let html = xhtml::from_fragment(&body.write(&writer));
-        has_images |= html.contains("<img");
-        let mut inner = String::new();
-        if fallback {
-            inner.push_str(&format!(
-                "<p class=\"notice\" role=\"note\">{}</p>\n",
-                escape(&t("not-translated-notice"))
+    /// One content document per chapter, in the manifest and the spine;
+    /// says whether any of them shows an image.
+    fn chapters(&mut self, writer: &BookLinks<'_>) -> bool {
+        let mut has_images = false;
+        for (i, &r) in self.refs.iter().enumerate() {
+            let html = xhtml::from_fragment(&self.body(r).write(writer));
+            has_images |= html.contains("<img");
+            let (src, _) = self.project.content(r, self.code);
+            let inner = self.chapter_body(r, &html);
+            let name = chapter_file(i);
+            self.files.push((
+                format!("EPUB/{name}"),
+                document(self.code, self.dir, &src.title, "", &inner).into_bytes(),
             ));
-        }
-        if project.config.outdated_notice
-            && !fallback
-            && code != project.source_lang()
-            && crate::translate::provenance::state(project, r, code)
-                == crate::translate::provenance::State::Outdated
-        {
-            let original = match project.config.base_url.as_deref() {
-                Some(base) => format!(
-                    " <a href=\"{base}{}\">{}</a>",
-                    escape(&urls::encode_path(&urls::chapter(
-                        project.source_lang(),
-                        &manual.id,
-                        &manual.chapters[r.chapter].id
-                    ))),
-                    escape(&t("read-original"))
-                ),
-                None => String::new(),
-            };
-            inner.push_str(&format!(
-                "<p class=\"notice outdated\" role=\"note\">{}{original}</p>\n",
-                escape(&t("outdated-notice"))
+            self.manifest.push_str(&format!(
+                "<item id=\"c{}\" href=\"{name}\" media-type=\"application/xhtml+xml\"/>\n",
+                i + 1
             ));
+            self.spine
+                .push_str(&format!("<itemref idref=\"c{}\"/>\n", i + 1));
         }
+        has_images
+    }
 
+    /// What a chapter's document holds: its notices, then the chapter (in
+    /// its own language when it is the untranslated original), with a
+    /// title when it has no level-1 heading of its own.
+    fn chapter_body(&self, r: ChapterRef, html: &str) -> String {
+        let (src, fallback) = self.project.content(r, self.code);
+        let content_lang = self.project.config.lang(&src.lang).unwrap_or(self.lang);
+        let mut inner = self.notices(r, fallback);
         let lang_attrs = if fallback {
             format!(
                 " lang=\"{0}\" xml:lang=\"{0}\" dir=\"{1}\"",
@@ -289,33 +351,101 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Book> {
         inner.push_str(&format!(
             "<section epub:type=\"chapter\" role=\"doc-chapter\"{lang_attrs}>\n"
         ));
-        if !body.starts_with_h1 {
+        if !self.body(r).starts_with_h1 {
             inner.push_str(&format!("<h1>{}</h1>\n", escape(&src.title)));
         }
-        inner.push_str(&html);
+        inner.push_str(html);
         inner.push_str("\n</section>");
-        let name = chapter_file(i);
-        files.push((
-            format!("EPUB/{name}"),
-            document(code, dir, &src.title, "", &inner).into_bytes(),
-        ));
-        manifest.push_str(&format!(
-            "<item id=\"c{}\" href=\"{name}\" media-type=\"application/xhtml+xml\"/>\n",
-            i + 1
-        ));
-        spine.push_str(&format!("<itemref idref=\"c{}\"/>\n", i + 1));
+        inner
     }
 
-    // Navigation: the contents by part, and landmarks.
-    let mut toc = String::new();
-    for (pi, part) in manual.config.parts.iter().enumerate() {
-        let mut items = String::new();
-        for (i, &r) in refs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| manual.chapters[*i].part == pi)
+    /// The notices above a chapter: not translated, or translated from an
+    /// earlier version of the original (linked when the site has an
+    /// address).
+    fn notices(&self, r: ChapterRef, fallback: bool) -> String {
+        let project = self.project;
+        let mut inner = String::new();
+        if fallback {
+            inner.push_str(&format!(
+                "<p class=\"notice\" role=\"note\">{}</p>\n",
+                escape(&self.t("not-translated-notice"))
+            ));
+        }
+        if project.config.outdated_notice
+            && !fallback
+            && self.code != project.source_lang()
+            && crate::translate::provenance::state(project, r, self.code)
+                == crate::translate::provenance::State::Outdated
         {
-            let (src, fallback) = project.content(r, code);
+            let original = match project.config.base_url.as_deref() {
+                Some(base) => format!(
+                    " <a href=\"{base}{}\">{}</a>",
+                    escape(&urls::encode_path(&urls::chapter(
+                        project.source_lang(),
+                        &self.manual.id,
+                        &self.manual.chapters[r.chapter].id
+                    ))),
+                    escape(&self.t("read-original"))
+                ),
+                None => String::new(),
+            };
+            inner.push_str(&format!(
+                "<p class=\"notice outdated\" role=\"note\">{}{original}</p>\n",
+                escape(&self.t("outdated-notice"))
+            ));
+        }
+        inner
+    }
+
+    /// The navigation document: the contents by part, and landmarks.
+    fn navigation(&mut self) {
+        let first = (self.refs.first())
+            .map(|_| chapter_file(0))
+            .unwrap_or_else(|| "nav.xhtml".into());
+        let nav = format!(
+            "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n<h1>{contents}</h1>\n<ol>\n{toc}</ol>\n</nav>\n\
+             <nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>{landmarks}</h2>\n<ol>\n\
+             <li><a epub:type=\"cover\" href=\"cover.xhtml\">{cover}</a></li>\n\
+             <li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">{contents}</a></li>\n\
+             <li><a epub:type=\"bodymatter\" href=\"{first}\">{start}</a></li>\n</ol>\n</nav>",
+            toc = self.toc(),
+            contents = escape(&self.t("contents")),
+            landmarks = escape(&self.t("epub-landmarks")),
+            cover = escape(&self.t("epub-cover")),
+            start = escape(&self.t("epub-start")),
+        );
+        let page = document(self.code, self.dir, &self.t("contents"), "", &nav);
+        self.files
+            .push(("EPUB/nav.xhtml".into(), page.into_bytes()));
+    }
+
+    /// The table of contents: the chapters of each part, under the part's
+    /// title when it has one in this language.
+    fn toc(&self) -> String {
+        let mut toc = String::new();
+        for (pi, part) in self.manual.config.parts.iter().enumerate() {
+            let items = self.toc_items(pi);
+            if items.is_empty() {
+                continue;
+            }
+            match part.title_in(self.code) {
+                Some(pt) => toc.push_str(&format!(
+                    "<li><span>{}</span>\n<ol>\n{items}</ol></li>\n",
+                    escape(pt)
+                )),
+                None => toc.push_str(&items),
+            }
+        }
+        toc
+    }
+
+    /// The contents' entries for the chapters of part `part`.
+    fn toc_items(&self, part: usize) -> String {
+        let mut items = String::new();
+        for (i, &r) in
+            (self.refs.iter().enumerate()).filter(|(i, _)| self.manual.chapters[*i].part == part)
+        {
+            let (src, fallback) = self.project.content(r, self.code);
             let attrs = if fallback {
                 format!(" lang=\"{0}\" xml:lang=\"{0}\"", escape(&src.lang))
             } else {
@@ -327,50 +457,29 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Book> {
                 escape(&src.title)
             ));
         }
-        if items.is_empty() {
-            continue;
-        }
-        match part.title_in(code) {
-            Some(pt) => toc.push_str(&format!(
-                "<li><span>{}</span>\n<ol>\n{items}</ol></li>\n",
-                escape(pt)
-            )),
-            None => toc.push_str(&items),
-        }
-    }
-    let first = refs
-        .first()
-        .map(|_| chapter_file(0))
-        .unwrap_or_else(|| "nav.xhtml".into());
-    let nav = format!(
-        "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n<h1>{contents}</h1>\n<ol>\n{toc}</ol>\n</nav>\n\
-         <nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>{landmarks}</h2>\n<ol>\n\
-         <li><a epub:type=\"cover\" href=\"cover.xhtml\">{cover}</a></li>\n\
-         <li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">{contents}</a></li>\n\
-         <li><a epub:type=\"bodymatter\" href=\"{first}\">{start}</a></li>\n</ol>\n</nav>",
-        contents = escape(&t("contents")),
-        landmarks = escape(&t("epub-landmarks")),
-        cover = escape(&t("epub-cover")),
-        start = escape(&t("epub-start")),
-    );
-    files.push((
-        "EPUB/nav.xhtml".into(),
-        document(code, dir, &t("contents"), "", &nav).into_bytes(),
-    ));
-    files.push(("EPUB/style.css".into(), input.css.as_bytes().to_vec()));
-
-    for ((rel, href), (_, bytes)) in media.iter().zip(media_bytes) {
-        let id = href.trim_start_matches("media/").replace('.', "-");
-        manifest.push_str(&format!(
-            "<item id=\"{id}\" href=\"{href}\" media-type=\"{}\"/>\n",
-            core_media_type(rel).unwrap_or("application/octet-stream")
-        ));
-        files.push((format!("EPUB/{href}"), bytes));
+        items
     }
 
-    let package = package(input, title, has_images, &manifest, &spine);
-    let container = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n<rootfiles>\n<rootfile full-path=\"EPUB/package.opf\" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n";
+    /// The images, after the other files, in the manifest.
+    fn add_media(&mut self, media: Media) {
+        for ((rel, href), (_, bytes)) in media.names.iter().zip(media.bytes) {
+            let id = href.trim_start_matches("media/").replace('.', "-");
+            self.manifest.push_str(&format!(
+                "<item id=\"{id}\" href=\"{href}\" media-type=\"{}\"/>\n",
+                core_media_type(rel).unwrap_or("application/octet-stream")
+            ));
+            self.files.push((format!("EPUB/{href}"), bytes));
+        }
+    }
+}
 
+/// The container document, which names the package document.
+const CONTAINER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n<rootfiles>\n<rootfile full-path=\"EPUB/package.opf\" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n";
+
+/// The book's zip, deterministic: `mimetype` first and stored, then the
+/// container, the package document and the other files, deflated, all with
+/// a fixed time and permissions.
+fn write_zip(package: &str, files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
     let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let stored = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
@@ -380,17 +489,14 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Book> {
     zip.start_file("mimetype", stored)?;
     zip.write_all(b"application/epub+zip")?;
     zip.start_file("META-INF/container.xml", deflated)?;
-    zip.write_all(container.as_bytes())?;
+    zip.write_all(CONTAINER.as_bytes())?;
     zip.start_file("EPUB/package.opf", deflated)?;
     zip.write_all(package.as_bytes())?;
-    for (name, bytes) in &files {
+    for (name, bytes) in files {
         zip.start_file(name.as_str(), deflated)?;
         zip.write_all(bytes)?;
     }
-    Ok(Book {
-        bytes: zip.finish()?.into_inner(),
-        diagnostics,
-    })
+    Ok(zip.finish()?.into_inner())
 }
 
 /// An XHTML content document.
