@@ -146,8 +146,7 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Book> {
     book.cover();
     let has_images = book.chapters(&writer);
     book.navigation();
-    book.files
-        .push(("EPUB/style.css".into(), input.css.as_bytes().to_vec()));
+    book.stylesheet();
     book.add_media(media);
     let package = package(input, book.title, has_images, &book.manifest, &book.spine);
     Ok(Book {
@@ -460,6 +459,11 @@ impl<'a> Making<'a> {
         items
     }
 
+    fn stylesheet(&mut self) {
+        let css = self.input.css.as_bytes().to_vec();
+        self.files.push(("EPUB/style.css".into(), css));
+    }
+
     /// The images, after the other files, in the manifest.
     fn add_media(&mut self, media: Media) {
         for ((rel, href), (_, bytes)) in media.names.iter().zip(media.bytes) {
@@ -519,14 +523,35 @@ fn package(
     manifest: &str,
     spine: &str,
 ) -> String {
-    let project = input.project;
-    let lang = &project.langs()[input.lang];
-    let manual = &project.manuals[input.manual];
+    let lang = &input.project.langs()[input.lang];
     let mut meta = String::new();
     let mut add = |s: String| {
         meta.push_str(&s);
         meta.push('\n');
     };
+    dc_metadata(input, title, &mut add);
+    accessibility_metadata(input, has_images, &mut add);
+    let progression = if lang.dir == crate::load::lang::Direction::Rtl {
+        " page-progression-direction=\"rtl\""
+    } else {
+        ""
+    };
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"uid\" xml:lang=\"{l}\" dir=\"{dir}\">\n\
+         <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{meta}</metadata>\n\
+         <manifest>\n{manifest}</manifest>\n<spine{progression}>\n{spine}</spine>\n</package>\n",
+        l = escape(&lang.code),
+        dir = lang.dir.as_str(),
+    )
+}
+
+/// The book's Dublin Core metadata and its modification time, one element a
+/// line through `add`.
+fn dc_metadata(input: &BookInput<'_>, title: &str, add: &mut impl FnMut(String)) {
+    let project = input.project;
+    let lang = &project.langs()[input.lang];
+    let manual = &project.manuals[input.manual];
     add(format!(
         "<dc:identifier id=\"uid\">{}</dc:identifier>",
         identifier(project, &manual.id, &lang.code)
@@ -557,6 +582,11 @@ fn package(
         "<meta property=\"dcterms:modified\">{}</meta>",
         modified.strftime("%Y-%m-%dT%H:%M:%SZ")
     ));
+}
+
+/// The book's accessibility metadata (EPUB Accessibility 1.1), one element
+/// a line through `add`.
+fn accessibility_metadata(input: &BookInput<'_>, has_images: bool, add: &mut impl FnMut(String)) {
     add("<meta property=\"schema:accessMode\">textual</meta>".into());
     if has_images {
         add("<meta property=\"schema:accessMode\">visual</meta>".into());
@@ -582,19 +612,6 @@ fn package(
         "<meta property=\"dcterms:conformsTo\">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>"
             .into(),
     );
-    let progression = if lang.dir == crate::load::lang::Direction::Rtl {
-        " page-progression-direction=\"rtl\""
-    } else {
-        ""
-    };
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"uid\" xml:lang=\"{l}\" dir=\"{dir}\">\n\
-         <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{meta}</metadata>\n\
-         <manifest>\n{manifest}</manifest>\n<spine{progression}>\n{spine}</spine>\n</package>\n",
-        l = escape(&lang.code),
-        dir = lang.dir.as_str(),
-    )
 }
 
 /// A plain generated cover: the manual's title, the site's title and the
