@@ -26,6 +26,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("pt", include_str!("../../i18n/pt.ftl")),
     ("my", include_str!("../../i18n/my.ftl")),
     ("am", include_str!("../../i18n/am.ftl")),
+    ("bo", include_str!("../../i18n/bo.ftl")),
 ];
 
 /// The resolved UI strings of one language.

@@ -170,7 +170,7 @@ fn search_finds_the_chapter_in_every_script_from_file_and_http() {
     let http = serve(out.path().to_path_buf());
     let file_base = format!("file://{}/", out.path().display());
     let mut failures = Vec::new();
-    for lang in ["en", "ar", "fa", "ru", "zh", "my", "am"] {
+    for lang in ["en", "ar", "fa", "ru", "zh", "my", "am", "bo"] {
         let page = format!("{lang}/digital-security/checksums.html");
         let word = word_only_in(out.path(), lang, &page);
         // What a reader types: Arabic with a tatweel, Persian with a zero-width

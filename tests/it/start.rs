@@ -280,6 +280,7 @@ fn the_published_crate_holds_only_what_it_needs() {
         "themes/default/static/search.js",
         "i18n/en.ftl",
         "i18n/am.ftl",
+        "i18n/bo.ftl",
     ] {
         assert!(files.contains(&needed), "{needed} missing: {list}");
     }
