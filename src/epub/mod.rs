@@ -41,6 +41,8 @@ pub struct BookInput<'a> {
     pub css: &'a str,
     /// The book's language name in itself.
     pub lang_name: &'a str,
+    /// The fonts the book embeds, if any.
+    pub fonts: Option<&'a crate::fonts::BookFonts>,
 }
 
 /// Media types EPUB readers must support; other files are not put in books.
@@ -54,6 +56,24 @@ fn core_media_type(rel: &str) -> Option<&'static str> {
         "webp" => "image/webp",
         _ => return None,
     })
+}
+
+/// The book's stylesheet, after the rules of the fonts it embeds, and those
+/// fonts with their licences.
+fn add_fonts(input: &BookInput<'_>, manifest: &mut String, files: &mut Vec<(String, Vec<u8>)>) {
+    let mut css = String::new();
+    for (i, (href, bytes, media_type)) in input.fonts.iter().flat_map(|f| &f.files).enumerate() {
+        manifest.push_str(&format!(
+            "<item id=\"font-{}\" href=\"{href}\" media-type=\"{media_type}\"/>\n",
+            i + 1
+        ));
+        files.push((format!("EPUB/{href}"), bytes.clone()));
+    }
+    if let Some(fonts) = input.fonts {
+        css.push_str(&fonts.css);
+    }
+    css.push_str(input.css);
+    files.push(("EPUB/style.css".into(), css.into_bytes()));
 }
 
 /// The file name of chapter `index` (0-based) inside the book.
@@ -357,7 +377,7 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Book> {
         "EPUB/nav.xhtml".into(),
         document(code, dir, &t("contents"), "", &nav).into_bytes(),
     ));
-    files.push(("EPUB/style.css".into(), input.css.as_bytes().to_vec()));
+    add_fonts(input, &mut manifest, &mut files);
 
     for ((rel, href), (_, bytes)) in media.iter().zip(media_bytes) {
         let id = href.trim_start_matches("media/").replace('.', "-");
