@@ -46,9 +46,14 @@ pub fn subset(face: &FontFile, chars: &BTreeSet<char>) -> Result<Vec<u8>, String
     }
 }
 
+/// Brotli quality for WOFF2. 9 rather than the maximum 11: on a Myanmar
+/// subset of 81 KB it gives 28.6 KB in 25 ms where 11 gives 26.6 KB in
+/// 145 ms, and a build packs a few of these per language.
+const WOFF2_QUALITY: usize = 9;
+
 /// A TrueType font packed as WOFF2.
 pub fn woff2(ttf: &[u8]) -> Result<Vec<u8>, String> {
-    let run = || woofwoof::compress(ttf, "", 11, true);
+    let run = || woofwoof::compress(ttf, "", WOFF2_QUALITY, true);
     match std::panic::catch_unwind(run) {
         Ok(Some(bytes)) => Ok(bytes),
         _ => Err("cannot pack the font subset as WOFF2".into()),
