@@ -279,6 +279,7 @@ fn stages(c: &mut Criterion) {
                 modified: 0,
                 css: &f.theme.epub_css,
                 lang_name,
+                fonts: None,
             }))
             .expect("book builds")
             .bytes

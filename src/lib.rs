@@ -13,6 +13,7 @@ pub mod bundle;
 pub mod diag;
 pub mod epub;
 pub mod error;
+pub mod fonts;
 pub mod live;
 pub mod load;
 pub mod model;

@@ -60,6 +60,8 @@ pub(crate) struct Inputs<'a> {
     /// The translation report every status page shows.
     pub status: Option<Arc<status::Report>>,
     pub progress: &'a ProgressBar,
+    /// The fonts each language's pages and books bundle.
+    pub fonts: &'a super::fonts::Fonts,
 }
 
 /// Which pages of a language the site pages kind makes.
@@ -115,7 +117,7 @@ pub(crate) trait OutputKind: Sync {
 /// Every output kind, in the order their work starts for a language: the
 /// index first, so that its task runs beside the language's pages, then the
 /// pages, then the books (which may wait for the last language's).
-pub(crate) static KINDS: [&dyn OutputKind; 3] = [&SearchIndex, &SitePages, &Books];
+pub(crate) static KINDS: [&dyn OutputKind; 4] = [&SearchIndex, &SitePages, &FontFiles, &Books];
 
 /// The site's pages of a language: home, contents, status, print and
 /// chapter pages.
@@ -148,7 +150,9 @@ impl OutputKind for SitePages {
             })
             .collect();
         let all = one_language(cx.project, lang, bodies);
-        let mut ctx = SiteContext::new(cx.project, cx.theme, cx.ui, &all, cx.epub);
+        let fonts = cx.fonts.linked(cx.project.langs().len());
+        let mut ctx =
+            SiteContext::new(cx.project, cx.theme, cx.ui, &all, cx.epub).with_fonts(fonts);
         if let Some(status) = &cx.status {
             ctx = ctx.with_status(status.clone());
         }
@@ -159,6 +163,35 @@ impl OutputKind for SitePages {
                 cx.progress.inc(1);
                 emit.emit(page.into())
             })
+            .collect();
+        Product { files, index: None }
+    }
+}
+
+/// A language's bundled fonts: the subsets the fonts stage made, their
+/// licences and the stylesheet its pages link.
+pub(crate) struct FontFiles;
+
+impl OutputKind for FontFiles {
+    fn runs(&self) -> Runs {
+        Runs::Now
+    }
+    fn wanted(&self, cx: &Inputs<'_>, lang: usize) -> bool {
+        cx.fonts.has_site_fonts(lang)
+    }
+    fn reads_bodies(&self) -> bool {
+        false
+    }
+    fn make(
+        &self,
+        cx: &Inputs<'_>,
+        lang: usize,
+        _: &[usize],
+        _: &Language,
+        emit: Emitter<'_>,
+    ) -> Product {
+        let files = (cx.fonts.site[lang].files.iter())
+            .map(|(path, bytes)| emit.bytes(path.clone(), bytes.clone()))
             .collect();
         Product { files, index: None }
     }
@@ -276,6 +309,7 @@ fn book(cx: &Inputs<'_>, bodies: &[Rendered], lang: usize, manual: usize) -> Mad
         bodies,
         modified,
         css: &cx.theme.epub_css,
+        fonts: cx.fonts.books.get(&(lang, manual)),
         lang_name: site::lang_name(ui, &project.langs()[lang]),
     });
     match book {

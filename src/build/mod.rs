@@ -18,6 +18,7 @@ pub mod cache;
 pub(crate) mod change;
 pub(crate) mod emit;
 pub(crate) mod folder;
+pub(crate) mod fonts;
 pub(crate) mod kinds;
 pub(crate) mod manifest;
 pub(crate) mod output;

@@ -12,7 +12,9 @@ use rayon::prelude::*;
 
 use super::change::{Change, Edit, Resources};
 use super::emit::{Copied, Emitter, Ledger};
-use super::kinds::{Bodies, Books, Inputs, Language, OutputKind, Pages, SearchIndex, SitePages};
+use super::kinds::{
+    Bodies, Books, FontFiles, Inputs, Language, OutputKind, Pages, SearchIndex, SitePages,
+};
 use super::output::Output;
 use super::scope::Scope;
 use super::stages::{self, ReadErrors, Timer};
@@ -62,6 +64,8 @@ pub(crate) struct Last {
     pub later: BTreeSet<(usize, usize)>,
     /// Books still to make after a full build.
     pub books_later: BTreeSet<(usize, usize)>,
+    /// The fonts chosen and cut for the pages and books.
+    pub fonts: super::fonts::Fonts,
 }
 
 impl Last {
@@ -95,6 +99,8 @@ impl Last {
         let mut all = self.plan_diags.clone();
         all.extend(self.read_errors.values().cloned());
         all.extend(stages::drift(&self.project));
+        all.extend(crate::fonts::zawgyi(&self.project));
+        all.extend(self.fonts.diagnostics().cloned());
         all.extend(self.ui_diags.iter().cloned());
         for body in self.bodies.iter().flat_map(|b| b.iter()) {
             all.extend(body.diagnostics.iter().cloned());
@@ -112,6 +118,7 @@ impl Last {
             &self.bodies,
             !self.target.options.no_epub,
         )
+        .with_fonts(self.fonts.linked(self.project.langs().len()))
     }
 
     /// Lists every book of the build's scope to be made after the reload,
@@ -256,6 +263,7 @@ fn later_inputs<'a>(last: &'a Last, dates: &'a Dates, progress: &'a ProgressBar)
         pages: Pages::Print,
         status: None,
         progress,
+        fonts: &last.fonts,
     }
 }
 
@@ -280,6 +288,12 @@ fn finish_later(last: &mut Last) -> Result<usize> {
             last.target.options.source_date_epoch,
         )
     };
+    if !later.is_empty() {
+        // Edits may have brought characters the fonts do not have yet.
+        let chosen = std::mem::take(&mut last.fonts.chosen);
+        last.fonts =
+            super::fonts::make(&last.project, &last.ui, &last.scope, !no_epub, Some(chosen));
+    }
     let progress = ProgressBar::hidden();
     let cx = later_inputs(last, &dates, &progress);
     let emit = Emitter::new(last.output.as_ref());
@@ -315,6 +329,11 @@ fn finish_later(last: &mut Last) -> Result<usize> {
             indexes
                 .iter()
                 .map(|&l| (&SearchIndex as &dyn OutputKind, l, &[][..])),
+        )
+        .chain(
+            (prints.iter())
+                .filter(|&&(l, _)| FontFiles.wanted(&cx, l))
+                .map(|&(l, _)| (&FontFiles as &dyn OutputKind, l, &[][..])),
         )
         .collect();
     let products: Vec<_> = jobs

@@ -51,8 +51,11 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
     let scope = Scope::new(&project, &target.options)?;
     let (ui, ui_diags, theme) = load_resources(&project)?;
     timer.lap("ui strings and theme");
-    let highlighted = highlight_code(&project, &scope);
-    timer.lap("code highlighting");
+    let (highlighted, fonts) = rayon::join(
+        || highlight_code(&project, &scope),
+        || super::fonts::make(&project, &ui, &scope, !target.options.no_epub, None),
+    );
+    timer.lap("code highlighting and fonts");
     let output = open_output(target)?;
     let cx = Languages {
         project: &project,
@@ -63,6 +66,7 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
         dates: &dates,
         epub: !target.options.no_epub,
         keep,
+        fonts: &fonts,
     };
     let made = cx.make(target, output.as_ref())?;
     timer.lap("render");
@@ -99,6 +103,7 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
         search_indexes,
         later: BTreeSet::new(),
         books_later: BTreeSet::new(),
+        fonts,
     };
     if keep {
         last.books_after_reload();
@@ -292,6 +297,7 @@ pub fn load(root: &Path) -> Result<(Project, Vec<Diagnostic>)> {
     let (project, mut diagnostics, read_errors) = load_parts(root, HashMap::new())?;
     diagnostics.extend(read_errors.into_values());
     diagnostics.extend(drift(&project));
+    diagnostics.extend(crate::fonts::zawgyi(&project));
     Ok((project, diagnostics))
 }
 
@@ -473,6 +479,7 @@ struct Languages<'a> {
     dates: &'a Dates,
     epub: bool,
     keep: bool,
+    fonts: &'a super::fonts::Fonts,
 }
 
 /// What the languages' work made.
@@ -518,6 +525,7 @@ impl Languages<'_> {
                 &Default::default(),
             ))),
             progress: &progress,
+            fonts: self.fonts,
         };
         let manuals: Vec<usize> = (0..project.manuals.len())
             .filter(|&m| scope.manuals[m])
@@ -671,7 +679,8 @@ fn shared_files(
 ) -> Result<Vec<Copied>> {
     let project = cx.project;
     if cx.scope.has_page(site::PageKind::Root) {
-        let ctx = SiteContext::new(project, cx.theme, cx.ui, bodies, cx.epub);
+        let ctx = SiteContext::new(project, cx.theme, cx.ui, bodies, cx.epub)
+            .with_fonts(cx.fonts.linked(project.langs().len()));
         let page = ctx.render(site::PageKind::Root);
         ledger.record(emit.emit(page.into()))?;
     }

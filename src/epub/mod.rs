@@ -41,6 +41,8 @@ pub struct BookInput<'a> {
     pub css: &'a str,
     /// The book's language name in itself.
     pub lang_name: &'a str,
+    /// The fonts the book embeds, if any.
+    pub fonts: Option<&'a crate::fonts::BookFonts>,
 }
 
 /// Media types EPUB readers must support; other files are not put in books.
@@ -459,9 +461,20 @@ impl<'a> Making<'a> {
         items
     }
 
+    /// The fonts the book embeds, with their licences, then the stylesheet:
+    /// the fonts' rules before the theme's.
     fn stylesheet(&mut self) {
-        let css = self.input.css.as_bytes().to_vec();
-        self.files.push(("EPUB/style.css".into(), css));
+        let fonts = self.input.fonts;
+        for (i, (href, bytes, media_type)) in fonts.iter().flat_map(|f| &f.files).enumerate() {
+            self.manifest.push_str(&format!(
+                "<item id=\"font-{}\" href=\"{href}\" media-type=\"{media_type}\"/>\n",
+                i + 1
+            ));
+            self.files.push((format!("EPUB/{href}"), bytes.clone()));
+        }
+        let mut css = fonts.map(|f| f.css.clone()).unwrap_or_default();
+        css.push_str(self.input.css);
+        self.files.push(("EPUB/style.css".into(), css.into_bytes()));
     }
 
     /// The images, after the other files, in the manifest.

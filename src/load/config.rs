@@ -52,6 +52,8 @@ pub struct SiteConfig {
     pub bundle_public_key: Option<PathBuf>,
     /// That key's line, as `minisign -P` takes it (read when planning).
     pub bundle_key_line: Option<String>,
+    /// The `[fonts]` table: which scripts get bundled fonts, from which files.
+    pub fonts: crate::fonts::FontsConfig,
 }
 
 impl SiteConfig {
@@ -89,6 +91,7 @@ struct RawSite {
     search_skip: Vec<String>,
     bundle_valid_days: Option<i64>,
     bundle_public_key: Option<PathBuf>,
+    fonts: Option<toml::Table>,
 }
 
 const SITE_KEYS: &[&str] = &[
@@ -106,6 +109,7 @@ const SITE_KEYS: &[&str] = &[
     "search_skip",
     "bundle_valid_days",
     "bundle_public_key",
+    "fonts",
 ];
 
 /// One group of chapters in a manual's contents.
@@ -346,6 +350,11 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
             .with_hint("copy the public key (the `.pub` file `polybook keygen` wrote) into the project, e.g. `keys/polybook.pub`"),
         );
     }
+    let fonts = raw
+        .fonts
+        .as_ref()
+        .map(|t| parse_fonts(t, &raw.languages, src, file, &mut diags))
+        .unwrap_or_default();
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -365,7 +374,86 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         bundle_valid_days,
         bundle_public_key: raw.bundle_public_key,
         bundle_key_line: None,
+        fonts,
     })
+}
+
+/// The `[fonts]` table: `bundle = false`, `also = [scripts]`, and font
+/// files by language code or script name.
+fn parse_fonts(
+    table: &toml::Table,
+    languages: &[String],
+    src: &str,
+    file: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> crate::fonts::FontsConfig {
+    use crate::fonts::Script;
+    let start = find_line(src, "[fonts]", None).unwrap_or(0);
+    let line_of = |key: &str| {
+        src.lines()
+            .enumerate()
+            .skip(start)
+            .find(|(_, l)| {
+                let t = l.trim_start().trim_start_matches('"');
+                t.strip_prefix(key)
+                    .is_some_and(|r| r.trim_start_matches('"').trim_start().starts_with('='))
+            })
+            .map_or(start, |(i, _)| i + 1)
+    };
+    let scripts = Script::ALL.map(|s| s.name().to_lowercase()).join(", ");
+    let mut out = crate::fonts::FontsConfig::default();
+    for (key, value) in table {
+        let line = line_of(key);
+        let mut bad = |what: String, hint: String| {
+            diags.push(Diagnostic::error(file, line, what).with_hint(hint));
+        };
+        match (key.as_str(), value) {
+            ("bundle", toml::Value::Boolean(b)) => out.bundle = *b,
+            ("also", toml::Value::Array(list)) => {
+                for v in list {
+                    match v.as_str().and_then(Script::parse) {
+                        Some(s) => {
+                            out.also.insert(s);
+                        }
+                        None => bad(
+                            format!(
+                                "`{}` in `[fonts] also` is not a script polybook bundles fonts for",
+                                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                            ),
+                            format!("use one of: {scripts}"),
+                        ),
+                    }
+                }
+            }
+            ("bundle" | "also", _) => bad(
+                format!("`[fonts] {key}` has the wrong type"),
+                "`bundle = false` turns bundled fonts off; `also = [\"arabic\", \"han\"]` adds scripts".into(),
+            ),
+            (_, toml::Value::String(path)) => {
+                let rel = PathBuf::from(path);
+                if rel.is_absolute() || rel.components().any(|c| c == std::path::Component::ParentDir) {
+                    bad(
+                        format!("the font for `{key}` must be a file inside the project, not `{path}`"),
+                        "copy the font (and its licence) into the project, e.g. `fonts/Padauk-Regular.ttf`".into(),
+                    );
+                } else if languages.contains(key) {
+                    out.for_lang.insert(key.clone(), (rel, line));
+                } else if let Some(s) = Script::parse(key) {
+                    out.for_script.insert(s, (rel, line));
+                } else {
+                    bad(
+                        format!("`{key}` in `[fonts]` is neither a published language nor a script"),
+                        format!("use a code from `languages` or one of: {scripts}"),
+                    );
+                }
+            }
+            _ => bad(
+                format!("`[fonts] {key}` must be the path of a font file"),
+                format!("e.g. `{key} = \"fonts/Padauk-Regular.ttf\"`"),
+            ),
+        }
+    }
+    out
 }
 
 /// Days a bundle is meant to be used when `bundle_valid_days` is not set.

@@ -59,6 +59,8 @@ pub struct SiteContext<'a> {
     /// By language, then depth of the page's folder within the language's
     /// folder: the values of `page` that only these decide.
     folders: Vec<[std::sync::OnceLock<std::sync::Arc<FolderValues>>; SHARED_DEPTHS]>,
+    /// By language: whether its pages link a stylesheet of bundled fonts.
+    fonts: Vec<bool>,
 }
 
 /// Pages less deep than this share the values of `page` that their
@@ -132,6 +134,7 @@ impl<'a> SiteContext<'a> {
                 })
                 .collect(),
             folders: project.langs().iter().map(|_| Default::default()).collect(),
+            fonts: Vec::new(),
             nav: project
                 .langs()
                 .iter()
@@ -161,6 +164,12 @@ impl<'a> SiteContext<'a> {
     }
 
     /// A language's name in itself.
+    /// Which languages' pages link a stylesheet of bundled fonts.
+    pub fn with_fonts(mut self, fonts: Vec<bool>) -> Self {
+        self.fonts = fonts;
+        self
+    }
+
     pub fn lang_name(&self, l: &'a Lang) -> &'a str {
         lang_name(self.ui, l)
     }
@@ -292,6 +301,12 @@ impl<'a> SiteContext<'a> {
                 t: self.strings[lang].clone(),
                 site_title: self.project.config.title_in(&l.code).into(),
                 css_url: urls::relative(path, &urls::static_file("style.css")).into(),
+                font_css_url: minijinja::Value::from(
+                    self.fonts
+                        .get(lang)
+                        .is_some_and(|&f| f)
+                        .then(|| urls::relative(path, &crate::fonts::css_path(&l.code))),
+                ),
                 home_url: home.into(),
                 root_url: urls::relative(path, &urls::root_index()).into(),
             })

@@ -186,6 +186,8 @@ pub(super) struct FolderValues {
     pub(super) t: minijinja::Value,
     pub(super) site_title: minijinja::Value,
     pub(super) css_url: minijinja::Value,
+    /// The language's stylesheet of bundled fonts, if it has one.
+    pub(super) font_css_url: minijinja::Value,
     pub(super) home_url: minijinja::Value,
     pub(super) root_url: minijinja::Value,
 }
@@ -203,6 +205,7 @@ impl Fields for Common {
         "page_title",
         "description",
         "css_url",
+        "font_css_url",
         "home_url",
         "root_url",
         "languages",
@@ -225,6 +228,7 @@ impl Fields for Common {
                 "page_title" => &self.page_title,
                 "description" => &self.description,
                 "css_url" => &f.css_url,
+                "font_css_url" => &f.font_css_url,
                 "home_url" => &f.home_url,
                 "root_url" => &f.root_url,
                 "languages" => &self.languages,

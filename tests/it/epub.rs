@@ -355,6 +355,7 @@ fn an_image_that_cannot_be_read_is_reported_and_left_out_of_a_valid_book() {
         modified: 1_700_000_000,
         css: &theme.epub_css,
         lang_name: "English",
+        fonts: None,
     })
     .unwrap();
     let [d] = book.diagnostics.as_slice() else {

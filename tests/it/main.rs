@@ -7,6 +7,7 @@ mod bundle;
 mod cli;
 mod diagnostics;
 mod epub;
+mod fonts;
 mod fuzz;
 mod languages;
 mod links;
