@@ -59,14 +59,21 @@ pub(crate) fn make(
         return Fonts::default();
     }
     let names: Vec<&str> = langs.iter().map(|l| site::lang_name(ui, l)).collect();
+    // Each manual's text once, for its language's pages and for its book.
+    let pairs: Vec<(usize, usize)> = (in_scope.iter())
+        .flat_map(|&l| manuals.iter().map(move |&m| (l, m)))
+        .collect();
+    let manual_text: BTreeMap<(usize, usize), fonts::Collecting> = pairs
+        .par_iter()
+        .map(|&(l, m)| ((l, m), fonts::manual_text(project, &langs[l].code, m)))
+        .collect();
     let site_text: Vec<_> = in_scope
         .par_iter()
         .map(|&l| {
             let code = &langs[l].code;
-            (
-                l,
-                fonts::site_text(project, &ui[code], code, &manuals, &names),
-            )
+            let of_lang: Vec<_> = manuals.iter().map(|&m| &manual_text[&(l, m)]).collect();
+            let text = fonts::site_text(project, &ui[code], code, &of_lang, &names);
+            (l, text)
         })
         .collect();
     // Kept fonts serve while every script in use has its font.
@@ -87,17 +94,11 @@ pub(crate) fn make(
         fonts::choose(project, &by_code)
     });
     let book_text: Vec<_> = if books {
-        in_scope
-            .iter()
-            .flat_map(|&l| manuals.iter().map(move |&m| (l, m)))
-            .collect::<Vec<_>>()
-            .par_iter()
-            .map(|&(l, m)| {
+        (manual_text.par_iter())
+            .map(|(&(l, m), text)| {
                 let code = &langs[l].code;
-                (
-                    (l, m),
-                    fonts::book_text(project, &ui[code], code, m, names[l]),
-                )
+                let text = fonts::book_text(project, &ui[code], code, text, names[l]);
+                ((l, m), text)
             })
             .collect()
     } else {

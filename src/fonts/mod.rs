@@ -76,13 +76,25 @@ pub struct Text {
     pub wanted: BTreeSet<Script>,
     /// The characters of the lines that hold letters of those scripts.
     pub chars: BTreeSet<char>,
+    /// The scripts of the text itself, not only of the language menu's
+    /// names: only their subsets keep the digits and punctuation the
+    /// build and the reader's browser may write.
+    pub own: BTreeSet<Script>,
 }
 
-impl Text {
-    pub fn new(wanted: BTreeSet<Script>) -> Text {
-        Text {
+/// Text being collected: one bit per character seen, so that a long
+/// Burmese or Tibetan manual costs one pass over its bytes.
+#[derive(Debug, Default, Clone)]
+pub struct Collecting {
+    wanted: BTreeSet<Script>,
+    seen: Vec<u64>,
+}
+
+impl Collecting {
+    pub fn new(wanted: BTreeSet<Script>) -> Collecting {
+        Collecting {
             wanted,
-            ..Text::default()
+            seen: Vec::new(),
         }
     }
 
@@ -96,63 +108,60 @@ impl Text {
             return;
         }
         for line in text.lines() {
-            if line
-                .chars()
-                .any(|c| Script::of(c).is_some_and(|s| self.wanted.contains(&s)))
-            {
-                self.chars.extend(line.chars());
+            // Every script that may get a font starts at U+0600 or later.
+            let wanted = |c: char| {
+                c >= '\u{0600}' && Script::of(c).is_some_and(|s| self.wanted.contains(&s))
+            };
+            if line.chars().any(wanted) {
+                for c in line.chars() {
+                    let (word, bit) = (c as usize / 64, c as usize % 64);
+                    if self.seen.len() <= word {
+                        self.seen.resize(word + 1, 0);
+                    }
+                    self.seen[word] |= 1 << bit;
+                }
             }
+        }
+    }
+
+    /// Adds what `other` collected.
+    fn join(&mut self, other: &Collecting) {
+        if self.seen.len() < other.seen.len() {
+            self.seen.resize(other.seen.len(), 0);
+        }
+        for (a, b) in self.seen.iter_mut().zip(&other.seen) {
+            *a |= b;
+        }
+    }
+
+    /// The characters seen, in order.
+    fn seen(&self) -> impl Iterator<Item = char> + '_ {
+        self.seen.iter().enumerate().flat_map(|(word, &bits)| {
+            (0..64)
+                .filter(move |bit| bits & (1 << bit) != 0)
+                .filter_map(move |bit| char::from_u32((word * 64 + bit) as u32))
+        })
+    }
+
+    /// The scripts of the characters seen so far.
+    fn scripts(&self) -> BTreeSet<Script> {
+        self.seen().filter_map(Script::of).collect()
+    }
+
+    /// The characters collected; `own` as in [`Text::own`].
+    pub fn done(self, own: BTreeSet<Script>) -> Text {
+        Text {
+            chars: self.seen().collect(),
+            wanted: self.wanted,
+            own,
         }
     }
 }
 
-/// What a language's pages show, or a superset: its chapters (or the text
-/// shown in their place), titles and UI strings, and the names of every
-/// language (`names`, the language menu), for the manuals `manuals`.
-pub fn site_text(
-    project: &Project,
-    ui: &Ui,
-    lang: &str,
-    manuals: &[usize],
-    names: &[&str],
-) -> Text {
-    let mut text = Text::new(wanted_in(project, lang));
-    for &m in manuals {
-        add_manual(&mut text, project, lang, m);
-    }
-    text.add(project.config.title_in(lang));
-    for name in names {
-        text.add(name);
-    }
-    for s in ui.strings.values() {
-        text.add(s);
-    }
-    text
-}
-
-/// What a book (manual `m` in `lang`) shows, or a superset.
-pub fn book_text(project: &Project, ui: &Ui, lang: &str, m: usize, name: &str) -> Text {
-    let mut text = Text::new(wanted_in(project, lang));
-    add_manual(&mut text, project, lang, m);
-    text.add(project.config.title_in(lang));
-    text.add(name);
-    for s in ui.strings.values() {
-        text.add(s);
-    }
-    text
-}
-
-/// The scripts that may get a font in `lang`: every one when a font file
-/// is named for the language.
-fn wanted_in(project: &Project, lang: &str) -> BTreeSet<Script> {
-    let config = &project.config.fonts;
-    Script::ALL
-        .into_iter()
-        .filter(|&s| config.wanted(s) || (config.bundle && config.for_lang.contains_key(lang)))
-        .collect()
-}
-
-fn add_manual(text: &mut Text, project: &Project, lang: &str, m: usize) {
+/// What manual `m`'s chapters in `lang` show (or the text shown in their
+/// place), with its titles and description.
+pub fn manual_text(project: &Project, lang: &str, m: usize) -> Collecting {
+    let mut text = Collecting::new(wanted_in(project, lang));
     let manual = &project.manuals[m];
     text.add(manual.config.title_in(lang));
     if let Some((d, _)) = manual.config.description_in(lang) {
@@ -165,6 +174,55 @@ fn add_manual(text: &mut Text, project: &Project, lang: &str, m: usize) {
         let (source, _) = project.content(ChapterRef { manual: m, chapter }, lang);
         text.add(&source.text);
     }
+    text
+}
+
+/// What a language's pages show, or a superset: its manuals' text
+/// (`manuals`, from [`manual_text`]), the site title, the UI strings, and
+/// the names of every language (`names`, the language menu).
+pub fn site_text(
+    project: &Project,
+    ui: &Ui,
+    lang: &str,
+    manuals: &[&Collecting],
+    names: &[&str],
+) -> Text {
+    let mut text = Collecting::new(wanted_in(project, lang));
+    for manual in manuals {
+        text.join(manual);
+    }
+    text.add(project.config.title_in(lang));
+    for s in ui.strings.values() {
+        text.add(s);
+    }
+    let own = text.scripts();
+    for name in names {
+        text.add(name);
+    }
+    text.done(own)
+}
+
+/// What a book shows, or a superset: its manual's text (from
+/// [`manual_text`]), the site title, the UI strings and the language's name.
+pub fn book_text(project: &Project, ui: &Ui, lang: &str, manual: &Collecting, name: &str) -> Text {
+    let mut text = manual.clone();
+    text.add(project.config.title_in(lang));
+    text.add(name);
+    for s in ui.strings.values() {
+        text.add(s);
+    }
+    let own = text.scripts();
+    text.done(own)
+}
+
+/// The scripts that may get a font in `lang`: every one when a font file
+/// is named for the language.
+fn wanted_in(project: &Project, lang: &str) -> BTreeSet<Script> {
+    let config = &project.config.fonts;
+    Script::ALL
+        .into_iter()
+        .filter(|&s| config.wanted(s) || (config.bundle && config.for_lang.contains_key(lang)))
+        .collect()
 }
 
 /// The font each (language, script) pair gets, chosen once per build.
@@ -330,7 +388,8 @@ pub fn cuts<'a>(
             continue;
         };
         for file in face.faces() {
-            let keep = subset::keep(file, script, &text.chars);
+            let own = text.own.contains(&script);
+            let keep = subset::keep(file, script, &text.chars, own);
             if keep.is_empty() {
                 continue;
             }

@@ -17,13 +17,16 @@ const SHAPING: &[char] = &[
 ];
 
 /// The characters of `chars` that a subset of `face` for `script` keeps:
-/// the script's own, those of no script that the face has, and the
-/// script's digits and punctuation the build may write.
-pub fn keep(face: &FontFile, script: Script, chars: &BTreeSet<char>) -> BTreeSet<char> {
+/// the script's own, those of no script that the face has, and, when the
+/// text is in the script (`own`, not only a name in the language menu),
+/// the script's digits and punctuation the build may write.
+pub fn keep(face: &FontFile, script: Script, chars: &BTreeSet<char>, own: bool) -> BTreeSet<char> {
     let Some(font) = face.font() else {
         return BTreeSet::new();
     };
-    let always = script.always().iter().flat_map(|r| r.clone());
+    let always = (script.always().iter())
+        .filter(|_| own)
+        .flat_map(|r| r.clone());
     chars
         .iter()
         .copied()
@@ -46,10 +49,11 @@ pub fn subset(face: &FontFile, chars: &BTreeSet<char>) -> Result<Vec<u8>, String
     }
 }
 
-/// Brotli quality for WOFF2. 9 rather than the maximum 11: on a Myanmar
-/// subset of 81 KB it gives 28.6 KB in 25 ms where 11 gives 26.6 KB in
-/// 145 ms, and a build packs a few of these per language.
-const WOFF2_QUALITY: usize = 9;
+/// Brotli quality for WOFF2. 5 rather than the maximum 11: on the Burmese
+/// subset of the bundled manuals (81 KB of TrueType) it gives 28.9 KB in
+/// 7 ms where 11 gives 26.6 KB in 156 ms (and 9, 28.7 KB in 31 ms); a
+/// build packs every language's subsets, and `serve` repacks them.
+const WOFF2_QUALITY: usize = 5;
 
 /// A TrueType font packed as WOFF2.
 pub fn woff2(ttf: &[u8]) -> Result<Vec<u8>, String> {
