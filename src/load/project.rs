@@ -70,6 +70,27 @@ pub fn plan(root: &Path) -> Result<Plan> {
         .canonicalize()
         .map_err(|e| Error::io("open the project folder", root, e))?;
     let paths = Paths::new(&root);
+    let (config, src) = read_site_config(&root, &paths)?;
+    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+
+    let mut found = Findings::default();
+    let dirs = manual_dirs(&paths)?;
+    found
+        .config_diags
+        .extend(manual_folder_clashes(&root, &dirs));
+    let dirs = match &config.manuals {
+        Some(order) => found.order_manuals(&paths, &src, order, dirs),
+        None => dirs,
+    };
+    for dir in dirs {
+        found.add_manual(&root, dir, &config, &codes)?;
+    }
+    found.into_plan(paths, config)
+}
+
+/// Reads and validates `polybook.toml` and the public key it names; also
+/// returns the file's text.
+fn read_site_config(root: &Path, paths: &Paths) -> Result<(SiteConfig, String)> {
     let src = read_regular_to_string(&paths.config).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Config(vec![
             Diagnostic::error(
@@ -86,25 +107,29 @@ pub fn plan(root: &Path) -> Result<Plan> {
     })?;
     let mut config = config::parse_site(&src, Path::new("polybook.toml")).map_err(Error::Config)?;
     if let Some(rel) = &config.bundle_public_key {
-        let line = src
-            .lines()
-            .position(|l| l.trim_start().starts_with("bundle_public_key"))
-            .map_or(0, |i| i + 1);
-        let key = crate::bundle::public_key_line(&root.join(rel)).map_err(|e| {
-            Error::Config(vec![
-                Diagnostic::error("polybook.toml", line, e.to_string()).with_hint(
-                    "name the public key that `polybook keygen` wrote (its `.pub` file), copied into the project",
-                ),
-            ])
-        })?;
-        config.bundle_key_line = Some(key);
+        config.bundle_key_line = Some(read_bundle_key(root, rel, &src)?);
     }
-    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+    Ok((config, src))
+}
 
-    let mut config_diags = Vec::new();
-    let mut diagnostics = Vec::new();
-    let mut manuals = Vec::new();
-    let mut media = MediaFiles::default();
+/// Reads the line of the public key that `bundle_public_key` (relative to
+/// `root`) names; `src` is the text of `polybook.toml`, for the line.
+fn read_bundle_key(root: &Path, rel: &Path, src: &str) -> Result<String> {
+    let line = src
+        .lines()
+        .position(|l| l.trim_start().starts_with("bundle_public_key"))
+        .map_or(0, |i| i + 1);
+    crate::bundle::public_key_line(&root.join(rel)).map_err(|e| {
+        Error::Config(vec![
+            Diagnostic::error("polybook.toml", line, e.to_string()).with_hint(
+                "name the public key that `polybook keygen` wrote (its `.pub` file), copied into the project",
+            ),
+        ])
+    })
+}
+
+/// The folders under `manuals/` (hidden ones left out), sorted by path.
+fn manual_dirs(paths: &Paths) -> Result<Vec<PathBuf>> {
     let entries = list_dir(&paths.manuals).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Config(vec![
             Diagnostic::error("manuals", 0, "the project has no `manuals/` folder").with_hint(
@@ -113,23 +138,27 @@ pub fn plan(root: &Path) -> Result<Plan> {
         ]),
         _ => Error::io("list", &paths.manuals, e),
     })?;
-    let mut dirs: Vec<PathBuf> = entries
+    Ok(entries
         .into_iter()
         .filter(|p| p.is_dir() && !file_name(p).starts_with('.'))
-        .collect();
-    // Manual folders whose names differ only in case would be one folder of
-    // the output on many disks.
-    let mut folded: std::collections::HashMap<String, &PathBuf> = Default::default();
-    for d in &dirs {
+        .collect())
+}
+
+/// Errors for manual folders whose names differ only in case: they would be
+/// one folder of the output on many disks.
+fn manual_folder_clashes(root: &Path, dirs: &[PathBuf]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut folded: HashMap<String, &PathBuf> = HashMap::new();
+    for d in dirs {
         if let Some(other) = folded.insert(config::fold_case(&file_name(d)), d) {
-            config_diags.push(
+            diags.push(
                 Diagnostic::error(
-                    display_path(&root, d),
+                    display_path(root, d),
                     0,
                     format!(
                         "manual folders `{}` and `{}` differ only in case: {}, so their pages would be one folder",
-                        display_path(&root, other).display(),
-                        display_path(&root, d).display(),
+                        display_path(root, other).display(),
+                        display_path(root, d).display(),
                         config::CASE_BLIND
                     ),
                 )
@@ -137,14 +166,37 @@ pub fn plan(root: &Path) -> Result<Plan> {
             );
         }
     }
-    if let Some(order) = &config.manuals {
+    diags
+}
+
+/// What planning has found so far: the manuals, their media and the problems.
+#[derive(Default)]
+struct Findings {
+    /// Problems with the configuration, which stop the build.
+    config_diags: Vec<Diagnostic>,
+    /// Problems reported with the build.
+    diagnostics: Vec<Diagnostic>,
+    manuals: Vec<PlannedManual>,
+    media: MediaFiles,
+}
+
+impl Findings {
+    /// The folders of the manuals named in `order` (the site's `manuals`), in
+    /// that order; reports names without a folder and folders not named.
+    fn order_manuals(
+        &mut self,
+        paths: &Paths,
+        src: &str,
+        order: &[String],
+        dirs: Vec<PathBuf>,
+    ) -> Vec<PathBuf> {
         let line = src
             .lines()
             .position(|l| l.trim_start().starts_with("manuals"))
             .map_or(0, |i| i + 1);
         for name in order {
             if !dirs.iter().any(|d| file_name(d) == *name) {
-                config_diags.push(
+                self.config_diags.push(
                     Diagnostic::error(
                         "polybook.toml",
                         line,
@@ -157,9 +209,9 @@ pub fn plan(root: &Path) -> Result<Plan> {
             }
         }
         for d in dirs.iter().filter(|d| !order.contains(&file_name(d))) {
-            diagnostics.push(
+            self.diagnostics.push(
                 Diagnostic::warning(
-                    display_path(&root, d),
+                    display_path(&paths.root, d),
                     0,
                     "this manual is not in `manuals` in polybook.toml and is not published",
                 )
@@ -169,38 +221,51 @@ pub fn plan(root: &Path) -> Result<Plan> {
                 )),
             );
         }
-        dirs = order
+        order
             .iter()
             .map(|n| paths.manuals.join(n))
             .filter(|d| d.is_dir())
-            .collect();
+            .collect()
     }
-    for dir in dirs {
+
+    /// Reads the `manual.toml` of the manual in `dir` and, when it is valid,
+    /// lists the manual's chapter files and media.
+    fn add_manual(
+        &mut self,
+        root: &Path,
+        dir: PathBuf,
+        config: &SiteConfig,
+        codes: &[String],
+    ) -> Result<()> {
         let id = file_name(&dir);
         let toml_path = dir.join("manual.toml");
-        let rel_toml = display_path(&root, &toml_path);
+        let rel_toml = display_path(root, &toml_path);
         let text = match read_regular_to_string(&toml_path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                diagnostics.push(
+                self.diagnostics.push(
                     Diagnostic::warning(
-                        display_path(&root, &dir),
+                        display_path(root, &dir),
                         0,
                         "folder has no `manual.toml` and is skipped",
                     )
                     .with_hint("add a `manual.toml` with a `title` and `chapters` to publish it"),
                 );
-                continue;
+                return Ok(());
             }
             Err(e) => return Err(Error::io("read", &toml_path, e)),
         };
-        match config::parse_manual(&text, &rel_toml, &codes) {
+        match config::parse_manual(&text, &rel_toml, codes) {
             Ok(mc) => {
-                let (files, orphans, diags) =
-                    discover_manual(&root, &dir, &id, &mc, &config, &text);
-                list_media(&root, &dir.join("media"), &mut media, &mut diagnostics);
-                diagnostics.extend(diags);
-                manuals.push(PlannedManual {
+                let (files, orphans, diags) = discover_manual(root, &dir, &id, &mc, config, &text);
+                list_media(
+                    root,
+                    &dir.join("media"),
+                    &mut self.media,
+                    &mut self.diagnostics,
+                );
+                self.diagnostics.extend(diags);
+                self.manuals.push(PlannedManual {
                     id,
                     dir,
                     config: mc,
@@ -208,25 +273,30 @@ pub fn plan(root: &Path) -> Result<Plan> {
                     orphans,
                 });
             }
-            Err(d) => config_diags.extend(d),
+            Err(d) => self.config_diags.extend(d),
         }
+        Ok(())
     }
-    if !config_diags.is_empty() {
-        return Err(Error::Config(config_diags));
+
+    /// The plan, or every configuration problem found.
+    fn into_plan(self, paths: Paths, config: SiteConfig) -> Result<Plan> {
+        if !self.config_diags.is_empty() {
+            return Err(Error::Config(self.config_diags));
+        }
+        if self.manuals.is_empty() {
+            return Err(Error::Config(vec![
+                Diagnostic::error("manuals", 0, "no manual found")
+                    .with_hint("each manual is a folder `manuals/<manual>/` with a `manual.toml`"),
+            ]));
+        }
+        Ok(Plan {
+            paths,
+            config,
+            manuals: self.manuals,
+            diagnostics: self.diagnostics,
+            media: self.media,
+        })
     }
-    if manuals.is_empty() {
-        return Err(Error::Config(vec![
-            Diagnostic::error("manuals", 0, "no manual found")
-                .with_hint("each manual is a folder `manuals/<manual>/` with a `manual.toml`"),
-        ]));
-    }
-    Ok(Plan {
-        paths,
-        config,
-        manuals,
-        diagnostics,
-        media,
-    })
 }
 
 /// Lists the chapter files of one manual and reports files and folders that do
