@@ -5,7 +5,7 @@
 //! [`plan`] reads the configuration and lists the files, [`read_source`] reads
 //! one chapter, and [`assemble`] puts the pieces together (pure).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Not;
 use std::path::{Path, PathBuf};
 
@@ -309,15 +309,7 @@ fn discover_manual(
     config: &SiteConfig,
     toml_text: &str,
 ) -> (Vec<ChapterFile>, Vec<FileEntry>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut orphans = Vec::new();
-    let mut diags = Vec::new();
-    let listed: Vec<&str> = mc.chapter_ids().collect();
-    let is_listed: std::collections::HashSet<&str> = listed.iter().copied().collect();
-    let mut found_in_source = std::collections::HashSet::new();
-    // Chapter ids of the source language's Markdown files with another
-    // extension (`.MD`, `.markdown`), with their names.
-    let mut misnamed: std::collections::HashMap<String, String> = Default::default();
+    let mut found = Discovery::new(root, dir, id, mc, config);
     for sub in list_dir(dir)
         .unwrap_or_default()
         .into_iter()
@@ -328,34 +320,100 @@ fn discover_manual(
             continue;
         }
         if config.lang(&name).is_none() {
-            if let Some(hint) = lang::spelling_hint(&name) {
-                diags.push(
-                    Diagnostic::warning(
-                        display_path(root, &sub),
-                        0,
-                        format!("folder `{name}` is not spelt as a language code; its files are not built"),
-                    )
-                    .with_hint(hint),
-                );
-            } else if lang::parse(&name).is_ok() {
-                diags.push(
-                    Diagnostic::warning(
-                        display_path(root, &sub),
-                        0,
-                        format!("`{name}` is not a published language; its files are not built"),
-                    )
-                    .with_hint(format!(
-                        "add \"{name}\" to `languages` in polybook.toml to publish it"
-                    )),
-                );
-            }
+            found.diags.extend(unbuilt_folder(root, &sub, &name));
             continue;
         }
+        found.walk_language(&sub, &name);
+    }
+    found.report_missing(toml_text);
+    found.finish()
+}
+
+/// The warning for a manual's folder `name` that is not a published
+/// language, when it looks like a language code.
+fn unbuilt_folder(root: &Path, sub: &Path, name: &str) -> Option<Diagnostic> {
+    if let Some(hint) = lang::spelling_hint(name) {
+        Some(
+            Diagnostic::warning(
+                display_path(root, sub),
+                0,
+                format!("folder `{name}` is not spelt as a language code; its files are not built"),
+            )
+            .with_hint(hint),
+        )
+    } else if lang::parse(name).is_ok() {
+        Some(
+            Diagnostic::warning(
+                display_path(root, sub),
+                0,
+                format!("`{name}` is not a published language; its files are not built"),
+            )
+            .with_hint(format!(
+                "add \"{name}\" to `languages` in polybook.toml to publish it"
+            )),
+        )
+    } else {
+        None
+    }
+}
+
+/// The chapter files of one manual found so far, and the problems with its
+/// files and folders.
+struct Discovery<'a> {
+    root: &'a Path,
+    /// The manual's folder.
+    dir: &'a Path,
+    /// The manual's id.
+    id: &'a str,
+    config: &'a SiteConfig,
+    /// The chapter ids of the contents, in reading order.
+    listed: Vec<&'a str>,
+    is_listed: HashSet<&'a str>,
+    /// Listed chapters found in the source language.
+    found_in_source: HashSet<String>,
+    /// Chapter ids of the source language's Markdown files with another
+    /// extension (`.MD`, `.markdown`), with their names.
+    misnamed: HashMap<String, String>,
+    files: Vec<ChapterFile>,
+    orphans: Vec<FileEntry>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> Discovery<'a> {
+    /// Nothing found yet in the manual `id` in `dir`, with contents `mc`.
+    fn new(
+        root: &'a Path,
+        dir: &'a Path,
+        id: &'a str,
+        mc: &'a ManualConfig,
+        config: &'a SiteConfig,
+    ) -> Self {
+        let listed: Vec<&str> = mc.chapter_ids().collect();
+        let is_listed = listed.iter().copied().collect();
+        Discovery {
+            root,
+            dir,
+            id,
+            config,
+            listed,
+            is_listed,
+            found_in_source: HashSet::new(),
+            misnamed: HashMap::new(),
+            files: Vec::new(),
+            orphans: Vec::new(),
+            diags: Vec::new(),
+        }
+    }
+
+    /// Looks at every file below the folder `sub` of the published language `lang`.
+    fn walk_language(&mut self, sub: &Path, lang: &str) {
         // Walking does not follow links, so every regular file found below a
         // folder that is itself inside the project is inside it too.
-        let sub_inside = sub.canonicalize().is_ok_and(|real| real.starts_with(root));
+        let sub_inside = sub
+            .canonicalize()
+            .is_ok_and(|real| real.starts_with(self.root));
         let mut folded = CaseFolded::default();
-        for entry in WalkDir::new(&sub)
+        for entry in WalkDir::new(sub)
             .sort_by_file_name()
             .into_iter()
             .filter_map(|e| e.ok())
@@ -370,119 +428,162 @@ fn discover_manual(
             if fname.starts_with('.') || fname.ends_with('~') {
                 continue;
             }
-            diags.extend(folded.add(root, path));
-            if !fname.ends_with(".md") {
-                if let Some(stem) = markdown_stem(&fname) {
-                    let rel = path.strip_prefix(&sub).expect("walked below sub");
-                    let renamed = rel.with_file_name(format!("{stem}.md"));
-                    if name == config.source_language {
-                        misnamed.insert(
-                            renamed
-                                .with_extension("")
-                                .to_string_lossy()
-                                .replace('\\', "/"),
-                            fname.clone(),
-                        );
-                    }
-                    diags.push(
-                        Diagnostic::warning(
-                            display_path(root, path),
-                            0,
-                            format!("`{fname}` is not read: chapter files end in `.md`"),
-                        )
-                        .with_lang(&name)
-                        .with_hint(format!("rename it to `{stem}.md`")),
-                    );
-                }
-                continue;
-            }
-            let rel = path.strip_prefix(&sub).expect("walked below sub");
-            let chapter_id = rel.with_extension("").to_string_lossy().replace('\\', "/");
-            if is_listed.contains(chapter_id.as_str()) {
-                if name == config.source_language {
-                    found_in_source.insert(chapter_id.clone());
-                }
+            self.diags.extend(folded.add(self.root, path));
+            let rel = path.strip_prefix(sub).expect("walked below sub");
+            if fname.ends_with(".md") {
                 let inside = sub_inside && entry.file_type().is_file();
-                files.push(ChapterFile {
-                    chapter: chapter_id,
-                    lang: name.clone(),
-                    path: path.to_path_buf(),
-                    inside,
-                });
-            } else if name != config.source_language
-                && sub
-                    .parent()
-                    .is_some_and(|d| d.join(&config.source_language).join(rel).is_file())
-                    .not()
-                && !listed.is_empty()
-            {
-                // A translation of a chapter that is gone from the source.
-                orphans.push((chapter_id.clone(), name.clone(), display_path(root, path)));
-                diags.push(
-                    Diagnostic::warning(
-                        display_path(root, path),
-                        0,
-                        format!("orphaned translation: manual `{id}` has no chapter `{chapter_id}` any more"),
-                    )
-                    .with_lang(&name)
-                    .with_hint("delete this file, or move it to the chapter's new name"),
-                );
+                self.add_chapter_file(sub, lang, rel, path, inside);
             } else {
-                let mut d = Diagnostic::warning(
-                    display_path(root, path),
-                    0,
-                    format!(
-                        "`{chapter_id}` is not listed in the contents of manual `{id}` and is not published"
-                    ),
-                );
-                d = match config::closest(&chapter_id, listed.iter().copied()) {
-                    Some(c) => d.with_hint(format!(
-                        "did you mean the chapter `{c}`? Rename the file to `{c}.md`"
-                    )),
-                    None => d.with_hint(format!(
-                        "add \"{chapter_id}\" to `chapters` in manuals/{id}/manual.toml"
-                    )),
-                };
-                diags.push(d.with_lang(&name));
+                self.misnamed_markdown(lang, rel, path, &fname);
             }
         }
     }
-    for chapter in &listed {
-        if !found_in_source.contains(*chapter) {
+
+    /// Reports a Markdown file named `fname` that does not end in `.md`
+    /// (others are left alone), and notes it when in the source language.
+    fn misnamed_markdown(&mut self, lang: &str, rel: &Path, path: &Path, fname: &str) {
+        let Some(stem) = markdown_stem(fname) else {
+            return;
+        };
+        let renamed = rel.with_file_name(format!("{stem}.md"));
+        if lang == self.config.source_language {
+            self.misnamed.insert(
+                renamed
+                    .with_extension("")
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                fname.to_string(),
+            );
+        }
+        self.diags.push(
+            Diagnostic::warning(
+                display_path(self.root, path),
+                0,
+                format!("`{fname}` is not read: chapter files end in `.md`"),
+            )
+            .with_lang(lang)
+            .with_hint(format!("rename it to `{stem}.md`")),
+        );
+    }
+
+    /// Takes the `.md` file at `path` (`rel` below the language folder `sub`)
+    /// as a chapter file when its chapter is listed, else reports it as an
+    /// orphaned translation or as not listed.
+    fn add_chapter_file(&mut self, sub: &Path, lang: &str, rel: &Path, path: &Path, inside: bool) {
+        let source = &self.config.source_language;
+        let chapter_id = rel.with_extension("").to_string_lossy().replace('\\', "/");
+        if self.is_listed.contains(chapter_id.as_str()) {
+            if lang == source {
+                self.found_in_source.insert(chapter_id.clone());
+            }
+            self.files.push(ChapterFile {
+                chapter: chapter_id,
+                lang: lang.to_string(),
+                path: path.to_path_buf(),
+                inside,
+            });
+        } else if lang != source
+            && sub
+                .parent()
+                .is_some_and(|d| d.join(source).join(rel).is_file())
+                .not()
+            && !self.listed.is_empty()
+        {
+            self.orphaned(chapter_id, lang, path);
+        } else {
+            self.unlisted(&chapter_id, lang, path);
+        }
+    }
+
+    /// Notes and reports a translation of a chapter that is gone from the source.
+    fn orphaned(&mut self, chapter_id: String, lang: &str, path: &Path) {
+        let root = self.root;
+        let message = format!(
+            "orphaned translation: manual `{}` has no chapter `{chapter_id}` any more",
+            self.id
+        );
+        self.orphans
+            .push((chapter_id, lang.to_string(), display_path(root, path)));
+        self.diags.push(
+            Diagnostic::warning(display_path(root, path), 0, message)
+                .with_lang(lang)
+                .with_hint("delete this file, or move it to the chapter's new name"),
+        );
+    }
+
+    /// Reports a chapter file that the contents do not list, with the
+    /// closest listed chapter when there is one.
+    fn unlisted(&mut self, chapter_id: &str, lang: &str, path: &Path) {
+        let id = self.id;
+        let d = Diagnostic::warning(
+            display_path(self.root, path),
+            0,
+            format!(
+                "`{chapter_id}` is not listed in the contents of manual `{id}` and is not published"
+            ),
+        );
+        let d = match config::closest(chapter_id, self.listed.iter().copied()) {
+            Some(c) => d.with_hint(format!(
+                "did you mean the chapter `{c}`? Rename the file to `{c}.md`"
+            )),
+            None => d.with_hint(format!(
+                "add \"{chapter_id}\" to `chapters` in manuals/{id}/manual.toml"
+            )),
+        };
+        self.diags.push(d.with_lang(lang));
+    }
+
+    /// Reports each listed chapter without a file in the source language, at
+    /// its line in `toml_text` (the `manual.toml`).
+    fn report_missing(&mut self, toml_text: &str) {
+        let source = &self.config.source_language;
+        for chapter in &self.listed {
+            if self.found_in_source.contains(*chapter) {
+                continue;
+            }
             let line = toml_text
                 .lines()
                 .position(|l| l.contains(&format!("\"{chapter}\"")))
                 .map(|i| i + 1)
                 .unwrap_or(0);
-            let expected = format!("manuals/{id}/{}/{chapter}.md", config.source_language);
-            diags.push(
+            let expected = format!("manuals/{}/{source}/{chapter}.md", self.id);
+            self.diags.push(
                 Diagnostic::error(
-                    display_path(root, &dir.join("manual.toml")),
+                    display_path(self.root, &self.dir.join("manual.toml")),
                     line,
                     format!("chapter `{chapter}` is listed but `{expected}` does not exist"),
                 )
-                .with_hint(match misnamed.get(*chapter) {
+                .with_hint(match self.misnamed.get(*chapter) {
                     Some(found) => format!("rename `{found}` to `{}.md`", file_name(Path::new(chapter))),
                     None => "create the file in the source language, or remove the chapter from the contents".into(),
                 }),
             );
         }
     }
-    // Translations of listed chapters whose source file is gone are orphans too.
-    let gone: Vec<(String, String, PathBuf)> = files
-        .iter()
-        .filter(|f| f.lang != config.source_language && !found_in_source.contains(&f.chapter))
-        .map(|f| {
-            (
-                f.chapter.clone(),
-                f.lang.clone(),
-                display_path(root, &f.path),
-            )
-        })
-        .collect();
-    files.retain(|f| found_in_source.contains(&f.chapter));
-    orphans.extend(gone);
-    (files, orphans, diags)
+
+    /// The chapter files whose chapter is in the source language, the
+    /// orphaned translations (with those of listed chapters whose source file
+    /// is gone) and the problems.
+    fn finish(mut self) -> (Vec<ChapterFile>, Vec<FileEntry>, Vec<Diagnostic>) {
+        let source = &self.config.source_language;
+        // Translations of listed chapters whose source file is gone are orphans too.
+        let gone: Vec<FileEntry> = self
+            .files
+            .iter()
+            .filter(|f| f.lang != *source && !self.found_in_source.contains(&f.chapter))
+            .map(|f| {
+                (
+                    f.chapter.clone(),
+                    f.lang.clone(),
+                    display_path(self.root, &f.path),
+                )
+            })
+            .collect();
+        self.files
+            .retain(|f| self.found_in_source.contains(&f.chapter));
+        self.orphans.extend(gone);
+        (self.files, self.orphans, self.diags)
+    }
 }
 
 /// A chapter file read and scanned, before assembly.
