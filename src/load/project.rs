@@ -620,6 +620,7 @@ pub fn read_source_from(
     read(root, manual, chapter, lang, path, *inside, preread).map_err(Box::new)
 }
 
+/// Reads and scans one chapter file: [`read_source_from`] without the box.
 #[allow(
     clippy::result_large_err,
     reason = "called once per file; the public wrapper boxes the error"
@@ -636,25 +637,8 @@ fn read(
     let rel = display_path(root, path);
     // A chapter may be a symbolic link, but never to a file outside the
     // project; a file the listing proved inside needs no check.
-    if !inside {
-        match path.canonicalize() {
-            Ok(real) if !real.starts_with(root) => {
-                return Err(Diagnostic::error(
-                    rel,
-                    0,
-                    "this chapter is a link to a file outside the project",
-                )
-                .with_hint("copy the file into the project instead of linking to it"));
-            }
-            Err(e) => {
-                return Err(Diagnostic::error(
-                    rel,
-                    0,
-                    format!("cannot read this file: {e}"),
-                ));
-            }
-            Ok(_) => {}
-        }
+    if !inside && let Some(d) = link_outside(root, path, &rel) {
+        return Err(d);
     }
     let cannot_read =
         |e: std::io::Error| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}"));
@@ -662,56 +646,18 @@ fn read(
         Some(read) => read,
         None => read_file(path).map_err(cannot_read)?,
     };
-    // A SIMD check of the UTF-8 and a copy cost a fraction of the
-    // standard library's check of non-Latin text; an invalid file goes
-    // through the latter, which says where the fault is.
-    let text = match simdutf8::basic::from_utf8(&bytes) {
-        Ok(text) => Ok(text.to_owned()),
-        Err(_) => String::from_utf8(bytes),
-    }
-    .map_err(|e| {
-        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        Diagnostic::error(&rel, line, "this file is not valid UTF-8 text")
-            .with_hint("save the file with UTF-8 encoding")
-    })?;
+    let text = utf8_text(bytes, &rel)?;
     let split = frontmatter::split(&text).map_err(|e| {
         Diagnostic::error(&rel, e.line, e.message)
             .with_hint("front matter is TOML between `+++` lines or YAML between `---` lines at the top of the file")
     })?;
     let mut front = split.front;
-    let recorded = match front.extra.remove(crate::translate::provenance::KEY) {
-        Some(serde_json::Value::String(h)) => Some(h),
-        Some(_) => {
-            return Err(Diagnostic::error(
-                &rel,
-                2,
-                format!(
-                    "`{}` must be text, as written by `polybook stamp`",
-                    crate::translate::provenance::KEY
-                ),
-            ));
-        }
-        None => None,
-    };
+    let recorded = recorded_version(&mut front, &rel)?;
     let body_line_offset = split.body_line_offset;
     let body_start = text.len() - split.body.len();
     let body = &text[body_start..];
     let outline = outline::scan(body, LineCounter::new(body, body_line_offset));
-    let title = front
-        .title
-        .clone()
-        .or_else(|| {
-            outline
-                .headings
-                .first()
-                .map(|h| h.text.clone())
-                .filter(|t| !t.is_empty())
-        })
-        .unwrap_or_else(|| chapter.rsplit('/').next().unwrap_or(chapter).to_string());
+    let title = chapter_title(&front, &outline, chapter);
     Ok(ReadSource {
         manual,
         chapter: chapter.to_string(),
@@ -731,6 +677,96 @@ fn read(
             recorded,
         },
     })
+}
+
+/// The error when the chapter file at `path` (shown as `rel`) is a link to a
+/// file outside the project, or its real path cannot be found.
+fn link_outside(root: &Path, path: &Path, rel: &Path) -> Option<Diagnostic> {
+    match path.canonicalize() {
+        Ok(real) if !real.starts_with(root) => Some(
+            Diagnostic::error(
+                rel,
+                0,
+                "this chapter is a link to a file outside the project",
+            )
+            .with_hint("copy the file into the project instead of linking to it"),
+        ),
+        Err(e) => Some(Diagnostic::error(
+            rel,
+            0,
+            format!("cannot read this file: {e}"),
+        )),
+        Ok(_) => None,
+    }
+}
+
+/// A chapter file's bytes as text, or the error naming the line of the first
+/// byte that is not UTF-8.
+#[allow(
+    clippy::result_large_err,
+    reason = "called once per file; the public wrapper boxes the error"
+)]
+fn utf8_text(bytes: Vec<u8>, rel: &Path) -> Result<String, Diagnostic> {
+    // A SIMD check of the UTF-8 and a copy cost a fraction of the
+    // standard library's check of non-Latin text; an invalid file goes
+    // through the latter, which says where the fault is.
+    match simdutf8::basic::from_utf8(&bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(_) => String::from_utf8(bytes),
+    }
+    .map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        Diagnostic::error(rel, line, "this file is not valid UTF-8 text")
+            .with_hint("save the file with UTF-8 encoding")
+    })
+}
+
+/// Takes the source version that `polybook stamp` recorded out of the front
+/// matter; an error when it is not text.
+#[allow(
+    clippy::result_large_err,
+    reason = "called once per file; the public wrapper boxes the error"
+)]
+fn recorded_version(
+    front: &mut frontmatter::FrontMatter,
+    rel: &Path,
+) -> Result<Option<String>, Diagnostic> {
+    match front.extra.remove(crate::translate::provenance::KEY) {
+        Some(serde_json::Value::String(h)) => Ok(Some(h)),
+        Some(_) => Err(Diagnostic::error(
+            rel,
+            2,
+            format!(
+                "`{}` must be text, as written by `polybook stamp`",
+                crate::translate::provenance::KEY
+            ),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// A chapter's title: the front matter's, else the first heading's text,
+/// else the last part of the chapter id.
+fn chapter_title(
+    front: &frontmatter::FrontMatter,
+    outline: &outline::Outline,
+    chapter: &str,
+) -> String {
+    front
+        .title
+        .clone()
+        .or_else(|| {
+            outline
+                .headings
+                .first()
+                .map(|h| h.text.clone())
+                .filter(|t| !t.is_empty())
+        })
+        .unwrap_or_else(|| chapter.rsplit('/').next().unwrap_or(chapter).to_string())
 }
 
 /// Builds the model from the plan and the files read (in any order). The
