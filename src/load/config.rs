@@ -216,55 +216,9 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
             return Err(diags);
         }
     };
-    let line_of = |key: &str| key_line(src, key, None);
-
-    let mut languages = Vec::new();
-    for code in &raw.languages {
-        match lang::parse(code) {
-            Ok(l) if languages.iter().any(|x: &Lang| x.code == l.code) => diags.push(
-                Diagnostic::error(
-                    file,
-                    line_of("languages"),
-                    format!("`{code}` is listed twice in `languages`"),
-                )
-                .with_hint("list each language once"),
-            ),
-            Ok(l) => languages.push(l),
-            Err(msg) => diags.push(
-                Diagnostic::error(file, line_of("languages"), msg).with_hint(
-                    lang::spelling_hint(code).unwrap_or_else(|| {
-                        "use ISO 639 codes such as `en`, `ar`, `zh`, `pt-BR`".into()
-                    }),
-                ),
-            ),
-        }
-    }
-    if raw.languages.is_empty() {
-        diags.push(
-            Diagnostic::error(file, line_of("languages"), "`languages` is empty").with_hint(
-                "list the language codes to publish, e.g. `languages = [\"en\", \"es\"]`",
-            ),
-        );
-    }
-    if let Err(msg) = lang::parse(&raw.source_language) {
-        let d = Diagnostic::error(file, line_of("source_language"), msg);
-        diags.push(match lang::spelling_hint(&raw.source_language) {
-            Some(hint) => d.with_hint(hint),
-            None => d,
-        });
-    } else if !raw.languages.contains(&raw.source_language) {
-        diags.push(
-            Diagnostic::error(
-                file,
-                line_of("source_language"),
-                format!(
-                    "the source language `{}` is not in `languages`",
-                    raw.source_language
-                ),
-            )
-            .with_hint("add it to `languages`: the source language is always published"),
-        );
-    }
+    let mut check = SiteChecks { src, file, diags };
+    let languages = check.languages(&raw.languages);
+    check.source_language(&raw.source_language, &raw.languages);
     check_title_langs(
         &raw.titles,
         &raw.languages,
@@ -272,91 +226,20 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         file,
         "titles",
         None,
-        &mut diags,
+        &mut check.diags,
     );
-
-    for code in raw
-        .search_skip
-        .iter()
-        .filter(|c| !raw.languages.contains(c))
-    {
-        diags.push(
-            Diagnostic::error(
-                file,
-                line_of("search_skip"),
-                format!("`{code}` in `search_skip` is not a published language"),
-            )
-            .with_hint(
-                lang::spelling_hint(code).unwrap_or_else(|| "list codes from `languages`".into()),
-            ),
-        );
-    }
-    let base_url = match raw.base_url {
-        Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    line_of("base_url"),
-                    format!("`base_url` must be an absolute http(s) URL, not `{url}`"),
-                )
-                .with_hint("e.g. `base_url = \"https://example.org/manuals/\"`, or remove it"),
-            );
-            None
-        }
-        Some(url) if url.ends_with('/') => Some(url),
-        Some(url) => Some(format!("{url}/")),
-        None => None,
-    };
-    let theme = raw.theme.unwrap_or_else(|| "default".to_string());
-    if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-        diags.push(Diagnostic::error(
-            file,
-            line_of("theme"),
-            format!("`theme` must be a folder name under `themes/`, not `{theme}`"),
-        ));
-    }
-    let bundle_valid_days = match raw.bundle_valid_days {
-        None => DEFAULT_BUNDLE_VALID_DAYS,
-        Some(d) if (1..=36500).contains(&d) => d as u32,
-        Some(d) => {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    line_of("bundle_valid_days"),
-                    format!(
-                        "`bundle_valid_days` must be a number of days from 1 to 36500, not {d}"
-                    ),
-                )
-                .with_hint(format!("remove it for {DEFAULT_BUNDLE_VALID_DAYS} days")),
-            );
-            0
-        }
-    };
-    if let Some(key) = &raw.bundle_public_key
-        && (key.is_absolute()
-            || key
-                .components()
-                .any(|c| c == std::path::Component::ParentDir))
-    {
-        diags.push(
-            Diagnostic::error(
-                file,
-                line_of("bundle_public_key"),
-                format!(
-                    "`bundle_public_key` must be a path inside the project, not `{}`",
-                    key.display()
-                ),
-            )
-            .with_hint("copy the public key (the `.pub` file `polybook keygen` wrote) into the project, e.g. `keys/polybook.pub`"),
-        );
-    }
+    check.search_skip(&raw.search_skip, &raw.languages);
+    let base_url = check.base_url(raw.base_url);
+    let theme = check.theme(raw.theme);
+    let bundle_valid_days = check.bundle_valid_days(raw.bundle_valid_days);
+    check.bundle_public_key(raw.bundle_public_key.as_deref());
     let fonts = raw
         .fonts
         .as_ref()
-        .map(|t| parse_fonts(t, &raw.languages, src, file, &mut diags))
+        .map(|t| parse_fonts(t, &raw.languages, src, file, &mut check.diags))
         .unwrap_or_default();
-    if !diags.is_empty() {
-        return Err(diags);
+    if !check.diags.is_empty() {
+        return Err(check.diags);
     }
     Ok(SiteConfig {
         title: raw.title,
@@ -376,6 +259,158 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         bundle_key_line: None,
         fonts,
     })
+}
+
+/// The text and name of `polybook.toml`, and the problems found in it so far.
+struct SiteChecks<'a> {
+    src: &'a str,
+    file: &'a Path,
+    diags: Vec<Diagnostic>,
+}
+
+impl SiteChecks<'_> {
+    /// An error at the line where the top-level `key` is set.
+    fn error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(self.file, key_line(self.src, key, None), message)
+    }
+
+    /// The published languages `codes`, parsed; reports codes that are not
+    /// language codes or are listed twice, and an empty list.
+    fn languages(&mut self, codes: &[String]) -> Vec<Lang> {
+        let mut languages = Vec::new();
+        for code in codes {
+            match lang::parse(code) {
+                Ok(l) if languages.iter().any(|x: &Lang| x.code == l.code) => self.diags.push(
+                    self.error(
+                        "languages",
+                        format!("`{code}` is listed twice in `languages`"),
+                    )
+                    .with_hint("list each language once"),
+                ),
+                Ok(l) => languages.push(l),
+                Err(msg) => self.diags.push(self.error("languages", msg).with_hint(
+                    lang::spelling_hint(code).unwrap_or_else(|| {
+                        "use ISO 639 codes such as `en`, `ar`, `zh`, `pt-BR`".into()
+                    }),
+                )),
+            }
+        }
+        if codes.is_empty() {
+            self.diags
+                .push(self.error("languages", "`languages` is empty").with_hint(
+                    "list the language codes to publish, e.g. `languages = [\"en\", \"es\"]`",
+                ));
+        }
+        languages
+    }
+
+    /// Reports a source language that is not a language code or not among
+    /// the published `codes`.
+    fn source_language(&mut self, source: &str, codes: &[String]) {
+        if let Err(msg) = lang::parse(source) {
+            let d = self.error("source_language", msg);
+            self.diags.push(match lang::spelling_hint(source) {
+                Some(hint) => d.with_hint(hint),
+                None => d,
+            });
+        } else if !codes.iter().any(|c| c == source) {
+            self.diags.push(
+                self.error(
+                    "source_language",
+                    format!("the source language `{source}` is not in `languages`"),
+                )
+                .with_hint("add it to `languages`: the source language is always published"),
+            );
+        }
+    }
+
+    /// Reports the codes in `search_skip` that are not among the published `codes`.
+    fn search_skip(&mut self, skip: &[String], codes: &[String]) {
+        for code in skip.iter().filter(|c| !codes.contains(c)) {
+            self.diags.push(
+                self.error(
+                    "search_skip",
+                    format!("`{code}` in `search_skip` is not a published language"),
+                )
+                .with_hint(
+                    lang::spelling_hint(code)
+                        .unwrap_or_else(|| "list codes from `languages`".into()),
+                ),
+            );
+        }
+    }
+
+    /// The base URL ending in `/`; reports one that is not an absolute http(s) URL.
+    fn base_url(&mut self, url: Option<String>) -> Option<String> {
+        match url {
+            Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
+                self.diags.push(
+                    self.error(
+                        "base_url",
+                        format!("`base_url` must be an absolute http(s) URL, not `{url}`"),
+                    )
+                    .with_hint("e.g. `base_url = \"https://example.org/manuals/\"`, or remove it"),
+                );
+                None
+            }
+            Some(url) if url.ends_with('/') => Some(url),
+            Some(url) => Some(format!("{url}/")),
+            None => None,
+        }
+    }
+
+    /// The theme's name (`default` when not set); reports one that is not a folder name.
+    fn theme(&mut self, theme: Option<String>) -> String {
+        let theme = theme.unwrap_or_else(|| "default".to_string());
+        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+            self.diags.push(self.error(
+                "theme",
+                format!("`theme` must be a folder name under `themes/`, not `{theme}`"),
+            ));
+        }
+        theme
+    }
+
+    /// The days a bundle is valid; reports a number out of range.
+    fn bundle_valid_days(&mut self, days: Option<i64>) -> u32 {
+        match days {
+            None => DEFAULT_BUNDLE_VALID_DAYS,
+            Some(d) if (1..=36500).contains(&d) => d as u32,
+            Some(d) => {
+                self.diags.push(
+                    self.error(
+                        "bundle_valid_days",
+                        format!(
+                            "`bundle_valid_days` must be a number of days from 1 to 36500, not {d}"
+                        ),
+                    )
+                    .with_hint(format!("remove it for {DEFAULT_BUNDLE_VALID_DAYS} days")),
+                );
+                0
+            }
+        }
+    }
+
+    /// Reports a public key path that is not inside the project.
+    fn bundle_public_key(&mut self, key: Option<&Path>) {
+        if let Some(key) = key
+            && (key.is_absolute()
+                || key
+                    .components()
+                    .any(|c| c == std::path::Component::ParentDir))
+        {
+            self.diags.push(
+                self.error(
+                    "bundle_public_key",
+                    format!(
+                        "`bundle_public_key` must be a path inside the project, not `{}`",
+                        key.display()
+                    ),
+                )
+                .with_hint("copy the public key (the `.pub` file `polybook keygen` wrote) into the project, e.g. `keys/polybook.pub`"),
+            );
+        }
+    }
 }
 
 /// The `[fonts]` table: `bundle = false`, `also = [scripts]`, and font
