@@ -501,14 +501,7 @@ pub fn parse_manual(
     languages: &[String],
 ) -> Result<ManualConfig, Vec<Diagnostic>> {
     let table = parse_table(src, file)?;
-    let mut diags = unknown_keys(src, file, &table, MANUAL_KEYS, None);
-    if let Some(toml::Value::Array(parts)) = table.get("parts") {
-        for (i, part) in parts.iter().enumerate() {
-            if let toml::Value::Table(t) = part {
-                diags.extend(unknown_keys(src, file, t, PART_KEYS, Some(("parts", i))));
-            }
-        }
-    }
+    let mut diags = manual_unknown_keys(src, file, &table);
     let raw: RawManual = match toml::from_str(src) {
         Ok(raw) => raw,
         Err(e) => {
@@ -516,83 +509,10 @@ pub fn parse_manual(
             return Err(diags);
         }
     };
-    check_title_langs(
-        &raw.titles,
-        languages,
-        src,
-        file,
-        "titles",
-        None,
-        &mut diags,
-    );
-    for (i, p) in raw.parts.iter().enumerate() {
-        check_title_langs(
-            &p.titles,
-            languages,
-            src,
-            file,
-            "titles",
-            Some(("parts", i)),
-            &mut diags,
-        );
-    }
-
-    let mut parts = Vec::new();
-    if !raw.chapters.is_empty() {
-        parts.push(Part {
-            title: None,
-            titles: BTreeMap::new(),
-            chapters: raw.chapters,
-        });
-    }
-    parts.extend(raw.parts.into_iter().map(|p| Part {
-        title: Some(p.title),
-        titles: p.titles,
-        chapters: p.chapters,
-    }));
-
-    let mut seen = std::collections::HashSet::new();
-    // Ids by their case-folded form, with their lines: ids that differ only
-    // in case name the same file on many disks.
-    let mut folded: std::collections::HashMap<String, (&str, usize)> = Default::default();
-    for (pi, part) in parts.iter().enumerate() {
-        for id in &part.chapters {
-            let section = if part.title.is_some() {
-                Some(("parts", pi - usize::from(parts[0].title.is_none())))
-            } else {
-                None
-            };
-            let line = find_line(src, &format!("\"{id}\""), section)
-                .unwrap_or_else(|| key_line(src, "chapters", section));
-            if let Err(msg) = check_chapter_id(id) {
-                diags.push(Diagnostic::error(file, line, msg.0).with_hint(msg.1));
-            } else if !seen.insert(id.clone()) {
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        line,
-                        format!("chapter `{id}` is listed more than once"),
-                    )
-                    .with_hint("a chapter appears once in the contents; remove the repeated entry"),
-                );
-            } else if let Some((other, other_line)) =
-                folded.insert(fold_case(id), (id.as_str(), line))
-            {
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        line,
-                        format!(
-                            "chapters `{other}` (line {other_line}) and `{id}` differ only in case: \
-                             {CASE_BLIND}, so their files and pages would be one"
-                        ),
-                    )
-                    .with_hint("rename one of the chapters: its file and its entry here"),
-                );
-            }
-        }
-    }
-    if seen.is_empty() && diags.is_empty() {
+    check_manual_titles(&raw, languages, src, file, &mut diags);
+    let parts = contents(raw.chapters, raw.parts);
+    let any_valid = check_contents(&parts, src, file, &mut diags);
+    if !any_valid && diags.is_empty() {
         diags.push(
             Diagnostic::error(
                 file,
@@ -615,6 +535,122 @@ pub fn parse_manual(
         rights: raw.rights,
         parts,
     })
+}
+
+/// The unknown keys of a `manual.toml`: at the top and in each `[[parts]]` table.
+fn manual_unknown_keys(src: &str, file: &Path, table: &toml::Table) -> Vec<Diagnostic> {
+    let mut diags = unknown_keys(src, file, table, MANUAL_KEYS, None);
+    if let Some(toml::Value::Array(parts)) = table.get("parts") {
+        for (i, part) in parts.iter().enumerate() {
+            if let toml::Value::Table(t) = part {
+                diags.extend(unknown_keys(src, file, t, PART_KEYS, Some(("parts", i))));
+            }
+        }
+    }
+    diags
+}
+
+/// Reports the codes in the manual's `titles` and in its parts' `titles` that
+/// are not published languages.
+fn check_manual_titles(
+    raw: &RawManual,
+    languages: &[String],
+    src: &str,
+    file: &Path,
+    diags: &mut Vec<Diagnostic>,
+) {
+    check_title_langs(&raw.titles, languages, src, file, "titles", None, diags);
+    for (i, p) in raw.parts.iter().enumerate() {
+        check_title_langs(
+            &p.titles,
+            languages,
+            src,
+            file,
+            "titles",
+            Some(("parts", i)),
+            diags,
+        );
+    }
+}
+
+/// The contents: the ungrouped `chapters` as a part without title (when there
+/// are any), then the `[[parts]]`.
+fn contents(chapters: Vec<String>, raw_parts: Vec<RawPart>) -> Vec<Part> {
+    let mut parts = Vec::new();
+    if !chapters.is_empty() {
+        parts.push(Part {
+            title: None,
+            titles: BTreeMap::new(),
+            chapters,
+        });
+    }
+    parts.extend(raw_parts.into_iter().map(|p| Part {
+        title: Some(p.title),
+        titles: p.titles,
+        chapters: p.chapters,
+    }));
+    parts
+}
+
+/// Reports each chapter id of the contents that is not valid, is listed
+/// again, or differs from another only in case, at its line. Returns whether
+/// any id is valid.
+fn check_contents(parts: &[Part], src: &str, file: &Path, diags: &mut Vec<Diagnostic>) -> bool {
+    let mut ids = ContentIds::default();
+    for (pi, part) in parts.iter().enumerate() {
+        let section = part
+            .title
+            .is_some()
+            .then(|| ("parts", pi - usize::from(parts[0].title.is_none())));
+        for id in &part.chapters {
+            let line = find_line(src, &format!("\"{id}\""), section)
+                .unwrap_or_else(|| key_line(src, "chapters", section));
+            diags.extend(ids.add(id, line, file));
+        }
+    }
+    !ids.seen.is_empty()
+}
+
+/// The valid chapter ids of a manual's contents seen so far.
+#[derive(Default)]
+struct ContentIds<'a> {
+    seen: std::collections::HashSet<String>,
+    /// Ids by their case-folded form, with their lines: ids that differ only
+    /// in case name the same file on many disks.
+    folded: std::collections::HashMap<String, (&'a str, usize)>,
+}
+
+impl<'a> ContentIds<'a> {
+    /// Notes the chapter id `id`, listed at `line` of `file`; the problem
+    /// with it, if any.
+    fn add(&mut self, id: &'a str, line: usize, file: &Path) -> Option<Diagnostic> {
+        if let Err(msg) = check_chapter_id(id) {
+            Some(Diagnostic::error(file, line, msg.0).with_hint(msg.1))
+        } else if !self.seen.insert(id.to_string()) {
+            Some(
+                Diagnostic::error(
+                    file,
+                    line,
+                    format!("chapter `{id}` is listed more than once"),
+                )
+                .with_hint("a chapter appears once in the contents; remove the repeated entry"),
+            )
+        } else if let Some((other, other_line)) = self.folded.insert(fold_case(id), (id, line)) {
+            Some(
+                Diagnostic::error(
+                    file,
+                    line,
+                    format!(
+                        "chapters `{other}` (line {other_line}) and `{id}` differ only in case: \
+                         {CASE_BLIND}, so their files and pages would be one"
+                    ),
+                )
+                .with_hint("rename one of the chapters: its file and its entry here"),
+            )
+        } else {
+            None
+        }
+    }
 }
 
 /// Why names that differ only in case collide, for messages.
