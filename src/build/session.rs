@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::change::{Change, Edit, Resources};
 use super::emit::{Copied, Emitter, Ledger};
 use super::kinds::{
-    Bodies, Books, FontFiles, Inputs, Language, OutputKind, Pages, SearchIndex, SitePages,
+    Bodies, Books, FontFiles, Inputs, Language, OutputKind, Pages, Product, SearchIndex, SitePages,
 };
 use super::output::Output;
 use super::scope::Scope;
@@ -279,46 +279,86 @@ fn finish_later(last: &mut Last) -> Result<usize> {
     }
     last.begin()?;
     let no_epub = last.target.options.no_epub;
-    // Edits since the last build may have changed the books' dates.
-    let dates = if no_epub {
-        Dates::Files
-    } else {
-        Dates::find(
-            &last.project.paths.root,
-            last.target.options.source_date_epoch,
-        )
-    };
+    let dates = later_dates(last);
     if !later.is_empty() {
-        // Edits may have brought characters the fonts do not have yet.
-        let chosen = std::mem::take(&mut last.fonts.chosen);
-        last.fonts =
-            super::fonts::make(&last.project, &last.ui, &last.scope, !no_epub, Some(chosen));
+        refresh_fonts(last);
     }
     let progress = ProgressBar::hidden();
     let cx = later_inputs(last, &dates, &progress);
     let emit = Emitter::new(last.output.as_ref());
-    let by_lang = |jobs: &BTreeSet<(usize, usize)>| -> Vec<(usize, Vec<usize>)> {
-        let mut langs: Vec<(usize, Vec<usize>)> = Vec::new();
-        for &(l, m) in jobs {
-            match langs.last_mut() {
-                Some((last, ms)) if *last == l => ms.push(m),
-                _ => langs.push((l, vec![m])),
-            }
-        }
-        langs
-    };
     let prints = by_lang(&later);
     let books = if no_epub {
         Vec::new()
     } else {
         by_lang(&book_jobs)
     };
+    let jobs = later_jobs(&cx, &prints, &books);
+    let products: Vec<_> = jobs
+        .par_iter()
+        .map(|&(kind, l, ms)| {
+            let language = Language {
+                bodies: last.bodies[l].clone(),
+                sections: Default::default(),
+            };
+            (l, kind.make(&cx, l, ms, &language, emit))
+        })
+        .collect();
+    let before = last.ledger.written;
+    let listed = record_later(last, products)?;
+    let written = last.ledger.written - before;
+    if listed {
+        last.remove_unlisted()?;
+    }
+    Ok(written)
+}
+
+/// The books' dates, found again: edits since the last build may have
+/// changed them.
+fn later_dates(last: &Last) -> Dates {
+    if last.target.options.no_epub {
+        Dates::Files
+    } else {
+        Dates::find(
+            &last.project.paths.root,
+            last.target.options.source_date_epoch,
+        )
+    }
+}
+
+/// Chooses and cuts the fonts again, keeping those chosen before: edits may
+/// have brought characters the fonts do not have yet.
+fn refresh_fonts(last: &mut Last) {
+    let no_epub = last.target.options.no_epub;
+    let chosen = std::mem::take(&mut last.fonts.chosen);
+    last.fonts = super::fonts::make(&last.project, &last.ui, &last.scope, !no_epub, Some(chosen));
+}
+
+/// (language, manual) pairs grouped by language: each language with its manuals.
+fn by_lang(jobs: &BTreeSet<(usize, usize)>) -> Vec<(usize, Vec<usize>)> {
+    let mut langs: Vec<(usize, Vec<usize>)> = Vec::new();
+    for &(l, m) in jobs {
+        match langs.last_mut() {
+            Some((last, ms)) if *last == l => ms.push(m),
+            _ => langs.push((l, vec![m])),
+        }
+    }
+    langs
+}
+
+/// The (kind, language, manuals) jobs after the reload: the print pages of
+/// `prints`, the books of `books`, and the search indexes and fonts of the
+/// languages of `prints` that have them.
+fn later_jobs<'a>(
+    cx: &Inputs<'_>,
+    prints: &'a [(usize, Vec<usize>)],
+    books: &'a [(usize, Vec<usize>)],
+) -> Vec<(&'a dyn OutputKind, usize, &'a [usize])> {
     let indexes: Vec<usize> = prints
         .iter()
         .map(|&(l, _)| l)
-        .filter(|&l| SearchIndex.wanted(&cx, l))
+        .filter(|&l| SearchIndex.wanted(cx, l))
         .collect();
-    let jobs: Vec<(&dyn OutputKind, usize, &[usize])> = (prints.iter())
+    (prints.iter())
         .map(|(l, ms)| (&SitePages as &dyn OutputKind, *l, ms.as_slice()))
         .chain(
             books
@@ -332,24 +372,18 @@ fn finish_later(last: &mut Last) -> Result<usize> {
         )
         .chain(
             (prints.iter())
-                .filter(|&&(l, _)| FontFiles.wanted(&cx, l))
+                .filter(|&&(l, _)| FontFiles.wanted(cx, l))
                 .map(|&(l, _)| (&FontFiles as &dyn OutputKind, l, &[][..])),
         )
-        .collect();
-    let products: Vec<_> = jobs
-        .par_iter()
-        .map(|&(kind, l, ms)| {
-            let language = Language {
-                bodies: last.bodies[l].clone(),
-                sections: Default::default(),
-            };
-            (l, kind.make(&cx, l, ms, &language, emit))
-        })
-        .collect();
-    // Whether an index gained or lost parts, which changes the list of
-    // output files.
+        .collect()
+}
+
+/// Records what the work after the reload made, by language, and the new
+/// sizes of the search indexes. Returns whether the list of output files
+/// changed.
+fn record_later(last: &mut Last, products: Vec<(usize, Product)>) -> Result<bool> {
+    // Whether an index gained or lost parts, or a file is newly listed.
     let mut listed = false;
-    let before = last.ledger.written;
     for (l, product) in products {
         if let Some(size) = product.index {
             let code = &last.project.langs()[l].code;
@@ -365,11 +399,7 @@ fn finish_later(last: &mut Last) -> Result<usize> {
         }
         listed |= last.ledger.record_all(product.files)?;
     }
-    let written = last.ledger.written - before;
-    if listed {
-        last.remove_unlisted()?;
-    }
-    Ok(written)
+    Ok(listed)
 }
 
 /// Applies edits of chapter files to the last build: re-reads them, renders
