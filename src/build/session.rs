@@ -11,7 +11,7 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use super::change::{Change, Edit, Resources};
-use super::emit::{Copied, Emitter, Ledger};
+use super::emit::{Copied, Emitted, Emitter, Ledger};
 use super::kinds::{
     Bodies, Books, FontFiles, Inputs, Language, OutputKind, Pages, Product, SearchIndex, SitePages,
 };
@@ -409,7 +409,55 @@ fn rebuild_edits(last: &mut Last, edits: Vec<Edit>) -> Result<BuildReport> {
     let before = last.ledger.written;
     last.begin()?;
     let root = last.project.paths.root.clone();
-    let read: Vec<_> = edits
+    let read = read_again(last, &root, &edits);
+    let applied = apply_reads(last, edits, read);
+    timer.lap("load");
+    let stale = stale::stale(&last.project, &applied, &last.bodies);
+    let scope = &last.scope;
+    let jobs: Vec<(usize, ChapterRef)> = stale
+        .bodies
+        .iter()
+        .filter(|&&(l, m, _)| scope.langs[l] && scope.manuals[m])
+        .map(|&(l, manual, chapter)| (l, ChapterRef { manual, chapter }))
+        .collect();
+    render_again(last, &jobs);
+    timer.lap("render chapters");
+    let emit = Emitter::new(last.output.as_ref());
+    let pages = render_pages(last, emit, &stale.pages);
+    timer.lap("render pages");
+    let files = body_files(last);
+    let copies: Vec<_> = files
+        .difference(&last.files)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|rel| emit.copy(&root, rel, &urls::file(rel)))
+        .collect();
+    last.ledger.record_all(pages)?;
+    for c in copies {
+        last.ledger.written += usize::from(c?.0);
+    }
+    let removed = replace_files(last, files)?;
+    let scope = &last.scope;
+    last.later.extend(
+        stale
+            .later
+            .iter()
+            .filter(|&&(l, m)| scope.langs[l] && scope.manuals[m]),
+    );
+    timer.lap("write");
+    let diagnostics = last.diagnostics();
+    let written = last.ledger.written - before;
+    Ok(last.report(timer, written, removed, diagnostics, true))
+}
+
+/// Reads the edited chapter files again, in parallel, proving on disk that
+/// each lies in the project (`root`).
+fn read_again(
+    last: &Last,
+    root: &std::path::Path,
+    edits: &[Edit],
+) -> Vec<Result<project::ReadSource, Box<Diagnostic>>> {
+    edits
         .par_iter()
         .map(|e| {
             let file = project::ChapterFile {
@@ -419,9 +467,19 @@ fn rebuild_edits(last: &mut Last, edits: Vec<Edit>) -> Result<BuildReport> {
                 // Proved again on disk: the file may have become a link.
                 inside: false,
             };
-            project::read_source(&root, e.chapter.manual, &file)
+            project::read_source(root, e.chapter.manual, &file)
         })
-        .collect();
+        .collect()
+}
+
+/// Puts the sources read again into the model and notes the problems of
+/// those that could not be read. Returns each edit applied with what its
+/// chapter was before.
+fn apply_reads(
+    last: &mut Last,
+    edits: Vec<Edit>,
+    read: Vec<Result<project::ReadSource, Box<Diagnostic>>>,
+) -> Vec<(Edit, stale::Before)> {
     let source_lang = last.project.source_lang().to_string();
     let mut applied = Vec::new();
     for (edit, result) in edits.into_iter().zip(read) {
@@ -447,64 +505,42 @@ fn rebuild_edits(last: &mut Last, edits: Vec<Edit>) -> Result<BuildReport> {
             }
         }
     }
-    timer.lap("load");
-    let stale = stale::stale(&last.project, &applied, &last.bodies);
-    let scope = &last.scope;
-    let jobs: Vec<(usize, ChapterRef)> = stale
-        .bodies
-        .iter()
-        .filter(|&&(l, m, _)| scope.langs[l] && scope.manuals[m])
-        .map(|&(l, manual, chapter)| (l, ChapterRef { manual, chapter }))
-        .collect();
-    render_again(last, &jobs);
-    timer.lap("render chapters");
-    let emit = Emitter::new(last.output.as_ref());
+    applied
+}
+
+/// Renders and emits the pages of `kinds` in the last build's scope.
+fn render_pages(last: &Last, emit: Emitter<'_>, kinds: &[site::PageKind]) -> Vec<Emitted> {
     let ctx = last.ctx();
     let scope = &last.scope;
-    let pages: Vec<_> = stale
-        .pages
+    kinds
         .par_iter()
         .filter(|&&k| scope.has_page(k))
         .map(|&k| emit.emit(ctx.render(k).into()))
-        .collect();
-    timer.lap("render pages");
-    let files: BTreeSet<String> = last
-        .bodies
+        .collect()
+}
+
+/// The project files the last build's bodies use.
+fn body_files(last: &Last) -> BTreeSet<String> {
+    last.bodies
         .iter()
         .flat_map(|b| b.iter())
         .flat_map(|b| b.files.iter().cloned())
-        .collect();
-    let copies: Vec<_> = files
-        .difference(&last.files)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|rel| emit.copy(&root, rel, &urls::file(rel)))
-        .collect();
-    drop(ctx);
-    last.ledger.record_all(pages)?;
-    for c in copies {
-        last.ledger.written += usize::from(c?.0);
+        .collect()
+}
+
+/// Makes `files` the project files among the outputs, removing the copies
+/// of those no longer used. Returns how many files were removed.
+fn replace_files(last: &mut Last, files: BTreeSet<String>) -> Result<usize> {
+    if files == last.files {
+        return Ok(0);
     }
-    let mut removed = 0;
-    if files != last.files {
-        for rel in last.files.difference(&files) {
-            last.ledger.outputs.remove(&urls::file(rel));
-        }
-        (last.ledger.outputs).extend(files.iter().map(|rel| urls::file(rel)));
-        removed = last.remove_unlisted()?;
-        last.files = files;
+    for rel in last.files.difference(&files) {
+        last.ledger.outputs.remove(&urls::file(rel));
     }
-    let scope = &last.scope;
-    last.later.extend(
-        stale
-            .later
-            .iter()
-            .filter(|&&(l, m)| scope.langs[l] && scope.manuals[m]),
-    );
-    timer.lap("write");
-    let diagnostics = last.diagnostics();
-    let written = last.ledger.written - before;
-    Ok(last.report(timer, written, removed, diagnostics, true))
+    (last.ledger.outputs).extend(files.iter().map(|rel| urls::file(rel)));
+    let removed = last.remove_unlisted()?;
+    last.files = files;
+    Ok(removed)
 }
 
 /// Renders again the bodies of (language, chapter) `jobs` of the last build.
