@@ -11,9 +11,9 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use super::change::{Change, Edit, Resources};
-use super::emit::{Copied, Emitter, Ledger};
+use super::emit::{Copied, Emitted, Emitter, Ledger};
 use super::kinds::{
-    Bodies, Books, FontFiles, Inputs, Language, OutputKind, Pages, SearchIndex, SitePages,
+    Bodies, Books, FontFiles, Inputs, Language, OutputKind, Pages, Product, SearchIndex, SitePages,
 };
 use super::output::Output;
 use super::scope::Scope;
@@ -279,46 +279,86 @@ fn finish_later(last: &mut Last) -> Result<usize> {
     }
     last.begin()?;
     let no_epub = last.target.options.no_epub;
-    // Edits since the last build may have changed the books' dates.
-    let dates = if no_epub {
-        Dates::Files
-    } else {
-        Dates::find(
-            &last.project.paths.root,
-            last.target.options.source_date_epoch,
-        )
-    };
+    let dates = later_dates(last);
     if !later.is_empty() {
-        // Edits may have brought characters the fonts do not have yet.
-        let chosen = std::mem::take(&mut last.fonts.chosen);
-        last.fonts =
-            super::fonts::make(&last.project, &last.ui, &last.scope, !no_epub, Some(chosen));
+        refresh_fonts(last);
     }
     let progress = ProgressBar::hidden();
     let cx = later_inputs(last, &dates, &progress);
     let emit = Emitter::new(last.output.as_ref());
-    let by_lang = |jobs: &BTreeSet<(usize, usize)>| -> Vec<(usize, Vec<usize>)> {
-        let mut langs: Vec<(usize, Vec<usize>)> = Vec::new();
-        for &(l, m) in jobs {
-            match langs.last_mut() {
-                Some((last, ms)) if *last == l => ms.push(m),
-                _ => langs.push((l, vec![m])),
-            }
-        }
-        langs
-    };
     let prints = by_lang(&later);
     let books = if no_epub {
         Vec::new()
     } else {
         by_lang(&book_jobs)
     };
+    let jobs = later_jobs(&cx, &prints, &books);
+    let products: Vec<_> = jobs
+        .par_iter()
+        .map(|&(kind, l, ms)| {
+            let language = Language {
+                bodies: last.bodies[l].clone(),
+                sections: Default::default(),
+            };
+            (l, kind.make(&cx, l, ms, &language, emit))
+        })
+        .collect();
+    let before = last.ledger.written;
+    let listed = record_later(last, products)?;
+    let written = last.ledger.written - before;
+    if listed {
+        last.remove_unlisted()?;
+    }
+    Ok(written)
+}
+
+/// The books' dates, found again: edits since the last build may have
+/// changed them.
+fn later_dates(last: &Last) -> Dates {
+    if last.target.options.no_epub {
+        Dates::Files
+    } else {
+        Dates::find(
+            &last.project.paths.root,
+            last.target.options.source_date_epoch,
+        )
+    }
+}
+
+/// Chooses and cuts the fonts again, keeping those chosen before: edits may
+/// have brought characters the fonts do not have yet.
+fn refresh_fonts(last: &mut Last) {
+    let no_epub = last.target.options.no_epub;
+    let chosen = std::mem::take(&mut last.fonts.chosen);
+    last.fonts = super::fonts::make(&last.project, &last.ui, &last.scope, !no_epub, Some(chosen));
+}
+
+/// (language, manual) pairs grouped by language: each language with its manuals.
+fn by_lang(jobs: &BTreeSet<(usize, usize)>) -> Vec<(usize, Vec<usize>)> {
+    let mut langs: Vec<(usize, Vec<usize>)> = Vec::new();
+    for &(l, m) in jobs {
+        match langs.last_mut() {
+            Some((last, ms)) if *last == l => ms.push(m),
+            _ => langs.push((l, vec![m])),
+        }
+    }
+    langs
+}
+
+/// The (kind, language, manuals) jobs after the reload: the print pages of
+/// `prints`, the books of `books`, and the search indexes and fonts of the
+/// languages of `prints` that have them.
+fn later_jobs<'a>(
+    cx: &Inputs<'_>,
+    prints: &'a [(usize, Vec<usize>)],
+    books: &'a [(usize, Vec<usize>)],
+) -> Vec<(&'a dyn OutputKind, usize, &'a [usize])> {
     let indexes: Vec<usize> = prints
         .iter()
         .map(|&(l, _)| l)
-        .filter(|&l| SearchIndex.wanted(&cx, l))
+        .filter(|&l| SearchIndex.wanted(cx, l))
         .collect();
-    let jobs: Vec<(&dyn OutputKind, usize, &[usize])> = (prints.iter())
+    (prints.iter())
         .map(|(l, ms)| (&SitePages as &dyn OutputKind, *l, ms.as_slice()))
         .chain(
             books
@@ -332,24 +372,18 @@ fn finish_later(last: &mut Last) -> Result<usize> {
         )
         .chain(
             (prints.iter())
-                .filter(|&&(l, _)| FontFiles.wanted(&cx, l))
+                .filter(|&&(l, _)| FontFiles.wanted(cx, l))
                 .map(|&(l, _)| (&FontFiles as &dyn OutputKind, l, &[][..])),
         )
-        .collect();
-    let products: Vec<_> = jobs
-        .par_iter()
-        .map(|&(kind, l, ms)| {
-            let language = Language {
-                bodies: last.bodies[l].clone(),
-                sections: Default::default(),
-            };
-            (l, kind.make(&cx, l, ms, &language, emit))
-        })
-        .collect();
-    // Whether an index gained or lost parts, which changes the list of
-    // output files.
+        .collect()
+}
+
+/// Records what the work after the reload made, by language, and the new
+/// sizes of the search indexes. Returns whether the list of output files
+/// changed.
+fn record_later(last: &mut Last, products: Vec<(usize, Product)>) -> Result<bool> {
+    // Whether an index gained or lost parts, or a file is newly listed.
     let mut listed = false;
-    let before = last.ledger.written;
     for (l, product) in products {
         if let Some(size) = product.index {
             let code = &last.project.langs()[l].code;
@@ -365,11 +399,7 @@ fn finish_later(last: &mut Last) -> Result<usize> {
         }
         listed |= last.ledger.record_all(product.files)?;
     }
-    let written = last.ledger.written - before;
-    if listed {
-        last.remove_unlisted()?;
-    }
-    Ok(written)
+    Ok(listed)
 }
 
 /// Applies edits of chapter files to the last build: re-reads them, renders
@@ -379,7 +409,55 @@ fn rebuild_edits(last: &mut Last, edits: Vec<Edit>) -> Result<BuildReport> {
     let before = last.ledger.written;
     last.begin()?;
     let root = last.project.paths.root.clone();
-    let read: Vec<_> = edits
+    let read = read_again(last, &root, &edits);
+    let applied = apply_reads(last, edits, read);
+    timer.lap("load");
+    let stale = stale::stale(&last.project, &applied, &last.bodies);
+    let scope = &last.scope;
+    let jobs: Vec<(usize, ChapterRef)> = stale
+        .bodies
+        .iter()
+        .filter(|&&(l, m, _)| scope.langs[l] && scope.manuals[m])
+        .map(|&(l, manual, chapter)| (l, ChapterRef { manual, chapter }))
+        .collect();
+    render_again(last, &jobs);
+    timer.lap("render chapters");
+    let emit = Emitter::new(last.output.as_ref());
+    let pages = render_pages(last, emit, &stale.pages);
+    timer.lap("render pages");
+    let files = body_files(last);
+    let copies: Vec<_> = files
+        .difference(&last.files)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|rel| emit.copy(&root, rel, &urls::file(rel)))
+        .collect();
+    last.ledger.record_all(pages)?;
+    for c in copies {
+        last.ledger.written += usize::from(c?.0);
+    }
+    let removed = replace_files(last, files)?;
+    let scope = &last.scope;
+    last.later.extend(
+        stale
+            .later
+            .iter()
+            .filter(|&&(l, m)| scope.langs[l] && scope.manuals[m]),
+    );
+    timer.lap("write");
+    let diagnostics = last.diagnostics();
+    let written = last.ledger.written - before;
+    Ok(last.report(timer, written, removed, diagnostics, true))
+}
+
+/// Reads the edited chapter files again, in parallel, proving on disk that
+/// each lies in the project (`root`).
+fn read_again(
+    last: &Last,
+    root: &std::path::Path,
+    edits: &[Edit],
+) -> Vec<Result<project::ReadSource, Box<Diagnostic>>> {
+    edits
         .par_iter()
         .map(|e| {
             let file = project::ChapterFile {
@@ -389,9 +467,19 @@ fn rebuild_edits(last: &mut Last, edits: Vec<Edit>) -> Result<BuildReport> {
                 // Proved again on disk: the file may have become a link.
                 inside: false,
             };
-            project::read_source(&root, e.chapter.manual, &file)
+            project::read_source(root, e.chapter.manual, &file)
         })
-        .collect();
+        .collect()
+}
+
+/// Puts the sources read again into the model and notes the problems of
+/// those that could not be read. Returns each edit applied with what its
+/// chapter was before.
+fn apply_reads(
+    last: &mut Last,
+    edits: Vec<Edit>,
+    read: Vec<Result<project::ReadSource, Box<Diagnostic>>>,
+) -> Vec<(Edit, stale::Before)> {
     let source_lang = last.project.source_lang().to_string();
     let mut applied = Vec::new();
     for (edit, result) in edits.into_iter().zip(read) {
@@ -417,64 +505,42 @@ fn rebuild_edits(last: &mut Last, edits: Vec<Edit>) -> Result<BuildReport> {
             }
         }
     }
-    timer.lap("load");
-    let stale = stale::stale(&last.project, &applied, &last.bodies);
-    let scope = &last.scope;
-    let jobs: Vec<(usize, ChapterRef)> = stale
-        .bodies
-        .iter()
-        .filter(|&&(l, m, _)| scope.langs[l] && scope.manuals[m])
-        .map(|&(l, manual, chapter)| (l, ChapterRef { manual, chapter }))
-        .collect();
-    render_again(last, &jobs);
-    timer.lap("render chapters");
-    let emit = Emitter::new(last.output.as_ref());
+    applied
+}
+
+/// Renders and emits the pages of `kinds` in the last build's scope.
+fn render_pages(last: &Last, emit: Emitter<'_>, kinds: &[site::PageKind]) -> Vec<Emitted> {
     let ctx = last.ctx();
     let scope = &last.scope;
-    let pages: Vec<_> = stale
-        .pages
+    kinds
         .par_iter()
         .filter(|&&k| scope.has_page(k))
         .map(|&k| emit.emit(ctx.render(k).into()))
-        .collect();
-    timer.lap("render pages");
-    let files: BTreeSet<String> = last
-        .bodies
+        .collect()
+}
+
+/// The project files the last build's bodies use.
+fn body_files(last: &Last) -> BTreeSet<String> {
+    last.bodies
         .iter()
         .flat_map(|b| b.iter())
         .flat_map(|b| b.files.iter().cloned())
-        .collect();
-    let copies: Vec<_> = files
-        .difference(&last.files)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|rel| emit.copy(&root, rel, &urls::file(rel)))
-        .collect();
-    drop(ctx);
-    last.ledger.record_all(pages)?;
-    for c in copies {
-        last.ledger.written += usize::from(c?.0);
+        .collect()
+}
+
+/// Makes `files` the project files among the outputs, removing the copies
+/// of those no longer used. Returns how many files were removed.
+fn replace_files(last: &mut Last, files: BTreeSet<String>) -> Result<usize> {
+    if files == last.files {
+        return Ok(0);
     }
-    let mut removed = 0;
-    if files != last.files {
-        for rel in last.files.difference(&files) {
-            last.ledger.outputs.remove(&urls::file(rel));
-        }
-        (last.ledger.outputs).extend(files.iter().map(|rel| urls::file(rel)));
-        removed = last.remove_unlisted()?;
-        last.files = files;
+    for rel in last.files.difference(&files) {
+        last.ledger.outputs.remove(&urls::file(rel));
     }
-    let scope = &last.scope;
-    last.later.extend(
-        stale
-            .later
-            .iter()
-            .filter(|&&(l, m)| scope.langs[l] && scope.manuals[m]),
-    );
-    timer.lap("write");
-    let diagnostics = last.diagnostics();
-    let written = last.ledger.written - before;
-    Ok(last.report(timer, written, removed, diagnostics, true))
+    (last.ledger.outputs).extend(files.iter().map(|rel| urls::file(rel)));
+    let removed = last.remove_unlisted()?;
+    last.files = files;
+    Ok(removed)
 }
 
 /// Renders again the bodies of (language, chapter) `jobs` of the last build.

@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
-use super::emit::{Copied, CopyOutcome, Emitter, Ledger};
+use super::emit::{Copied, CopyOutcome, Emitted, Emitter, Ledger};
 use super::kinds::{Bodies, Inputs, KINDS, Language, Pages, Product, Runs};
 use super::output::Output;
 use super::scope::Scope;
@@ -503,33 +503,21 @@ impl Languages<'_> {
     /// next language's work. Only a session keeps the bodies afterwards.
     fn make(&self, target: &Resolved, output: Option<&Output>) -> Result<LanguagesMade> {
         let (project, scope) = (self.project, self.scope);
-        let opts = &target.options;
         let emit = Emitter::new(output);
         let pages = site::pages(project)
             .into_iter()
             .filter(|&k| scope.has_page(k))
             .count();
-        let progress = progress_bar(opts.progress, pages);
-        let cx = Inputs {
-            project,
-            ui: self.ui,
-            theme: self.theme,
-            scope,
-            dates: self.dates,
-            epub: self.epub,
-            session: self.keep,
-            pages: Pages::All,
-            // The status pages of every language show the same report.
-            status: Some(Arc::new(crate::translate::status::report(
-                project,
-                &Default::default(),
-            ))),
-            progress: &progress,
-            fonts: self.fonts,
+        let progress = progress_bar(target.options.progress, pages);
+        let work = KindsWork {
+            cx: self.inputs(&progress),
+            manuals: (0..project.manuals.len())
+                .filter(|&m| scope.manuals[m])
+                .collect(),
+            emit,
+            one_at_a_time: OneAtATime::default(),
+            keep: self.keep,
         };
-        let manuals: Vec<usize> = (0..project.manuals.len())
-            .filter(|&m| scope.manuals[m])
-            .collect();
         let langs = project.langs().len();
         let mut bodies: Vec<Bodies> = vec![Bodies::default(); langs];
         let mut body_diags = Vec::new();
@@ -539,7 +527,6 @@ impl Languages<'_> {
             .map(|_| KINDS.iter().map(|_| None).collect())
             .collect();
         let mut sitemap = None;
-        let one_at_a_time = OneAtATime::default();
         rayon::scope(|tasks| {
             // The sitemap needs only the model: made and written beside
             // the first language's work.
@@ -554,71 +541,15 @@ impl Languages<'_> {
                 if !scope.langs[lang] {
                     continue;
                 }
-                let mut lang_bodies =
-                    render_bodies(project, self.ui, self.highlighted, scope, lang);
-                for body in &lang_bodies {
-                    if !self.keep {
-                        body_diags.extend(body.diagnostics.iter().cloned());
-                    }
-                    files.extend(body.files.iter().cloned());
-                }
-                // A one-off build frees the bodies once the pages and books
-                // are made, while the index may still be reading the
-                // sections; a session keeps both together.
-                let sections = if self.keep {
-                    Vec::new()
-                } else {
-                    (lang_bodies.iter_mut())
-                        .map(|b| std::mem::take(&mut b.sections))
-                        .collect()
-                };
-                let language = Language {
-                    bodies: Arc::new(lang_bodies),
-                    sections: Arc::new(sections),
-                };
-                for (kind, slot) in KINDS.iter().zip(slots.iter_mut()) {
-                    if !kind.wanted(&cx, lang) {
-                        continue;
-                    }
-                    let (cx, manuals) = (&cx, &manuals);
-                    let given = Language {
-                        bodies: if self.keep || kind.reads_bodies() {
-                            language.bodies.clone()
-                        } else {
-                            Bodies::default()
-                        },
-                        sections: language.sections.clone(),
-                    };
-                    match kind.runs() {
-                        Runs::Now => *slot = Some(kind.make(cx, lang, manuals, &given, emit)),
-                        Runs::Beside => tasks.spawn(move |_| {
-                            *slot = Some(kind.make(cx, lang, manuals, &given, emit));
-                        }),
-                        Runs::OneLanguageAtATime => {
-                            let turn = one_at_a_time.wait();
-                            tasks.spawn(move |_| {
-                                let _turn = turn;
-                                *slot = Some(kind.make(cx, lang, manuals, &given, emit));
-                            });
-                        }
-                    }
-                }
+                let language = self.language(lang, &mut body_diags, &mut files);
+                work.start(tasks, lang, &language, slots);
                 if self.keep {
                     bodies[lang] = language.bodies;
                 }
             }
         });
         progress.finish_and_clear();
-        let mut ledger = Ledger::default();
-        let mut search_indexes = Vec::new();
-        // Recorded kind by kind, as the manifest lists problems in order.
-        for k in 0..KINDS.len() {
-            for product in slots.iter_mut().filter_map(|s| s[k].take()) {
-                search_indexes.extend(product.index);
-                ledger.record_all(product.files)?;
-            }
-        }
-        ledger.record_all(sitemap)?;
+        let (ledger, search_indexes) = record_products(slots, sitemap)?;
         Ok(LanguagesMade {
             ledger,
             bodies,
@@ -628,6 +559,130 @@ impl Languages<'_> {
             pages,
         })
     }
+
+    /// What the output kinds read, with `progress` counting the pages.
+    fn inputs<'p>(&'p self, progress: &'p ProgressBar) -> Inputs<'p> {
+        Inputs {
+            project: self.project,
+            ui: self.ui,
+            theme: self.theme,
+            scope: self.scope,
+            dates: self.dates,
+            epub: self.epub,
+            session: self.keep,
+            pages: Pages::All,
+            // The status pages of every language show the same report.
+            status: Some(Arc::new(crate::translate::status::report(
+                self.project,
+                &Default::default(),
+            ))),
+            progress,
+            fonts: self.fonts,
+        }
+    }
+
+    /// Renders the chapter bodies of language `lang`, adding the project
+    /// files they use to `files` and, unless they are kept, their problems to
+    /// `body_diags`.
+    fn language(
+        &self,
+        lang: usize,
+        body_diags: &mut Vec<Diagnostic>,
+        files: &mut BTreeSet<String>,
+    ) -> Language {
+        let mut lang_bodies =
+            render_bodies(self.project, self.ui, self.highlighted, self.scope, lang);
+        for body in &lang_bodies {
+            if !self.keep {
+                body_diags.extend(body.diagnostics.iter().cloned());
+            }
+            files.extend(body.files.iter().cloned());
+        }
+        // A one-off build frees the bodies once the pages and books
+        // are made, while the index may still be reading the
+        // sections; a session keeps both together.
+        let sections = if self.keep {
+            Vec::new()
+        } else {
+            (lang_bodies.iter_mut())
+                .map(|b| std::mem::take(&mut b.sections))
+                .collect()
+        };
+        Language {
+            bodies: Arc::new(lang_bodies),
+            sections: Arc::new(sections),
+        }
+    }
+}
+
+/// What the output kinds' work for every language of a full build shares.
+struct KindsWork<'a> {
+    cx: Inputs<'a>,
+    /// The manuals in scope, in order.
+    manuals: Vec<usize>,
+    emit: Emitter<'a>,
+    one_at_a_time: OneAtATime,
+    /// Whether a session keeps the bodies.
+    keep: bool,
+}
+
+impl KindsWork<'_> {
+    /// Starts each kind's work for language `lang`, at once or as a task of
+    /// `tasks`, as the kind runs; each fills its slot in `slots`.
+    fn start<'s>(
+        &'s self,
+        tasks: &rayon::Scope<'s>,
+        lang: usize,
+        language: &Language,
+        slots: &'s mut [Option<Product>],
+    ) {
+        for (kind, slot) in KINDS.iter().zip(slots.iter_mut()) {
+            if !kind.wanted(&self.cx, lang) {
+                continue;
+            }
+            let (cx, manuals, emit) = (&self.cx, &self.manuals, self.emit);
+            let given = Language {
+                bodies: if self.keep || kind.reads_bodies() {
+                    language.bodies.clone()
+                } else {
+                    Bodies::default()
+                },
+                sections: language.sections.clone(),
+            };
+            match kind.runs() {
+                Runs::Now => *slot = Some(kind.make(cx, lang, manuals, &given, emit)),
+                Runs::Beside => tasks.spawn(move |_| {
+                    *slot = Some(kind.make(cx, lang, manuals, &given, emit));
+                }),
+                Runs::OneLanguageAtATime => {
+                    let turn = self.one_at_a_time.wait();
+                    tasks.spawn(move |_| {
+                        let _turn = turn;
+                        *slot = Some(kind.make(cx, lang, manuals, &given, emit));
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Records what the kinds made into a new ledger, with the sitemap; also
+/// returns the search index sizes.
+fn record_products(
+    mut slots: Vec<Vec<Option<Product>>>,
+    sitemap: Option<Emitted>,
+) -> Result<(Ledger, Vec<crate::search::IndexSize>)> {
+    let mut ledger = Ledger::default();
+    let mut search_indexes = Vec::new();
+    // Recorded kind by kind, as the manifest lists problems in order.
+    for k in 0..KINDS.len() {
+        for product in slots.iter_mut().filter_map(|s| s[k].take()) {
+            search_indexes.extend(product.index);
+            ledger.record_all(product.files)?;
+        }
+    }
+    ledger.record_all(sitemap)?;
+    Ok((ledger, search_indexes))
 }
 
 fn progress_bar(shown: bool, pages: usize) -> ProgressBar {

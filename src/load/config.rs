@@ -216,55 +216,9 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
             return Err(diags);
         }
     };
-    let line_of = |key: &str| key_line(src, key, None);
-
-    let mut languages = Vec::new();
-    for code in &raw.languages {
-        match lang::parse(code) {
-            Ok(l) if languages.iter().any(|x: &Lang| x.code == l.code) => diags.push(
-                Diagnostic::error(
-                    file,
-                    line_of("languages"),
-                    format!("`{code}` is listed twice in `languages`"),
-                )
-                .with_hint("list each language once"),
-            ),
-            Ok(l) => languages.push(l),
-            Err(msg) => diags.push(
-                Diagnostic::error(file, line_of("languages"), msg).with_hint(
-                    lang::spelling_hint(code).unwrap_or_else(|| {
-                        "use ISO 639 codes such as `en`, `ar`, `zh`, `pt-BR`".into()
-                    }),
-                ),
-            ),
-        }
-    }
-    if raw.languages.is_empty() {
-        diags.push(
-            Diagnostic::error(file, line_of("languages"), "`languages` is empty").with_hint(
-                "list the language codes to publish, e.g. `languages = [\"en\", \"es\"]`",
-            ),
-        );
-    }
-    if let Err(msg) = lang::parse(&raw.source_language) {
-        let d = Diagnostic::error(file, line_of("source_language"), msg);
-        diags.push(match lang::spelling_hint(&raw.source_language) {
-            Some(hint) => d.with_hint(hint),
-            None => d,
-        });
-    } else if !raw.languages.contains(&raw.source_language) {
-        diags.push(
-            Diagnostic::error(
-                file,
-                line_of("source_language"),
-                format!(
-                    "the source language `{}` is not in `languages`",
-                    raw.source_language
-                ),
-            )
-            .with_hint("add it to `languages`: the source language is always published"),
-        );
-    }
+    let mut check = SiteChecks { src, file, diags };
+    let languages = check.languages(&raw.languages);
+    check.source_language(&raw.source_language, &raw.languages);
     check_title_langs(
         &raw.titles,
         &raw.languages,
@@ -272,91 +226,20 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         file,
         "titles",
         None,
-        &mut diags,
+        &mut check.diags,
     );
-
-    for code in raw
-        .search_skip
-        .iter()
-        .filter(|c| !raw.languages.contains(c))
-    {
-        diags.push(
-            Diagnostic::error(
-                file,
-                line_of("search_skip"),
-                format!("`{code}` in `search_skip` is not a published language"),
-            )
-            .with_hint(
-                lang::spelling_hint(code).unwrap_or_else(|| "list codes from `languages`".into()),
-            ),
-        );
-    }
-    let base_url = match raw.base_url {
-        Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    line_of("base_url"),
-                    format!("`base_url` must be an absolute http(s) URL, not `{url}`"),
-                )
-                .with_hint("e.g. `base_url = \"https://example.org/manuals/\"`, or remove it"),
-            );
-            None
-        }
-        Some(url) if url.ends_with('/') => Some(url),
-        Some(url) => Some(format!("{url}/")),
-        None => None,
-    };
-    let theme = raw.theme.unwrap_or_else(|| "default".to_string());
-    if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-        diags.push(Diagnostic::error(
-            file,
-            line_of("theme"),
-            format!("`theme` must be a folder name under `themes/`, not `{theme}`"),
-        ));
-    }
-    let bundle_valid_days = match raw.bundle_valid_days {
-        None => DEFAULT_BUNDLE_VALID_DAYS,
-        Some(d) if (1..=36500).contains(&d) => d as u32,
-        Some(d) => {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    line_of("bundle_valid_days"),
-                    format!(
-                        "`bundle_valid_days` must be a number of days from 1 to 36500, not {d}"
-                    ),
-                )
-                .with_hint(format!("remove it for {DEFAULT_BUNDLE_VALID_DAYS} days")),
-            );
-            0
-        }
-    };
-    if let Some(key) = &raw.bundle_public_key
-        && (key.is_absolute()
-            || key
-                .components()
-                .any(|c| c == std::path::Component::ParentDir))
-    {
-        diags.push(
-            Diagnostic::error(
-                file,
-                line_of("bundle_public_key"),
-                format!(
-                    "`bundle_public_key` must be a path inside the project, not `{}`",
-                    key.display()
-                ),
-            )
-            .with_hint("copy the public key (the `.pub` file `polybook keygen` wrote) into the project, e.g. `keys/polybook.pub`"),
-        );
-    }
+    check.search_skip(&raw.search_skip, &raw.languages);
+    let base_url = check.base_url(raw.base_url);
+    let theme = check.theme(raw.theme);
+    let bundle_valid_days = check.bundle_valid_days(raw.bundle_valid_days);
+    check.bundle_public_key(raw.bundle_public_key.as_deref());
     let fonts = raw
         .fonts
         .as_ref()
-        .map(|t| parse_fonts(t, &raw.languages, src, file, &mut diags))
+        .map(|t| parse_fonts(t, &raw.languages, src, file, &mut check.diags))
         .unwrap_or_default();
-    if !diags.is_empty() {
-        return Err(diags);
+    if !check.diags.is_empty() {
+        return Err(check.diags);
     }
     Ok(SiteConfig {
         title: raw.title,
@@ -376,6 +259,158 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         bundle_key_line: None,
         fonts,
     })
+}
+
+/// The text and name of `polybook.toml`, and the problems found in it so far.
+struct SiteChecks<'a> {
+    src: &'a str,
+    file: &'a Path,
+    diags: Vec<Diagnostic>,
+}
+
+impl SiteChecks<'_> {
+    /// An error at the line where the top-level `key` is set.
+    fn error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(self.file, key_line(self.src, key, None), message)
+    }
+
+    /// The published languages `codes`, parsed; reports codes that are not
+    /// language codes or are listed twice, and an empty list.
+    fn languages(&mut self, codes: &[String]) -> Vec<Lang> {
+        let mut languages = Vec::new();
+        for code in codes {
+            match lang::parse(code) {
+                Ok(l) if languages.iter().any(|x: &Lang| x.code == l.code) => self.diags.push(
+                    self.error(
+                        "languages",
+                        format!("`{code}` is listed twice in `languages`"),
+                    )
+                    .with_hint("list each language once"),
+                ),
+                Ok(l) => languages.push(l),
+                Err(msg) => self.diags.push(self.error("languages", msg).with_hint(
+                    lang::spelling_hint(code).unwrap_or_else(|| {
+                        "use ISO 639 codes such as `en`, `ar`, `zh`, `pt-BR`".into()
+                    }),
+                )),
+            }
+        }
+        if codes.is_empty() {
+            self.diags
+                .push(self.error("languages", "`languages` is empty").with_hint(
+                    "list the language codes to publish, e.g. `languages = [\"en\", \"es\"]`",
+                ));
+        }
+        languages
+    }
+
+    /// Reports a source language that is not a language code or not among
+    /// the published `codes`.
+    fn source_language(&mut self, source: &str, codes: &[String]) {
+        if let Err(msg) = lang::parse(source) {
+            let d = self.error("source_language", msg);
+            self.diags.push(match lang::spelling_hint(source) {
+                Some(hint) => d.with_hint(hint),
+                None => d,
+            });
+        } else if !codes.iter().any(|c| c == source) {
+            self.diags.push(
+                self.error(
+                    "source_language",
+                    format!("the source language `{source}` is not in `languages`"),
+                )
+                .with_hint("add it to `languages`: the source language is always published"),
+            );
+        }
+    }
+
+    /// Reports the codes in `search_skip` that are not among the published `codes`.
+    fn search_skip(&mut self, skip: &[String], codes: &[String]) {
+        for code in skip.iter().filter(|c| !codes.contains(c)) {
+            self.diags.push(
+                self.error(
+                    "search_skip",
+                    format!("`{code}` in `search_skip` is not a published language"),
+                )
+                .with_hint(
+                    lang::spelling_hint(code)
+                        .unwrap_or_else(|| "list codes from `languages`".into()),
+                ),
+            );
+        }
+    }
+
+    /// The base URL ending in `/`; reports one that is not an absolute http(s) URL.
+    fn base_url(&mut self, url: Option<String>) -> Option<String> {
+        match url {
+            Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
+                self.diags.push(
+                    self.error(
+                        "base_url",
+                        format!("`base_url` must be an absolute http(s) URL, not `{url}`"),
+                    )
+                    .with_hint("e.g. `base_url = \"https://example.org/manuals/\"`, or remove it"),
+                );
+                None
+            }
+            Some(url) if url.ends_with('/') => Some(url),
+            Some(url) => Some(format!("{url}/")),
+            None => None,
+        }
+    }
+
+    /// The theme's name (`default` when not set); reports one that is not a folder name.
+    fn theme(&mut self, theme: Option<String>) -> String {
+        let theme = theme.unwrap_or_else(|| "default".to_string());
+        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+            self.diags.push(self.error(
+                "theme",
+                format!("`theme` must be a folder name under `themes/`, not `{theme}`"),
+            ));
+        }
+        theme
+    }
+
+    /// The days a bundle is valid; reports a number out of range.
+    fn bundle_valid_days(&mut self, days: Option<i64>) -> u32 {
+        match days {
+            None => DEFAULT_BUNDLE_VALID_DAYS,
+            Some(d) if (1..=36500).contains(&d) => d as u32,
+            Some(d) => {
+                self.diags.push(
+                    self.error(
+                        "bundle_valid_days",
+                        format!(
+                            "`bundle_valid_days` must be a number of days from 1 to 36500, not {d}"
+                        ),
+                    )
+                    .with_hint(format!("remove it for {DEFAULT_BUNDLE_VALID_DAYS} days")),
+                );
+                0
+            }
+        }
+    }
+
+    /// Reports a public key path that is not inside the project.
+    fn bundle_public_key(&mut self, key: Option<&Path>) {
+        if let Some(key) = key
+            && (key.is_absolute()
+                || key
+                    .components()
+                    .any(|c| c == std::path::Component::ParentDir))
+        {
+            self.diags.push(
+                self.error(
+                    "bundle_public_key",
+                    format!(
+                        "`bundle_public_key` must be a path inside the project, not `{}`",
+                        key.display()
+                    ),
+                )
+                .with_hint("copy the public key (the `.pub` file `polybook keygen` wrote) into the project, e.g. `keys/polybook.pub`"),
+            );
+        }
+    }
 }
 
 /// The `[fonts]` table: `bundle = false`, `also = [scripts]`, and font
@@ -466,14 +501,7 @@ pub fn parse_manual(
     languages: &[String],
 ) -> Result<ManualConfig, Vec<Diagnostic>> {
     let table = parse_table(src, file)?;
-    let mut diags = unknown_keys(src, file, &table, MANUAL_KEYS, None);
-    if let Some(toml::Value::Array(parts)) = table.get("parts") {
-        for (i, part) in parts.iter().enumerate() {
-            if let toml::Value::Table(t) = part {
-                diags.extend(unknown_keys(src, file, t, PART_KEYS, Some(("parts", i))));
-            }
-        }
-    }
+    let mut diags = manual_unknown_keys(src, file, &table);
     let raw: RawManual = match toml::from_str(src) {
         Ok(raw) => raw,
         Err(e) => {
@@ -481,83 +509,10 @@ pub fn parse_manual(
             return Err(diags);
         }
     };
-    check_title_langs(
-        &raw.titles,
-        languages,
-        src,
-        file,
-        "titles",
-        None,
-        &mut diags,
-    );
-    for (i, p) in raw.parts.iter().enumerate() {
-        check_title_langs(
-            &p.titles,
-            languages,
-            src,
-            file,
-            "titles",
-            Some(("parts", i)),
-            &mut diags,
-        );
-    }
-
-    let mut parts = Vec::new();
-    if !raw.chapters.is_empty() {
-        parts.push(Part {
-            title: None,
-            titles: BTreeMap::new(),
-            chapters: raw.chapters,
-        });
-    }
-    parts.extend(raw.parts.into_iter().map(|p| Part {
-        title: Some(p.title),
-        titles: p.titles,
-        chapters: p.chapters,
-    }));
-
-    let mut seen = std::collections::HashSet::new();
-    // Ids by their case-folded form, with their lines: ids that differ only
-    // in case name the same file on many disks.
-    let mut folded: std::collections::HashMap<String, (&str, usize)> = Default::default();
-    for (pi, part) in parts.iter().enumerate() {
-        for id in &part.chapters {
-            let section = if part.title.is_some() {
-                Some(("parts", pi - usize::from(parts[0].title.is_none())))
-            } else {
-                None
-            };
-            let line = find_line(src, &format!("\"{id}\""), section)
-                .unwrap_or_else(|| key_line(src, "chapters", section));
-            if let Err(msg) = check_chapter_id(id) {
-                diags.push(Diagnostic::error(file, line, msg.0).with_hint(msg.1));
-            } else if !seen.insert(id.clone()) {
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        line,
-                        format!("chapter `{id}` is listed more than once"),
-                    )
-                    .with_hint("a chapter appears once in the contents; remove the repeated entry"),
-                );
-            } else if let Some((other, other_line)) =
-                folded.insert(fold_case(id), (id.as_str(), line))
-            {
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        line,
-                        format!(
-                            "chapters `{other}` (line {other_line}) and `{id}` differ only in case: \
-                             {CASE_BLIND}, so their files and pages would be one"
-                        ),
-                    )
-                    .with_hint("rename one of the chapters: its file and its entry here"),
-                );
-            }
-        }
-    }
-    if seen.is_empty() && diags.is_empty() {
+    check_manual_titles(&raw, languages, src, file, &mut diags);
+    let parts = contents(raw.chapters, raw.parts);
+    let any_valid = check_contents(&parts, src, file, &mut diags);
+    if !any_valid && diags.is_empty() {
         diags.push(
             Diagnostic::error(
                 file,
@@ -580,6 +535,122 @@ pub fn parse_manual(
         rights: raw.rights,
         parts,
     })
+}
+
+/// The unknown keys of a `manual.toml`: at the top and in each `[[parts]]` table.
+fn manual_unknown_keys(src: &str, file: &Path, table: &toml::Table) -> Vec<Diagnostic> {
+    let mut diags = unknown_keys(src, file, table, MANUAL_KEYS, None);
+    if let Some(toml::Value::Array(parts)) = table.get("parts") {
+        for (i, part) in parts.iter().enumerate() {
+            if let toml::Value::Table(t) = part {
+                diags.extend(unknown_keys(src, file, t, PART_KEYS, Some(("parts", i))));
+            }
+        }
+    }
+    diags
+}
+
+/// Reports the codes in the manual's `titles` and in its parts' `titles` that
+/// are not published languages.
+fn check_manual_titles(
+    raw: &RawManual,
+    languages: &[String],
+    src: &str,
+    file: &Path,
+    diags: &mut Vec<Diagnostic>,
+) {
+    check_title_langs(&raw.titles, languages, src, file, "titles", None, diags);
+    for (i, p) in raw.parts.iter().enumerate() {
+        check_title_langs(
+            &p.titles,
+            languages,
+            src,
+            file,
+            "titles",
+            Some(("parts", i)),
+            diags,
+        );
+    }
+}
+
+/// The contents: the ungrouped `chapters` as a part without title (when there
+/// are any), then the `[[parts]]`.
+fn contents(chapters: Vec<String>, raw_parts: Vec<RawPart>) -> Vec<Part> {
+    let mut parts = Vec::new();
+    if !chapters.is_empty() {
+        parts.push(Part {
+            title: None,
+            titles: BTreeMap::new(),
+            chapters,
+        });
+    }
+    parts.extend(raw_parts.into_iter().map(|p| Part {
+        title: Some(p.title),
+        titles: p.titles,
+        chapters: p.chapters,
+    }));
+    parts
+}
+
+/// Reports each chapter id of the contents that is not valid, is listed
+/// again, or differs from another only in case, at its line. Returns whether
+/// any id is valid.
+fn check_contents(parts: &[Part], src: &str, file: &Path, diags: &mut Vec<Diagnostic>) -> bool {
+    let mut ids = ContentIds::default();
+    for (pi, part) in parts.iter().enumerate() {
+        let section = part
+            .title
+            .is_some()
+            .then(|| ("parts", pi - usize::from(parts[0].title.is_none())));
+        for id in &part.chapters {
+            let line = find_line(src, &format!("\"{id}\""), section)
+                .unwrap_or_else(|| key_line(src, "chapters", section));
+            diags.extend(ids.add(id, line, file));
+        }
+    }
+    !ids.seen.is_empty()
+}
+
+/// The valid chapter ids of a manual's contents seen so far.
+#[derive(Default)]
+struct ContentIds<'a> {
+    seen: std::collections::HashSet<String>,
+    /// Ids by their case-folded form, with their lines: ids that differ only
+    /// in case name the same file on many disks.
+    folded: std::collections::HashMap<String, (&'a str, usize)>,
+}
+
+impl<'a> ContentIds<'a> {
+    /// Notes the chapter id `id`, listed at `line` of `file`; the problem
+    /// with it, if any.
+    fn add(&mut self, id: &'a str, line: usize, file: &Path) -> Option<Diagnostic> {
+        if let Err(msg) = check_chapter_id(id) {
+            Some(Diagnostic::error(file, line, msg.0).with_hint(msg.1))
+        } else if !self.seen.insert(id.to_string()) {
+            Some(
+                Diagnostic::error(
+                    file,
+                    line,
+                    format!("chapter `{id}` is listed more than once"),
+                )
+                .with_hint("a chapter appears once in the contents; remove the repeated entry"),
+            )
+        } else if let Some((other, other_line)) = self.folded.insert(fold_case(id), (id, line)) {
+            Some(
+                Diagnostic::error(
+                    file,
+                    line,
+                    format!(
+                        "chapters `{other}` (line {other_line}) and `{id}` differ only in case: \
+                         {CASE_BLIND}, so their files and pages would be one"
+                    ),
+                )
+                .with_hint("rename one of the chapters: its file and its entry here"),
+            )
+        } else {
+            None
+        }
+    }
 }
 
 /// Why names that differ only in case collide, for messages.

@@ -5,7 +5,7 @@
 //! [`plan`] reads the configuration and lists the files, [`read_source`] reads
 //! one chapter, and [`assemble`] puts the pieces together (pure).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Not;
 use std::path::{Path, PathBuf};
 
@@ -70,6 +70,27 @@ pub fn plan(root: &Path) -> Result<Plan> {
         .canonicalize()
         .map_err(|e| Error::io("open the project folder", root, e))?;
     let paths = Paths::new(&root);
+    let (config, src) = read_site_config(&root, &paths)?;
+    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+
+    let mut found = Findings::default();
+    let dirs = manual_dirs(&paths)?;
+    found
+        .config_diags
+        .extend(manual_folder_clashes(&root, &dirs));
+    let dirs = match &config.manuals {
+        Some(order) => found.order_manuals(&paths, &src, order, dirs),
+        None => dirs,
+    };
+    for dir in dirs {
+        found.add_manual(&root, dir, &config, &codes)?;
+    }
+    found.into_plan(paths, config)
+}
+
+/// Reads and validates `polybook.toml` and the public key it names; also
+/// returns the file's text.
+fn read_site_config(root: &Path, paths: &Paths) -> Result<(SiteConfig, String)> {
     let src = read_regular_to_string(&paths.config).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Config(vec![
             Diagnostic::error(
@@ -86,25 +107,29 @@ pub fn plan(root: &Path) -> Result<Plan> {
     })?;
     let mut config = config::parse_site(&src, Path::new("polybook.toml")).map_err(Error::Config)?;
     if let Some(rel) = &config.bundle_public_key {
-        let line = src
-            .lines()
-            .position(|l| l.trim_start().starts_with("bundle_public_key"))
-            .map_or(0, |i| i + 1);
-        let key = crate::bundle::public_key_line(&root.join(rel)).map_err(|e| {
-            Error::Config(vec![
-                Diagnostic::error("polybook.toml", line, e.to_string()).with_hint(
-                    "name the public key that `polybook keygen` wrote (its `.pub` file), copied into the project",
-                ),
-            ])
-        })?;
-        config.bundle_key_line = Some(key);
+        config.bundle_key_line = Some(read_bundle_key(root, rel, &src)?);
     }
-    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+    Ok((config, src))
+}
 
-    let mut config_diags = Vec::new();
-    let mut diagnostics = Vec::new();
-    let mut manuals = Vec::new();
-    let mut media = MediaFiles::default();
+/// Reads the line of the public key that `bundle_public_key` (relative to
+/// `root`) names; `src` is the text of `polybook.toml`, for the line.
+fn read_bundle_key(root: &Path, rel: &Path, src: &str) -> Result<String> {
+    let line = src
+        .lines()
+        .position(|l| l.trim_start().starts_with("bundle_public_key"))
+        .map_or(0, |i| i + 1);
+    crate::bundle::public_key_line(&root.join(rel)).map_err(|e| {
+        Error::Config(vec![
+            Diagnostic::error("polybook.toml", line, e.to_string()).with_hint(
+                "name the public key that `polybook keygen` wrote (its `.pub` file), copied into the project",
+            ),
+        ])
+    })
+}
+
+/// The folders under `manuals/` (hidden ones left out), sorted by path.
+fn manual_dirs(paths: &Paths) -> Result<Vec<PathBuf>> {
     let entries = list_dir(&paths.manuals).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Config(vec![
             Diagnostic::error("manuals", 0, "the project has no `manuals/` folder").with_hint(
@@ -113,23 +138,27 @@ pub fn plan(root: &Path) -> Result<Plan> {
         ]),
         _ => Error::io("list", &paths.manuals, e),
     })?;
-    let mut dirs: Vec<PathBuf> = entries
+    Ok(entries
         .into_iter()
         .filter(|p| p.is_dir() && !file_name(p).starts_with('.'))
-        .collect();
-    // Manual folders whose names differ only in case would be one folder of
-    // the output on many disks.
-    let mut folded: std::collections::HashMap<String, &PathBuf> = Default::default();
-    for d in &dirs {
+        .collect())
+}
+
+/// Errors for manual folders whose names differ only in case: they would be
+/// one folder of the output on many disks.
+fn manual_folder_clashes(root: &Path, dirs: &[PathBuf]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut folded: HashMap<String, &PathBuf> = HashMap::new();
+    for d in dirs {
         if let Some(other) = folded.insert(config::fold_case(&file_name(d)), d) {
-            config_diags.push(
+            diags.push(
                 Diagnostic::error(
-                    display_path(&root, d),
+                    display_path(root, d),
                     0,
                     format!(
                         "manual folders `{}` and `{}` differ only in case: {}, so their pages would be one folder",
-                        display_path(&root, other).display(),
-                        display_path(&root, d).display(),
+                        display_path(root, other).display(),
+                        display_path(root, d).display(),
                         config::CASE_BLIND
                     ),
                 )
@@ -137,14 +166,37 @@ pub fn plan(root: &Path) -> Result<Plan> {
             );
         }
     }
-    if let Some(order) = &config.manuals {
+    diags
+}
+
+/// What planning has found so far: the manuals, their media and the problems.
+#[derive(Default)]
+struct Findings {
+    /// Problems with the configuration, which stop the build.
+    config_diags: Vec<Diagnostic>,
+    /// Problems reported with the build.
+    diagnostics: Vec<Diagnostic>,
+    manuals: Vec<PlannedManual>,
+    media: MediaFiles,
+}
+
+impl Findings {
+    /// The folders of the manuals named in `order` (the site's `manuals`), in
+    /// that order; reports names without a folder and folders not named.
+    fn order_manuals(
+        &mut self,
+        paths: &Paths,
+        src: &str,
+        order: &[String],
+        dirs: Vec<PathBuf>,
+    ) -> Vec<PathBuf> {
         let line = src
             .lines()
             .position(|l| l.trim_start().starts_with("manuals"))
             .map_or(0, |i| i + 1);
         for name in order {
             if !dirs.iter().any(|d| file_name(d) == *name) {
-                config_diags.push(
+                self.config_diags.push(
                     Diagnostic::error(
                         "polybook.toml",
                         line,
@@ -157,9 +209,9 @@ pub fn plan(root: &Path) -> Result<Plan> {
             }
         }
         for d in dirs.iter().filter(|d| !order.contains(&file_name(d))) {
-            diagnostics.push(
+            self.diagnostics.push(
                 Diagnostic::warning(
-                    display_path(&root, d),
+                    display_path(&paths.root, d),
                     0,
                     "this manual is not in `manuals` in polybook.toml and is not published",
                 )
@@ -169,38 +221,51 @@ pub fn plan(root: &Path) -> Result<Plan> {
                 )),
             );
         }
-        dirs = order
+        order
             .iter()
             .map(|n| paths.manuals.join(n))
             .filter(|d| d.is_dir())
-            .collect();
+            .collect()
     }
-    for dir in dirs {
+
+    /// Reads the `manual.toml` of the manual in `dir` and, when it is valid,
+    /// lists the manual's chapter files and media.
+    fn add_manual(
+        &mut self,
+        root: &Path,
+        dir: PathBuf,
+        config: &SiteConfig,
+        codes: &[String],
+    ) -> Result<()> {
         let id = file_name(&dir);
         let toml_path = dir.join("manual.toml");
-        let rel_toml = display_path(&root, &toml_path);
+        let rel_toml = display_path(root, &toml_path);
         let text = match read_regular_to_string(&toml_path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                diagnostics.push(
+                self.diagnostics.push(
                     Diagnostic::warning(
-                        display_path(&root, &dir),
+                        display_path(root, &dir),
                         0,
                         "folder has no `manual.toml` and is skipped",
                     )
                     .with_hint("add a `manual.toml` with a `title` and `chapters` to publish it"),
                 );
-                continue;
+                return Ok(());
             }
             Err(e) => return Err(Error::io("read", &toml_path, e)),
         };
-        match config::parse_manual(&text, &rel_toml, &codes) {
+        match config::parse_manual(&text, &rel_toml, codes) {
             Ok(mc) => {
-                let (files, orphans, diags) =
-                    discover_manual(&root, &dir, &id, &mc, &config, &text);
-                list_media(&root, &dir.join("media"), &mut media, &mut diagnostics);
-                diagnostics.extend(diags);
-                manuals.push(PlannedManual {
+                let (files, orphans, diags) = discover_manual(root, &dir, &id, &mc, config, &text);
+                list_media(
+                    root,
+                    &dir.join("media"),
+                    &mut self.media,
+                    &mut self.diagnostics,
+                );
+                self.diagnostics.extend(diags);
+                self.manuals.push(PlannedManual {
                     id,
                     dir,
                     config: mc,
@@ -208,25 +273,30 @@ pub fn plan(root: &Path) -> Result<Plan> {
                     orphans,
                 });
             }
-            Err(d) => config_diags.extend(d),
+            Err(d) => self.config_diags.extend(d),
         }
+        Ok(())
     }
-    if !config_diags.is_empty() {
-        return Err(Error::Config(config_diags));
+
+    /// The plan, or every configuration problem found.
+    fn into_plan(self, paths: Paths, config: SiteConfig) -> Result<Plan> {
+        if !self.config_diags.is_empty() {
+            return Err(Error::Config(self.config_diags));
+        }
+        if self.manuals.is_empty() {
+            return Err(Error::Config(vec![
+                Diagnostic::error("manuals", 0, "no manual found")
+                    .with_hint("each manual is a folder `manuals/<manual>/` with a `manual.toml`"),
+            ]));
+        }
+        Ok(Plan {
+            paths,
+            config,
+            manuals: self.manuals,
+            diagnostics: self.diagnostics,
+            media: self.media,
+        })
     }
-    if manuals.is_empty() {
-        return Err(Error::Config(vec![
-            Diagnostic::error("manuals", 0, "no manual found")
-                .with_hint("each manual is a folder `manuals/<manual>/` with a `manual.toml`"),
-        ]));
-    }
-    Ok(Plan {
-        paths,
-        config,
-        manuals,
-        diagnostics,
-        media,
-    })
 }
 
 /// Lists the chapter files of one manual and reports files and folders that do
@@ -239,15 +309,7 @@ fn discover_manual(
     config: &SiteConfig,
     toml_text: &str,
 ) -> (Vec<ChapterFile>, Vec<FileEntry>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut orphans = Vec::new();
-    let mut diags = Vec::new();
-    let listed: Vec<&str> = mc.chapter_ids().collect();
-    let is_listed: std::collections::HashSet<&str> = listed.iter().copied().collect();
-    let mut found_in_source = std::collections::HashSet::new();
-    // Chapter ids of the source language's Markdown files with another
-    // extension (`.MD`, `.markdown`), with their names.
-    let mut misnamed: std::collections::HashMap<String, String> = Default::default();
+    let mut found = Discovery::new(root, dir, id, mc, config);
     for sub in list_dir(dir)
         .unwrap_or_default()
         .into_iter()
@@ -258,34 +320,100 @@ fn discover_manual(
             continue;
         }
         if config.lang(&name).is_none() {
-            if let Some(hint) = lang::spelling_hint(&name) {
-                diags.push(
-                    Diagnostic::warning(
-                        display_path(root, &sub),
-                        0,
-                        format!("folder `{name}` is not spelt as a language code; its files are not built"),
-                    )
-                    .with_hint(hint),
-                );
-            } else if lang::parse(&name).is_ok() {
-                diags.push(
-                    Diagnostic::warning(
-                        display_path(root, &sub),
-                        0,
-                        format!("`{name}` is not a published language; its files are not built"),
-                    )
-                    .with_hint(format!(
-                        "add \"{name}\" to `languages` in polybook.toml to publish it"
-                    )),
-                );
-            }
+            found.diags.extend(unbuilt_folder(root, &sub, &name));
             continue;
         }
+        found.walk_language(&sub, &name);
+    }
+    found.report_missing(toml_text);
+    found.finish()
+}
+
+/// The warning for a manual's folder `name` that is not a published
+/// language, when it looks like a language code.
+fn unbuilt_folder(root: &Path, sub: &Path, name: &str) -> Option<Diagnostic> {
+    if let Some(hint) = lang::spelling_hint(name) {
+        Some(
+            Diagnostic::warning(
+                display_path(root, sub),
+                0,
+                format!("folder `{name}` is not spelt as a language code; its files are not built"),
+            )
+            .with_hint(hint),
+        )
+    } else if lang::parse(name).is_ok() {
+        Some(
+            Diagnostic::warning(
+                display_path(root, sub),
+                0,
+                format!("`{name}` is not a published language; its files are not built"),
+            )
+            .with_hint(format!(
+                "add \"{name}\" to `languages` in polybook.toml to publish it"
+            )),
+        )
+    } else {
+        None
+    }
+}
+
+/// The chapter files of one manual found so far, and the problems with its
+/// files and folders.
+struct Discovery<'a> {
+    root: &'a Path,
+    /// The manual's folder.
+    dir: &'a Path,
+    /// The manual's id.
+    id: &'a str,
+    config: &'a SiteConfig,
+    /// The chapter ids of the contents, in reading order.
+    listed: Vec<&'a str>,
+    is_listed: HashSet<&'a str>,
+    /// Listed chapters found in the source language.
+    found_in_source: HashSet<String>,
+    /// Chapter ids of the source language's Markdown files with another
+    /// extension (`.MD`, `.markdown`), with their names.
+    misnamed: HashMap<String, String>,
+    files: Vec<ChapterFile>,
+    orphans: Vec<FileEntry>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> Discovery<'a> {
+    /// Nothing found yet in the manual `id` in `dir`, with contents `mc`.
+    fn new(
+        root: &'a Path,
+        dir: &'a Path,
+        id: &'a str,
+        mc: &'a ManualConfig,
+        config: &'a SiteConfig,
+    ) -> Self {
+        let listed: Vec<&str> = mc.chapter_ids().collect();
+        let is_listed = listed.iter().copied().collect();
+        Discovery {
+            root,
+            dir,
+            id,
+            config,
+            listed,
+            is_listed,
+            found_in_source: HashSet::new(),
+            misnamed: HashMap::new(),
+            files: Vec::new(),
+            orphans: Vec::new(),
+            diags: Vec::new(),
+        }
+    }
+
+    /// Looks at every file below the folder `sub` of the published language `lang`.
+    fn walk_language(&mut self, sub: &Path, lang: &str) {
         // Walking does not follow links, so every regular file found below a
         // folder that is itself inside the project is inside it too.
-        let sub_inside = sub.canonicalize().is_ok_and(|real| real.starts_with(root));
+        let sub_inside = sub
+            .canonicalize()
+            .is_ok_and(|real| real.starts_with(self.root));
         let mut folded = CaseFolded::default();
-        for entry in WalkDir::new(&sub)
+        for entry in WalkDir::new(sub)
             .sort_by_file_name()
             .into_iter()
             .filter_map(|e| e.ok())
@@ -300,119 +428,162 @@ fn discover_manual(
             if fname.starts_with('.') || fname.ends_with('~') {
                 continue;
             }
-            diags.extend(folded.add(root, path));
-            if !fname.ends_with(".md") {
-                if let Some(stem) = markdown_stem(&fname) {
-                    let rel = path.strip_prefix(&sub).expect("walked below sub");
-                    let renamed = rel.with_file_name(format!("{stem}.md"));
-                    if name == config.source_language {
-                        misnamed.insert(
-                            renamed
-                                .with_extension("")
-                                .to_string_lossy()
-                                .replace('\\', "/"),
-                            fname.clone(),
-                        );
-                    }
-                    diags.push(
-                        Diagnostic::warning(
-                            display_path(root, path),
-                            0,
-                            format!("`{fname}` is not read: chapter files end in `.md`"),
-                        )
-                        .with_lang(&name)
-                        .with_hint(format!("rename it to `{stem}.md`")),
-                    );
-                }
-                continue;
-            }
-            let rel = path.strip_prefix(&sub).expect("walked below sub");
-            let chapter_id = rel.with_extension("").to_string_lossy().replace('\\', "/");
-            if is_listed.contains(chapter_id.as_str()) {
-                if name == config.source_language {
-                    found_in_source.insert(chapter_id.clone());
-                }
+            self.diags.extend(folded.add(self.root, path));
+            let rel = path.strip_prefix(sub).expect("walked below sub");
+            if fname.ends_with(".md") {
                 let inside = sub_inside && entry.file_type().is_file();
-                files.push(ChapterFile {
-                    chapter: chapter_id,
-                    lang: name.clone(),
-                    path: path.to_path_buf(),
-                    inside,
-                });
-            } else if name != config.source_language
-                && sub
-                    .parent()
-                    .is_some_and(|d| d.join(&config.source_language).join(rel).is_file())
-                    .not()
-                && !listed.is_empty()
-            {
-                // A translation of a chapter that is gone from the source.
-                orphans.push((chapter_id.clone(), name.clone(), display_path(root, path)));
-                diags.push(
-                    Diagnostic::warning(
-                        display_path(root, path),
-                        0,
-                        format!("orphaned translation: manual `{id}` has no chapter `{chapter_id}` any more"),
-                    )
-                    .with_lang(&name)
-                    .with_hint("delete this file, or move it to the chapter's new name"),
-                );
+                self.add_chapter_file(sub, lang, rel, path, inside);
             } else {
-                let mut d = Diagnostic::warning(
-                    display_path(root, path),
-                    0,
-                    format!(
-                        "`{chapter_id}` is not listed in the contents of manual `{id}` and is not published"
-                    ),
-                );
-                d = match config::closest(&chapter_id, listed.iter().copied()) {
-                    Some(c) => d.with_hint(format!(
-                        "did you mean the chapter `{c}`? Rename the file to `{c}.md`"
-                    )),
-                    None => d.with_hint(format!(
-                        "add \"{chapter_id}\" to `chapters` in manuals/{id}/manual.toml"
-                    )),
-                };
-                diags.push(d.with_lang(&name));
+                self.misnamed_markdown(lang, rel, path, &fname);
             }
         }
     }
-    for chapter in &listed {
-        if !found_in_source.contains(*chapter) {
+
+    /// Reports a Markdown file named `fname` that does not end in `.md`
+    /// (others are left alone), and notes it when in the source language.
+    fn misnamed_markdown(&mut self, lang: &str, rel: &Path, path: &Path, fname: &str) {
+        let Some(stem) = markdown_stem(fname) else {
+            return;
+        };
+        let renamed = rel.with_file_name(format!("{stem}.md"));
+        if lang == self.config.source_language {
+            self.misnamed.insert(
+                renamed
+                    .with_extension("")
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                fname.to_string(),
+            );
+        }
+        self.diags.push(
+            Diagnostic::warning(
+                display_path(self.root, path),
+                0,
+                format!("`{fname}` is not read: chapter files end in `.md`"),
+            )
+            .with_lang(lang)
+            .with_hint(format!("rename it to `{stem}.md`")),
+        );
+    }
+
+    /// Takes the `.md` file at `path` (`rel` below the language folder `sub`)
+    /// as a chapter file when its chapter is listed, else reports it as an
+    /// orphaned translation or as not listed.
+    fn add_chapter_file(&mut self, sub: &Path, lang: &str, rel: &Path, path: &Path, inside: bool) {
+        let source = &self.config.source_language;
+        let chapter_id = rel.with_extension("").to_string_lossy().replace('\\', "/");
+        if self.is_listed.contains(chapter_id.as_str()) {
+            if lang == source {
+                self.found_in_source.insert(chapter_id.clone());
+            }
+            self.files.push(ChapterFile {
+                chapter: chapter_id,
+                lang: lang.to_string(),
+                path: path.to_path_buf(),
+                inside,
+            });
+        } else if lang != source
+            && sub
+                .parent()
+                .is_some_and(|d| d.join(source).join(rel).is_file())
+                .not()
+            && !self.listed.is_empty()
+        {
+            self.orphaned(chapter_id, lang, path);
+        } else {
+            self.unlisted(&chapter_id, lang, path);
+        }
+    }
+
+    /// Notes and reports a translation of a chapter that is gone from the source.
+    fn orphaned(&mut self, chapter_id: String, lang: &str, path: &Path) {
+        let root = self.root;
+        let message = format!(
+            "orphaned translation: manual `{}` has no chapter `{chapter_id}` any more",
+            self.id
+        );
+        self.orphans
+            .push((chapter_id, lang.to_string(), display_path(root, path)));
+        self.diags.push(
+            Diagnostic::warning(display_path(root, path), 0, message)
+                .with_lang(lang)
+                .with_hint("delete this file, or move it to the chapter's new name"),
+        );
+    }
+
+    /// Reports a chapter file that the contents do not list, with the
+    /// closest listed chapter when there is one.
+    fn unlisted(&mut self, chapter_id: &str, lang: &str, path: &Path) {
+        let id = self.id;
+        let d = Diagnostic::warning(
+            display_path(self.root, path),
+            0,
+            format!(
+                "`{chapter_id}` is not listed in the contents of manual `{id}` and is not published"
+            ),
+        );
+        let d = match config::closest(chapter_id, self.listed.iter().copied()) {
+            Some(c) => d.with_hint(format!(
+                "did you mean the chapter `{c}`? Rename the file to `{c}.md`"
+            )),
+            None => d.with_hint(format!(
+                "add \"{chapter_id}\" to `chapters` in manuals/{id}/manual.toml"
+            )),
+        };
+        self.diags.push(d.with_lang(lang));
+    }
+
+    /// Reports each listed chapter without a file in the source language, at
+    /// its line in `toml_text` (the `manual.toml`).
+    fn report_missing(&mut self, toml_text: &str) {
+        let source = &self.config.source_language;
+        for chapter in &self.listed {
+            if self.found_in_source.contains(*chapter) {
+                continue;
+            }
             let line = toml_text
                 .lines()
                 .position(|l| l.contains(&format!("\"{chapter}\"")))
                 .map(|i| i + 1)
                 .unwrap_or(0);
-            let expected = format!("manuals/{id}/{}/{chapter}.md", config.source_language);
-            diags.push(
+            let expected = format!("manuals/{}/{source}/{chapter}.md", self.id);
+            self.diags.push(
                 Diagnostic::error(
-                    display_path(root, &dir.join("manual.toml")),
+                    display_path(self.root, &self.dir.join("manual.toml")),
                     line,
                     format!("chapter `{chapter}` is listed but `{expected}` does not exist"),
                 )
-                .with_hint(match misnamed.get(*chapter) {
+                .with_hint(match self.misnamed.get(*chapter) {
                     Some(found) => format!("rename `{found}` to `{}.md`", file_name(Path::new(chapter))),
                     None => "create the file in the source language, or remove the chapter from the contents".into(),
                 }),
             );
         }
     }
-    // Translations of listed chapters whose source file is gone are orphans too.
-    let gone: Vec<(String, String, PathBuf)> = files
-        .iter()
-        .filter(|f| f.lang != config.source_language && !found_in_source.contains(&f.chapter))
-        .map(|f| {
-            (
-                f.chapter.clone(),
-                f.lang.clone(),
-                display_path(root, &f.path),
-            )
-        })
-        .collect();
-    files.retain(|f| found_in_source.contains(&f.chapter));
-    orphans.extend(gone);
-    (files, orphans, diags)
+
+    /// The chapter files whose chapter is in the source language, the
+    /// orphaned translations (with those of listed chapters whose source file
+    /// is gone) and the problems.
+    fn finish(mut self) -> (Vec<ChapterFile>, Vec<FileEntry>, Vec<Diagnostic>) {
+        let source = &self.config.source_language;
+        // Translations of listed chapters whose source file is gone are orphans too.
+        let gone: Vec<FileEntry> = self
+            .files
+            .iter()
+            .filter(|f| f.lang != *source && !self.found_in_source.contains(&f.chapter))
+            .map(|f| {
+                (
+                    f.chapter.clone(),
+                    f.lang.clone(),
+                    display_path(self.root, &f.path),
+                )
+            })
+            .collect();
+        self.files
+            .retain(|f| self.found_in_source.contains(&f.chapter));
+        self.orphans.extend(gone);
+        (self.files, self.orphans, self.diags)
+    }
 }
 
 /// A chapter file read and scanned, before assembly.
@@ -449,6 +620,7 @@ pub fn read_source_from(
     read(root, manual, chapter, lang, path, *inside, preread).map_err(Box::new)
 }
 
+/// Reads and scans one chapter file: [`read_source_from`] without the box.
 #[allow(
     clippy::result_large_err,
     reason = "called once per file; the public wrapper boxes the error"
@@ -465,25 +637,8 @@ fn read(
     let rel = display_path(root, path);
     // A chapter may be a symbolic link, but never to a file outside the
     // project; a file the listing proved inside needs no check.
-    if !inside {
-        match path.canonicalize() {
-            Ok(real) if !real.starts_with(root) => {
-                return Err(Diagnostic::error(
-                    rel,
-                    0,
-                    "this chapter is a link to a file outside the project",
-                )
-                .with_hint("copy the file into the project instead of linking to it"));
-            }
-            Err(e) => {
-                return Err(Diagnostic::error(
-                    rel,
-                    0,
-                    format!("cannot read this file: {e}"),
-                ));
-            }
-            Ok(_) => {}
-        }
+    if !inside && let Some(d) = link_outside(root, path, &rel) {
+        return Err(d);
     }
     let cannot_read =
         |e: std::io::Error| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}"));
@@ -491,56 +646,18 @@ fn read(
         Some(read) => read,
         None => read_file(path).map_err(cannot_read)?,
     };
-    // A SIMD check of the UTF-8 and a copy cost a fraction of the
-    // standard library's check of non-Latin text; an invalid file goes
-    // through the latter, which says where the fault is.
-    let text = match simdutf8::basic::from_utf8(&bytes) {
-        Ok(text) => Ok(text.to_owned()),
-        Err(_) => String::from_utf8(bytes),
-    }
-    .map_err(|e| {
-        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        Diagnostic::error(&rel, line, "this file is not valid UTF-8 text")
-            .with_hint("save the file with UTF-8 encoding")
-    })?;
+    let text = utf8_text(bytes, &rel)?;
     let split = frontmatter::split(&text).map_err(|e| {
         Diagnostic::error(&rel, e.line, e.message)
             .with_hint("front matter is TOML between `+++` lines or YAML between `---` lines at the top of the file")
     })?;
     let mut front = split.front;
-    let recorded = match front.extra.remove(crate::translate::provenance::KEY) {
-        Some(serde_json::Value::String(h)) => Some(h),
-        Some(_) => {
-            return Err(Diagnostic::error(
-                &rel,
-                2,
-                format!(
-                    "`{}` must be text, as written by `polybook stamp`",
-                    crate::translate::provenance::KEY
-                ),
-            ));
-        }
-        None => None,
-    };
+    let recorded = recorded_version(&mut front, &rel)?;
     let body_line_offset = split.body_line_offset;
     let body_start = text.len() - split.body.len();
     let body = &text[body_start..];
     let outline = outline::scan(body, LineCounter::new(body, body_line_offset));
-    let title = front
-        .title
-        .clone()
-        .or_else(|| {
-            outline
-                .headings
-                .first()
-                .map(|h| h.text.clone())
-                .filter(|t| !t.is_empty())
-        })
-        .unwrap_or_else(|| chapter.rsplit('/').next().unwrap_or(chapter).to_string());
+    let title = chapter_title(&front, &outline, chapter);
     Ok(ReadSource {
         manual,
         chapter: chapter.to_string(),
@@ -560,6 +677,96 @@ fn read(
             recorded,
         },
     })
+}
+
+/// The error when the chapter file at `path` (shown as `rel`) is a link to a
+/// file outside the project, or its real path cannot be found.
+fn link_outside(root: &Path, path: &Path, rel: &Path) -> Option<Diagnostic> {
+    match path.canonicalize() {
+        Ok(real) if !real.starts_with(root) => Some(
+            Diagnostic::error(
+                rel,
+                0,
+                "this chapter is a link to a file outside the project",
+            )
+            .with_hint("copy the file into the project instead of linking to it"),
+        ),
+        Err(e) => Some(Diagnostic::error(
+            rel,
+            0,
+            format!("cannot read this file: {e}"),
+        )),
+        Ok(_) => None,
+    }
+}
+
+/// A chapter file's bytes as text, or the error naming the line of the first
+/// byte that is not UTF-8.
+#[allow(
+    clippy::result_large_err,
+    reason = "called once per file; the public wrapper boxes the error"
+)]
+fn utf8_text(bytes: Vec<u8>, rel: &Path) -> Result<String, Diagnostic> {
+    // A SIMD check of the UTF-8 and a copy cost a fraction of the
+    // standard library's check of non-Latin text; an invalid file goes
+    // through the latter, which says where the fault is.
+    match simdutf8::basic::from_utf8(&bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(_) => String::from_utf8(bytes),
+    }
+    .map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        Diagnostic::error(rel, line, "this file is not valid UTF-8 text")
+            .with_hint("save the file with UTF-8 encoding")
+    })
+}
+
+/// Takes the source version that `polybook stamp` recorded out of the front
+/// matter; an error when it is not text.
+#[allow(
+    clippy::result_large_err,
+    reason = "called once per file; the public wrapper boxes the error"
+)]
+fn recorded_version(
+    front: &mut frontmatter::FrontMatter,
+    rel: &Path,
+) -> Result<Option<String>, Diagnostic> {
+    match front.extra.remove(crate::translate::provenance::KEY) {
+        Some(serde_json::Value::String(h)) => Ok(Some(h)),
+        Some(_) => Err(Diagnostic::error(
+            rel,
+            2,
+            format!(
+                "`{}` must be text, as written by `polybook stamp`",
+                crate::translate::provenance::KEY
+            ),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// A chapter's title: the front matter's, else the first heading's text,
+/// else the last part of the chapter id.
+fn chapter_title(
+    front: &frontmatter::FrontMatter,
+    outline: &outline::Outline,
+    chapter: &str,
+) -> String {
+    front
+        .title
+        .clone()
+        .or_else(|| {
+            outline
+                .headings
+                .first()
+                .map(|h| h.text.clone())
+                .filter(|t| !t.is_empty())
+        })
+        .unwrap_or_else(|| chapter.rsplit('/').next().unwrap_or(chapter).to_string())
 }
 
 /// Builds the model from the plan and the files read (in any order). The
