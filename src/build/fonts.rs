@@ -50,94 +50,24 @@ pub(crate) fn make(
     books: bool,
     chosen: Option<Chosen>,
 ) -> Fonts {
-    let langs = project.langs();
-    let manuals: Vec<usize> = (0..project.manuals.len())
-        .filter(|&m| scope.manuals[m])
-        .collect();
-    let in_scope: Vec<usize> = (0..langs.len()).filter(|&l| scope.langs[l]).collect();
     if !project.config.fonts.bundle {
         return Fonts::default();
     }
-    let names: Vec<&str> = langs.iter().map(|l| site::lang_name(ui, l)).collect();
-    // Each manual's text once, for its language's pages and for its book.
-    let pairs: Vec<(usize, usize)> = (in_scope.iter())
-        .flat_map(|&l| manuals.iter().map(move |&m| (l, m)))
+    let texts = Texts::collect(project, ui, scope, books);
+    let chosen = chosen
+        .filter(|c| texts.still_served(project, c))
+        .unwrap_or_else(|| texts.choose(project));
+    let code = |l: usize| project.langs()[l].code.as_str();
+    let site_cuts: Vec<_> = (texts.site.par_iter())
+        .map(|(l, text)| (*l, fonts::cuts(&chosen, code(*l), text)))
         .collect();
-    let manual_text: BTreeMap<(usize, usize), fonts::Collecting> = pairs
-        .par_iter()
-        .map(|&(l, m)| ((l, m), fonts::manual_text(project, &langs[l].code, m)))
+    let book_cuts: Vec<_> = (texts.books.par_iter())
+        .map(|((l, m), text)| ((*l, *m), fonts::cuts(&chosen, code(*l), text)))
         .collect();
-    let site_text: Vec<_> = in_scope
-        .par_iter()
-        .map(|&l| {
-            let code = &langs[l].code;
-            let of_lang: Vec<_> = manuals.iter().map(|&m| &manual_text[&(l, m)]).collect();
-            let text = fonts::site_text(project, &ui[code], code, &of_lang, &names);
-            (l, text)
-        })
-        .collect();
-    // Kept fonts serve while every script in use has its font.
-    let chosen = chosen.filter(|c| {
-        site_text.iter().all(|(l, text)| {
-            let code = &langs[*l].code;
-            fonts::script::scripts_in(&text.chars)
-                .into_iter()
-                .filter(|&s| project.config.fonts.wanted(s))
-                .all(|s| c.faces.contains_key(&(code.clone(), s)) || c.missing.contains(&s))
-        })
-    });
-    let chosen = chosen.unwrap_or_else(|| {
-        let by_code = site_text
-            .iter()
-            .map(|(l, t)| (langs[*l].code.clone(), &t.chars))
-            .collect();
-        fonts::choose(project, &by_code)
-    });
-    let book_text: Vec<_> = if books {
-        (manual_text.par_iter())
-            .map(|(&(l, m), text)| {
-                let code = &langs[l].code;
-                let text = fonts::book_text(project, &ui[code], code, text, names[l]);
-                ((l, m), text)
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let site_cuts: Vec<_> = (site_text.par_iter())
-        .map(|(l, text)| (*l, fonts::cuts(&chosen, &langs[*l].code, text)))
-        .collect();
-    let book_cuts: Vec<_> = (book_text.par_iter())
-        .map(|((l, m), text)| ((*l, *m), fonts::cuts(&chosen, &langs[*l].code, text)))
-        .collect();
-    // Each distinct cut once; WOFF2 only for those the site uses.
-    let mut jobs: BTreeMap<&Cut, (&FontFile, bool)> = BTreeMap::new();
-    for (_, cuts) in &site_cuts {
-        for (_, file, cut) in cuts {
-            jobs.insert(cut, (file, true));
-        }
-    }
-    for (_, cuts) in &book_cuts {
-        for (_, file, cut) in cuts {
-            jobs.entry(cut).or_insert((file, false));
-        }
-    }
-    let made: fonts::Made = jobs
-        .into_par_iter()
-        .map(|(cut, (file, woff2))| (cut.clone(), fonts::make(file, cut, woff2)))
-        .collect();
-    let mut problems: Vec<Diagnostic> = made
-        .iter()
-        .filter_map(|(cut, r)| r.as_ref().err().map(|e| (cut, e)))
-        .map(|(cut, e)| {
-            Diagnostic::warning(&cut.font, 0, e.clone())
-                .with_hint("name another font for this script under `[fonts]` in polybook.toml")
-        })
-        .collect();
-    problems.dedup_by(|a, b| a.message == b.message);
-    let mut site = vec![SiteFonts::default(); langs.len()];
+    let made = make_subsets(&site_cuts, &book_cuts);
+    let mut site = vec![SiteFonts::default(); project.langs().len()];
     for (l, cuts) in &site_cuts {
-        site[*l] = fonts::site_fonts(&langs[*l].code, cuts, &made);
+        site[*l] = fonts::site_fonts(code(*l), cuts, &made);
     }
     let books = (book_cuts.iter())
         .map(|(k, cuts)| (*k, fonts::book_fonts(cuts, &made)))
@@ -146,6 +76,116 @@ pub(crate) fn make(
         chosen,
         site,
         books,
-        problems,
+        problems: subset_problems(&made),
     }
+}
+
+/// What the pages of each language in scope, and each book, show.
+struct Texts {
+    /// By language index.
+    site: Vec<(usize, fonts::Text)>,
+    /// By (language, manual); empty when no books are made.
+    books: Vec<((usize, usize), fonts::Text)>,
+}
+
+impl Texts {
+    /// Each manual's text once, for its language's pages and for its book.
+    fn collect(
+        project: &Project,
+        ui: &std::collections::HashMap<String, Ui>,
+        scope: &Scope,
+        books: bool,
+    ) -> Texts {
+        let langs = project.langs();
+        let manuals: Vec<usize> = (0..project.manuals.len())
+            .filter(|&m| scope.manuals[m])
+            .collect();
+        let in_scope: Vec<usize> = (0..langs.len()).filter(|&l| scope.langs[l]).collect();
+        let names: Vec<&str> = langs.iter().map(|l| site::lang_name(ui, l)).collect();
+        let pairs: Vec<(usize, usize)> = (in_scope.iter())
+            .flat_map(|&l| manuals.iter().map(move |&m| (l, m)))
+            .collect();
+        let manual_text: BTreeMap<(usize, usize), fonts::Collecting> = (pairs.par_iter())
+            .map(|&(l, m)| ((l, m), fonts::manual_text(project, &langs[l].code, m)))
+            .collect();
+        let site = (in_scope.par_iter())
+            .map(|&l| {
+                let code = &langs[l].code;
+                let of_lang: Vec<_> = manuals.iter().map(|&m| &manual_text[&(l, m)]).collect();
+                (
+                    l,
+                    fonts::site_text(project, &ui[code], code, &of_lang, &names),
+                )
+            })
+            .collect();
+        let books = (manual_text.par_iter())
+            .filter(|_| books)
+            .map(|(&(l, m), text)| {
+                let code = &langs[l].code;
+                let text = fonts::book_text(project, &ui[code], code, text, names[l]);
+                ((l, m), text)
+            })
+            .collect();
+        Texts { site, books }
+    }
+
+    /// Whether fonts chosen earlier still serve: every wanted script in use
+    /// has its font, or is known to have none.
+    fn still_served(&self, project: &Project, chosen: &Chosen) -> bool {
+        self.site.iter().all(|(l, text)| {
+            let code = &project.langs()[*l].code;
+            fonts::script::scripts_in(&text.chars)
+                .into_iter()
+                .filter(|&s| project.config.fonts.wanted(s))
+                .all(|s| {
+                    chosen.faces.contains_key(&(code.clone(), s)) || chosen.missing.contains(&s)
+                })
+        })
+    }
+
+    /// Chooses the fonts for the characters of each language's pages.
+    fn choose(&self, project: &Project) -> Chosen {
+        let by_code = (self.site.iter())
+            .map(|(l, t)| (project.langs()[*l].code.clone(), &t.chars))
+            .collect();
+        fonts::choose(project, &by_code)
+    }
+}
+
+/// Each distinct cut made once, in parallel; WOFF2 only for those the site
+/// uses.
+fn make_subsets(
+    site_cuts: &[(usize, Vec<CutOf<'_>>)],
+    book_cuts: &[((usize, usize), Vec<CutOf<'_>>)],
+) -> fonts::Made {
+    let mut jobs: BTreeMap<&Cut, (&FontFile, bool)> = BTreeMap::new();
+    for (_, cuts) in site_cuts {
+        for (_, file, cut) in cuts {
+            jobs.insert(cut, (file, true));
+        }
+    }
+    for (_, cuts) in book_cuts {
+        for (_, file, cut) in cuts {
+            jobs.entry(cut).or_insert((file, false));
+        }
+    }
+    jobs.into_par_iter()
+        .map(|(cut, (file, woff2))| (cut.clone(), fonts::make(file, cut, woff2)))
+        .collect()
+}
+
+/// One face's cut for a language or a book, as `fonts::cuts` gives it.
+type CutOf<'a> = (&'a std::sync::Arc<fonts::Face>, &'a FontFile, Cut);
+
+/// A warning for each subset that could not be made.
+fn subset_problems(made: &fonts::Made) -> Vec<Diagnostic> {
+    let mut problems: Vec<Diagnostic> = (made.iter())
+        .filter_map(|(cut, r)| r.as_ref().err().map(|e| (cut, e)))
+        .map(|(cut, e)| {
+            Diagnostic::warning(&cut.font, 0, e.clone())
+                .with_hint("name another font for this script under `[fonts]` in polybook.toml")
+        })
+        .collect();
+    problems.dedup_by(|a, b| a.message == b.message);
+    problems
 }

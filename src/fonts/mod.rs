@@ -240,20 +240,100 @@ pub struct Chosen {
 /// warning naming the languages that need it and where to get one.
 pub fn choose(project: &Project, chars: &BTreeMap<String, &BTreeSet<char>>) -> Chosen {
     let config = &project.config.fonts;
-    let mut chosen = Chosen::default();
+    let mut choosing = Choosing {
+        project,
+        chosen: Chosen::default(),
+        named: BTreeMap::new(),
+        installed: None,
+        by_script: BTreeMap::new(),
+        missing: BTreeMap::new(),
+    };
     if !config.bundle {
-        return chosen;
+        return choosing.chosen;
     }
-    let file = Path::new("polybook.toml");
-    let mut named: BTreeMap<PathBuf, Option<Arc<Face>>> = BTreeMap::new();
-    let mut read_named = |rel: &Path, line: usize, script: Script, diags: &mut Vec<Diagnostic>| {
-        named
-            .entry(rel.to_path_buf())
-            .or_insert_with(|| match read_named(&project.paths.root, rel, script) {
+    for (lang, chars) in chars {
+        for script in script::scripts_in(chars) {
+            // A font named for the language brings its script in even when
+            // that script is not bundled by default.
+            if config.wanted(script) || config.for_lang.contains_key(lang) {
+                choosing.choose(lang, script, chars);
+            }
+        }
+    }
+    choosing.report_missing();
+    choosing.chosen
+}
+
+/// The fonts chosen so far, with the files read and the fonts found once
+/// for every language that needs them.
+struct Choosing<'a> {
+    project: &'a Project,
+    chosen: Chosen,
+    /// Files named in `polybook.toml`, read (or refused) once each.
+    named: BTreeMap<PathBuf, Option<Arc<Face>>>,
+    installed: Option<find::Installed>,
+    /// The font of each script for languages without one of their own.
+    by_script: BTreeMap<Script, Option<Arc<Face>>>,
+    /// Scripts without a font, with the languages that need them.
+    missing: BTreeMap<Script, Vec<String>>,
+}
+
+impl Choosing<'_> {
+    /// The font of `script` for `lang`, whose text holds `chars`: the file
+    /// named for the language if it has the script's letters, else the
+    /// script's font.
+    fn choose(&mut self, lang: &str, script: Script, chars: &BTreeSet<char>) {
+        let config = &self.project.config.fonts;
+        let sample: BTreeSet<char> = (chars.iter().copied())
+            .filter(|&c| Script::of(c) == Some(script))
+            .collect();
+        let mut face = config.for_lang.get(lang).and_then(|(rel, line)| {
+            self.read_named(rel, *line, script)
+                .filter(|f| sample.iter().any(|&c| f.regular.covers(c)))
+        });
+        if face.is_none() && config.wanted(script) {
+            face = self.script_face(script, &sample);
+        }
+        match face {
+            Some(face) => {
+                self.chosen.faces.insert((lang.to_string(), script), face);
+            }
+            None if config.wanted(script) => {
+                (self.missing.entry(script).or_default()).push(lang.to_string())
+            }
+            None => {}
+        }
+    }
+
+    /// The font of `script` for every language without one of its own: the
+    /// file named for the script, else an installed one that covers `sample`.
+    fn script_face(&mut self, script: Script, sample: &BTreeSet<char>) -> Option<Arc<Face>> {
+        if let Some(face) = self.by_script.get(&script) {
+            return face.clone();
+        }
+        let config = &self.project.config.fonts;
+        let named = (config.for_script.get(&script))
+            .and_then(|(rel, line)| self.read_named(rel, *line, script));
+        let face = named.or_else(|| {
+            (self.installed.get_or_insert_with(find::Installed::list))
+                .find(script, sample)
+                .map(Arc::new)
+        });
+        self.by_script.insert(script, face.clone());
+        face
+    }
+
+    /// The font file named at `line` of `polybook.toml`, if it can be used
+    /// for `script`; a file that cannot be read is a warning, once.
+    fn read_named(&mut self, rel: &Path, line: usize, script: Script) -> Option<Arc<Face>> {
+        let root = &self.project.paths.root;
+        let diags = &mut self.chosen.diagnostics;
+        (self.named.entry(rel.to_path_buf()))
+            .or_insert_with(|| match read_named(root, rel, script) {
                 Ok(face) => Some(Arc::new(face)),
                 Err(e) => {
                     diags.push(
-                        Diagnostic::warning(file, line, e)
+                        Diagnostic::warning(Path::new("polybook.toml"), line, e)
                             .with_hint("name a TrueType font file inside the project, e.g. `my = \"fonts/Padauk-Regular.ttf\"`; an installed font is used meanwhile"),
                     );
                     None
@@ -261,72 +341,30 @@ pub fn choose(project: &Project, chars: &BTreeMap<String, &BTreeSet<char>>) -> C
             })
             .clone()
             .filter(|f| f.script == script)
-    };
-    let mut installed: Option<find::Installed> = None;
-    let mut by_script: BTreeMap<Script, Option<Arc<Face>>> = BTreeMap::new();
-    let mut missing: BTreeMap<Script, Vec<String>> = BTreeMap::new();
-    for (lang, chars) in chars {
-        for script in script::scripts_in(chars) {
-            // A font named for the language brings its script in even when
-            // that script is not bundled by default.
-            if !config.wanted(script) && !config.for_lang.contains_key(lang) {
-                continue;
-            }
-            let sample: BTreeSet<char> = chars
-                .iter()
-                .copied()
-                .filter(|&c| Script::of(c) == Some(script))
-                .collect();
-            let mut face = config.for_lang.get(lang).and_then(|(rel, line)| {
-                read_named(rel, *line, script, &mut chosen.diagnostics)
-                    .filter(|f| sample.iter().any(|&c| f.regular.covers(c)))
-            });
-            if face.is_none() && config.wanted(script) {
-                face = by_script
-                    .entry(script)
-                    .or_insert_with(|| {
-                        let named = config.for_script.get(&script).and_then(|(rel, line)| {
-                            read_named(rel, *line, script, &mut chosen.diagnostics)
-                        });
-                        named.or_else(|| {
-                            installed
-                                .get_or_insert_with(find::Installed::list)
-                                .find(script, &sample)
-                                .map(Arc::new)
-                        })
-                    })
-                    .clone();
-            }
-            match face {
-                Some(face) => {
-                    chosen.faces.insert((lang.clone(), script), face);
-                }
-                None if config.wanted(script) => {
-                    missing.entry(script).or_default().push(lang.clone())
-                }
-                None => {}
-            }
+    }
+
+    /// One warning per script no font was found for, naming the languages
+    /// that need it and the Debian packages that have one.
+    fn report_missing(&mut self) {
+        for (script, langs) in std::mem::take(&mut self.missing) {
+            self.chosen.missing.insert(script);
+            self.chosen.diagnostics.push(
+                Diagnostic::warning(
+                    Path::new("polybook.toml"),
+                    0,
+                    format!(
+                        "no font for the {} script, which {} use: readers without one see boxes",
+                        script.name(),
+                        langs.join(", ")
+                    ),
+                )
+                .with_hint(format!(
+                    "install one (Debian: {}) or name a font file under `[fonts]` in polybook.toml",
+                    script.packages()
+                )),
+            );
         }
     }
-    for (script, langs) in missing {
-        chosen.missing.insert(script);
-        chosen.diagnostics.push(
-            Diagnostic::warning(
-                file,
-                0,
-                format!(
-                    "no font for the {} script, which {} use: readers without one see boxes",
-                    script.name(),
-                    langs.join(", ")
-                ),
-            )
-            .with_hint(format!(
-                "install one (Debian: {}) or name a font file under `[fonts]` in polybook.toml",
-                script.packages()
-            )),
-        );
-    }
-    chosen
 }
 
 /// Reads a font file named in `polybook.toml` for `script` (and its bold
