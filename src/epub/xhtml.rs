@@ -10,6 +10,7 @@
 //! XML forbids are left out.
 
 use ego_tree::NodeRef;
+use scraper::node::Element;
 use scraper::{Html, Node};
 
 use crate::render::chars;
@@ -53,110 +54,135 @@ pub fn from_fragment(html: &str) -> String {
 fn write_node<'a>(node: NodeRef<'a, Node>, out: &mut String, todo: &mut Vec<Step<'a>>) {
     match node.value() {
         Node::Text(t) => out.push_str(&escape_text(t)),
-        Node::Element(el) => {
-            let name = el.name();
-            if name == "a"
-                && let Some(href) = el.attr("href")
-                && let Some(rest) = href.strip_prefix(UNLINK)
-            {
-                let text: String = node
-                    .descendants()
-                    .filter_map(|n| n.value().as_text().map(|t| t.to_string()))
-                    .collect();
-                if !rest.is_empty() && !rest.contains('/') && rest != text {
-                    todo.push(Step::Markup(format!(" ({})", escape_text(rest))));
-                }
-                push_children(node, todo);
-                return;
-            }
-            // A book's picture is its image: the other sources of a
-            // `<picture>` may name files the book does not hold.
-            if name == "source"
-                && node
-                    .parent()
-                    .and_then(|p| p.value().as_element().map(|e| e.name() == "picture"))
-                    .unwrap_or(false)
-            {
-                return;
-            }
-            if name == "img" {
-                // Only files inside the book: never another host.
-                let in_book = |src: &str| {
-                    !src.is_empty()
-                        && !src.starts_with(UNLINK)
-                        && matches!(safe_url::judge(src), Judged::Local(_))
-                };
-                let largest = el.attr("srcset").and_then(|set| {
-                    (safe_url::srcset(set).into_iter().rev())
-                        .filter(|c| in_book(c.url))
-                        .max_by(|a, b| a.size().total_cmp(&b.size()))
-                });
-                let src = largest
-                    .map(|c| c.url)
-                    .or(el.attr("src").filter(|s| in_book(s)));
-                let Some(src) = src else {
-                    let alt = el.attr("alt").unwrap_or("");
-                    out.push_str(&format!(
-                        "<span class=\"missing-image\">{}</span>",
-                        escape_text(alt)
-                    ));
-                    return;
-                };
-                out.push_str("<img");
-                for (attr, value) in el.attrs() {
-                    if !matches!(attr, "src" | "srcset" | "sizes") {
-                        write_attr(out, attr, value);
-                    }
-                }
-                write_attr(out, "src", src);
-                out.push_str("/>");
-                return;
-            }
-            if name == "div" && el.has_class("footnotes", scraper::CaseSensitivity::CaseSensitive) {
-                write_footnotes(node, out, todo);
-                return;
-            }
-            out.push('<');
-            out.push_str(name);
-            if name == "svg" {
-                out.push_str(" xmlns=\"http://www.w3.org/2000/svg\"");
-            }
-            for (attr, value) in el.attrs() {
-                // Nothing refused reaches a book, whatever wrote it.
-                if matches!(attr, "href" | "src" | "cite" | "poster") && !safe_url::allowed(value) {
-                    continue;
-                }
-                write_attr(out, attr, value);
-                if attr == "lang" {
-                    write_attr(out, "xml:lang", value);
-                }
-            }
-            let parent_is_noteref = node
-                .parent()
-                .and_then(|p| {
-                    p.value().as_element().map(|e| {
-                        e.has_class("footnote-ref", scraper::CaseSensitivity::CaseSensitive)
-                    })
-                })
-                .unwrap_or(false);
-            if name == "a" && parent_is_noteref {
-                write_attr(out, "epub:type", "noteref");
-                write_attr(out, "role", "doc-noteref");
-            }
-            if name == "a" && el.has_class("footnote-back", scraper::CaseSensitivity::CaseSensitive)
-            {
-                write_attr(out, "role", "doc-backlink");
-            }
-            if VOID.contains(&name) {
-                out.push_str("/>");
-                return;
-            }
-            out.push('>');
-            todo.push(Step::Markup(format!("</{name}>")));
-            push_children(node, todo);
-        }
+        Node::Element(el) => write_element(node, el, out, todo),
         _ => {}
     }
+}
+
+/// [`write_node`] for element `el`, written as a book needs it.
+///
+/// A link with no target in the book becomes its text, an image the file
+/// the book holds, footnotes EPUB footnotes; any other element is XML.
+fn write_element<'a>(
+    node: NodeRef<'a, Node>,
+    el: &Element,
+    out: &mut String,
+    todo: &mut Vec<Step<'a>>,
+) {
+    let name = el.name();
+    if name == "a"
+        && let Some(href) = el.attr("href")
+        && let Some(rest) = href.strip_prefix(UNLINK)
+    {
+        unlink(node, rest, todo);
+    } else if name == "source" && parent_is(node, |e| e.name() == "picture") {
+        // A book's picture is its image: the other sources of a
+        // `<picture>` may name files the book does not hold.
+    } else if name == "img" {
+        write_img(el, out);
+    } else if name == "div" && has_class(el, "footnotes") {
+        write_footnotes(node, out, todo);
+    } else {
+        write_start_tag(node, el, out);
+        if VOID.contains(&name) {
+            out.push_str("/>");
+            return;
+        }
+        out.push('>');
+        todo.push(Step::Markup(format!("</{name}>")));
+        push_children(node, todo);
+    }
+}
+
+/// Leaves a link with no target in the book as its text in `todo`.
+///
+/// `rest` is what follows the marker in its `href`; it follows the text in
+/// parentheses when it adds something.
+fn unlink<'a>(node: NodeRef<'a, Node>, rest: &str, todo: &mut Vec<Step<'a>>) {
+    let text: String = node
+        .descendants()
+        .filter_map(|n| n.value().as_text().map(|t| t.to_string()))
+        .collect();
+    if !rest.is_empty() && !rest.contains('/') && rest != text {
+        todo.push(Step::Markup(format!(" ({})", escape_text(rest))));
+    }
+    push_children(node, todo);
+}
+
+/// Writes an image with the largest file the book holds as its source, else its alt text.
+fn write_img(el: &Element, out: &mut String) {
+    // Only files inside the book: never another host.
+    let in_book = |src: &str| {
+        !src.is_empty()
+            && !src.starts_with(UNLINK)
+            && matches!(safe_url::judge(src), Judged::Local(_))
+    };
+    let largest = el.attr("srcset").and_then(|set| {
+        (safe_url::srcset(set).into_iter().rev())
+            .filter(|c| in_book(c.url))
+            .max_by(|a, b| a.size().total_cmp(&b.size()))
+    });
+    let src = largest
+        .map(|c| c.url)
+        .or(el.attr("src").filter(|s| in_book(s)));
+    let Some(src) = src else {
+        let alt = el.attr("alt").unwrap_or("");
+        out.push_str(&format!(
+            "<span class=\"missing-image\">{}</span>",
+            escape_text(alt)
+        ));
+        return;
+    };
+    out.push_str("<img");
+    for (attr, value) in el.attrs() {
+        if !matches!(attr, "src" | "srcset" | "sizes") {
+            write_attr(out, attr, value);
+        }
+    }
+    write_attr(out, "src", src);
+    out.push_str("/>");
+}
+
+/// Writes an element's start tag, without its closing `>`.
+///
+/// It has the attributes that a book allows, each `lang` with its
+/// `xml:lang` twin, and the EPUB roles of footnote links.
+fn write_start_tag(node: NodeRef<'_, Node>, el: &Element, out: &mut String) {
+    let name = el.name();
+    out.push('<');
+    out.push_str(name);
+    if name == "svg" {
+        out.push_str(" xmlns=\"http://www.w3.org/2000/svg\"");
+    }
+    for (attr, value) in el.attrs() {
+        // Nothing refused reaches a book, whatever wrote it.
+        if matches!(attr, "href" | "src" | "cite" | "poster") && !safe_url::allowed(value) {
+            continue;
+        }
+        write_attr(out, attr, value);
+        if attr == "lang" {
+            write_attr(out, "xml:lang", value);
+        }
+    }
+    if name == "a" && parent_is(node, |e| has_class(e, "footnote-ref")) {
+        write_attr(out, "epub:type", "noteref");
+        write_attr(out, "role", "doc-noteref");
+    }
+    if name == "a" && has_class(el, "footnote-back") {
+        write_attr(out, "role", "doc-backlink");
+    }
+}
+
+/// Whether a node's parent is an element for which `test` holds.
+fn parent_is(node: NodeRef<'_, Node>, test: impl Fn(&Element) -> bool) -> bool {
+    node.parent()
+        .and_then(|p| p.value().as_element().map(test))
+        .unwrap_or(false)
+}
+
+/// Whether an element has `class` among its classes.
+fn has_class(el: &Element, class: &str) -> bool {
+    el.has_class(class, scraper::CaseSensitivity::CaseSensitive)
 }
 
 /// Leaves a node's children in `todo`, the first to be written last in.

@@ -255,174 +255,298 @@ pub fn index_script_from<'s>(
     lang: &str,
     sections: &mut dyn FnMut(ChapterRef, &Source) -> Cow<'s, [Section]>,
 ) -> Index {
-    // docs: [url, chapter title, section heading, excerpt, fallback]
-    let mut docs: Vec<(String, &str, String, String, u8)> = Vec::new();
-    let mut vocab = Vocabulary::default();
-    // Each section's (term, weight) pairs, section after section, and where
-    // each section's pairs end: appended in order, then sorted by term once
-    // (a vector per term cost a cache miss and many small allocations per pair).
-    // About one pair per 8 bytes of text, or per 4 in spaceless scripts:
-    // reserved once, as growing it copied megabytes into fresh memory.
-    let text_bytes: usize = (project.manuals.iter().enumerate())
-        .flat_map(|(mi, m)| (0..m.chapters.len()).map(move |ci| (mi, ci)))
-        .map(|(manual, chapter)| {
-            let r = ChapterRef { manual, chapter };
-            project.content(r, lang).0.body().len()
-        })
-        .sum();
-    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(text_bytes / 4);
-    let mut ends: Vec<usize> = Vec::new();
-    let mut lengths = Vec::new();
-    // Each term's weight in the current section, by term id, and the terms
-    // the section has touched: cheaper than a map, and reset term by term.
-    let mut counts: Vec<u32> = Vec::new();
-    let mut touched: Vec<u32> = Vec::new();
-    for (mi, m) in project.manuals.iter().enumerate() {
-        for (ci, ch) in m.chapters.iter().enumerate() {
-            let r = ChapterRef {
-                manual: mi,
-                chapter: ci,
-            };
-            let (src, fallback) = project.content(r, lang);
-            let page = urls::chapter(lang, &m.id, &ch.id);
-            for (si, section) in sections(r, src).iter().enumerate() {
-                let url = match &section.id {
-                    Some(id) if si > 0 => format!("{}#{id}", urls::encode_path(&page)),
-                    _ => urls::encode_path(&page),
-                };
-                let mut len = 0u32;
-                // Title and heading words weigh more than body words.
-                let title = if si == 0 { src.title.as_str() } else { "" };
-                for (text, weight) in [(title, 3u32), (&section.heading, 5), (&section.text, 1)] {
-                    for_each_chunk(text, |chunk| {
-                        for &t in vocab.chunk_terms(chunk) {
-                            if t as usize >= counts.len() {
-                                counts.resize(t as usize + 1024, 0);
-                            }
-                            let c = &mut counts[t as usize];
-                            if *c == 0 {
-                                touched.push(t);
-                            }
-                            *c += weight;
-                            len += 1;
-                        }
-                    });
-                }
-                lengths.push(len);
-                pairs.extend(
-                    touched
-                        .drain(..)
-                        .map(|t| (t, std::mem::take(&mut counts[t as usize]))),
-                );
-                ends.push(pairs.len());
-                docs.push((
-                    url,
-                    &src.title,
-                    section.heading.trim().to_string(),
-                    excerpt(&section.text),
-                    u8::from(fallback),
-                ));
-            }
-        }
-    }
-    // Counting sort: each term's (section, weight) postings, in section
-    // order, as one slice of `flat`.
-    let mut start = vec![0usize; vocab.terms.len() + 1];
-    for &(t, _) in &pairs {
-        start[t as usize + 1] += 1;
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
-    let mut next = start.clone();
-    let mut flat = vec![(0u32, 0u32); pairs.len()];
-    let mut from = 0;
-    for (doc, &end) in ends.iter().enumerate() {
-        for &(t, n) in &pairs[from..end] {
-            let slot = &mut next[t as usize];
-            flat[*slot] = (doc as u32, n);
-            *slot += 1;
-        }
-        from = end;
-    }
-    drop(pairs);
-    // Terms without postings were met only in a chunk that the spaceless
-    // fast path gave up on.
-    let mut order: Vec<u32> = (0..vocab.terms.len() as u32)
-        .filter(|&t| start[t as usize + 1] > start[t as usize])
-        .collect();
-    order.sort_unstable_by(|&a, &b| vocab.terms[a as usize].cmp(&vocab.terms[b as usize]));
-    let postings = order.iter().map(|&t| {
-        let t = t as usize;
-        (&*vocab.terms[t], &flat[start[t]..start[t + 1]])
-    });
-    let n = docs.len() as f64;
-    let mut stop = Vec::new();
-    // The JSON is written by hand around serde_json's string escaping, so
-    // that the term table needs no intermediate map.
-    let json = |v: &str| serde_json::to_string(v).expect("strings serialise");
-    // Each kept term's postings, encoded one after the other into `table`:
-    // two digits or so for each.
-    let mut table = String::with_capacity(flat.len() * 2);
-    let mut kept: Vec<(&str, usize, usize)> = Vec::new();
-    for (t, p) in postings {
-        if t.chars().any(is_spaceless) && p.len() as f64 > STOP_SHARE * n && n >= 20.0 {
-            stop.push(t);
-            continue;
-        }
-        let start = table.len();
-        push_postings(&mut table, p);
-        kept.push((t, start, table.len()));
-    }
-    let size = table.len() + kept.iter().map(|k| k.0.len() + 8).sum::<usize>();
-    let parts = if size > PART_SPLIT_BYTES {
-        size.div_ceil(PART_BYTES)
-    } else {
-        1
-    };
-    // Each part's terms (sorted, front-coded) and postings, as JSON lists.
-    // Sized for an even share of the terms and postings, with their quotes
-    // and commas.
-    let term_bytes: usize = kept.iter().map(|k| k.0.len() + 4).sum();
-    let list_bytes = table.len() + kept.len() * 3;
-    let mut tables: Vec<(String, String, &str)> = (0..parts)
-        .map(|_| {
-            (
-                String::with_capacity(term_bytes / parts * 9 / 8),
-                String::with_capacity(list_bytes / parts * 9 / 8),
-                "",
-            )
-        })
-        .collect();
-    let mut entry = String::new();
-    for &(t, start, end) in &kept {
-        let (terms, lists, previous) = &mut tables[part_of(t, parts)];
-        if !terms.is_empty() {
-            terms.push(',');
-            lists.push(',');
-        }
-        entry.clear();
-        push_front_coded(&mut entry, previous, t);
-        push_json_str(terms, &entry);
-        *previous = t;
-        lists.push('"');
-        lists.push_str(&table[start..end]);
-        lists.push('"');
-    }
+    let Gathered {
+        docs,
+        vocab,
+        pairs,
+        ends,
+        lengths,
+        ..
+    } = Gathered::read(project, lang, sections);
+    let postings = Postings::sort(pairs, &ends, vocab.terms.len());
+    let table = TermTable::encode(&vocab.terms, &postings, docs.len());
+    drop(postings);
+    let parts = table.parts();
+    let tables = table.split(parts);
     let to_json = |v: &dyn erased::Json| v.json();
     let head = format!(
         "{{\"docs\":{},\"lang\":{},\"lengths\":{},",
         to_json(&docs),
-        json(lang),
+        json_str(lang),
         to_json(&lengths),
     );
     let tail = format!(
         "\"source\":{},\"stop\":{}",
-        json(project.source_lang()),
-        to_json(&stop),
+        json_str(project.source_lang()),
+        to_json(&table.stop),
     );
-    if parts == 1 {
-        let (terms, lists, _) = &tables[0];
+    scripts(lang, &head, &tail, &tables)
+}
+
+/// A section's entry in the index's `docs`: its address, its chapter's
+/// title, its heading, its excerpt, and 1 when its text is a fallback.
+type Doc<'p> = (String, &'p str, String, String, u8);
+
+/// What indexing gathers from a language's sections, section after section.
+struct Gathered<'p> {
+    /// Each section's entry in `docs`.
+    docs: Vec<Doc<'p>>,
+    vocab: Vocabulary,
+    /// Each section's (term, weight) pairs, section after section, and where
+    /// each section's pairs end: appended in order, then sorted by term once
+    /// (a vector per term cost a cache miss and many small allocations per pair).
+    pairs: Vec<(u32, u32)>,
+    ends: Vec<usize>,
+    /// Each section's length in terms.
+    lengths: Vec<u32>,
+    /// Each term's weight in the current section, by term id, and the terms
+    /// the section has touched: cheaper than a map, and reset term by term.
+    counts: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl<'p> Gathered<'p> {
+    /// Reads the sections of every chapter as `lang` shows it, in reading order.
+    fn read<'s>(
+        project: &'p Project,
+        lang: &str,
+        sections: &mut dyn FnMut(ChapterRef, &Source) -> Cow<'s, [Section]>,
+    ) -> Self {
+        let mut gathered = Gathered::with_room(project, lang);
+        for (mi, m) in project.manuals.iter().enumerate() {
+            for (ci, ch) in m.chapters.iter().enumerate() {
+                let r = ChapterRef {
+                    manual: mi,
+                    chapter: ci,
+                };
+                let (src, fallback) = project.content(r, lang);
+                let page = urls::chapter(lang, &m.id, &ch.id);
+                for (si, section) in sections(r, src).iter().enumerate() {
+                    let url = match &section.id {
+                        Some(id) if si > 0 => format!("{}#{id}", urls::encode_path(&page)),
+                        _ => urls::encode_path(&page),
+                    };
+                    gathered.add(url, &src.title, si == 0, section, fallback);
+                }
+            }
+        }
+        gathered
+    }
+
+    /// Nothing gathered yet, with room for the pairs of all of `lang`'s text.
+    fn with_room(project: &Project, lang: &str) -> Self {
+        // About one pair per 8 bytes of text, or per 4 in spaceless scripts:
+        // reserved once, as growing it copied megabytes into fresh memory.
+        let text_bytes: usize = (project.manuals.iter().enumerate())
+            .flat_map(|(mi, m)| (0..m.chapters.len()).map(move |ci| (mi, ci)))
+            .map(|(manual, chapter)| {
+                let r = ChapterRef { manual, chapter };
+                project.content(r, lang).0.body().len()
+            })
+            .sum();
+        Gathered {
+            docs: Vec::new(),
+            vocab: Vocabulary::default(),
+            pairs: Vec::with_capacity(text_bytes / 4),
+            ends: Vec::new(),
+            lengths: Vec::new(),
+            counts: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
+
+    /// Adds one section of the chapter titled `title`: its entry, length and pairs.
+    ///
+    /// The title's terms count in the chapter's `first` section.
+    fn add(&mut self, url: String, title: &'p str, first: bool, section: &Section, fallback: bool) {
+        // Title and heading words weigh more than body words.
+        let title_terms = if first { title } else { "" };
+        let mut len = 0u32;
+        for (text, weight) in [
+            (title_terms, 3u32),
+            (section.heading.as_str(), 5),
+            (section.text.as_str(), 1),
+        ] {
+            len += self.count(text, weight);
+        }
+        self.lengths.push(len);
+        let counts = &mut self.counts;
+        self.pairs.extend(
+            self.touched
+                .drain(..)
+                .map(|t| (t, std::mem::take(&mut counts[t as usize]))),
+        );
+        self.ends.push(self.pairs.len());
+        self.docs.push((
+            url,
+            title,
+            section.heading.trim().to_string(),
+            excerpt(&section.text),
+            u8::from(fallback),
+        ));
+    }
+
+    /// Adds `weight` to each term of `text` in the current section; gives the number of terms.
+    fn count(&mut self, text: &str, weight: u32) -> u32 {
+        let (vocab, counts, touched) = (&mut self.vocab, &mut self.counts, &mut self.touched);
+        let mut len = 0u32;
+        for_each_chunk(text, |chunk| {
+            for &t in vocab.chunk_terms(chunk) {
+                if t as usize >= counts.len() {
+                    counts.resize(t as usize + 1024, 0);
+                }
+                let c = &mut counts[t as usize];
+                if *c == 0 {
+                    touched.push(t);
+                }
+                *c += weight;
+                len += 1;
+            }
+        });
+        len
+    }
+}
+
+/// Each term's (section, weight) postings, in section order, as one slice of `flat`.
+///
+/// Those of term `t` are `flat[start[t]..start[t + 1]]`.
+struct Postings {
+    start: Vec<usize>,
+    flat: Vec<(u32, u32)>,
+}
+
+impl Postings {
+    /// Sorts the sections' pairs by term, keeping the sections' order (a counting sort).
+    ///
+    /// `ends` tells where each section's pairs end, and `terms` how many
+    /// terms there are.
+    fn sort(pairs: Vec<(u32, u32)>, ends: &[usize], terms: usize) -> Self {
+        let mut start = vec![0usize; terms + 1];
+        for &(t, _) in &pairs {
+            start[t as usize + 1] += 1;
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut next = start.clone();
+        let mut flat = vec![(0u32, 0u32); pairs.len()];
+        let mut from = 0;
+        for (doc, &end) in ends.iter().enumerate() {
+            for &(t, n) in &pairs[from..end] {
+                let slot = &mut next[t as usize];
+                flat[*slot] = (doc as u32, n);
+                *slot += 1;
+            }
+            from = end;
+        }
+        Postings { start, flat }
+    }
+
+    /// The postings of term `t`.
+    fn of(&self, t: u32) -> &[(u32, u32)] {
+        let t = t as usize;
+        &self.flat[self.start[t]..self.start[t + 1]]
+    }
+
+    /// The ids of the terms that have postings, sorted by the terms' text.
+    fn terms_in_order(&self, terms: &[Box<str>]) -> Vec<u32> {
+        // Terms without postings were met only in a chunk that the spaceless
+        // fast path gave up on.
+        let mut order: Vec<u32> = (0..terms.len() as u32)
+            .filter(|&t| !self.of(t).is_empty())
+            .collect();
+        order.sort_unstable_by(|&a, &b| terms[a as usize].cmp(&terms[b as usize]));
+        order
+    }
+}
+
+/// The term table, encoded: each kept term's postings, and the stop terms kept out.
+struct TermTable<'v> {
+    /// Each kept term's postings, encoded: two digits or so for each.
+    table: String,
+    /// Each kept term, in order, with where its postings start and end in
+    /// `table`.
+    kept: Vec<(&'v str, usize, usize)>,
+    stop: Vec<&'v str>,
+}
+
+impl<'v> TermTable<'v> {
+    /// Encodes the postings of the terms in order, leaving out the stop terms.
+    ///
+    /// Stop terms are the character pairs found in too many of the
+    /// `sections` to say where to look.
+    fn encode(terms: &'v [Box<str>], postings: &Postings, sections: usize) -> Self {
+        let n = sections as f64;
+        let mut table = TermTable {
+            table: String::with_capacity(postings.flat.len() * 2),
+            kept: Vec::new(),
+            stop: Vec::new(),
+        };
+        for id in postings.terms_in_order(terms) {
+            let (t, p) = (&*terms[id as usize], postings.of(id));
+            if t.chars().any(is_spaceless) && p.len() as f64 > STOP_SHARE * n && n >= 20.0 {
+                table.stop.push(t);
+                continue;
+            }
+            let start = table.table.len();
+            push_postings(&mut table.table, p);
+            table.kept.push((t, start, table.table.len()));
+        }
+        table
+    }
+
+    /// How many parts the table is written in: one unless it exceeds [`PART_SPLIT_BYTES`].
+    fn parts(&self) -> usize {
+        let size = self.table.len() + self.kept.iter().map(|k| k.0.len() + 8).sum::<usize>();
+        if size > PART_SPLIT_BYTES {
+            size.div_ceil(PART_BYTES)
+        } else {
+            1
+        }
+    }
+
+    /// Each part's terms (sorted, front-coded) and postings, as items of JSON lists.
+    fn split(&self, parts: usize) -> Vec<(String, String)> {
+        // Sized for an even share of the terms and postings, with their
+        // quotes and commas.
+        let term_bytes: usize = self.kept.iter().map(|k| k.0.len() + 4).sum();
+        let list_bytes = self.table.len() + self.kept.len() * 3;
+        let mut tables: Vec<(String, String)> = (0..parts)
+            .map(|_| {
+                (
+                    String::with_capacity(term_bytes / parts * 9 / 8),
+                    String::with_capacity(list_bytes / parts * 9 / 8),
+                )
+            })
+            .collect();
+        // Each part's last term, which the next one is front-coded against.
+        let mut previous: Vec<&str> = vec![""; parts];
+        let mut entry = String::new();
+        for &(t, start, end) in &self.kept {
+            let part = part_of(t, parts);
+            let (terms, lists) = &mut tables[part];
+            if !terms.is_empty() {
+                terms.push(',');
+                lists.push(',');
+            }
+            entry.clear();
+            push_front_coded(&mut entry, previous[part], t);
+            push_json_str(terms, &entry);
+            previous[part] = t;
+            lists.push('"');
+            lists.push_str(&self.table[start..end]);
+            lists.push('"');
+        }
+        tables
+    }
+}
+
+/// The script files of an index, around the parts of its term table, `tables`.
+///
+/// `head` and `tail` are the members of the main file before and after
+/// the term table.
+fn scripts(lang: &str, head: &str, tail: &str, tables: &[(String, String)]) -> Index {
+    if let [(terms, lists)] = tables {
         return Index {
             main: format!(
                 "window.polybookSearchIndex = {head}\"postings\":[{lists}],{tail},\"terms\":[{terms}]}};\n"
@@ -430,19 +554,28 @@ pub fn index_script_from<'s>(
             parts: Vec::new(),
         };
     }
+    let parts = tables.len();
     Index {
         main: format!("window.polybookSearchIndex = {head}\"parts\":{parts},{tail}}};\n"),
         parts: tables
             .iter()
             .enumerate()
-            .map(|(k, (terms, lists, _))| {
+            .map(|(k, (terms, lists))| {
                 format!(
                     "window.polybookSearchPart({{\"lang\":{},\"part\":{k},\"postings\":[{lists}],\"terms\":[{terms}]}});\n",
-                    json(lang)
+                    json_str(lang)
                 )
             })
             .collect(),
     }
+}
+
+/// A string as JSON text.
+///
+/// The index's JSON is written by hand around serde_json's string
+/// escaping, so that the term table needs no intermediate map.
+fn json_str(v: &str) -> String {
+    serde_json::to_string(v).expect("strings serialise")
 }
 
 /// The part of a split index that holds `term`: a hash of its first two

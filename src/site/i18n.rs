@@ -106,63 +106,7 @@ pub fn load(
     source: &str,
 ) -> Result<(HashMap<String, Ui>, Vec<Diagnostic>)> {
     let mut diags = Vec::new();
-    let mut project: HashMap<String, Resource> = HashMap::new();
-    if i18n_dir.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(i18n_dir)
-            .map_err(|e| Error::io("list", i18n_dir, e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
-            .collect();
-        entries.sort();
-        for path in entries {
-            let code = path
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            if lang::parse(&code).is_err() {
-                let hint = match lang::canonical(&code).filter(|c| lang::parse(c).is_ok()) {
-                    Some(c) => format!("rename it to `{c}.ftl`, the code as BCP 47 spells it"),
-                    None => "name UI string files after their language, like `i18n/fa.ftl`".into(),
-                };
-                diags.push(
-                    Diagnostic::warning(
-                        &rel,
-                        0,
-                        format!("`{code}` is not a language code; this file is not used"),
-                    )
-                    .with_hint(hint),
-                );
-                continue;
-            }
-            let text = match crate::load::project::read_regular_to_string(&path) {
-                Ok(text) => text,
-                Err(e) if crate::load::project::is_not_regular(&e) => {
-                    diags.push(Diagnostic::error(
-                        &rel,
-                        0,
-                        format!("cannot read this file: {e}"),
-                    ));
-                    continue;
-                }
-                Err(e) => return Err(Error::io("read", &path, e)),
-            };
-            let marked = crate::start::untranslated_messages(&text);
-            if let Some((first, line)) = marked.first() {
-                let n = marked.len();
-                diags.push(
-                    Diagnostic::warning(
-                        &rel,
-                        *line,
-                        format!("{n} UI string(s) are marked untranslated, from `{first}` on: readers see the text they were copied from"),
-                    )
-                    .with_hint("translate each value and remove the `# untranslated` line above it"),
-                );
-            }
-            project.insert(code.clone(), parse(&code, &text, &rel, &mut diags));
-        }
-    }
+    let project = project_resources(i18n_dir, root, &mut diags)?;
     let builtin: HashMap<&str, Resource> = BUILTIN
         .iter()
         .map(|(code, text)| {
@@ -172,51 +116,141 @@ pub fn load(
             )
         })
         .collect();
+    let layers = Layers {
+        project: &project,
+        builtin: &builtin,
+        keys: reference_keys(&project, &builtin, source),
+        source,
+    };
+    let mut out = HashMap::new();
+    for l in languages {
+        out.insert(l.code.clone(), layers.resolve(l, &mut diags));
+    }
+    Ok((out, diags))
+}
 
-    // The reference set of message ids: built-in English plus the project's
-    // source-language file.
+/// Reads the project's own Fluent files (`i18n/*.ftl`), by language code.
+fn project_resources(
+    i18n_dir: &Path,
+    root: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<HashMap<String, Resource>> {
+    let mut project = HashMap::new();
+    if !i18n_dir.is_dir() {
+        return Ok(project);
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(i18n_dir)
+        .map_err(|e| Error::io("list", i18n_dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let code = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        if lang::parse(&code).is_err() {
+            diags.push(not_a_language(&code, &rel));
+            continue;
+        }
+        let text = match crate::load::project::read_regular_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if crate::load::project::is_not_regular(&e) => {
+                diags.push(Diagnostic::error(
+                    &rel,
+                    0,
+                    format!("cannot read this file: {e}"),
+                ));
+                continue;
+            }
+            Err(e) => return Err(Error::io("read", &path, e)),
+        };
+        diags.extend(untranslated(&text, &rel));
+        project.insert(code.clone(), parse(&code, &text, &rel, diags));
+    }
+    Ok(project)
+}
+
+/// The warning for UI string file `rel`, whose name `code` is not a language code.
+fn not_a_language(code: &str, rel: &Path) -> Diagnostic {
+    let hint = match lang::canonical(code).filter(|c| lang::parse(c).is_ok()) {
+        Some(c) => format!("rename it to `{c}.ftl`, the code as BCP 47 spells it"),
+        None => "name UI string files after their language, like `i18n/fa.ftl`".into(),
+    };
+    Diagnostic::warning(
+        rel,
+        0,
+        format!("`{code}` is not a language code; this file is not used"),
+    )
+    .with_hint(hint)
+}
+
+/// The warning for the messages of UI string file `rel` marked untranslated, if any.
+fn untranslated(text: &str, rel: &Path) -> Option<Diagnostic> {
+    let marked = crate::start::untranslated_messages(text);
+    let (first, line) = marked.first()?;
+    let n = marked.len();
+    Some(
+        Diagnostic::warning(
+            rel,
+            *line,
+            format!("{n} UI string(s) are marked untranslated, from `{first}` on: readers see the text they were copied from"),
+        )
+        .with_hint("translate each value and remove the `# untranslated` line above it"),
+    )
+}
+
+/// The reference set of message ids: built-in English plus the project's source language.
+fn reference_keys(
+    project: &HashMap<String, Resource>,
+    builtin: &HashMap<&str, Resource>,
+    source: &str,
+) -> Vec<String> {
     let mut keys: Vec<String> = builtin["en"].messages.keys().cloned().collect();
     if let Some(r) = project.get(source) {
         keys.extend(r.messages.keys().cloned());
     }
     keys.sort();
     keys.dedup();
+    keys
+}
 
-    let mut out = HashMap::new();
-    for l in languages {
-        let mut chain = lang::fallback_chain(&l.code, source);
+/// Every file of UI strings, the project's and the built-in ones, and the ids expected.
+struct Layers<'a> {
+    project: &'a HashMap<String, Resource>,
+    builtin: &'a HashMap<&'a str, Resource>,
+    keys: Vec<String>,
+    source: &'a str,
+}
+
+impl Layers<'_> {
+    /// The files of language `code`: the project's, then the built-in one.
+    fn of(&self, code: &str) -> impl Iterator<Item = &Resource> {
+        [self.project.get(code), self.builtin.get(code)]
+            .into_iter()
+            .flatten()
+    }
+
+    /// Resolves the UI strings of language `l`, warning of what its own files lack.
+    ///
+    /// Each string comes from the first file of `l`'s fallback chain that
+    /// has it.
+    fn resolve(&self, l: &Lang, diags: &mut Vec<Diagnostic>) -> Ui {
+        let mut chain = lang::fallback_chain(&l.code, self.source);
         if !chain.iter().any(|c| c == "en") {
             chain.push("en".to_string());
         }
-        let layers: Vec<&Resource> = chain
-            .iter()
-            .flat_map(|code| [project.get(code.as_str()), builtin.get(code.as_str())])
-            .flatten()
-            .collect();
-        let own: Vec<&Resource> = [project.get(&l.code), builtin.get(l.code.as_str())]
-            .into_iter()
-            .flatten()
-            .collect();
+        let layers: Vec<&Resource> = chain.iter().flat_map(|code| self.of(code)).collect();
+        let own: Vec<&Resource> = self.of(&l.code).collect();
         let file = Path::new("i18n").join(format!("{}.ftl", l.code));
         if own.is_empty() && l.code != "en" {
-            diags.push(
-                Diagnostic::warning(
-                    &file,
-                    0,
-                    format!(
-                        "no UI strings for `{}`; the menus fall back to {}",
-                        l.code,
-                        chain[1..].join(", then ")
-                    ),
-                )
-                .with_hint(format!(
-                    "copy i18n/{source}.ftl (or the built-in en.ftl) to {} and translate it",
-                    file.display()
-                )),
-            );
+            diags.push(self.no_strings(&l.code, &chain, &file));
         }
         let mut strings = BTreeMap::new();
-        for key in &keys {
+        for key in &self.keys {
             if !own.is_empty() && !own.iter().any(|r| r.messages.contains_key(key)) {
                 diags.push(
                     Diagnostic::warning(
@@ -237,13 +271,28 @@ pub fn load(
                 strings.insert(key.clone(), v.clone());
             }
         }
-        out.insert(
-            l.code.clone(),
-            Ui {
-                lang: l.code.clone(),
-                strings,
-            },
-        );
+        Ui {
+            lang: l.code.clone(),
+            strings,
+        }
     }
-    Ok((out, diags))
+
+    /// The warning for language `code`, which has no UI strings of its own.
+    ///
+    /// Its menus fall back along `chain`; `file` is where its own would be.
+    fn no_strings(&self, code: &str, chain: &[String], file: &Path) -> Diagnostic {
+        Diagnostic::warning(
+            file,
+            0,
+            format!(
+                "no UI strings for `{code}`; the menus fall back to {}",
+                chain[1..].join(", then ")
+            ),
+        )
+        .with_hint(format!(
+            "copy i18n/{}.ftl (or the built-in en.ftl) to {} and translate it",
+            self.source,
+            file.display()
+        ))
+    }
 }

@@ -242,87 +242,21 @@ impl<'a> SiteContext<'a> {
         description: Option<String>,
         target: &dyn Fn(usize) -> (String, bool),
     ) -> minijinja::Value {
-        let l = self.lang(lang);
-        let base = self.project.config.base_url.as_deref();
-        let view = |i: usize, url: String, current: bool, fallback: bool| {
-            LangView {
-                own: self.lang_values[i].clone(),
-                url: minijinja::Value::from(url),
-                current,
-                fallback,
-            }
-            .into_value()
-        };
         let languages: Vec<minijinja::Value> = (0..self.project.langs().len())
             .map(|i| {
                 let (to, fallback) = target(i);
-                view(i, urls::relative(path, &to), i == lang, fallback)
+                self.lang_view(i, urls::relative(path, &to), i == lang, fallback)
             })
             .collect();
-        let (canonical, alternates) = match base {
-            Some(base) => {
-                let mut alts: Vec<Alternate> = (0..self.project.langs().len())
-                    .map(|i| Alternate {
-                        hreflang: self.lang(i).code.clone(),
-                        href: format!("{base}{}", urls::encode_path(&target(i).0)),
-                    })
-                    .collect();
-                let source = self
-                    .project
-                    .langs()
-                    .iter()
-                    .position(|x| x.code == self.project.source_lang())
-                    .unwrap_or(0);
-                alts.push(Alternate {
-                    hreflang: "x-default".into(),
-                    href: format!("{base}{}", urls::encode_path(&target(source).0)),
-                });
-                (Some(format!("{base}{}", urls::encode_path(path))), alts)
-            }
+        let (canonical, alternates) = match self.project.config.base_url.as_deref() {
+            Some(base) => (
+                Some(format!("{base}{}", urls::encode_path(path))),
+                self.alternates(base, target),
+            ),
             None => (None, Vec::new()),
         };
-        // Pages at the same depth in the language's folder link alike to
-        // the files outside it and to the language's own pages.
-        let depth = path.bytes().filter(|&b| b == b'/').count();
-        let make = || {
-            let home = urls::relative(path, &urls::home(&l.code));
-            std::sync::Arc::new(FolderValues {
-                lang: view(lang, home.clone(), true, false),
-                search_index_url: minijinja::Value::from(
-                    self.project
-                        .config
-                        .search_in(&l.code)
-                        .then(|| urls::relative(path, &crate::search::index_path(&l.code))),
-                ),
-                search_js_url: urls::relative(path, &urls::static_file("search.js")).into(),
-                root_prefix: urls::to_root(path).into(),
-                source_lang: self.project.source_lang().into(),
-                status_url: urls::relative(path, &urls::status(&l.code)).into(),
-                t: self.strings[lang].clone(),
-                site_title: self.project.config.title_in(&l.code).into(),
-                css_url: urls::relative(path, &urls::static_file("style.css")).into(),
-                font_css_url: minijinja::Value::from(
-                    self.fonts
-                        .get(lang)
-                        .is_some_and(|&f| f)
-                        .then(|| urls::relative(path, &crate::fonts::css_path(&l.code))),
-                ),
-                home_url: home.into(),
-                root_url: urls::relative(path, &urls::root_index()).into(),
-            })
-        };
-        let shared = match self.folders[lang].get(depth) {
-            Some(cell)
-                if path
-                    .strip_prefix(l.code.as_str())
-                    .is_some_and(|p| p.starts_with('/')) =>
-            {
-                cell.get_or_init(make).clone()
-            }
-            _ => make(),
-        };
         Common {
-            shared,
+            shared: self.folder_values(lang, path),
             page_title: page_title.into(),
             description: description.into(),
             languages: minijinja::Value::from(languages),
@@ -330,5 +264,84 @@ impl<'a> SiteContext<'a> {
             alternates: minijinja::Value::from(Serde(alternates)),
         }
         .into_value()
+    }
+
+    /// A link to the page in language `i`, at `url`.
+    fn lang_view(&self, i: usize, url: String, current: bool, fallback: bool) -> minijinja::Value {
+        LangView {
+            own: self.lang_values[i].clone(),
+            url: minijinja::Value::from(url),
+            current,
+            fallback,
+        }
+        .into_value()
+    }
+
+    /// The page's address under `base` in every language, then the default (the source's).
+    fn alternates(&self, base: &str, target: &dyn Fn(usize) -> (String, bool)) -> Vec<Alternate> {
+        let mut alts: Vec<Alternate> = (0..self.project.langs().len())
+            .map(|i| Alternate {
+                hreflang: self.lang(i).code.clone(),
+                href: format!("{base}{}", urls::encode_path(&target(i).0)),
+            })
+            .collect();
+        let source = self
+            .project
+            .langs()
+            .iter()
+            .position(|x| x.code == self.project.source_lang())
+            .unwrap_or(0);
+        alts.push(Alternate {
+            hreflang: "x-default".into(),
+            href: format!("{base}{}", urls::encode_path(&target(source).0)),
+        });
+        alts
+    }
+
+    /// The values of `page` that the page's language and folder decide.
+    ///
+    /// Pages at the same depth in the language's folder link alike to the
+    /// files outside it and to the language's own pages: they share them.
+    fn folder_values(&self, lang: usize, path: &str) -> std::sync::Arc<FolderValues> {
+        let depth = path.bytes().filter(|&b| b == b'/').count();
+        let in_lang_folder = path
+            .strip_prefix(self.lang(lang).code.as_str())
+            .is_some_and(|p| p.starts_with('/'));
+        match self.folders[lang].get(depth) {
+            Some(cell) if in_lang_folder => cell
+                .get_or_init(|| self.make_folder_values(lang, path))
+                .clone(),
+            _ => self.make_folder_values(lang, path),
+        }
+    }
+
+    /// Makes the values of `page` that the language and folder of page `path` decide.
+    fn make_folder_values(&self, lang: usize, path: &str) -> std::sync::Arc<FolderValues> {
+        let code = &self.lang(lang).code;
+        let home = urls::relative(path, &urls::home(code));
+        std::sync::Arc::new(FolderValues {
+            lang: self.lang_view(lang, home.clone(), true, false),
+            search_index_url: minijinja::Value::from(
+                self.project
+                    .config
+                    .search_in(code)
+                    .then(|| urls::relative(path, &crate::search::index_path(code))),
+            ),
+            search_js_url: urls::relative(path, &urls::static_file("search.js")).into(),
+            root_prefix: urls::to_root(path).into(),
+            source_lang: self.project.source_lang().into(),
+            status_url: urls::relative(path, &urls::status(code)).into(),
+            t: self.strings[lang].clone(),
+            site_title: self.project.config.title_in(code).into(),
+            css_url: urls::relative(path, &urls::static_file("style.css")).into(),
+            font_css_url: minijinja::Value::from(
+                self.fonts
+                    .get(lang)
+                    .is_some_and(|&f| f)
+                    .then(|| urls::relative(path, &crate::fonts::css_path(code))),
+            ),
+            home_url: home.into(),
+            root_url: urls::relative(path, &urls::root_index()).into(),
+        })
     }
 }

@@ -7,7 +7,7 @@ use std::process::Command;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{ChapterRef, Project};
+use crate::model::{Chapter, ChapterRef, Orphan, Project, Source};
 use crate::translate::provenance::{self, State};
 
 /// Identifies the JSON layout; changes only when the layout does.
@@ -83,99 +83,140 @@ pub fn report_with(
 ) -> Report {
     let source = project.source_lang();
     let broken = provenance::broken(project, problems);
-    let mut manuals = Vec::new();
-    for (mi, m) in project.manuals.iter().enumerate() {
-        if filter.manual.as_ref().is_some_and(|x| *x != m.id) {
-            continue;
-        }
-        let mut languages = Vec::new();
-        for l in project.langs().iter().filter(|l| l.code != source) {
-            if filter.lang.as_ref().is_some_and(|x| *x != l.code) {
-                continue;
-            }
-            let mut st = LangStatus {
-                lang: l.code.clone(),
-                current: 0,
-                outdated: 0,
-                unknown: 0,
-                missing: 0,
-                orphaned: 0,
-                broken: 0,
-                percent_current: 0.0,
-                needs_work: Vec::new(),
-            };
-            for (ci, ch) in m.chapters.iter().enumerate() {
-                let r = ChapterRef {
-                    manual: mi,
-                    chapter: ci,
-                };
-                let problem = broken
-                    .iter()
-                    .find(|b| b.chapter == r && b.lang == l.code)
-                    .map(|b| b.problem);
-                let state = match problem {
-                    Some(_) => State::Broken,
-                    None => provenance::state(project, r, &l.code),
-                };
-                let src = &ch.sources[source];
-                match state {
-                    State::Current => st.current += 1,
-                    State::Outdated => st.outdated += 1,
-                    State::Unknown => st.unknown += 1,
-                    State::Missing => st.missing += 1,
-                    State::Orphaned => st.orphaned += 1,
-                    State::Broken => st.broken += 1,
-                }
-                if state != State::Current {
-                    let tr = ch.sources.get(&l.code);
-                    st.needs_work.push(ChapterStatus {
-                        chapter: ch.id.clone(),
-                        state,
-                        file: tr.map(|t| t.rel.clone()).unwrap_or_else(|| {
-                            PathBuf::from(format!("manuals/{}/{}/{}.md", m.id, l.code, ch.id))
-                        }),
-                        source_file: Some(src.rel.clone()),
-                        recorded: tr.and_then(|t| t.recorded.clone()),
-                        source_hash: Some(src.hash().to_string()),
-                        problem: problem.map(|d| match d.line {
-                            0 => d.message.clone(),
-                            line => format!("line {line}: {}", d.message),
-                        }),
-                    });
-                }
-            }
-            for o in project
-                .orphans
-                .iter()
-                .filter(|o| o.manual == mi && o.lang == l.code)
-            {
-                st.orphaned += 1;
-                st.needs_work.push(ChapterStatus {
-                    chapter: o.chapter.clone(),
-                    state: State::Orphaned,
-                    file: o.rel.clone(),
-                    source_file: None,
-                    recorded: None,
-                    source_hash: None,
-                    problem: None,
-                });
-            }
-            if !m.chapters.is_empty() {
-                st.percent_current =
-                    (st.current as f64 * 1000.0 / m.chapters.len() as f64).round() / 10.0;
-            }
-            languages.push(st);
-        }
-        manuals.push(ManualStatus {
+    let manuals = (project.manuals.iter().enumerate())
+        .filter(|(_, m)| filter.manual.as_ref().is_none_or(|x| *x == m.id))
+        .map(|(mi, m)| ManualStatus {
             manual: m.id.clone(),
             chapters: m.chapters.len(),
-            languages,
-        });
-    }
+            languages: (project.langs().iter())
+                .filter(|l| l.code != source)
+                .filter(|l| filter.lang.as_ref().is_none_or(|x| *x == l.code))
+                .map(|l| lang_status(project, mi, &l.code, &broken))
+                .collect(),
+        })
+        .collect();
     Report {
         schema: SCHEMA,
         source_language: source.to_string(),
         manuals,
+    }
+}
+
+/// The status of the translations of manual `mi` into `lang`.
+///
+/// `broken` are the translations that could not be read.
+fn lang_status(
+    project: &Project,
+    mi: usize,
+    lang: &str,
+    broken: &[provenance::Broken<'_>],
+) -> LangStatus {
+    let m = &project.manuals[mi];
+    let mut st = LangStatus::empty(lang);
+    for ci in 0..m.chapters.len() {
+        let r = ChapterRef {
+            manual: mi,
+            chapter: ci,
+        };
+        let problem = broken
+            .iter()
+            .find(|b| b.chapter == r && b.lang == lang)
+            .map(|b| b.problem);
+        let state = match problem {
+            Some(_) => State::Broken,
+            None => provenance::state(project, r, lang),
+        };
+        st.count(state);
+        if state != State::Current {
+            st.needs_work
+                .push(ChapterStatus::of(project, r, lang, state, problem));
+        }
+    }
+    for o in project
+        .orphans
+        .iter()
+        .filter(|o| o.manual == mi && o.lang == lang)
+    {
+        st.orphaned += 1;
+        st.needs_work.push(ChapterStatus::orphan(o));
+    }
+    if !m.chapters.is_empty() {
+        st.percent_current = (st.current as f64 * 1000.0 / m.chapters.len() as f64).round() / 10.0;
+    }
+    st
+}
+
+impl LangStatus {
+    /// The status of `lang` before any chapter is counted.
+    fn empty(lang: &str) -> Self {
+        LangStatus {
+            lang: lang.to_string(),
+            current: 0,
+            outdated: 0,
+            unknown: 0,
+            missing: 0,
+            orphaned: 0,
+            broken: 0,
+            percent_current: 0.0,
+            needs_work: Vec::new(),
+        }
+    }
+
+    /// Counts one chapter in `state`.
+    fn count(&mut self, state: State) {
+        match state {
+            State::Current => self.current += 1,
+            State::Outdated => self.outdated += 1,
+            State::Unknown => self.unknown += 1,
+            State::Missing => self.missing += 1,
+            State::Orphaned => self.orphaned += 1,
+            State::Broken => self.broken += 1,
+        }
+    }
+}
+
+impl ChapterStatus {
+    /// The translation of chapter `r` into `lang`, in `state`.
+    ///
+    /// `problem` is why it could not be read, if it could not.
+    fn of(
+        project: &Project,
+        r: ChapterRef,
+        lang: &str,
+        state: State,
+        problem: Option<&crate::diag::Diagnostic>,
+    ) -> Self {
+        let m = &project.manuals[r.manual];
+        let ch = &m.chapters[r.chapter];
+        let src = &ch.sources[project.source_lang()];
+        let tr = ch.sources.get(lang);
+        ChapterStatus {
+            chapter: ch.id.clone(),
+            state,
+            file: tr.map(|t| t.rel.clone()).unwrap_or_else(|| {
+                PathBuf::from(format!("manuals/{}/{}/{}.md", m.id, lang, ch.id))
+            }),
+            source_file: Some(src.rel.clone()),
+            recorded: tr.and_then(|t| t.recorded.clone()),
+            source_hash: Some(src.hash().to_string()),
+            problem: problem.map(|d| match d.line {
+                0 => d.message.clone(),
+                line => format!("line {line}: {}", d.message),
+            }),
+        }
+    }
+
+    /// A translation whose source chapter no longer exists.
+    fn orphan(o: &Orphan) -> Self {
+        ChapterStatus {
+            chapter: o.chapter.clone(),
+            state: State::Orphaned,
+            file: o.rel.clone(),
+            source_file: None,
+            recorded: None,
+            source_hash: None,
+            problem: None,
+        }
     }
 }
 
@@ -264,17 +305,7 @@ pub fn diff(project: &Project, file: &Path) -> Result<String> {
     let abs = abs.canonicalize().map_err(|e| Error::io("open", &abs, e))?;
     let rel = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
     let fail = |msg: String| Error::Usage(format!("{}: {msg}", rel.display()));
-    let tr = project
-        .manuals
-        .iter()
-        .flat_map(|m| m.chapters.iter())
-        .find_map(|ch| {
-            ch.sources
-                .iter()
-                .find(|(l, s)| *l != project.source_lang() && s.abs == abs)
-                .map(|(_, s)| (ch, s))
-        });
-    let Some((chapter, tr)) = tr else {
+    let Some((chapter, tr)) = translation_at(project, &abs) else {
         return Err(fail("not a translated chapter of this project".into()));
     };
     let source = &chapter.sources[project.source_lang()];
@@ -290,15 +321,28 @@ pub fn diff(project: &Project, file: &Path) -> Result<String> {
             rel.display()
         ));
     }
-    let git = |args: &[&str]| -> Result<std::process::Output> {
-        Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(args)
-            .output()
-            .map_err(|e| Error::io("run git in", root, e))
-    };
-    if !git(&["rev-parse", "--is-inside-work-tree"])?
+    changes_since(root, rel, source, recorded)
+}
+
+/// The chapter and the translation (not the source) whose file is `abs`.
+fn translation_at<'p>(project: &'p Project, abs: &Path) -> Option<(&'p Chapter, &'p Source)> {
+    project
+        .manuals
+        .iter()
+        .flat_map(|m| m.chapters.iter())
+        .find_map(|ch| {
+            ch.sources
+                .iter()
+                .find(|(l, s)| *l != project.source_lang() && s.abs == abs)
+                .map(|(_, s)| (ch, s))
+        })
+}
+
+/// What changed in `source` since the commit of its version `recorded`, from git.
+///
+/// `rel` is the translation's file, for messages.
+fn changes_since(root: &Path, rel: PathBuf, source: &Source, recorded: &str) -> Result<String> {
+    if !git(root, &["rev-parse", "--is-inside-work-tree"])?
         .status
         .success()
     {
@@ -310,14 +354,14 @@ pub fn diff(project: &Project, file: &Path) -> Result<String> {
         });
     }
     let src_rel = source.rel.to_string_lossy().replace('\\', "/");
-    let log = git(&["log", "--format=%H", "--", &src_rel])?;
+    let log = git(root, &["log", "--format=%H", "--", &src_rel])?;
     for commit in String::from_utf8_lossy(&log.stdout).lines() {
-        let show = git(&["show", &format!("{commit}:./{src_rel}")])?;
+        let show = git(root, &["show", &format!("{commit}:./{src_rel}")])?;
         if !show.status.success() {
             continue;
         }
-        if provenance::content_hash(&String::from_utf8_lossy(&show.stdout)) == *recorded {
-            let d = git(&["diff", "--no-color", commit, "--", &src_rel])?;
+        if provenance::content_hash(&String::from_utf8_lossy(&show.stdout)) == recorded {
+            let d = git(root, &["diff", "--no-color", commit, "--", &src_rel])?;
             let short = &commit[..commit.len().min(10)];
             return Ok(format!(
                 "{} was translated from {src_rel} as of commit {short}. Changes since then:\n\n{}",
@@ -332,4 +376,14 @@ pub fn diff(project: &Project, file: &Path) -> Result<String> {
             "no commit of {src_rel} has the recorded version `{recorded}`; was it stamped from an uncommitted source?"
         ),
     })
+}
+
+/// Runs git in the project folder `root` with `args`.
+fn git(root: &Path, args: &[&str]) -> Result<std::process::Output> {
+    Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .map_err(|e| Error::io("run git in", root, e))
 }
