@@ -163,13 +163,13 @@ impl<'a> SiteContext<'a> {
         &self.ui[code]
     }
 
-    /// A language's name in itself.
     /// Which languages' pages link a stylesheet of bundled fonts.
     pub fn with_fonts(mut self, fonts: Vec<bool>) -> Self {
         self.fonts = fonts;
         self
     }
 
+    /// A language's name in itself.
     pub fn lang_name(&self, l: &'a Lang) -> &'a str {
         lang_name(self.ui, l)
     }

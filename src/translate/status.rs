@@ -220,6 +220,7 @@ impl ChapterStatus {
     }
 }
 
+/// `n`, and its whole percentage of `total` when there is a total: `3 (25%)`.
 fn pct(n: usize, total: usize) -> String {
     if total == 0 {
         return format!("{n}");
