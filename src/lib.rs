@@ -6,7 +6,7 @@
 //! [`load`] reads the project, [`model`] holds it, [`render`] turns a chapter
 //! into a page body, [`site`], [`epub`] and [`search`] make the outputs,
 //! [`build`] runs the stages and writes them, [`live`] watches and serves,
-//! [`translate`] tracks translations.
+//! [`translate`] tracks translations, [`po`] exports gettext PO files.
 
 pub mod build;
 pub mod bundle;
@@ -17,6 +17,7 @@ pub mod fonts;
 pub mod live;
 pub mod load;
 pub mod model;
+pub mod po;
 pub mod render;
 pub mod search;
 pub mod site;

@@ -120,6 +120,9 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// gettext PO files for translation platforms (Weblate, Transifex, Crowdin).
+    #[command(subcommand)]
+    Po(PoCommand),
     /// Start a new project: polybook.toml and one manual of two chapters.
     Init {
         /// Folder of the new project (default: the project folder, `-C`).
@@ -177,6 +180,21 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum PoCommand {
+    /// Write po/<manual>/<chapter>.pot from the source and merge each
+    /// po/<lang>/<manual>/<chapter>.po with it (translations are kept).
+    Export {
+        /// Only this manual (repeat it or separate ids with commas).
+        #[arg(long = "manual", value_name = "ID", value_delimiter = ',')]
+        manuals: Vec<String>,
+        /// Only the catalogues of this language (repeat it or separate codes
+        /// with commas); templates are written for every selected manual.
+        #[arg(long = "lang", value_name = "CODE", value_delimiter = ',')]
+        langs: Vec<String>,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -213,6 +231,10 @@ fn main() -> ExitCode {
             ref manual,
             ref lang,
         } => stamp(&cli, files.clone(), manual.clone(), lang.clone()),
+        Command::Po(PoCommand::Export {
+            ref manuals,
+            ref langs,
+        }) => po_export(&cli, manuals.clone(), langs.clone()),
         Command::Init {
             ref dir,
             ref language,
@@ -553,6 +575,35 @@ fn stamp(
             "{} stamped, {} already current",
             report.stamped.len(),
             report.unchanged.len()
+        );
+    }
+    Ok(if report.diagnostics.iter().any(|d| d.is_error()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn po_export(cli: &Cli, manuals: Vec<String>, langs: Vec<String>) -> polybook::Result<ExitCode> {
+    let (project, _problems) = polybook::build::load(&cli.root)?;
+    let report = polybook::po::export(&project, &polybook::po::Selection { manuals, langs })?;
+    print_diagnostics(cli, &report.diagnostics);
+    if !cli.quiet {
+        for f in &report.written {
+            eprintln!("wrote {}", f.display());
+        }
+        eprintln!(
+            "{} written, {} unchanged{}",
+            report.written.len(),
+            report.unchanged,
+            if report.diagnostics.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} catalogues could not be read and were left as they are",
+                    report.diagnostics.len()
+                )
+            }
         );
     }
     Ok(if report.diagnostics.iter().any(|d| d.is_error()) {

@@ -12,6 +12,7 @@ mod fuzz;
 mod languages;
 mod links;
 mod output_folder;
+mod po;
 mod rebuild;
 mod safety;
 mod search;

@@ -1,0 +1,267 @@
+//! gettext PO files for translation platforms (Weblate, Transifex,
+//! Crowdin): `polybook po export` writes one template per source chapter,
+//! `po/<manual>/<chapter>.pot` (and `po/<manual>/manual.pot` for
+//! `manual.toml`), and one catalogue per chapter and published language,
+//! `po/<lang>/<manual>/<chapter>.po`, merged with the one already there.
+//!
+//! `extract.rs` finds the messages, `catalog.rs` reads and writes PO files,
+//! `merge.rs` updates a catalogue as `msgmerge` does; this file chooses the
+//! files and is the only one that touches the disk. Output is
+//! deterministic: no dates, the same sources give the same bytes, and a file
+//! is written (atomically) only when its bytes change.
+
+mod catalog;
+mod extract;
+mod merge;
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::model::Project;
+
+use catalog::{Catalog, Entry, header_text};
+use extract::Message;
+
+/// The folder of PO files, in the project.
+pub const FOLDER: &str = "po";
+
+/// Which manuals and languages to export; empty means all.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub manuals: Vec<String>,
+    pub langs: Vec<String>,
+}
+
+impl Selection {
+    /// A usage error listing every manual or language that the project does
+    /// not have (or, for a language, does not translate into), with the
+    /// valid ones.
+    pub fn check(&self, project: &Project) -> Result<()> {
+        let mut problems = Vec::new();
+        let manuals: Vec<&str> = project.manuals.iter().map(|m| m.id.as_str()).collect();
+        let unknown: Vec<&str> = (self.manuals.iter())
+            .map(String::as_str)
+            .filter(|m| !manuals.contains(m))
+            .collect();
+        if !unknown.is_empty() {
+            problems.push(format!(
+                "no manual {} (the manuals: {})",
+                quoted(&unknown),
+                manuals.join(", ")
+            ));
+        }
+        let langs = target_langs(project);
+        let unknown: Vec<&str> = (self.langs.iter())
+            .map(String::as_str)
+            .filter(|l| !langs.contains(l))
+            .collect();
+        if !unknown.is_empty() {
+            let source = if unknown.contains(&project.source_lang()) {
+                format!(
+                    "; `{}` is the source language, whose text the templates hold",
+                    project.source_lang()
+                )
+            } else {
+                String::new()
+            };
+            problems.push(format!(
+                "no published translation language {} (the languages: {}){source}",
+                quoted(&unknown),
+                langs.join(", ")
+            ));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Usage(problems.join("\n")))
+        }
+    }
+}
+
+fn quoted(list: &[&str]) -> String {
+    list.iter()
+        .map(|x| format!("`{x}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The published languages but the source language, in order.
+fn target_langs(project: &Project) -> Vec<&str> {
+    (project.langs().iter())
+        .map(|l| l.code.as_str())
+        .filter(|l| *l != project.source_lang())
+        .collect()
+}
+
+/// What an export did.
+#[derive(Debug, Default)]
+pub struct ExportReport {
+    /// Files written, relative to the project.
+    pub written: Vec<PathBuf>,
+    /// Files that already held what they would have been given.
+    pub unchanged: usize,
+    /// Catalogues that could not be read (and were left as they are).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// `polybook po export`: writes the templates of the selected manuals and
+/// their catalogues in the selected languages.
+pub fn export(project: &Project, sel: &Selection) -> Result<ExportReport> {
+    sel.check(project)?;
+    let root = &project.paths.root;
+    let mut report = ExportReport::default();
+    let langs: Vec<&str> = target_langs(project)
+        .into_iter()
+        .filter(|l| sel.langs.is_empty() || sel.langs.iter().any(|x| x == l))
+        .collect();
+    for m in &project.manuals {
+        if !sel.manuals.is_empty() && !sel.manuals.contains(&m.id) {
+            continue;
+        }
+        let mut files: Vec<(String, Vec<Message>)> =
+            vec![("manual".to_string(), extract::manual(m))];
+        for ch in &m.chapters {
+            if let Some(source) = ch.sources.get(project.source_lang()) {
+                files.push((ch.id.clone(), extract::chapter(source)));
+            }
+        }
+        for (name, messages) in &files {
+            let project_id = format!("{}/{name}", m.id);
+            let template = entries(messages);
+            let pot = Catalog {
+                entries: std::iter::once(pot_header(&project_id))
+                    .chain(template.iter().cloned())
+                    .collect(),
+            };
+            let rel = PathBuf::from(format!("{FOLDER}/{}/{name}.pot", m.id));
+            write_if_changed(root, &rel, &catalog::write(&pot), &mut report)?;
+            for lang in &langs {
+                let rel = PathBuf::from(format!("{FOLDER}/{lang}/{}/{name}.po", m.id));
+                let abs = root.join(&rel);
+                let old = match read_existing(&abs)? {
+                    None => None,
+                    Some(text) => match catalog::parse(&text, &rel) {
+                        Ok(c) => Some(c),
+                        Err(d) => {
+                            report.diagnostics.push(*d);
+                            continue;
+                        }
+                    },
+                };
+                let merged = merge::merge(old.as_ref(), &template, &po_fields(&project_id, lang));
+                write_if_changed(root, &rel, &catalog::write(&merged), &mut report)?;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The template entries of `messages`.
+fn entries(messages: &[Message]) -> Vec<Entry> {
+    messages
+        .iter()
+        .map(|m| {
+            let mut e = Entry::new(Some(m.context.clone()), m.text.clone());
+            e.references = vec![m.reference.clone()];
+            e.extracted = m.note.iter().cloned().collect();
+            e
+        })
+        .collect()
+}
+
+/// The header fields of every PO file polybook writes.
+fn common_fields(project_id: &str, lang: &str) -> Vec<(String, String)> {
+    [
+        ("Project-Id-Version", project_id),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+        ("Language", lang),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+/// A catalogue's header fields in `lang`.
+fn po_fields(project_id: &str, lang: &str) -> Vec<(String, String)> {
+    let mut f = common_fields(project_id, lang);
+    f.push(("Plural-Forms".into(), plural_forms(lang).into()));
+    f.push(("X-Generator".into(), "polybook".into()));
+    f
+}
+
+/// A template's header: no language, marked fuzzy as templates are.
+fn pot_header(project_id: &str) -> Entry {
+    let mut f = common_fields(project_id, "");
+    f.push(("X-Generator".into(), "polybook".into()));
+    let mut h = Entry::new(None, String::new());
+    h.translator = vec![format!(
+        "Template of {project_id}, made by `polybook po export` from the source; do not edit."
+    )];
+    h.flags = vec!["fuzzy".into()];
+    h.msgstr = vec![header_text(&f)];
+    h
+}
+
+/// The `Plural-Forms` header of a language (by its primary subtag; CLDR's
+/// integer rules, as gettext writes them).
+pub(crate) fn plural_forms(lang: &str) -> &'static str {
+    let lower = lang.to_ascii_lowercase();
+    let primary = lower.split(['-', '_']).next().unwrap_or("");
+    match primary {
+        "zh" | "my" | "bo" | "vi" | "ja" | "ko" | "th" | "id" | "ms" | "lo" | "km" => {
+            "nplurals=1; plural=0;"
+        }
+        "fr" | "fa" | "am" | "hi" | "bn" | "ti" => "nplurals=2; plural=(n > 1);",
+        "pt" if lower == "pt-br" || lower == "pt_br" => "nplurals=2; plural=(n > 1);",
+        "ar" => {
+            "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"
+        }
+        "ru" | "uk" | "be" => {
+            "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+        }
+        _ => "nplurals=2; plural=(n != 1);",
+    }
+}
+
+/// The text of the catalogue at `abs`, if there is one.
+fn read_existing(abs: &Path) -> Result<Option<String>> {
+    match crate::load::project::read_regular_to_string(abs) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io("read", abs, e)),
+    }
+}
+
+/// Writes `text` to `rel` (atomically) unless it already holds it.
+fn write_if_changed(root: &Path, rel: &Path, text: &str, report: &mut ExportReport) -> Result<()> {
+    let abs = root.join(rel);
+    if read_existing(&abs)?.as_deref() == Some(text) {
+        report.unchanged += 1;
+        return Ok(());
+    }
+    let dir = abs.parent().unwrap_or(root);
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    crate::build::output::replace_file(&abs, text.as_bytes())?;
+    report.written.push(rel.to_path_buf());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_forms_of_the_bundled_languages() {
+        assert_eq!(plural_forms("zh"), "nplurals=1; plural=0;");
+        assert_eq!(plural_forms("bo"), plural_forms("my"));
+        assert!(plural_forms("ar").starts_with("nplurals=6;"));
+        assert!(plural_forms("ru").starts_with("nplurals=3;"));
+        assert_eq!(plural_forms("fr"), "nplurals=2; plural=(n > 1);");
+        assert_eq!(plural_forms("pt"), "nplurals=2; plural=(n != 1);");
+        assert_eq!(plural_forms("pt-BR"), "nplurals=2; plural=(n > 1);");
+        assert_eq!(plural_forms("xx"), "nplurals=2; plural=(n != 1);");
+    }
+}
