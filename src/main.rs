@@ -585,15 +585,28 @@ fn stamp(
 }
 
 fn po_export(cli: &Cli, manuals: Vec<String>, langs: Vec<String>) -> polybook::Result<ExitCode> {
-    let (project, _problems) = polybook::build::load(&cli.root)?;
+    let (project, problems) = polybook::build::load(&cli.root)?;
+    // A source chapter that could not be read gives no messages: its
+    // template is left as it was, and the reason is told.
+    let source = project.source_lang().to_string();
+    let mut shown: Vec<_> = (problems.into_iter())
+        .filter(|d| {
+            d.is_error()
+                && d.file
+                    .components()
+                    .nth(2)
+                    .is_some_and(|c| c.as_os_str() == source.as_str())
+        })
+        .collect();
     let report = polybook::po::export(&project, &polybook::po::Selection { manuals, langs })?;
-    print_diagnostics(cli, &report.diagnostics);
+    shown.extend(report.diagnostics.iter().cloned());
+    print_diagnostics(cli, &shown);
     if !cli.quiet {
         for f in &report.written {
             eprintln!("wrote {}", f.display());
         }
         eprintln!(
-            "{} written, {} unchanged{}",
+            "{} written, {} unchanged{}{}",
             report.written.len(),
             report.unchanged,
             if report.diagnostics.is_empty() {
@@ -603,10 +616,18 @@ fn po_export(cli: &Cli, manuals: Vec<String>, langs: Vec<String>) -> polybook::R
                     "; {} catalogues could not be read and were left as they are",
                     report.diagnostics.len()
                 )
+            },
+            if shown.len() > report.diagnostics.len() {
+                format!(
+                    "; {} source chapters could not be read and their templates were left as they are",
+                    shown.len() - report.diagnostics.len()
+                )
+            } else {
+                String::new()
             }
         );
     }
-    Ok(if report.diagnostics.iter().any(|d| d.is_error()) {
+    Ok(if shown.iter().any(|d| d.is_error()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -286,3 +286,29 @@ fn unknown_manuals_and_languages_are_usage_errors() {
     );
     assert!(written.contains_key("es/protection/manual.po"));
 }
+
+#[test]
+fn a_source_chapter_that_cannot_be_read_is_reported_and_its_template_kept() {
+    let dir = bundled();
+    let root = dir.path();
+    assert!(polybook(root, &["po", "export"]).status.success());
+    let pot = root.join("po/protection/risk-analysis.pot");
+    let before = std::fs::read(&pot).unwrap();
+    std::fs::write(
+        root.join("manuals/protection/en/risk-analysis.md"),
+        b"# Risk\n\nBad \xff byte.\n",
+    )
+    .unwrap();
+    let out = polybook(root, &["po", "export"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("manuals/protection/en/risk-analysis.md"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("source chapters could not be read"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&pot).unwrap(), before);
+}
