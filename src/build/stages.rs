@@ -388,7 +388,15 @@ pub(crate) fn load_resources(
         project.langs(),
         project.source_lang(),
     )?;
+    let mut ui_diags = ui_diags;
     let theme = theme::load(&project.paths.themes, &project.config.theme)?;
+    for link in &theme.links {
+        let rel = link.strip_prefix(&project.paths.root).unwrap_or(link);
+        ui_diags.push(
+            Diagnostic::warning(rel, 0, "this theme file is a symbolic link, which polybook does not follow: it is left out of the theme")
+                .with_hint("put a copy of the file here in place of the link"),
+        );
+    }
     Ok((ui, ui_diags, theme))
 }
 

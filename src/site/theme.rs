@@ -70,6 +70,9 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
     /// The stylesheet of EPUB books (`epub/style.css`).
     pub epub_css: String,
+    /// Symbolic links found among the theme's files, which are not followed
+    /// and so are left out of the theme.
+    pub links: Vec<std::path::PathBuf>,
 }
 
 /// Loads the theme `name` from `themes_dir`, over the built-in default.
@@ -88,13 +91,14 @@ pub fn load(themes_dir: &Path, name: &str) -> Result<Theme> {
             "theme `{name}` not found: there is no folder `themes/{name}` (set `theme` in polybook.toml to an existing theme, or remove it to use the default)"
         )));
     }
-    read_files(&dir.join("templates"), |rel, bytes| {
+    let mut links = Vec::new();
+    read_files(&dir.join("templates"), &mut links, |rel, bytes| {
         let text = String::from_utf8(bytes)
             .map_err(|_| Error::Theme(format!("template `{rel}` is not UTF-8 text")))?;
         templates.insert(rel, text);
         Ok(())
     })?;
-    read_files(&dir.join("static"), |rel, bytes| {
+    read_files(&dir.join("static"), &mut links, |rel, bytes| {
         statics.insert(rel, bytes);
         Ok(())
     })?;
@@ -119,6 +123,7 @@ pub fn load(themes_dir: &Path, name: &str) -> Result<Theme> {
         templates: env,
         statics,
         epub_css,
+        links,
     })
 }
 
@@ -232,7 +237,13 @@ pub fn describe(e: &minijinja::Error) -> String {
     msg
 }
 
-fn read_files(dir: &Path, mut f: impl FnMut(String, Vec<u8>) -> Result<()>) -> Result<()> {
+/// Reads every regular file below `dir` in name order; the symbolic links
+/// met are put in `links`, not followed.
+fn read_files(
+    dir: &Path,
+    links: &mut Vec<std::path::PathBuf>,
+    mut f: impl FnMut(String, Vec<u8>) -> Result<()>,
+) -> Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
@@ -241,7 +252,11 @@ fn read_files(dir: &Path, mut f: impl FnMut(String, Vec<u8>) -> Result<()>) -> R
             entry.map_err(|e| Error::Theme(format!("cannot read {}: {e}", dir.display())))?;
         // Links are not followed; anything else that is not a regular
         // file is refused below, without being opened.
-        if entry.file_type().is_dir() || entry.file_type().is_symlink() {
+        if entry.file_type().is_symlink() {
+            links.push(entry.path().to_path_buf());
+            continue;
+        }
+        if entry.file_type().is_dir() {
             continue;
         }
         let rel = entry

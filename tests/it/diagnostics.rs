@@ -425,3 +425,23 @@ fn markdown_files_with_other_extensions_are_named_with_the_fix() {
         "{hints:?}"
     );
 }
+
+#[test]
+fn symbolic_links_in_a_theme_are_warnings_and_left_out() {
+    let project = copy_fixture("basic");
+    let root = project.path();
+    let static_dir = root.join("themes/default/static");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    std::fs::write(root.join("extra.css"), "p { color: red; }\n").unwrap();
+    std::os::unix::fs::symlink("../../../extra.css", static_dir.join("extra.css")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = build(root, out.path());
+    let lines = diag_lines(&report);
+    let expected = "Warning themes/default/static/extra.css:0: this theme file is a symbolic link";
+    assert!(
+        lines.iter().any(|l| l.starts_with(expected)),
+        "missing `{expected}` in {lines:#?}"
+    );
+    assert!(!out.path().join("static/extra.css").exists());
+    assert!(out.path().join("static/style.css").is_file());
+}
