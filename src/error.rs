@@ -20,6 +20,11 @@ pub enum Error {
     /// The configuration is unusable; every problem found is listed.
     #[error("the project configuration has {} problem(s)", .0.len())]
     Config(Vec<Diagnostic>),
+    /// Options on the command line that cannot be followed (an output
+    /// folder that is refused, an unknown `--lang` or `--manual`); every
+    /// problem found is listed.
+    #[error("{} of the options given cannot be followed", .0.len())]
+    Options(Vec<Diagnostic>),
     #[error("theme: {0}")]
     Theme(String),
     /// A command was asked for something it cannot do.

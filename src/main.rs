@@ -697,7 +697,7 @@ fn done(result: polybook::Result<String>) -> polybook::Result<ExitCode> {
 
 fn report_fatal(e: &polybook::Error) -> ExitCode {
     match e {
-        polybook::Error::Config(diags) => {
+        polybook::Error::Config(diags) | polybook::Error::Options(diags) => {
             for d in diags {
                 eprintln!("{d}");
             }

@@ -29,7 +29,7 @@ pub(crate) fn output_dir(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
         } else {
             format!("`{}` (`{}`)", shown.display(), real.display())
         };
-        Error::Config(vec![
+        Error::Options(vec![
             Diagnostic::error("--out", 0, format!("the output folder {named} {what}"))
                 .with_hint("a build replaces files in its output folder: choose a folder of its own, such as `output` in the project (the default) or a folder outside the project"),
         ])

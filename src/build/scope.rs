@@ -36,7 +36,7 @@ impl Scope {
             }
         }
         if !problems.is_empty() {
-            return Err(Error::Config(problems));
+            return Err(Error::Options(problems));
         }
         Ok(Scope {
             langs: project

@@ -184,7 +184,7 @@ fn record(round: Round<'_>, state: &Mutex<BuildState>, quiet: bool) {
         }
         Round::Failed(e) => {
             let mut lines = vec![format!("error: {e}; the last good pages are still served")];
-            if let Error::Config(diags) = e {
+            if let Error::Config(diags) | Error::Options(diags) = e {
                 lines.extend(diags.iter().map(|d| d.to_string()));
             }
             for l in &lines {

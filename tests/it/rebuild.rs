@@ -221,7 +221,7 @@ fn unknown_filters_are_reported_with_the_choices() {
     })
     .unwrap_err();
     let text = match err {
-        polybook::Error::Config(d) => d
+        polybook::Error::Options(d) => d
             .iter()
             .map(|d| d.to_string())
             .collect::<Vec<_>>()
