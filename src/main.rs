@@ -343,27 +343,46 @@ fn print_report(cli: &Cli, report: &polybook::BuildReport) -> ExitCode {
 }
 
 /// One language's search index in the verbose summary: its size, gzipped
-/// too, and for a split index, what a reader loads first and per part.
+/// too, and for a split index, what a reader loads first, per part and per
+/// chunk of shown text.
 fn index_line(out: &std::path::Path, size: &polybook::search::IndexSize) -> String {
     let gz = |rel: String| std::fs::read(out.join(rel)).map_or(0, |b| gzip_len(&b));
     let main = gz(polybook::search::index_path(&size.lang));
     let parts: Vec<usize> = (0..size.parts)
         .map(|k| gz(polybook::search::part_path(&size.lang, k)))
         .collect();
-    let all = main + parts.iter().sum::<usize>();
+    let chunks: Vec<usize> = (0..size.chunks)
+        .map(|k| gz(polybook::search::chunk_path(&size.lang, k)))
+        .collect();
+    let all = main + parts.iter().sum::<usize>() + chunks.iter().sum::<usize>();
     let mut line = format!(
         "search index {}: {} KB ({} KB gzipped)",
         size.lang,
         size.bytes / 1024,
         all / 1024
     );
-    if let (Some(least), Some(most)) = (parts.iter().min(), parts.iter().max()) {
+    if parts.is_empty() && chunks.is_empty() {
+        return line;
+    }
+    line.push_str(&format!("; {} KB gzipped loaded first", main / 1024));
+    let range = |sizes: &[usize]| {
+        let (least, most) = (sizes.iter().min(), sizes.iter().max());
+        let kb = |n: Option<&usize>| n.map_or(0, |n| n.div_ceil(1024));
+        format!("{} to {} KB gzipped", kb(least), kb(most))
+    };
+    if !parts.is_empty() {
         line.push_str(&format!(
-            "; {} KB gzipped loaded first, then {} parts of {} to {} KB gzipped, each loaded when a query needs it",
-            main / 1024,
+            ", then {} parts of {}, each loaded when a query needs it",
             parts.len(),
-            least / 1024,
-            most / 1024
+            range(&parts)
+        ));
+    }
+    if !chunks.is_empty() {
+        line.push_str(&format!(
+            "{} {} chunks of shown text of {}, each loaded when one of its sections is a result shown",
+            if parts.is_empty() { ", then" } else { "; and" },
+            chunks.len(),
+            range(&chunks)
         ));
     }
     line

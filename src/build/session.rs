@@ -382,7 +382,7 @@ fn later_jobs<'a>(
 /// sizes of the search indexes. Returns whether the list of output files
 /// changed.
 fn record_later(last: &mut Last, products: Vec<(usize, Product)>) -> Result<bool> {
-    // Whether an index gained or lost parts, or a file is newly listed.
+    // Whether an index gained or lost parts or chunks, or a file is newly listed.
     let mut listed = false;
     for (l, product) in products {
         if let Some(size) = product.index {
@@ -393,6 +393,12 @@ fn record_later(last: &mut Last, products: Vec<(usize, Product)>) -> Result<bool
                         .ledger
                         .outputs
                         .remove(&crate::search::part_path(code, k));
+                }
+                for k in size.chunks..entry.chunks {
+                    listed |= last
+                        .ledger
+                        .outputs
+                        .remove(&crate::search::chunk_path(code, k));
                 }
                 *entry = size;
             }

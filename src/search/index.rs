@@ -21,6 +21,17 @@ pub(super) const PART_SPLIT_BYTES: usize = 256 * 1024;
 /// gzipped for Chinese, whose tables are the largest.
 pub(super) const PART_BYTES: usize = 128 * 1024;
 
+/// Text shown for results (the sections' heading ids, headings and
+/// excerpts) larger than this is moved out of the first file into chunks,
+/// each loaded when one of its sections is shown as a result: what ranks
+/// the sections (their lengths, and the chapters' titles and addresses)
+/// stays in the first file.
+pub(super) const TEXT_SPLIT_BYTES: usize = 128 * 1024;
+
+/// The size aimed at for each chunk of shown text: about 3 KB gzipped for
+/// Latin text, 5 KB for Chinese.
+pub(super) const CHUNK_BYTES: usize = 8 * 1024;
+
 /// A character pair found in more than this share of sections says nothing
 /// about where to look; it is listed as a stop term instead of indexed.
 pub(super) const STOP_SHARE: f64 = 0.5;
@@ -256,7 +267,8 @@ pub fn index_script_from<'s>(
     sections: &mut dyn FnMut(ChapterRef, &Source) -> Cow<'s, [Section]>,
 ) -> Index {
     let Gathered {
-        docs,
+        chapters,
+        text,
         vocab,
         pairs,
         ends,
@@ -264,33 +276,85 @@ pub fn index_script_from<'s>(
         ..
     } = Gathered::read(project, lang, sections);
     let postings = Postings::sort(pairs, &ends, vocab.terms.len());
-    let table = TermTable::encode(&vocab.terms, &postings, docs.len());
+    let table = TermTable::encode(&vocab.terms, &postings, text.len());
     drop(postings);
     let parts = table.parts();
     let tables = table.split(parts);
-    let to_json = |v: &dyn erased::Json| v.json();
-    let head = format!(
-        "{{\"docs\":{},\"lang\":{},\"lengths\":{},",
-        to_json(&docs),
-        json_str(lang),
-        to_json(&lengths),
-    );
+    let per_chunk = sections_per_chunk(&text);
+    let mut head = String::from("{\"chapters\":[");
+    for (k, (url, title, fallback, count)) in chapters.iter().enumerate() {
+        if k > 0 {
+            head.push(',');
+        }
+        head.push('[');
+        push_json_str(&mut head, url);
+        head.push(',');
+        push_json_str(&mut head, title);
+        head.push_str(&format!(",{fallback},{count}]"));
+    }
+    head.push_str("],");
+    if let Some(n) = per_chunk {
+        head.push_str(&format!("\"chunk\":{n},"));
+    }
+    head.push_str(&format!("\"lang\":{},\"lengths\":\"", json_str(lang)));
+    for &len in &lengths {
+        push_number(&mut head, u64::from(len));
+    }
+    head.push_str("\",");
     let tail = format!(
         "\"source\":{},\"stop\":{}",
         json_str(project.source_lang()),
-        to_json(&table.stop),
+        serde_json::to_string(&table.stop).expect("strings serialise"),
     );
-    scripts(lang, &head, &tail, &tables)
+    let (end, chunks) = match per_chunk {
+        None => (format!(",\"text\":[{}]", text.join(",")), Vec::new()),
+        Some(n) => (
+            String::new(),
+            text.chunks(n)
+                .enumerate()
+                .map(|(k, entries)| {
+                    format!(
+                        "window.polybookSearchText({{\"chunk\":{k},\"lang\":{},\"text\":[{}]}});\n",
+                        json_str(lang),
+                        entries.join(",")
+                    )
+                })
+                .collect(),
+        ),
+    };
+    let mut index = scripts(lang, &head, &tail, &end, &tables);
+    index.chunks = chunks;
+    index
 }
 
-/// A section's entry in the index's `docs`: its address, its chapter's
-/// title, its heading, its excerpt, and 1 when its text is a fallback.
-type Doc<'p> = (String, &'p str, String, String, u8);
+/// How many sections each chunk of shown text holds, or `None` when the
+/// text stays in the first file: it does while it is at most
+/// [`TEXT_SPLIT_BYTES`]. Chunks are runs of consecutive sections of about
+/// [`CHUNK_BYTES`] on average, all of the same number of sections, so that
+/// the script finds a section's chunk by dividing its number.
+pub(super) fn sections_per_chunk(text: &[String]) -> Option<usize> {
+    let bytes: usize = text.iter().map(|t| t.len() + 1).sum();
+    (bytes > TEXT_SPLIT_BYTES).then(|| (CHUNK_BYTES * text.len() / bytes).max(1))
+}
+
+/// The chunk of shown text that holds section `section`, when each holds
+/// `per_chunk` sections.
+pub fn chunk_of(section: usize, per_chunk: usize) -> usize {
+    section / per_chunk.max(1)
+}
+
+/// A chapter's entry in the index's `chapters`: its address, its title,
+/// 1 when its text is a fallback, and how many sections it has.
+type Chapter<'p> = (String, &'p str, u8, usize);
 
 /// What indexing gathers from a language's sections, section after section.
 struct Gathered<'p> {
-    /// Each section's entry in `docs`.
-    docs: Vec<Doc<'p>>,
+    /// Each chapter's entry in `chapters`.
+    chapters: Vec<Chapter<'p>>,
+    /// Each section's entry in `text`, as JSON: its heading id (empty for
+    /// a chapter's first section, whose address is the chapter's), its
+    /// heading (empty when it is the chapter's title) and its excerpt.
+    text: Vec<String>,
     vocab: Vocabulary,
     /// Each section's (term, weight) pairs, section after section, and where
     /// each section's pairs end: appended in order, then sorted by term once
@@ -321,13 +385,17 @@ impl<'p> Gathered<'p> {
                 };
                 let (src, fallback) = project.content(r, lang);
                 let page = urls::chapter(lang, &m.id, &ch.id);
-                for (si, section) in sections(r, src).iter().enumerate() {
-                    let url = match &section.id {
-                        Some(id) if si > 0 => format!("{}#{id}", urls::encode_path(&page)),
-                        _ => urls::encode_path(&page),
-                    };
-                    gathered.add(url, &src.title, si == 0, section, fallback);
+                let sections = sections(r, src);
+                for (si, section) in sections.iter().enumerate() {
+                    let anchor = section.id.as_deref().filter(|_| si > 0);
+                    gathered.add(anchor, &src.title, si == 0, section);
                 }
+                gathered.chapters.push((
+                    urls::encode_path(&page),
+                    &src.title,
+                    u8::from(fallback),
+                    sections.len(),
+                ));
             }
         }
         gathered
@@ -345,7 +413,8 @@ impl<'p> Gathered<'p> {
             })
             .sum();
         Gathered {
-            docs: Vec::new(),
+            chapters: Vec::new(),
+            text: Vec::new(),
             vocab: Vocabulary::default(),
             pairs: Vec::with_capacity(text_bytes / 4),
             ends: Vec::new(),
@@ -355,10 +424,11 @@ impl<'p> Gathered<'p> {
         }
     }
 
-    /// Adds one section of the chapter titled `title`: its entry, length and pairs.
+    /// Adds one section of the chapter titled `title`: its entry, length
+    /// and pairs. `anchor` is its heading id when its address has one.
     ///
     /// The title's terms count in the chapter's `first` section.
-    fn add(&mut self, url: String, title: &'p str, first: bool, section: &Section, fallback: bool) {
+    fn add(&mut self, anchor: Option<&str>, title: &str, first: bool, section: &Section) {
         // Title and heading words weigh more than body words.
         let title_terms = if first { title } else { "" };
         let mut len = 0u32;
@@ -377,13 +447,16 @@ impl<'p> Gathered<'p> {
                 .map(|t| (t, std::mem::take(&mut counts[t as usize]))),
         );
         self.ends.push(self.pairs.len());
-        self.docs.push((
-            url,
-            title,
-            section.heading.trim().to_string(),
-            excerpt(&section.text),
-            u8::from(fallback),
-        ));
+        let heading = section.heading.trim();
+        let heading = if heading == title.trim() { "" } else { heading };
+        let mut entry = String::from("[");
+        push_json_str(&mut entry, anchor.unwrap_or(""));
+        entry.push(',');
+        push_json_str(&mut entry, heading);
+        entry.push(',');
+        push_json_str(&mut entry, &excerpt(&section.text));
+        entry.push(']');
+        self.text.push(entry);
     }
 
     /// Adds `weight` to each term of `text` in the current section; gives the number of terms.
@@ -544,19 +617,20 @@ impl<'v> TermTable<'v> {
 /// The script files of an index, around the parts of its term table, `tables`.
 ///
 /// `head` and `tail` are the members of the main file before and after
-/// the term table.
-fn scripts(lang: &str, head: &str, tail: &str, tables: &[(String, String)]) -> Index {
+/// the term table, and `end` what follows its last member.
+fn scripts(lang: &str, head: &str, tail: &str, end: &str, tables: &[(String, String)]) -> Index {
     if let [(terms, lists)] = tables {
         return Index {
             main: format!(
-                "window.polybookSearchIndex = {head}\"postings\":[{lists}],{tail},\"terms\":[{terms}]}};\n"
+                "window.polybookSearchIndex = {head}\"postings\":[{lists}],{tail},\"terms\":[{terms}]{end}}};\n"
             ),
             parts: Vec::new(),
+            chunks: Vec::new(),
         };
     }
     let parts = tables.len();
     Index {
-        main: format!("window.polybookSearchIndex = {head}\"parts\":{parts},{tail}}};\n"),
+        main: format!("window.polybookSearchIndex = {head}\"parts\":{parts},{tail}{end}}};\n"),
         parts: tables
             .iter()
             .enumerate()
@@ -567,6 +641,7 @@ fn scripts(lang: &str, head: &str, tail: &str, tables: &[(String, String)]) -> I
                 )
             })
             .collect(),
+        chunks: Vec::new(),
     }
 }
 
@@ -591,18 +666,6 @@ pub fn part_of(term: &str, parts: usize) -> usize {
     (h >> 16) as usize % parts.max(1)
 }
 
-pub(super) mod erased {
-    /// Serialises any serde value to JSON text.
-    pub trait Json {
-        fn json(&self) -> String;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> String {
-            serde_json::to_string(self).expect("serialisable")
-        }
-    }
-}
-
 /// Where the index of a language is written.
 pub fn index_path(lang: &str) -> String {
     format!("{lang}/search-index.js")
@@ -613,16 +676,26 @@ pub fn part_path(lang: &str, part: usize) -> String {
     format!("{lang}/search-index-{part}.js")
 }
 
+/// Where chunk `chunk` of an index's shown text is written.
+pub fn chunk_path(lang: &str, chunk: usize) -> String {
+    format!("{lang}/search-text-{chunk}.js")
+}
+
 /// A language's search index, as the text of script files: the one loaded
-/// when a reader starts to search and, when the term table is large, the
-/// parts of that table, each loaded when a query needs one of its terms.
+/// when a reader starts to search; when the term table is large, the parts
+/// of that table, each loaded when a query needs one of its terms; and when
+/// the text shown for results is large, its chunks, each loaded when a
+/// result it holds is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Index {
-    /// The sections (address, titles, snippet text), their lengths, the
-    /// stop terms and, when the table is not split, the table itself.
+    /// The chapters (address, title, fallback, number of sections), the
+    /// sections' lengths, the stop terms and, when they are not split, the
+    /// term table and the sections' shown text.
     pub main: String,
     /// The parts of a split table; empty when it is not split.
     pub parts: Vec<String>,
+    /// The chunks of the shown text; empty when it is in the main file.
+    pub chunks: Vec<String>,
 }
 
 impl Index {
@@ -635,15 +708,23 @@ impl Index {
                 .enumerate()
                 .map(|(k, text)| (part_path(lang, k), text.as_str())),
         );
+        out.extend(
+            self.chunks
+                .iter()
+                .enumerate()
+                .map(|(k, text)| (chunk_path(lang, k), text.as_str())),
+        );
         out
     }
 
     /// How large the index is, in all.
     pub fn size(&self, lang: &str) -> IndexSize {
+        let bytes = |files: &[String]| files.iter().map(String::len).sum::<usize>();
         IndexSize {
             lang: lang.to_string(),
-            bytes: self.main.len() + self.parts.iter().map(String::len).sum::<usize>(),
+            bytes: self.main.len() + bytes(&self.parts) + bytes(&self.chunks),
             parts: self.parts.len(),
+            chunks: self.chunks.len(),
         }
     }
 }
@@ -656,4 +737,6 @@ pub struct IndexSize {
     pub bytes: usize,
     /// Parts of its term table, 0 when the table is in the main file.
     pub parts: usize,
+    /// Chunks of its shown text, 0 when the text is in the main file.
+    pub chunks: usize,
 }

@@ -1,7 +1,9 @@
 //! Offline search: text normalisation, word segmentation for every script, and
 //! one index per language, written as a script file so that it also loads
-//! from `file://` (a large one as a first file and parts of its term table,
-//! each loaded when a query needs it).
+//! from `file://` (a large one as a first file, which holds what ranks the
+//! sections, parts of its term table, each loaded when a query needs it,
+//! and chunks of the text shown for results, each loaded when one of its
+//! sections is shown).
 //!
 //! Text is normalised the same way here and in the browser (`static/search.js`):
 //! NFKC, lower case, no diacritics that readers do not type (Latin accents,
@@ -507,6 +509,162 @@ mod tests {
             push_json_str(&mut out, s);
             assert_eq!(out, serde_json::to_string(s).unwrap());
         }
+    }
+
+    /// A loaded project of one English manual of `chapters` chapters
+    /// (`c00`, `c01`, ...), each of a title section and `sections` more
+    /// (`## Topic <s> {#s<s>}`) of `words` words, each word `w<c>x<s>y<i>`
+    /// spelt in letters.
+    fn project(
+        chapters: usize,
+        sections: usize,
+        words: usize,
+    ) -> (tempfile::TempDir, crate::model::Project) {
+        let letters = |n: usize| -> String {
+            n.to_string()
+                .bytes()
+                .map(|b| char::from(b'a' + b - b'0'))
+                .collect()
+        };
+        let text = |c: usize, s: usize| -> String {
+            (0..words)
+                .map(|i| format!("w{}x{}y{}", letters(c), letters(s), letters(i)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let p = tempfile::tempdir().unwrap();
+        let root = p.path();
+        std::fs::write(
+            root.join("polybook.toml"),
+            "title = \"T\"\nsource_language = \"en\"\nlanguages = [\"en\"]\n",
+        )
+        .unwrap();
+        let ids: Vec<String> = (0..chapters).map(|c| format!("\"c{c:02}\"")).collect();
+        std::fs::create_dir_all(root.join("manuals/m/en")).unwrap();
+        std::fs::write(
+            root.join("manuals/m/manual.toml"),
+            format!("title = \"M\"\nchapters = [{}]\n", ids.join(", ")),
+        )
+        .unwrap();
+        for c in 0..chapters {
+            let mut md = format!("# Chapter {c}\n\n{}\n", text(c, 0));
+            for s in 1..=sections {
+                md.push_str(&format!("\n## Topic {s} {{#s{s}}}\n\n{}\n", text(c, s)));
+            }
+            std::fs::write(root.join(format!("manuals/m/en/c{c:02}.md")), md).unwrap();
+        }
+        let (project, _) = crate::build::load(root).unwrap();
+        (p, project)
+    }
+
+    /// The JSON of a script that assigns or passes one object.
+    fn script_json(script: &str) -> serde_json::Value {
+        let json = script.trim().trim_end_matches(';');
+        let json = json
+            .strip_prefix("window.polybookSearchIndex = ")
+            .or_else(|| {
+                json.strip_prefix("window.polybookSearchText(")
+                    .and_then(|j| j.strip_suffix(')'))
+            })
+            .expect("an index script");
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn a_small_index_is_one_file_with_its_text_and_compact_lengths() {
+        let (_p, project) = project(3, 2, 10);
+        let index = index_script(&project, "en");
+        assert!(index.parts.is_empty() && index.chunks.is_empty());
+        assert_eq!(index.files("en").len(), 1);
+        let main = script_json(&index.main);
+        assert!(main.get("chunk").is_none());
+        let chapters = main["chapters"].as_array().unwrap();
+        assert_eq!(chapters.len(), 3);
+        assert_eq!(chapters[1][0], "en/m/c01.html");
+        assert_eq!(chapters[1][1], "Chapter 1");
+        assert_eq!(chapters[1][2], 0);
+        assert_eq!(chapters[1][3], 3);
+        let lengths = codec::read_numbers(main["lengths"].as_str().unwrap()).unwrap();
+        // The title section counts the title's words too: "chapter" and the number.
+        assert_eq!(lengths[..4], [14, 12, 12, 14]);
+        let text = main["text"].as_array().unwrap();
+        assert_eq!(text.len(), 9);
+        // The first section links to the chapter; its heading is the title.
+        assert_eq!(text[3], serde_json::json!(["", "", text[3][2]]));
+        assert_eq!(text[4][0], "s1");
+        assert_eq!(text[4][1], "Topic 1");
+        assert!(text[4][2].as_str().unwrap().starts_with("wbxbya wbxbyb"));
+    }
+
+    #[test]
+    fn a_large_index_has_its_text_in_chunks_of_consecutive_sections() {
+        let (_p, project) = project(40, 20, 30);
+        let index = index_script(&project, "en");
+        let main = script_json(&index.main);
+        assert!(main.get("text").is_none());
+        let per_chunk = main["chunk"].as_u64().unwrap() as usize;
+        let sections: usize = 40 * 21;
+        assert_eq!(index.chunks.len(), sections.div_ceil(per_chunk));
+        assert!(index.chunks.len() > 2, "{per_chunk}");
+        let files = index.files("en");
+        assert_eq!(
+            files.last().unwrap().0,
+            format!("en/search-text-{}.js", index.chunks.len() - 1)
+        );
+        assert_eq!(index.size("en").chunks, index.chunks.len());
+        // Each chunk holds the next `per_chunk` sections, the last one what is left.
+        let mut seen = 0;
+        for (k, chunk) in index.chunks.iter().enumerate() {
+            let data = script_json(chunk);
+            assert_eq!(data["chunk"], k);
+            assert_eq!(data["lang"], "en");
+            let text = data["text"].as_array().unwrap();
+            if k + 1 < index.chunks.len() {
+                assert_eq!(text.len(), per_chunk);
+            } else {
+                assert!(!text.is_empty() && text.len() <= per_chunk);
+            }
+            seen += text.len();
+        }
+        assert_eq!(seen, sections);
+        // Section 7 of chapter 23 is in the chunk its number names, at its
+        // place there; its text is nowhere else.
+        let number = 23 * 21 + 7;
+        let k = chunk_of(number, per_chunk);
+        let data = script_json(&index.chunks[k]);
+        let entry = &data["text"][number % per_chunk];
+        assert_eq!(entry[0], "s7");
+        assert_eq!(entry[1], "Topic 7");
+        let words = "wcdxhya wcdxhyb";
+        assert!(entry[2].as_str().unwrap().starts_with(words), "{entry}");
+        assert!(!index.main.contains(words));
+        let holding: Vec<usize> = (0..index.chunks.len())
+            .filter(|&j| index.chunks[j].contains(words))
+            .collect();
+        assert_eq!(holding, [k]);
+        // What ranks stays in the first file.
+        let lengths = codec::read_numbers(main["lengths"].as_str().unwrap()).unwrap();
+        assert_eq!(lengths.len(), sections);
+        assert_eq!(lengths[number], 32);
+    }
+
+    #[test]
+    fn chunks_are_of_about_the_size_aimed_at() {
+        let entries = |n: usize, bytes: usize| vec!["x".repeat(bytes - 1); n];
+        // Up to the threshold, the text stays in the first file.
+        assert_eq!(
+            sections_per_chunk(&entries(TEXT_SPLIT_BYTES / 256, 256)),
+            None
+        );
+        assert_eq!(
+            sections_per_chunk(&entries(TEXT_SPLIT_BYTES / 256 + 1, 256)),
+            Some(CHUNK_BYTES / 256)
+        );
+        // A section larger than a chunk is a chunk of its own.
+        assert_eq!(sections_per_chunk(&entries(10, TEXT_SPLIT_BYTES)), Some(1));
+        assert_eq!(chunk_of(0, 32), 0);
+        assert_eq!(chunk_of(31, 32), 0);
+        assert_eq!(chunk_of(32, 32), 1);
     }
 
     #[test]

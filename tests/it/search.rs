@@ -70,6 +70,12 @@ fn serve(dir: PathBuf) -> String {
 
 /// Types `query` into the search box of `url`; returns what the page shows.
 fn search(url: &str, query: &str) -> serde_json::Value {
+    search_with(url, query, "")
+}
+
+/// [`search`], in a mode of `search.mjs` (`hold`: the chunks of shown text
+/// are held back until the results are first shown).
+fn search_with(url: &str, query: &str, mode: &str) -> serde_json::Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.mjs");
     assert!(
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -81,6 +87,7 @@ fn search(url: &str, query: &str) -> serde_json::Value {
         .arg(script)
         .arg(url)
         .arg(query)
+        .arg(mode)
         .output()
         .expect("node runs");
     assert!(
@@ -101,20 +108,24 @@ fn read_index(out: &Path, lang: &str) -> serde_json::Value {
     serde_json::from_str(json).unwrap()
 }
 
+/// The page of each section of an index, from its `chapters`.
+fn section_pages(index: &serde_json::Value) -> Vec<String> {
+    let chapters = index["chapters"].as_array().unwrap();
+    chapters
+        .iter()
+        .flat_map(|c| {
+            let page = c[0].as_str().unwrap().to_string();
+            std::iter::repeat_n(page, c[3].as_u64().unwrap() as usize)
+        })
+        .collect()
+}
+
 /// A term of the language's index found only in sections of `page`, the
 /// most frequent such term: a word a reader of that chapter would type.
 fn word_only_in(out: &Path, lang: &str, page: &str) -> String {
     let index = read_index(out, lang);
-    let docs = index["docs"].as_array().unwrap();
-    let in_page = |d: u64| {
-        docs[d as usize][0]
-            .as_str()
-            .unwrap()
-            .split('#')
-            .next()
-            .unwrap()
-            == page
-    };
+    let pages = section_pages(&index);
+    let in_page = |d: u64| pages[d as usize] == page;
     let spaceless = |t: &str| t.chars().any(polybook::search::is_spaceless);
     let mut best: Option<(u64, String)> = None;
     let strs = |key: &str| -> Vec<&str> {
@@ -553,4 +564,149 @@ fn parts_an_index_no_longer_has_are_removed() {
     let clean = tempfile::tempdir().unwrap();
     build(&root, clean.path());
     assert_eq!(files(out.path()), files(clean.path()));
+}
+
+/// Words of two or three syllables from a fixed pseudo-random sequence, in
+/// sentences: text of an invented language, none of whose words starts
+/// with `zq`.
+fn latin_text(seed: u64, words: usize) -> String {
+    const SYLLABLES: [&str; 24] = [
+        "ba", "ko", "tu", "me", "ri", "sa", "lo", "ne", "di", "fa", "gu", "pe", "ho", "ja", "vi",
+        "mu", "te", "ra", "no", "si", "le", "ka", "po", "du",
+    ];
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut next = move |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n) as usize
+    };
+    let mut out = String::new();
+    for w in 0..words {
+        if w > 0 {
+            out.push_str(if next(9) == 0 { ". " } else { " " });
+        }
+        for _ in 0..2 + next(2) {
+            out.push_str(SYLLABLES[next(SYLLABLES.len() as u64)]);
+        }
+    }
+    out.push('.');
+    out
+}
+
+/// A project in English of `chapters` chapters (`c00`, `c01`, ...) of a
+/// title section and `sections` more (`## Topic <s> {#s<s>}`), each of
+/// generated text; `planted` (chapter, section, word) puts a word at the
+/// start of a section's text.
+fn sectioned_project(
+    chapters: usize,
+    sections: usize,
+    planted: &[(usize, usize, &str)],
+) -> tempfile::TempDir {
+    let p = tempfile::tempdir().unwrap();
+    std::fs::write(
+        p.path().join("polybook.toml"),
+        "title = \"Big\"\nsource_language = \"en\"\nlanguages = [\"en\"]\n",
+    )
+    .unwrap();
+    let dir = p.path().join("manuals/guide/en");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ids: Vec<String> = (0..chapters).map(|c| format!("\"c{c:02}\"")).collect();
+    std::fs::write(
+        p.path().join("manuals/guide/manual.toml"),
+        format!("title = \"Guide\"\nchapters = [{}]\n", ids.join(", ")),
+    )
+    .unwrap();
+    for c in 0..chapters {
+        let mut md = format!("# Chapter {c}\n\n{}\n", latin_text(c as u64 * 1000, 40));
+        for s in 1..=sections {
+            let word = planted
+                .iter()
+                .find(|&&(pc, ps, _)| (pc, ps) == (c, s))
+                .map_or(String::new(), |p| format!("{} ", p.2));
+            md.push_str(&format!(
+                "\n## Topic {s} {{#s{s}}}\n\n{word}{}\n",
+                latin_text(c as u64 * 1000 + s as u64, 40)
+            ));
+        }
+        std::fs::write(dir.join(format!("c{c:02}.md")), md).unwrap();
+    }
+    p
+}
+
+#[test]
+fn a_large_index_keeps_shown_text_in_chunks_loaded_for_the_results_shown() {
+    let planted = [(7, 5, "zqvortex"), (41, 12, "zqvortex")];
+    let p = sectioned_project(60, 20, &planted);
+    let out = tempfile::tempdir().unwrap();
+    let report = build(p.path(), out.path());
+    assert_eq!(report.errors(), 0, "{:?}", diag_lines(&report));
+    let index = read_index(out.path(), "en");
+    let per_chunk = index["chunk"].as_u64().expect("the text is in chunks") as usize;
+    assert!(index.get("text").is_none());
+    let size = &report.search_indexes[0];
+    let sections = section_pages(&index).len();
+    assert_eq!(sections, 60 * 21);
+    assert_eq!(size.chunks, sections.div_ceil(per_chunk));
+    assert!(size.chunks >= 4, "{size:?}");
+
+    // The section number of each planted word: chapters before it, then
+    // its place in its chapter (the title section is 0).
+    let counts: Vec<usize> = (index["chapters"].as_array().unwrap().iter())
+        .map(|c| c[3].as_u64().unwrap() as usize)
+        .collect();
+    let number = |c: usize, s: usize| counts[..c].iter().sum::<usize>() + s;
+    let wanted: std::collections::BTreeSet<String> = planted
+        .iter()
+        .map(|&(c, s, _)| {
+            let k = polybook::search::chunk_of(number(c, s), per_chunk);
+            format!("search-text-{k}.js")
+        })
+        .collect();
+    assert_eq!(wanted.len(), 2, "the planted sections share a chunk");
+
+    let http = serve(out.path().to_path_buf());
+    let file_base = format!("file://{}/", out.path().display());
+    for (base, mode) in [(&file_base, ""), (&http, "hold")] {
+        let start = format!("{base}en/guide/c00.html");
+        let got = search_with(&start, "ZQvortex", mode);
+        let results = got["results"].as_array().unwrap();
+        assert_eq!(results.len(), 2, "{start}: {got}");
+        for (r, &(c, s, word)) in results.iter().zip(&planted) {
+            let href = r["href"].as_str().unwrap();
+            assert!(href.ends_with(&format!("guide/c{c:02}.html#s{s}")), "{got}");
+            assert_eq!(r["title"], format!("Chapter {c} › Topic {s}"), "{got}");
+            assert_eq!(r["marked"][0], word, "{got}");
+            let text = latin_text(c as u64 * 1000 + s as u64, 40);
+            let start_of_text: String = text.chars().take(40).collect();
+            assert!(
+                r["snippet"].as_str().unwrap().contains(&start_of_text),
+                "{start_of_text}: {got}"
+            );
+        }
+        let loaded: std::collections::BTreeSet<String> = (got["texts"].as_array().unwrap())
+            .iter()
+            .map(|s| s.as_str().unwrap().rsplit('/').next().unwrap().to_string())
+            .collect();
+        assert_eq!(loaded, wanted, "{start}");
+        // The keyboard reaches the first result, at its section.
+        assert_eq!(got["keyboard"]["focused"], results[0]["href"], "{got}");
+        if mode == "hold" {
+            // Before their chunks are in, results show and link to their chapter.
+            let early = got["early"].as_array().unwrap();
+            assert_eq!(early.len(), 2, "{got}");
+            for (r, &(c, _, _)) in early.iter().zip(&planted) {
+                assert!(r["pending"].as_bool().unwrap(), "{got}");
+                assert_eq!(r["title"], format!("Chapter {c}"), "{got}");
+                assert_eq!(r["snippet"], "", "{got}");
+                assert!(
+                    r["href"]
+                        .as_str()
+                        .unwrap()
+                        .ends_with(&format!("guide/c{c:02}.html")),
+                    "{got}"
+                );
+            }
+        }
+    }
 }

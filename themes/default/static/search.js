@@ -1,7 +1,8 @@
 // Offline search for polybook sites. Progressive enhancement: without this
 // script the search box stays hidden and every page reads as before. The index
-// is a script file (<lang>/search-index.js), so it loads from file:// as well
-// as over HTTP, and nothing is sent anywhere.
+// is a script file (<lang>/search-index.js, with its parts and chunks beside
+// it), so it loads from file:// as well as over HTTP, and nothing is sent
+// anywhere.
 (function () {
   "use strict";
   var box = document.querySelector(".search[data-index]");
@@ -15,7 +16,7 @@
   var pending = null;
   box.hidden = false;
 
-  // --- Normalisation and terms: the same rules as src/search.rs. ---
+  // --- Normalisation and terms: the same rules as src/search/. ---
   function mapChar(c) {
     var n = c.codePointAt(0);
     if (n >= 0x300 && n <= 0x36f) return "";
@@ -74,7 +75,7 @@
   }
 
   // --- Ranking: BM25 over sections; title and heading words weigh more. ---
-  // Postings come as text (src/search.rs): self-delimiting numbers whose
+  // Postings come as text (src/search/codec.rs): self-delimiting numbers whose
   // last digit is a letter (A-Z, a-z: 0 to 51) and whose digits before it
   // are base 36, lowest first. First the gaps between sections, then, after
   // "~", pairs of (gap between weighted postings, weight less 2).
@@ -109,7 +110,7 @@
   // A term table: sorted, front-coded terms (a base-36 digit for the UTF-16
   // units shared with the term before, then the rest) and their postings.
   // A large index comes in parts, a term in the part a hash of its first two
-  // code units names (src/search.rs, part_of); a part is loaded when a query
+  // code units names (src/search/index.rs, part_of); a part is loaded when a query
   // needs one of its terms. A small index holds its table itself.
   var tables = {}, requested = {};
   function table(data) {
@@ -185,7 +186,7 @@
   function search(query) {
     var qterms = terms(normalise(query));
     if (!qterms.length) return [];
-    var n = index.docs.length;
+    var n = index.lengths.length;
     var avg = index.lengths.reduce(function (a, b) { return a + b; }, 0) / Math.max(n, 1);
     var scores = {};
     var hits = {};
@@ -243,30 +244,78 @@
     frag.appendChild(document.createTextNode(orig.slice(pos, end).join("") + (end < orig.length ? " …" : "")));
     return frag;
   }
+  // What a result shows: its chapter (address, title, 1 for a fallback)
+  // from the first file, and its heading id, heading and excerpt from the
+  // text, which a large index holds in chunks of `index.chunk` consecutive
+  // sections (<lang>/search-text-<n>.js), each loaded when one of its
+  // sections is shown. Until its chunk is in, a result shows its chapter's
+  // title and links to the chapter; its snippet is filled in place.
+  var chunks = {}, chunkRequested = {}, chapterOf = null;
+  function textOf(d) {
+    if (!index.chunk) return index.text[d];
+    var c = chunks[Math.floor(d / index.chunk)];
+    return c ? c[d % index.chunk] || ["", "", ""] : null;
+  }
+  window.polybookSearchText = function (data) {
+    if (index && data.lang === index.lang) chunks[data.chunk] = data.text;
+  };
+  function fetchChunk(d) {
+    var k = Math.floor(d / index.chunk);
+    if (chunks[k] || chunkRequested[k]) return;
+    chunkRequested[k] = true;
+    var s = document.createElement("script");
+    s.src = box.getAttribute("data-index").replace(/search-index\.js$/, "search-text-" + k + ".js");
+    // A chunk that cannot be loaded counts as empty: its results keep
+    // their chapter's title and lose their snippet.
+    var done = function () {
+      if (!chunks[k]) chunks[k] = [];
+      fill();
+    };
+    s.onerror = done;
+    s.onload = done;
+    document.head.appendChild(s);
+  }
+  var shown = [], chunkTimer = null;
+  function fill() {
+    shown.forEach(function (r) {
+      if (r.filled) return;
+      var text = textOf(r.doc);
+      if (!text) return;
+      r.filled = true;
+      var chapter = index.chapters[chapterOf[r.doc]];
+      if (text[0]) r.a.href = root + chapter[0] + "#" + text[0];
+      if (text[1]) r.title.textContent = chapter[1] + " › " + text[1];
+      r.snip.classList.remove("pending");
+      r.snip.appendChild(snippet(text[2], r.query));
+    });
+  }
   function show(query) {
+    clearTimeout(chunkTimer);
     if (query.trim() && fetchParts(query, function () { show(input.value); })) {
       // Until the parts this query needs are in, show nothing rather than
       // the results of what was typed before.
       list.textContent = "";
       status.textContent = "";
+      shown = [];
       return;
     }
     list.textContent = "";
+    shown = [];
     if (!query.trim()) { status.textContent = ""; return; }
     var found = search(query);
     status.textContent = found.length ? box.getAttribute("data-results") + " " + found.length
       : box.getAttribute("data-none") + " “" + query + "”";
     found.forEach(function (d) {
-      var doc = index.docs[d];
+      var chapter = index.chapters[chapterOf[d]];
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = root + doc[0];
-      if (doc[4]) a.lang = index.source;
+      a.href = root + chapter[0];
+      if (chapter[2]) a.lang = index.source;
       var title = document.createElement("span");
       title.className = "search-title";
-      title.textContent = doc[2] && doc[2] !== doc[1] ? doc[1] + " › " + doc[2] : doc[1];
+      title.textContent = chapter[1];
       a.appendChild(title);
-      if (doc[4]) {
+      if (chapter[2]) {
         var badge = document.createElement("span");
         badge.className = "badge";
         badge.lang = document.documentElement.lang;
@@ -274,12 +323,16 @@
         a.appendChild(badge);
       }
       var snip = document.createElement("span");
-      snip.className = "search-snippet";
-      snip.appendChild(snippet(doc[3], query));
+      snip.className = "search-snippet pending";
       a.appendChild(snip);
       li.appendChild(a);
       list.appendChild(li);
+      shown.push({ doc: d, a: a, title: title, snip: snip, query: query, filled: false });
     });
+    fill();
+    // Chunks are asked for once typing pauses, so that the results of a
+    // word half typed cost nothing.
+    if (index.chunk) chunkTimer = setTimeout(function () { found.forEach(fetchChunk); }, 150);
   }
   function load(then) {
     if (index) return then();
@@ -289,7 +342,15 @@
     var s = document.createElement("script");
     s.src = box.getAttribute("data-index");
     s.onload = function () {
-      index = window.polybookSearchIndex;
+      var data = window.polybookSearchIndex;
+      data.lengths = numbers(data.lengths);
+      // Each section's chapter: the chapters list how many sections each has.
+      chapterOf = new Uint32Array(data.lengths.length);
+      var d = 0;
+      data.chapters.forEach(function (c, k) {
+        for (var j = 0; j < c[3]; j++) chapterOf[d++] = k;
+      });
+      index = data;
       if (!index.parts) tables[0] = table(index);
       if (pending) pending();
     };
