@@ -568,14 +568,40 @@ impl<'v> TermTable<'v> {
         table
     }
 
-    /// How many parts the table is written in: one unless it exceeds [`PART_SPLIT_BYTES`].
+    /// How many parts the table is written in: one unless it exceeds
+    /// [`PART_SPLIT_BYTES`]; else the fewest, from one per [`PART_BYTES`],
+    /// whose largest part is at most [`PART_BYTES`] (words of Latin
+    /// letters share few first pairs, some of them frequent words, and fill
+    /// parts unevenly), or, when no count up to four times that one gives
+    /// such parts, the count whose largest part is the smallest.
     fn parts(&self) -> usize {
-        let size = self.table.len() + self.kept.iter().map(|k| k.0.len() + 8).sum::<usize>();
-        if size > PART_SPLIT_BYTES {
-            size.div_ceil(PART_BYTES)
-        } else {
-            1
+        let bytes = |&(t, start, end): &(&str, usize, usize)| end - start + t.len() + 8;
+        let size: usize = self.kept.iter().map(bytes).sum();
+        if size <= PART_SPLIT_BYTES {
+            return 1;
         }
+        // The bytes of the terms by the hash that `part_of` divides.
+        let mut by_hash = vec![0usize; 1 << 16];
+        for k in &self.kept {
+            by_hash[part_hash(k.0)] += bytes(k);
+        }
+        let largest = |parts: usize| {
+            let mut sizes = vec![0usize; parts];
+            for (h, &b) in by_hash.iter().enumerate() {
+                sizes[h % parts] += b;
+            }
+            sizes.into_iter().max().unwrap_or(0)
+        };
+        let least = size.div_ceil(PART_BYTES);
+        let mut best = (usize::MAX, least);
+        for parts in least..=least * 4 {
+            let most = largest(parts);
+            if most <= PART_BYTES {
+                return parts;
+            }
+            best = best.min((most, parts));
+        }
+        best.1
     }
 
     /// Each part's terms (sorted, front-coded) and postings, as items of JSON lists.
@@ -659,11 +685,16 @@ fn json_str(v: &str) -> String {
 /// words evenly; a word being typed is completed once it has three
 /// characters, and its completions share its first two.
 pub fn part_of(term: &str, parts: usize) -> usize {
+    part_hash(term) % parts.max(1)
+}
+
+/// The hash of [`part_of`], below 2^16.
+fn part_hash(term: &str) -> usize {
     let mut units = term.encode_utf16();
     let a = units.next().map_or(0, u32::from);
     let b = units.next().map_or(0, u32::from);
     let h = (a ^ b.wrapping_mul(0x85EB_CA6B)).wrapping_mul(0x9E37_79B1);
-    (h >> 16) as usize % parts.max(1)
+    (h >> 16) as usize
 }
 
 /// Where the index of a language is written.
@@ -739,4 +770,74 @@ pub struct IndexSize {
     pub parts: usize,
     /// Chunks of its shown text, 0 when the text is in the main file.
     pub chunks: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A term table of `terms`, each with postings of the bytes given.
+    fn table<'t>(terms: &[(&'t str, usize)]) -> TermTable<'t> {
+        let mut table = TermTable {
+            table: String::new(),
+            kept: Vec::new(),
+            stop: Vec::new(),
+        };
+        for &(t, bytes) in terms {
+            let start = table.table.len();
+            table.table.push_str(&"A".repeat(bytes));
+            table.kept.push((t, start, table.table.len()));
+        }
+        table
+    }
+
+    /// The bytes of each part of `table` in `parts` parts, as `parts` counts them.
+    fn part_sizes(table: &TermTable<'_>, parts: usize) -> Vec<usize> {
+        let mut sizes = vec![0; parts];
+        for &(t, start, end) in &table.kept {
+            sizes[part_of(t, parts)] += end - start + t.len() + 8;
+        }
+        sizes
+    }
+
+    #[test]
+    fn uneven_terms_get_more_parts_until_none_is_too_large() {
+        // Words of Latin letters, by their first two letters: a few
+        // frequent words with long postings, many rare ones.
+        let words: Vec<String> = (b'a'..=b'z')
+            .flat_map(|a| (b'a'..=b'z').map(move |b| format!("{}{}o", a as char, b as char)))
+            .collect();
+        let terms: Vec<(&str, usize)> = (words.iter().enumerate())
+            .map(|(i, w)| (w.as_str(), 40_000 / (i + 1) + 200))
+            .collect();
+        let table = table(&terms);
+        let size: usize = part_sizes(&table, 1)[0];
+        let even = size.div_ceil(PART_BYTES);
+        assert!(size > PART_SPLIT_BYTES && even >= 3, "{size}");
+        // An even share of the bytes per part leaves one too large.
+        assert!(part_sizes(&table, even).into_iter().max().unwrap() > PART_BYTES);
+        let parts = table.parts();
+        assert!(parts > even && parts <= even * 4, "{parts}");
+        assert!(part_sizes(&table, parts).into_iter().max().unwrap() <= PART_BYTES);
+        for fewer in even..parts {
+            assert!(part_sizes(&table, fewer).into_iter().max().unwrap() > PART_BYTES);
+        }
+    }
+
+    #[test]
+    fn a_table_that_cannot_be_evened_takes_the_count_with_the_smallest_largest_part() {
+        // One term alone is larger than a part.
+        let terms = [
+            ("huge", PART_BYTES * 2),
+            ("small", 1000),
+            ("other", PART_BYTES),
+        ];
+        let table = table(&terms);
+        let parts = table.parts();
+        let largest = |n| part_sizes(&table, n).into_iter().max().unwrap();
+        let even = part_sizes(&table, 1)[0].div_ceil(PART_BYTES);
+        assert!((even..=even * 4).all(|n| largest(parts) <= largest(n)));
+        // A small table is one part.
+        assert_eq!(self::table(&[("a", 1000), ("b", 2000)]).parts(), 1);
+    }
 }
