@@ -710,3 +710,59 @@ fn a_large_index_keeps_shown_text_in_chunks_loaded_for_the_results_shown() {
         }
     }
 }
+
+#[test]
+fn chunks_an_index_no_longer_has_are_removed() {
+    let p = sectioned_project(60, 20, &[]);
+    let chapter = |c: usize| p.path().join(format!("manuals/guide/en/c{c:02}.md"));
+    let chunks = |out: &Path| -> Vec<String> {
+        files(out)
+            .into_iter()
+            .filter(|f| f.starts_with("en/search-text-"))
+            .collect()
+    };
+    let originals: Vec<Vec<u8>> = (0..60)
+        .map(|c| std::fs::read(chapter(c)).unwrap())
+        .collect();
+    let shrink = || {
+        for c in 0..60 {
+            std::fs::write(chapter(c), format!("# Chapter {c}\n\nShort.\n")).unwrap();
+        }
+    };
+    // A full build.
+    let out = tempfile::tempdir().unwrap();
+    build(p.path(), out.path());
+    assert!(chunks(out.path()).len() >= 4);
+    shrink();
+    build(p.path(), out.path());
+    assert_eq!(chunks(out.path()), Vec::<String>::new());
+    assert!(read(out.path(), "en/search-index.js").contains("\"text\":["));
+
+    // A live session, where an edit refreshes the index after the page.
+    for (c, bytes) in originals.iter().enumerate() {
+        std::fs::write(chapter(c), bytes).unwrap();
+    }
+    let root = p.path().canonicalize().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let opts = polybook::BuildOptions {
+        root: root.clone(),
+        out: Some(out.path().to_path_buf()),
+        ..polybook::BuildOptions::default()
+    };
+    let mut session = polybook::build::Session::with_options(&opts).unwrap();
+    session.rebuild(&[]).unwrap();
+    session.finish_later().unwrap();
+    assert!(chunks(out.path()).len() >= 4);
+    shrink();
+    let changed: Vec<PathBuf> = (0..60)
+        .map(|c| root.join(format!("manuals/guide/en/c{c:02}.md")))
+        .collect();
+    let report = session.rebuild(&changed).unwrap();
+    assert!(report.incremental);
+    session.finish_later().unwrap();
+    assert_eq!(chunks(out.path()), Vec::<String>::new());
+    // The same files as a clean build.
+    let clean = tempfile::tempdir().unwrap();
+    build(&root, clean.path());
+    assert_eq!(files(out.path()), files(clean.path()));
+}
