@@ -3,8 +3,8 @@
 //! whose inputs did not change does no work and writes nothing.
 //!
 //! The fingerprint covers the polybook executable, the build options, the
-//! contents of `polybook.toml` and of everything under `manuals/`, `themes/`
-//! and `i18n/`, the contents of every other file the last build copied, and
+//! contents of `polybook.toml` and of everything under `manuals/`, `themes/`,
+//! `i18n/` and `po/`, the contents of every other file the last build copied, and
 //! the names, sizes and times of all other files in the project folder (so
 //! that adding a file a link was missing is seen). Hidden files and folders
 //! (the cache folder `.polybook/` among them) and the output folder are left
@@ -163,7 +163,7 @@ pub fn fingerprint(
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
         let input = rel == "polybook.toml"
-            || ["manuals/", "themes/", "i18n/"]
+            || ["manuals/", "themes/", "i18n/", "po/"]
                 .iter()
                 .any(|d| rel.starts_with(d));
         let hash = input.then(|| {

@@ -28,6 +28,9 @@ pub(super) struct StatusEntry {
     pub(super) source_url: String,
     pub(super) page_url: String,
     pub(super) file: String,
+    /// For a chapter made from a PO catalogue: its whole percentages of
+    /// translated and fuzzy messages.
+    pub(super) po: Option<[u64; 2]>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +98,12 @@ impl SiteContext<'_> {
                         source_url: urls::relative(path, &urls::chapter(source, &m.id, &c.chapter)),
                         page_url: urls::relative(path, &urls::chapter(&l.code, &m.id, &c.chapter)),
                         file: c.file.to_string_lossy().replace('\\', "/"),
+                        po: c.po.as_ref().map(|p| {
+                            [
+                                p.percent_translated.round() as u64,
+                                p.percent_fuzzy.round() as u64,
+                            ]
+                        }),
                     }
                 })
                 .collect();
