@@ -658,6 +658,7 @@ impl<'a> Discovery<'a> {
             if l.code == *source {
                 continue;
             }
+            self.unused_catalogues(&po_root.join(&l.code).join(self.id), &l.code, &sources);
             for (chapter, src) in &sources {
                 let po = (po_root.join(&l.code).join(self.id)).join(format!("{chapter}.po"));
                 if !po.is_file() {
@@ -701,6 +702,40 @@ impl<'a> Discovery<'a> {
             }
         }
         self.files.extend(added);
+    }
+
+    /// Warns of the catalogues in `dir` (`po/<lang>/<manual>`) that are of
+    /// no chapter of the source language, and so not built.
+    fn unused_catalogues(&mut self, dir: &Path, lang: &str, sources: &[(String, PathBuf)]) {
+        for entry in WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| !e.file_type().is_dir())
+        {
+            let Ok(rel) = entry.path().strip_prefix(dir) else {
+                continue;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let Some(chapter) = rel.strip_suffix(".po") else {
+                continue;
+            };
+            if chapter == "manual" || sources.iter().any(|(c, _)| c == chapter) {
+                continue;
+            }
+            self.diags.push(
+                Diagnostic::warning(
+                    display_path(self.root, entry.path()),
+                    0,
+                    format!(
+                        "manual `{}` has no chapter `{chapter}` in the source language; this catalogue is not built",
+                        self.id
+                    ),
+                )
+                .with_lang(lang)
+                .with_hint("delete it, or rename it after the chapter's new name"),
+            );
+        }
     }
 }
 

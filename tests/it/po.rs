@@ -316,7 +316,7 @@ fn a_source_chapter_that_cannot_be_read_is_reported_and_its_template_kept() {
 /// Gives every entry of a catalogue's text that has no translation the
 /// translation `prefix` followed by its msgid (so its links, code and
 /// emphasis stay), except the entries whose context is in `skip`.
-fn fill(text: &str, prefix: &str, skip: &[&str]) -> String {
+pub(crate) fn fill(text: &str, prefix: &str, skip: &[&str]) -> String {
     text.split("\n\n")
         .map(|e| {
             let lines: Vec<&str> = e.lines().collect();
@@ -542,8 +542,20 @@ fn markdown_and_po_for_one_chapter_is_an_error_naming_both() {
     let project = bundled();
     let root = project.path();
     export(root);
+    std::fs::copy(
+        root.join("po/fr/protection/wellbeing.po"),
+        root.join("po/fr/protection/gone.po"),
+    )
+    .unwrap();
     let out = tempfile::tempdir().unwrap();
     let report = build_langs(root, out.path(), &["en", "fr"]);
+    let lines = crate::common::diag_lines(&report);
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "Warning po/fr/protection/gone.po:0: manual `protection` has no chapter `gone`"
+        )),
+        "{lines:?}"
+    );
     let conflict: Vec<String> = crate::common::diag_lines(&report)
         .into_iter()
         .filter(|l| l.contains("both a Markdown translation"))
