@@ -535,6 +535,9 @@ fn a_partly_translated_catalogue_gives_the_notice_and_its_figures() {
     let status_page = crate::common::read(out.path(), "es/status.html");
     assert!(status_page.contains("state-partial"), "{status_page}");
     assert!(status_page.contains("% traducido"), "{status_page}");
+    let doc = scraper::Html::parse_document(&status_page);
+    let head = texts(&doc, ".status-manual thead th");
+    assert!(head.contains(&"Traducido en parte".to_string()), "{head:?}");
 }
 
 #[test]
@@ -649,4 +652,29 @@ fn manual_po_gives_the_titles_manual_toml_does_not() {
         .find(|m| m.id == "protection")
         .unwrap();
     assert_eq!(m.config.title_in("es"), "Manual desde PO");
+}
+
+#[test]
+fn stamp_leaves_chapters_made_from_catalogues_alone() {
+    let project = bundled();
+    let root = project.path();
+    let po = po_chapter(root, "es", "ES ", &[]);
+    let before = std::fs::read(&po).unwrap();
+    let out = polybook(root, &["stamp", "--lang", "es"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&po).unwrap(), before);
+    assert!(!root.join("manuals/protection/es/risk-analysis.md").exists());
+    let md = root.join("manuals/protection/es/risk-analysis.md");
+    let out = polybook(root, &["stamp", md.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("made from the PO catalogue `po/es/protection/risk-analysis.po`"),
+        "{stderr}"
+    );
+    assert!(!root.join("manuals/protection/es/risk-analysis.md").exists());
 }
