@@ -51,6 +51,9 @@ pub struct PoChapter {
     /// Where the chapter's Markdown translation would be (absolute): its
     /// links are resolved from there.
     pub markdown: PathBuf,
+    /// The source language's code and direction (`ltr`, `rtl`), which mark
+    /// the source's text left untranslated.
+    pub source_lang: (String, String),
 }
 
 /// What there is to load: the validated configuration and the chapter files.
@@ -653,6 +656,12 @@ impl<'a> Discovery<'a> {
         if !po_root.is_dir() {
             return;
         }
+        let source_lang = (
+            source.clone(),
+            (self.config.lang(source))
+                .map_or("ltr", |l| l.dir.as_str())
+                .to_string(),
+        );
         let mut added = Vec::new();
         for l in &self.config.languages {
             if l.code == *source {
@@ -697,6 +706,7 @@ impl<'a> Discovery<'a> {
                     po: Some(PoChapter {
                         source: src.clone(),
                         markdown,
+                        source_lang: source_lang.clone(),
                     }),
                 });
             }
@@ -806,7 +816,8 @@ fn read_po(
             .map_err(|e| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}")))?,
     };
     let text = utf8_text(bytes, &rel).map_err(|d| d.with_lang(lang))?;
-    let tr = crate::po::translate(&source, &text, &rel).map_err(|d| {
+    let (code, dir) = &po.source_lang;
+    let tr = crate::po::translate(&source, &text, &rel, (code, dir)).map_err(|d| {
         (*d).with_lang(lang).with_hint(
             "fix the line (see the gettext manual, \"The Format of PO Files\"); until then the chapter is shown in the source language",
         )

@@ -51,19 +51,29 @@ fn lookup<'a>(catalog: &'a Catalog, lines: &[usize], m: &Message) -> Found<'a> {
     }
 }
 
+/// The kinds of message whose source text, when it is shown untranslated,
+/// is marked with the source's language: those whose text is inline
+/// content of a block (a heading's text feeds its id and the contents, an
+/// image's alt text takes no markup).
+const MARKED: &[&str] = &["p", "li", "td", "q", "fn"];
+
 /// The body `body` with the translations of `messages` (extracted from it)
-/// that `catalog` holds; `file` names the catalogue in warnings.
+/// that `catalog` holds; `file` names the catalogue in warnings. The
+/// source's text left in a paragraph, list item, cell, quote or footnote is
+/// put in a `<span>` with `source`'s language and direction.
 pub(crate) fn apply(
     messages: &[Message],
     body: &str,
     catalog: &Catalog,
     lines: &[usize],
     file: &Path,
+    source: (&str, &str),
 ) -> Applied {
     let mut out = Applied::default();
     let mut by_start: Vec<(&std::ops::Range<usize>, String)> = Vec::new();
     for m in messages {
-        let text = match lookup(catalog, lines, m) {
+        let found = lookup(catalog, lines, m);
+        let text = match found {
             Found::Translated(t, line) => {
                 out.figures.translated += 1;
                 if let Some(d) = mark_warning(m, t, file, line) {
@@ -71,12 +81,21 @@ pub(crate) fn apply(
                 }
                 t
             }
-            Found::Fuzzy => {
-                out.figures.fuzzy += 1;
-                continue;
-            }
-            Found::Untranslated => {
-                out.figures.untranslated += 1;
+            Found::Fuzzy | Found::Untranslated => {
+                if matches!(found, Found::Fuzzy) {
+                    out.figures.fuzzy += 1;
+                } else {
+                    out.figures.untranslated += 1;
+                }
+                if let Some(span) = m.span.as_ref().filter(|_| MARKED.contains(&m.kind))
+                    && let Some(text) = body.get(span.clone())
+                {
+                    let (lang, dir) = source;
+                    by_start.push((
+                        span,
+                        format!("<span lang=\"{lang}\" dir=\"{dir}\">{text}</span>"),
+                    ));
+                }
                 continue;
             }
         };
@@ -114,7 +133,38 @@ fn fit(kind: &str, text: &str) -> String {
                 one
             }
         }
-        _ => text.to_string(),
+        _ => escape_block_start(text),
+    }
+}
+
+/// `text` with a backslash before a first character that would make a line
+/// of its own block (`#`, `>`, a list marker, a thematic break, a code
+/// fence), so that a translated paragraph stays one paragraph.
+fn escape_block_start(text: &str) -> String {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let at = match text.as_bytes().get(digits) {
+        Some(b'.' | b')') if (1..=9).contains(&digits) => {
+            let rest = &text[digits + 1..];
+            (rest.is_empty() || rest.starts_with([' ', '\t'])).then_some(digits)
+        }
+        _ if digits > 0 => None,
+        Some(b'#' | b'>') => Some(0),
+        Some(b'`' | b'~') => (text.starts_with("```") || text.starts_with("~~~")).then_some(0),
+        Some(b'-' | b'+' | b'*' | b'_') => {
+            let rest = &text[1..];
+            let bullet = rest.is_empty() || rest.starts_with([' ', '\t']);
+            let c = text.as_bytes()[0];
+            let rule = text
+                .bytes()
+                .filter(|b| *b != b' ' && *b != b'\t')
+                .all(|b| b == c);
+            (bullet || rule).then_some(0)
+        }
+        _ => None,
+    };
+    match at {
+        Some(i) => format!("{}\\{}", &text[..i], &text[i..]),
+        None => text.to_string(),
     }
 }
 
@@ -221,7 +271,7 @@ mod tests {
     fn run(md: &str, tr: &[(&str, &str)]) -> Applied {
         let m = messages(md);
         let (c, lines) = catalog(&m, tr);
-        apply(&m, md, &c, &lines, Path::new("po/es/m/a.po"))
+        apply(&m, md, &c, &lines, Path::new("po/es/m/a.po"), ("en", "ltr"))
     }
 
     #[test]
@@ -244,7 +294,7 @@ mod tests {
         );
         assert_eq!(
             a.body,
-            "# Título {#top}\n\nUn *párrafo*.\n\n- uno\n- dos\n\n| A \\| a | B |\n|---|---|\n| x | ye |\n\n> citado\n\n```sh\necho hi\n```\n\n<div class=\"k\">raw</div>\n\n![Texto alternativo](../media/a.svg)\n\nNota[^1].\n\n[^1]: La nota.\n"
+            "# Título {#top}\n\nUn *párrafo*.\n\n- uno\n- dos\n\n| A \\| a | <span lang=\"en\" dir=\"ltr\">B</span> |\n|---|---|\n| <span lang=\"en\" dir=\"ltr\">x</span> | ye |\n\n> citado\n\n```sh\necho hi\n```\n\n<div class=\"k\">raw</div>\n\n![Texto alternativo](../media/a.svg)\n\nNota[^1].\n\n[^1]: La nota.\n"
         );
         assert_eq!(
             (
@@ -261,7 +311,10 @@ mod tests {
     fn a_fuzzy_or_untranslated_message_keeps_the_source() {
         let md = "# T\n\nOne.\n\nTwo.\n";
         let a = run(md, &[("t", "T es"), ("~t/p1", "Uno.")]);
-        assert_eq!(a.body, "# T es\n\nOne.\n\nTwo.\n");
+        assert_eq!(
+            a.body,
+            "# T es\n\n<span lang=\"en\" dir=\"ltr\">One.</span>\n\n<span lang=\"en\" dir=\"ltr\">Two.</span>\n"
+        );
         assert_eq!(
             (
                 a.figures.translated,
@@ -271,6 +324,9 @@ mod tests {
             (1, 1, 1)
         );
         assert!(a.figures.partial());
+        // An untranslated heading and alt text stay as they are.
+        let a = run("# T\n\n![Alt](a.png)\n", &[]);
+        assert_eq!(a.body, "# T\n\n![Alt](a.png)\n");
     }
 
     #[test]
@@ -311,6 +367,23 @@ mod tests {
     }
 
     #[test]
+    fn a_translation_that_looks_like_another_block_stays_a_paragraph() {
+        assert_eq!(escape_block_start("# no heading"), "\\# no heading");
+        assert_eq!(escape_block_start("- no list"), "\\- no list");
+        assert_eq!(escape_block_start("1. no list"), "1\\. no list");
+        // Up to nine digits start an ordered list.
+        assert_eq!(escape_block_start("2020. A year"), "2020\\. A year");
+        assert_eq!(escape_block_start("2020 was a year"), "2020 was a year");
+        assert_eq!(escape_block_start("***"), "\\***");
+        assert_eq!(escape_block_start("-5 degrees"), "-5 degrees");
+        assert_eq!(escape_block_start("*emphasis*"), "*emphasis*");
+        assert_eq!(escape_block_start("```not code"), "\\```not code");
+        assert_eq!(escape_block_start("`code` first"), "`code` first");
+        let a = run("# T\n\nOne.\n", &[("t/p1", "> not a quote")]);
+        assert_eq!(a.body, "# T\n\n\\> not a quote\n");
+    }
+
+    #[test]
     fn front_matter_values_are_returned() {
         let m = vec![Message {
             context: "front/title".into(),
@@ -321,7 +394,7 @@ mod tests {
             span: None,
         }];
         let (c, lines) = catalog(&m, &[("front/title", "Riesgo")]);
-        let a = apply(&m, "", &c, &lines, Path::new("x.po"));
+        let a = apply(&m, "", &c, &lines, Path::new("x.po"), ("en", "ltr"));
         assert_eq!(a.title.as_deref(), Some("Riesgo"));
     }
 }

@@ -40,14 +40,17 @@ pub(crate) struct Translated {
 
 /// The chapter `source` (whose anchors are set) translated by the catalogue
 /// `text` of the file `rel`; a syntax error of the catalogue is the error.
+/// `lang_dir` is the source language's code and direction, which mark the
+/// source's text left untranslated.
 pub(crate) fn translate(
     source: &crate::model::Source,
     text: &str,
     rel: &Path,
+    lang_dir: (&str, &str),
 ) -> std::result::Result<Translated, Box<Diagnostic>> {
     let (catalog, lines) = catalog::parse_with_lines(text, rel)?;
     let messages = extract::chapter(source);
-    let a = apply::apply(&messages, source.body(), &catalog, &lines, rel);
+    let a = apply::apply(&messages, source.body(), &catalog, &lines, rel, lang_dir);
     Ok(Translated {
         body: a.body,
         title: a.title,

@@ -499,6 +499,21 @@ fn a_partly_translated_catalogue_gives_the_notice_and_its_figures() {
             .any(|p| p.starts_with("A simple way to reason"))
     );
     assert!(paras.iter().any(|p| p.starts_with("ES Every defender")));
+    // The source's text is marked with the source's language and direction.
+    let marked = texts(&doc, "article p > span[lang='en'][dir='ltr']");
+    assert!(
+        marked
+            .iter()
+            .any(|t| t.starts_with("A simple way to reason")),
+        "{marked:?}"
+    );
+    assert!(marked.iter().any(|t| t.starts_with("Capacities are easy")));
+    assert!(
+        texts(&doc, "article li > span[lang='en']")
+            .iter()
+            .any(|t| t.starts_with("Threats are declared")),
+    );
+    assert!(!marked.iter().any(|t| t.starts_with("ES ")));
     let status = polybook(
         root,
         &[
