@@ -667,6 +667,25 @@ fn manual_po_gives_the_titles_manual_toml_does_not() {
         .find(|m| m.id == "protection")
         .unwrap();
     assert_eq!(m.config.title_in("es"), "Manual desde PO");
+    // French keeps the title of manual.toml; a broken catalogue is an error at its line.
+    assert_eq!(m.config.title_in("fr"), "Manuel de protection");
+    std::fs::write(
+        &po,
+        "msgid \"\"\nmsgstr \"\"\n\nmsgctxt \"title\"\nmsgid \"x\"\nmsgstr \"y\n",
+    )
+    .unwrap();
+    let (project, diags) = polybook::build::load(root).unwrap();
+    let d = diags
+        .iter()
+        .find(|d| d.file == Path::new("po/es/protection/manual.po"))
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert!(d.is_error() && d.line == 6, "{d:?}");
+    let m = project
+        .manuals
+        .iter()
+        .find(|m| m.id == "protection")
+        .unwrap();
+    assert_eq!(m.config.title_in("es"), m.config.title);
 }
 
 #[test]
