@@ -662,6 +662,9 @@ impl<'a> Discovery<'a> {
                 .map_or("ltr", |l| l.dir.as_str())
                 .to_string(),
         );
+        let markdown_files: HashSet<(String, String)> = (self.files.iter())
+            .map(|f| (f.lang.clone(), f.chapter.clone()))
+            .collect();
         let mut added = Vec::new();
         for l in &self.config.languages {
             if l.code == *source {
@@ -674,11 +677,7 @@ impl<'a> Discovery<'a> {
                     continue;
                 }
                 let markdown = self.dir.join(&l.code).join(format!("{chapter}.md"));
-                if self
-                    .files
-                    .iter()
-                    .any(|f| f.lang == l.code && f.chapter == *chapter)
-                {
+                if markdown_files.contains(&(l.code.clone(), chapter.clone())) {
                     let (md, po) = (
                         display_path(self.root, &markdown),
                         display_path(self.root, &po),
@@ -717,6 +716,10 @@ impl<'a> Discovery<'a> {
     /// Warns of the catalogues in `dir` (`po/<lang>/<manual>`) that are of
     /// no chapter of the source language, and so not built.
     fn unused_catalogues(&mut self, dir: &Path, lang: &str, sources: &[(String, PathBuf)]) {
+        if !dir.is_dir() {
+            return;
+        }
+        let chapters: HashSet<&str> = sources.iter().map(|(c, _)| c.as_str()).collect();
         for entry in WalkDir::new(dir)
             .sort_by_file_name()
             .into_iter()
@@ -730,7 +733,7 @@ impl<'a> Discovery<'a> {
             let Some(chapter) = rel.strip_suffix(".po") else {
                 continue;
             };
-            if chapter == "manual" || sources.iter().any(|(c, _)| c == chapter) {
+            if chapter == "manual" || chapters.contains(chapter) {
                 continue;
             }
             self.diags.push(
