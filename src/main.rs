@@ -95,7 +95,7 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
-    /// Show which translations are current, outdated, unknown, missing or orphaned.
+    /// Show which translations are current, partial, outdated, unknown, missing or orphaned.
     Status {
         /// Only this language.
         #[arg(long)]

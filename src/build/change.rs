@@ -18,7 +18,8 @@ pub(crate) enum Change {
     /// Only theme files or Fluent files changed.
     Resources(Resources),
     /// Anything else: a new, renamed or deleted file, `manual.toml`,
-    /// `polybook.toml`, images, or no last build to start from.
+    /// `polybook.toml`, images, a PO catalogue (or a source chapter that
+    /// one translates), or no last build to start from.
     Full,
 }
 
@@ -64,6 +65,16 @@ fn edits(
     for path in changed {
         let &(chapter, lang) = by_path.get(path.as_path())?;
         if !is_file(path) {
+            return None;
+        }
+        // Translations made from PO catalogues are made from the source too.
+        if lang == project.source_lang()
+            && project
+                .chapter(chapter)
+                .sources
+                .values()
+                .any(|s| s.po.is_some())
+        {
             return None;
         }
         out.push(Edit {
@@ -158,6 +169,11 @@ mod tests {
             (vec![guide.join("manual.toml")], &exists, Change::Full),
             (vec![root.join("polybook.toml")], &exists, Change::Full),
             (vec![guide.join("media/shield.svg")], &exists, Change::Full),
+            (
+                vec![root.join("po/es/guide/intro.po")],
+                &exists,
+                Change::Full,
+            ),
             (vec![theme.clone()], &exists, res(true, false)),
             (vec![strings.clone()], &exists, res(false, true)),
             (

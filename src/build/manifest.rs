@@ -3,8 +3,8 @@
 //! whose inputs did not change does no work and writes nothing.
 //!
 //! The fingerprint covers the polybook executable, the build options, the
-//! contents of `polybook.toml` and of everything under `manuals/`, `themes/`
-//! and `i18n/`, the contents of every other file the last build copied, and
+//! contents of `polybook.toml` and of everything under `manuals/`, `themes/`,
+//! `i18n/` and `po/`, the contents of every other file the last build copied, and
 //! the names, sizes and times of all other files in the project folder (so
 //! that adding a file a link was missing is seen). Hidden files and folders
 //! (the cache folder `.polybook/` among them) and the output folder are left
@@ -163,7 +163,7 @@ pub fn fingerprint(
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
         let input = rel == "polybook.toml"
-            || ["manuals/", "themes/", "i18n/"]
+            || ["manuals/", "themes/", "i18n/", "po/"]
                 .iter()
                 .any(|d| rel.starts_with(d));
         let hash = input.then(|| {
@@ -172,7 +172,7 @@ pub fn fingerprint(
         });
         // Size and time count only for files that are not hashed, and for
         // chapters when books carry their time.
-        let timed = !input || (dated && rel.ends_with(".md"));
+        let timed = !input || (dated && is_chapter(&rel));
         let meta = if timed { entry.metadata().ok() } else { None };
         entries.push((Some(rel), meta, hash));
     }
@@ -189,7 +189,7 @@ pub fn fingerprint(
                 None => field(b"unreadable"),
             }
             // Books carry the newest chapter's time.
-            if dated && rel.ends_with(".md") {
+            if dated && is_chapter(&rel) {
                 let secs = meta.as_ref().map_or(0, |m| mtime_nanos(m) / 1_000_000_000);
                 field(&secs.to_le_bytes());
             }
@@ -199,6 +199,12 @@ pub fn fingerprint(
         }
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether an input (relative path) can be a chapter: a Markdown file or a
+/// PO catalogue, whose times books may carry.
+fn is_chapter(rel: &str) -> bool {
+    rel.ends_with(".md") || (rel.starts_with("po/") && rel.ends_with(".po"))
 }
 
 /// The fingerprint of a build whose books take `dates` (found beside the

@@ -472,6 +472,7 @@ fn read_again(
                 path: e.path.clone(),
                 // Proved again on disk: the file may have become a link.
                 inside: false,
+                po: None,
             };
             project::read_source(root, e.chapter.manual, &file)
         })

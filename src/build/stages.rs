@@ -312,7 +312,7 @@ fn load_parts(
     mut preread: HashMap<PathBuf, project::Preread>,
 ) -> Result<(Project, Vec<Diagnostic>, ReadErrors)> {
     let plan = project::plan(root)?;
-    let diagnostics = plan.diagnostics.clone();
+    let mut diagnostics = plan.diagnostics.clone();
     let jobs: Vec<_> = plan
         .manuals
         .iter()
@@ -331,7 +331,10 @@ fn load_parts(
     let mut read_errors = BTreeMap::new();
     for (path, r) in results {
         match r {
-            Ok(s) => sources.push(s),
+            Ok(mut s) => {
+                diagnostics.append(&mut s.warnings);
+                sources.push(s);
+            }
             Err(d) => {
                 read_errors.insert(path.to_path_buf(), *d);
             }

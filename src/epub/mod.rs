@@ -395,6 +395,16 @@ impl<'a> Making<'a> {
                 escape(&self.t("outdated-notice"))
             ));
         }
+        if !fallback
+            && self.code != project.source_lang()
+            && crate::translate::provenance::state(project, r, self.code)
+                == crate::translate::provenance::State::Partial
+        {
+            inner.push_str(&format!(
+                "<p class=\"notice partial\" role=\"note\">{}</p>\n",
+                escape(&self.t("notice-partial"))
+            ));
+        }
         inner
     }
 

@@ -55,7 +55,7 @@ pub fn is_relevant(path: &Path, out: &Path) -> bool {
 /// The folders and files to watch in a project.
 pub fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
     let mut out = vec![(root.to_path_buf(), RecursiveMode::NonRecursive)];
-    for dir in ["manuals", "themes", "i18n"] {
+    for dir in ["manuals", "themes", "i18n", crate::po::FOLDER] {
         let p = root.join(dir);
         if p.is_dir() {
             out.push((p, RecursiveMode::Recursive));
@@ -165,6 +165,7 @@ mod tests {
             "/p/polybook.toml",
             "/p/i18n/fa.ftl",
             "/p/themes/t/static/x.css",
+            "/p/po/es/m/a.po",
         ];
         let no = [
             "/p/manuals/m/en/.a.md.swp",

@@ -4,8 +4,9 @@
 //!
 //! 1. `SOURCE_DATE_EPOCH`, when set;
 //! 2. in a git repository, the time of the last commit that touched the
-//!    manual's folder, or, when files of that folder have changes not
-//!    committed yet, the newest of those files' times when it is later;
+//!    manual's folder or its PO catalogues (`po/<lang>/<manual>/`), or, when
+//!    files of those folders have changes not committed yet, the newest of
+//!    those files' times when it is later;
 //! 3. otherwise (no git, or a manual git knows nothing of), the newest time
 //!    of the chapter files the book holds.
 //!
@@ -89,13 +90,15 @@ fn from_git(root: &Path) -> Option<BTreeMap<String, i64>> {
             "--no-renames",
             "--",
             "manuals",
+            ":(glob)po/*/*/**",
         ],
     );
     let logs: Vec<_> = manuals
         .iter()
         .map(|m| {
             let path = format!("manuals/{m}");
-            git(root, &["log", "-1", "--format=%ct", "--", &path])
+            let po = format!(":(glob)po/*/{m}/**");
+            git(root, &["log", "-1", "--format=%ct", "--", &path, &po])
         })
         .collect();
     // Each waited for, so that none is left behind.
@@ -129,7 +132,9 @@ fn from_git(root: &Path) -> Option<BTreeMap<String, i64>> {
         let Ok(rel) = abs.strip_prefix(&root_real) else {
             continue;
         };
-        let mut parts = rel.components().skip(1);
+        // `manuals/<manual>/...` or `po/<lang>/<manual>/...`.
+        let skip = if rel.starts_with("po") { 2 } else { 1 };
+        let mut parts = rel.components().skip(skip);
         let Some(manual) = parts.next().and_then(|c| c.as_os_str().to_str()) else {
             continue;
         };
@@ -204,6 +209,24 @@ mod tests {
         assert_eq!(dates.of("b"), Some(1_650_000_000));
         // Never committed: its files' times.
         assert_eq!(dates.of("c"), Some(1_700_000_000));
+        // A manual's PO catalogues count for it: committed, then changed.
+        std::fs::create_dir_all(root.join("po/es/a")).unwrap();
+        std::fs::write(root.join("po/es/a/x.po"), "").unwrap();
+        run(dir.path(), &["add", "site/po"]);
+        let ok = Command::new("git")
+            .current_dir(dir.path())
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+            .args(["commit", "-q", "-m", "po"])
+            .env("GIT_COMMITTER_DATE", "@1620000000 +0000")
+            .env("GIT_AUTHOR_DATE", "@1620000000 +0000")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+        assert_eq!(Dates::find(&root, None).of("a"), Some(1_620_000_000));
+        std::fs::write(root.join("po/es/a/x.po"), "#\n").unwrap();
+        set_time(&root.join("po/es/a/x.po"), 1_660_000_000);
+        assert_eq!(Dates::find(&root, None).of("a"), Some(1_660_000_000));
         assert_eq!(Dates::find(&root, Some(7)).of("a"), Some(7));
     }
 }

@@ -38,6 +38,22 @@ pub struct ChapterFile {
     /// found without following links, below a folder inside it), so it
     /// needs no check on disk.
     pub inside: bool,
+    /// For a chapter made from a PO catalogue (`path`), the source chapter
+    /// it translates.
+    pub po: Option<PoChapter>,
+}
+
+/// A chapter made from a PO catalogue.
+#[derive(Debug, Clone)]
+pub struct PoChapter {
+    /// The source chapter's file (absolute).
+    pub source: PathBuf,
+    /// Where the chapter's Markdown translation would be (absolute): its
+    /// links are resolved from there.
+    pub markdown: PathBuf,
+    /// The source language's code and direction (`ltr`, `rtl`), which mark
+    /// the source's text left untranslated.
+    pub source_lang: (String, String),
 }
 
 /// What there is to load: the validated configuration and the chapter files.
@@ -256,7 +272,9 @@ impl Findings {
             Err(e) => return Err(Error::io("read", &toml_path, e)),
         };
         match config::parse_manual(&text, &rel_toml, codes) {
-            Ok(mc) => {
+            Ok(mut mc) => {
+                self.diagnostics
+                    .extend(po_manual_titles(root, &id, &mut mc, config));
                 let (files, orphans, diags) = discover_manual(root, &dir, &id, &mc, config, &text);
                 list_media(
                     root,
@@ -297,6 +315,43 @@ impl Findings {
             media: self.media,
         })
     }
+}
+
+/// Takes the translations of `po/<lang>/<manual>/manual.po` into `mc` for
+/// each published language; a catalogue that cannot be read is a problem.
+fn po_manual_titles(
+    root: &Path,
+    id: &str,
+    mc: &mut ManualConfig,
+    config: &SiteConfig,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for l in &config.languages {
+        if l.code == config.source_language {
+            continue;
+        }
+        let path = root
+            .join(crate::po::FOLDER)
+            .join(&l.code)
+            .join(id)
+            .join("manual.po");
+        let rel = display_path(root, &path);
+        let text = match read_regular_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(&rel, 0, format!("cannot read this file: {e}"))
+                        .with_lang(&l.code),
+                );
+                continue;
+            }
+        };
+        if let Err(d) = crate::po::apply_manual(mc, &l.code, &text, &rel) {
+            diags.push((*d).with_lang(&l.code));
+        }
+    }
+    diags
 }
 
 /// Lists the chapter files of one manual and reports files and folders that do
@@ -481,6 +536,7 @@ impl<'a> Discovery<'a> {
                 lang: lang.to_string(),
                 path: path.to_path_buf(),
                 inside,
+                po: None,
             });
         } else if lang != source
             && sub
@@ -582,7 +638,117 @@ impl<'a> Discovery<'a> {
         self.files
             .retain(|f| self.found_in_source.contains(&f.chapter));
         self.orphans.extend(gone);
+        self.add_po_chapters();
         (self.files, self.orphans, self.diags)
+    }
+
+    /// Adds, for each chapter of the source language and each other
+    /// published language, the chapter's PO catalogue
+    /// `po/<lang>/<manual>/<chapter>.po` when there is one; with a Markdown
+    /// translation too, that is an error and the Markdown file is built.
+    fn add_po_chapters(&mut self) {
+        let source = &self.config.source_language;
+        let sources: Vec<(String, PathBuf)> = (self.files.iter())
+            .filter(|f| f.lang == *source)
+            .map(|f| (f.chapter.clone(), f.path.clone()))
+            .collect();
+        let po_root = self.root.join(crate::po::FOLDER);
+        if !po_root.is_dir() {
+            return;
+        }
+        let source_lang = (
+            source.clone(),
+            (self.config.lang(source))
+                .map_or("ltr", |l| l.dir.as_str())
+                .to_string(),
+        );
+        let markdown_files: HashSet<(String, String)> = (self.files.iter())
+            .map(|f| (f.lang.clone(), f.chapter.clone()))
+            .collect();
+        let mut added = Vec::new();
+        for l in &self.config.languages {
+            if l.code == *source {
+                continue;
+            }
+            self.unused_catalogues(&po_root.join(&l.code).join(self.id), &l.code, &sources);
+            for (chapter, src) in &sources {
+                let po = (po_root.join(&l.code).join(self.id)).join(format!("{chapter}.po"));
+                if !po.is_file() {
+                    continue;
+                }
+                let markdown = self.dir.join(&l.code).join(format!("{chapter}.md"));
+                if markdown_files.contains(&(l.code.clone(), chapter.clone())) {
+                    let (md, po) = (
+                        display_path(self.root, &markdown),
+                        display_path(self.root, &po),
+                    );
+                    self.diags.push(
+                        Diagnostic::error(
+                            &md,
+                            0,
+                            format!(
+                                "chapter `{chapter}` has both a Markdown translation `{}` and a PO catalogue `{}`; the Markdown file is built",
+                                md.display(),
+                                po.display()
+                            ),
+                        )
+                        .with_lang(&l.code)
+                        .with_hint("remove one of the two files"),
+                    );
+                    continue;
+                }
+                added.push(ChapterFile {
+                    chapter: chapter.clone(),
+                    lang: l.code.clone(),
+                    path: po,
+                    inside: false,
+                    po: Some(PoChapter {
+                        source: src.clone(),
+                        markdown,
+                        source_lang: source_lang.clone(),
+                    }),
+                });
+            }
+        }
+        self.files.extend(added);
+    }
+
+    /// Warns of the catalogues in `dir` (`po/<lang>/<manual>`) that are of
+    /// no chapter of the source language, and so not built.
+    fn unused_catalogues(&mut self, dir: &Path, lang: &str, sources: &[(String, PathBuf)]) {
+        if !dir.is_dir() {
+            return;
+        }
+        let chapters: HashSet<&str> = sources.iter().map(|(c, _)| c.as_str()).collect();
+        for entry in WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| !e.file_type().is_dir())
+        {
+            let Ok(rel) = entry.path().strip_prefix(dir) else {
+                continue;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let Some(chapter) = rel.strip_suffix(".po") else {
+                continue;
+            };
+            if chapter == "manual" || chapters.contains(chapter) {
+                continue;
+            }
+            self.diags.push(
+                Diagnostic::warning(
+                    display_path(self.root, entry.path()),
+                    0,
+                    format!(
+                        "manual `{}` has no chapter `{chapter}` in the source language; this catalogue is not built",
+                        self.id
+                    ),
+                )
+                .with_lang(lang)
+                .with_hint("delete it, or rename it after the chapter's new name"),
+            );
+        }
     }
 }
 
@@ -592,6 +758,8 @@ pub struct ReadSource {
     pub manual: usize,
     pub chapter: String,
     pub source: Source,
+    /// Problems that do not stop the chapter from being built.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Reads and scans one chapter file of manual `manual`. Problems with the
@@ -616,8 +784,71 @@ pub fn read_source_from(
         lang,
         path,
         inside,
+        po,
     } = file;
-    read(root, manual, chapter, lang, path, *inside, preread).map_err(Box::new)
+    match po {
+        None => read(root, manual, chapter, lang, path, *inside, preread),
+        Some(po) => read_po(root, manual, file, po, preread),
+    }
+    .map_err(Box::new)
+}
+
+/// Reads a chapter made from the PO catalogue `file.path`: its source
+/// chapter with each message the catalogue translates replaced.
+#[allow(
+    clippy::result_large_err,
+    reason = "called once per file; the public wrapper boxes the error"
+)]
+fn read_po(
+    root: &Path,
+    manual: usize,
+    file: &ChapterFile,
+    po: &PoChapter,
+    preread: Option<Preread>,
+) -> Result<ReadSource, Diagnostic> {
+    let (chapter, lang) = (&file.chapter, &file.lang);
+    let mut source = read(root, manual, chapter, lang, &po.source, false, None)?.source;
+    source.anchors = outline::anchors(&source.outline, None, None);
+    let rel = display_path(root, &file.path);
+    if let Some(d) = link_outside(root, &file.path, &rel) {
+        return Err(d.with_lang(lang));
+    }
+    let (bytes, modified) = match preread {
+        Some(read) => read,
+        None => read_file(&file.path)
+            .map_err(|e| Diagnostic::error(&rel, 0, format!("cannot read this file: {e}")))?,
+    };
+    let text = utf8_text(bytes, &rel).map_err(|d| d.with_lang(lang))?;
+    let (code, dir) = &po.source_lang;
+    let tr = crate::po::translate(&source, &text, &rel, (code, dir)).map_err(|d| {
+        (*d).with_lang(lang).with_hint(
+            "fix the line (see the gettext manual, \"The Format of PO Files\"); until then the chapter is shown in the source language",
+        )
+    })?;
+    let translated = format!("{}{}", &source.text[..source.body_start], tr.body);
+    let mut out = scan(
+        manual,
+        chapter,
+        lang,
+        rel,
+        po.markdown.clone(),
+        translated,
+        modified.max(source.modified),
+    )?;
+    let s = &mut out.source;
+    if let Some(t) = tr.title {
+        s.front.title = Some(t.clone());
+        s.title = t;
+    }
+    if let Some(d) = tr.description {
+        s.front.description = Some(d);
+    }
+    s.recorded = Some(source.hash().to_string());
+    s.po = Some(tr.figures);
+    out.warnings = (tr.warnings.into_iter())
+        .map(|d| d.with_lang(lang))
+        .collect();
+    Ok(out)
 }
 
 /// Reads and scans one chapter file: [`read_source_from`] without the box.
@@ -647,6 +878,31 @@ fn read(
         None => read_file(path).map_err(cannot_read)?,
     };
     let text = utf8_text(bytes, &rel)?;
+    scan(
+        manual,
+        chapter,
+        lang,
+        rel,
+        path.to_path_buf(),
+        text,
+        modified,
+    )
+}
+
+/// Scans the text of a chapter file (shown as `rel`, at `abs`).
+#[allow(
+    clippy::result_large_err,
+    reason = "called once per file; the public wrapper boxes the error"
+)]
+fn scan(
+    manual: usize,
+    chapter: &str,
+    lang: &str,
+    rel: PathBuf,
+    abs: PathBuf,
+    text: String,
+    modified: i64,
+) -> Result<ReadSource, Diagnostic> {
     let split = frontmatter::split(&text).map_err(|e| {
         Diagnostic::error(&rel, e.line, e.message)
             .with_hint("front matter is TOML between `+++` lines or YAML between `---` lines at the top of the file")
@@ -661,10 +917,11 @@ fn read(
     Ok(ReadSource {
         manual,
         chapter: chapter.to_string(),
+        warnings: Vec::new(),
         source: Source {
             lang: lang.to_string(),
             rel,
-            abs: path.to_path_buf(),
+            abs,
             text,
             body_start,
             body_line_offset,
@@ -675,6 +932,7 @@ fn read(
             modified,
             hash: std::sync::OnceLock::new(),
             recorded,
+            po: None,
         },
     })
 }

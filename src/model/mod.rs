@@ -42,6 +42,38 @@ pub struct Source {
     pub(crate) hash: std::sync::OnceLock<String>,
     /// For a translation, the source version it records (`translated_from`).
     pub recorded: Option<String>,
+    /// For a translation made from a PO catalogue, its figures.
+    pub po: Option<PoFigures>,
+}
+
+/// The messages of a chapter made from a PO catalogue, by what the
+/// catalogue holds for them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoFigures {
+    pub translated: usize,
+    /// Fuzzy entries: the source's text is shown.
+    pub fuzzy: usize,
+    /// Messages without a translation: the source's text is shown.
+    pub untranslated: usize,
+}
+
+impl PoFigures {
+    pub fn total(&self) -> usize {
+        self.translated + self.fuzzy + self.untranslated
+    }
+
+    /// Whether some message shows the source's text.
+    pub fn partial(&self) -> bool {
+        self.fuzzy + self.untranslated > 0
+    }
+
+    /// The whole percentage of `n` messages (0 without messages).
+    pub fn percent(&self, n: usize) -> f64 {
+        match self.total() {
+            0 => 0.0,
+            t => (n as f64 * 1000.0 / t as f64).round() / 10.0,
+        }
+    }
 }
 
 impl Source {

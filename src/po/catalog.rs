@@ -125,16 +125,27 @@ struct Reading {
     has_id: bool,
     /// The line of its first line.
     line: usize,
+    /// The line of its (first) `msgstr`.
+    str_line: usize,
     field: Option<Field>,
 }
 
 /// Reads the PO text of `file` (named in diagnostics as given).
 pub(crate) fn parse(text: &str, file: &Path) -> Result<Catalog, Box<Diagnostic>> {
+    parse_with_lines(text, file).map(|(c, _)| c)
+}
+
+/// [`parse`], with the line of each entry's (first) `msgstr`, in order.
+pub(crate) fn parse_with_lines(
+    text: &str,
+    file: &Path,
+) -> Result<(Catalog, Vec<usize>), Box<Diagnostic>> {
     let err = |line: usize, msg: String| {
         Box::new(Diagnostic::error(file, line, format!("invalid PO file: {msg}")).with_hint("fix the line (see the gettext manual, \"The Format of PO Files\") and export again; the file was left as it is"))
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Catalog::default();
+    let mut lines = Vec::new();
     let mut cur = Reading::default();
     for (i, raw) in text.lines().enumerate() {
         let no = i + 1;
@@ -163,7 +174,7 @@ pub(crate) fn parse(text: &str, file: &Path) -> Result<Catalog, Box<Diagnostic>>
                 || line.starts_with("msgid")
                 || obsolete != cur.entry.obsolete);
         if ends {
-            finish(&mut out, &mut cur, file)?;
+            finish(&mut out, &mut lines, &mut cur, file)?;
         }
         if cur.started && obsolete != cur.entry.obsolete && cur.has_id {
             return Err(err(
@@ -267,6 +278,7 @@ pub(crate) fn parse(text: &str, file: &Path) -> Result<Catalog, Box<Diagnostic>>
             }
             "msgstr" if cur.has_id && e.msgstr.is_empty() && e.msgid_plural.is_none() => {
                 e.msgstr.push(s);
+                cur.str_line = no;
                 cur.field = Some(Field::Str(0));
             }
             w if w.starts_with("msgstr[") && cur.has_id && e.msgid_plural.is_some() => {
@@ -276,6 +288,9 @@ pub(crate) fn parse(text: &str, file: &Path) -> Result<Catalog, Box<Diagnostic>>
                     .ok_or_else(|| err(no, format!("`{w}` is not `msgstr[N]`")))?;
                 if n != e.msgstr.len() {
                     return Err(err(no, format!("`{w}` out of order")));
+                }
+                if n == 0 {
+                    cur.str_line = no;
                 }
                 e.msgstr.push(s);
                 cur.field = Some(Field::Str(n));
@@ -290,9 +305,9 @@ pub(crate) fn parse(text: &str, file: &Path) -> Result<Catalog, Box<Diagnostic>>
         }
     }
     if cur.started {
-        finish(&mut out, &mut cur, file)?;
+        finish(&mut out, &mut lines, &mut cur, file)?;
     }
-    Ok(out)
+    Ok((out, lines))
 }
 
 /// Adds continuation `s` to a previous string (`rest` says whether the
@@ -306,7 +321,12 @@ fn push_to(target: &mut Option<String>, s: &str, rest: &str) {
 }
 
 /// Ends the entry being read: adds it to `out`, or reports what it lacks.
-fn finish(out: &mut Catalog, cur: &mut Reading, file: &Path) -> Result<(), Box<Diagnostic>> {
+fn finish(
+    out: &mut Catalog,
+    lines: &mut Vec<usize>,
+    cur: &mut Reading,
+    file: &Path,
+) -> Result<(), Box<Diagnostic>> {
     let r = std::mem::take(cur);
     if !r.has_id {
         // Comments alone (at the end of the file, say) are kept nowhere.
@@ -340,6 +360,7 @@ fn finish(out: &mut Catalog, cur: &mut Reading, file: &Path) -> Result<(), Box<D
         )));
     }
     out.entries.push(r.entry);
+    lines.push(r.str_line);
     Ok(())
 }
 

@@ -34,6 +34,14 @@ pub(crate) struct Message {
     pub reference: String,
     /// A note for translators (`#.`), if any.
     pub note: Option<String>,
+    /// What holds it: `heading`, `p`, `li`, `td`, `q`, `fn`, `img` (an
+    /// image's alt text), `front` (front matter) or `manual`.
+    pub kind: &'static str,
+    /// The bytes of the chapter body its translation replaces: the block's
+    /// whole inline source as written (reference links and line breaks
+    /// included, surrounding spaces left out), or an image's alt text.
+    /// `None` for front matter and `manual.toml`.
+    pub span: Option<Range<usize>>,
 }
 
 /// The context of blocks before a chapter's first heading.
@@ -56,6 +64,8 @@ pub(crate) fn chapter(source: &Source) -> Vec<Message> {
                 text: v.to_string(),
                 reference: format!("{file}:{line}"),
                 note: Some(format!("front matter `{key}`")),
+                kind: "front",
+                span: None,
             });
         }
     }
@@ -90,6 +100,8 @@ pub(crate) fn manual(m: &Manual) -> Vec<Message> {
         text: m.config.title.clone(),
         reference: file.clone(),
         note: Some("the manual's title".into()),
+        kind: "manual",
+        span: None,
     }];
     if let Some(d) = &m.config.description {
         out.push(Message {
@@ -97,6 +109,8 @@ pub(crate) fn manual(m: &Manual) -> Vec<Message> {
             text: d.clone(),
             reference: file.clone(),
             note: Some("the manual's description".into()),
+            kind: "manual",
+            span: None,
         });
     }
     for (i, part) in m.config.parts.iter().enumerate() {
@@ -110,6 +124,8 @@ pub(crate) fn manual(m: &Manual) -> Vec<Message> {
                     i + 1,
                     part.chapters.join(", ")
                 )),
+                kind: "manual",
+                span: None,
             });
         }
     }
@@ -160,6 +176,10 @@ struct Run {
     /// An image that is the whole run so far: where its alt text starts and
     /// ends in `text`, and its target.
     image: Option<(usize, Option<usize>, String)>,
+    /// Where that image's alt text starts and ends in the body.
+    alt: (usize, usize),
+    /// Where its last inline event ends, in the body.
+    end: usize,
 }
 
 impl Run {
@@ -172,6 +192,8 @@ impl Run {
             links: Vec::new(),
             items: 0,
             image: None,
+            alt: (start, start),
+            end: start,
         }
     }
 
@@ -190,6 +212,7 @@ impl Run {
             self.cursor = Some(range.start);
         }
         let top = self.depth == 0;
+        self.end = self.end.max(range.end);
         if top && !matches!(event, Event::End(_)) {
             self.items += 1;
         }
@@ -221,6 +244,7 @@ impl Run {
                         if top && self.items == 1 && matches!(tag, Tag::Image { .. }) {
                             self.copy(body, range.start);
                             self.image = Some((self.text.len() + 2, None, dest_url.to_string()));
+                            self.alt = (range.start + 2, range.start + 2);
                         }
                     }
                     _ => {}
@@ -235,6 +259,7 @@ impl Run {
                     {
                         // The alt text ends where its last event ended.
                         *end = Some(self.text.len());
+                        self.alt.1 = self.cursor.unwrap_or(range.start).max(self.alt.0);
                     }
                     if let Some(Some((ending, collapsed))) = self.links.pop() {
                         self.text.push_str(&ending);
@@ -243,6 +268,7 @@ impl Run {
                             _ => 0,
                         };
                         self.cursor = Some(range.end + tail);
+                        self.end = self.end.max(range.end + tail);
                         return;
                     }
                 }
@@ -320,7 +346,8 @@ fn is_inline(event: &Event<'_>) -> bool {
 /// The messages of a chapter body. `line_offset` lines precede it in its
 /// file, `ids` are its headings' ids in order and `file` is the chapter's
 /// path for references.
-fn body(body: &str, line_offset: usize, ids: &[String], file: &str) -> Vec<Message> {
+pub(super) fn body(body: &str, line_offset: usize, ids: &[String], file: &str) -> Vec<Message> {
+    let whole = body;
     let mut lines = LineCounter::new(body, line_offset);
     let mut out = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
@@ -335,12 +362,14 @@ fn body(body: &str, line_offset: usize, ids: &[String], file: &str) -> Vec<Messa
                     counters: &mut HashMap<&'static str, usize>,
                     lines: &mut LineCounter<'_>| {
         let line = lines.line(run.start);
+        let (mut from, mut to) = (run.start, run.end);
         let (kind, text, note) = match run.image {
             Some((start, Some(end), dest))
                 if run.depth == 0 && blocks.last() == Some(&Block::Paragraph) =>
             {
                 // An image without alt text has nothing to translate.
                 let alt = run.text.get(start..end).unwrap_or_default();
+                (from, to) = run.alt;
                 ("img", alt.to_string(), Some(format!("image: {dest}")))
             }
             _ => {
@@ -363,6 +392,10 @@ fn body(body: &str, line_offset: usize, ids: &[String], file: &str) -> Vec<Messa
         if text.is_empty() {
             return;
         }
+        // The span without the spaces around it.
+        let slice = &whole[from..to];
+        from += slice.len() - slice.trim_start().len();
+        to -= slice.len() - slice.trim_end().len();
         let context = if kind.is_empty() {
             section.to_string()
         } else {
@@ -375,6 +408,8 @@ fn body(body: &str, line_offset: usize, ids: &[String], file: &str) -> Vec<Messa
             text,
             reference: format!("{file}:{line}"),
             note,
+            kind: if kind.is_empty() { "heading" } else { kind },
+            span: Some(from..to.max(from)),
         });
     };
     for (event, range) in crate::render::nesting::Events::new(body) {
@@ -579,6 +614,8 @@ mod tests {
                 text: "x".into(),
                 reference: String::new(),
                 note: None,
+                kind: "p",
+                span: None,
             })
             .collect();
         unique_contexts(&mut m);

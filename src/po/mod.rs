@@ -10,6 +10,7 @@
 //! deterministic: no dates, the same sources give the same bytes, and a file
 //! is written (atomically) only when its bytes change.
 
+mod apply;
 mod catalog;
 mod extract;
 mod merge;
@@ -25,6 +26,84 @@ use extract::Message;
 
 /// The folder of PO files, in the project.
 pub const FOLDER: &str = "po";
+
+/// A chapter made from its source and a catalogue: the body, front
+/// matter values and figures, and the warnings about its translations.
+#[derive(Debug)]
+pub(crate) struct Translated {
+    pub body: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub figures: crate::model::PoFigures,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The chapter `source` (whose anchors are set) translated by the catalogue
+/// `text` of the file `rel`; a syntax error of the catalogue is the error.
+/// `lang_dir` is the source language's code and direction, which mark the
+/// source's text left untranslated.
+pub(crate) fn translate(
+    source: &crate::model::Source,
+    text: &str,
+    rel: &Path,
+    lang_dir: (&str, &str),
+) -> std::result::Result<Translated, Box<Diagnostic>> {
+    let (catalog, lines) = catalog::parse_with_lines(text, rel)?;
+    let messages = extract::chapter(source);
+    let a = apply::apply(&messages, source.body(), &catalog, &lines, rel, lang_dir);
+    Ok(Translated {
+        body: a.body,
+        title: a.title,
+        description: a.description,
+        figures: a.figures,
+        warnings: a.warnings,
+    })
+}
+
+/// Puts the translations into `lang` of a manual's title, description and
+/// parts' titles that the catalogue `text` of `rel` holds into `mc`, where
+/// `manual.toml` has none in that language. Only translations not fuzzy
+/// and not empty, whose message is still the one of `manual.toml`, count.
+pub(crate) fn apply_manual(
+    mc: &mut crate::load::config::ManualConfig,
+    lang: &str,
+    text: &str,
+    rel: &Path,
+) -> std::result::Result<(), Box<Diagnostic>> {
+    let catalog = catalog::parse(text, rel)?;
+    let find = |ctx: &str, id: &str| {
+        (catalog.entries.iter())
+            .find(|e| {
+                !e.obsolete
+                    && e.msgctxt.as_deref() == Some(ctx)
+                    && e.msgid == id
+                    && !e.is_fuzzy()
+                    && e.is_translated()
+            })
+            .map(|e| e.msgstr[0].trim().to_string())
+            .filter(|t| !t.is_empty())
+    };
+    if let Some(t) = find("title", &mc.title) {
+        mc.titles.entry(lang.to_string()).or_insert(t);
+    }
+    if let Some(d) = mc
+        .description
+        .as_deref()
+        .and_then(|d| find("description", d))
+    {
+        mc.descriptions.entry(lang.to_string()).or_insert(d);
+    }
+    for (i, p) in mc.parts.iter_mut().enumerate() {
+        if let Some(t) = p
+            .title
+            .as_deref()
+            .and_then(|t| find(&format!("part{}", i + 1), t))
+        {
+            p.titles.entry(lang.to_string()).or_insert(t);
+        }
+    }
+    Ok(())
+}
 
 /// Which manuals and languages to export; empty means all.
 #[derive(Debug, Clone, Default)]

@@ -136,6 +136,15 @@ impl<'a> SiteContext<'a> {
                         &urls::chapter(self.project.source_lang(), &m.id, &ch.id),
                     )
                 }),
+            partial_source_url: (!fallback
+                && l.code != self.project.source_lang()
+                && src.po.is_some_and(|f| f.partial()))
+            .then(|| {
+                urls::relative(
+                    path,
+                    &urls::chapter(self.project.source_lang(), &m.id, &ch.id),
+                )
+            }),
             content_lang: &content_lang.code,
             content_dir: content_lang.dir.as_str(),
             headings: rendered.headings.clone(),

@@ -14,6 +14,8 @@ pub(super) struct StatusRow {
     pub(super) url: String,
     pub(super) current: bool,
     pub(super) counts: [usize; 5],
+    /// Chapters made from PO catalogues that are partly translated.
+    pub(super) partial: usize,
     /// A whole number when it is one (`50`, not `50.0`).
     pub(super) percent: minijinja::Value,
 }
@@ -28,6 +30,9 @@ pub(super) struct StatusEntry {
     pub(super) source_url: String,
     pub(super) page_url: String,
     pub(super) file: String,
+    /// For a chapter made from a PO catalogue: its whole percentages of
+    /// translated and fuzzy messages.
+    pub(super) po: Option<[u64; 2]>,
 }
 
 #[derive(Serialize)]
@@ -35,6 +40,8 @@ pub(super) struct StatusManual<'a> {
     pub(super) title: &'a str,
     pub(super) chapters: usize,
     pub(super) rows: Vec<StatusRow>,
+    /// Whether some language has partly translated chapters (a column).
+    pub(super) partial: bool,
     pub(super) entries: Vec<StatusEntry>,
 }
 
@@ -64,6 +71,7 @@ impl SiteContext<'_> {
                         url: urls::relative(path, &urls::status(&ls.lang)),
                         current: ls.lang == l.code,
                         counts: [ls.current, ls.outdated, ls.unknown, ls.missing, ls.orphaned],
+                        partial: ls.partial,
                         percent: if ls.percent_current.fract() == 0.0 {
                             minijinja::Value::from(ls.percent_current as u64)
                         } else {
@@ -95,12 +103,19 @@ impl SiteContext<'_> {
                         source_url: urls::relative(path, &urls::chapter(source, &m.id, &c.chapter)),
                         page_url: urls::relative(path, &urls::chapter(&l.code, &m.id, &c.chapter)),
                         file: c.file.to_string_lossy().replace('\\', "/"),
+                        po: c.po.as_ref().map(|p| {
+                            [
+                                p.percent_translated.round() as u64,
+                                p.percent_fuzzy.round() as u64,
+                            ]
+                        }),
                     }
                 })
                 .collect();
             manuals.push(StatusManual {
                 title: m.config.title_in(&l.code),
                 chapters: ms.chapters,
+                partial: ms.languages.iter().any(|ls| ls.partial > 0),
                 rows,
                 entries,
             });

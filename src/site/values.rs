@@ -250,6 +250,9 @@ pub(super) struct ChapterView<'a> {
     pub(super) fallback: bool,
     /// When the translation is outdated (and notices are on): the source chapter's URL.
     pub(super) outdated_source_url: Option<String>,
+    /// For a chapter made from a PO catalogue that is partly translated, the
+    /// URL of the source's page.
+    pub(super) partial_source_url: Option<String>,
     pub(super) content_lang: &'a str,
     pub(super) content_dir: &'a str,
     pub(super) headings: Vec<RenderedHeading>,

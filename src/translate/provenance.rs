@@ -41,6 +41,9 @@ pub fn content_hash(text: &str) -> String {
 pub enum State {
     /// Translated from the current source.
     Current,
+    /// Made from a PO catalogue in which some messages are untranslated or
+    /// fuzzy (their source text is shown).
+    Partial,
     /// Translated from an older version of the source.
     Outdated,
     /// Translated, but from which version is not recorded.
@@ -58,6 +61,7 @@ impl State {
     pub fn as_str(self) -> &'static str {
         match self {
             State::Current => "current",
+            State::Partial => "partial",
             State::Outdated => "outdated",
             State::Unknown => "unknown",
             State::Missing => "missing",
@@ -73,6 +77,7 @@ pub fn state(project: &Project, r: ChapterRef, lang: &str) -> State {
     let source = &chapter.sources[project.source_lang()];
     match chapter.sources.get(lang) {
         None => State::Missing,
+        Some(t) if t.po.is_some_and(|f| f.partial()) => State::Partial,
         Some(t) => match &t.recorded {
             None => State::Unknown,
             Some(h) if *h == source.hash() => State::Current,
@@ -114,7 +119,17 @@ pub fn broken<'a>(
                 continue;
             }
             let rel = std::path::PathBuf::from(format!("manuals/{}/{}/{}.md", m.id, l.code, ch.id));
-            if let Some(problem) = by_file.get(rel.as_path()) {
+            let po = std::path::PathBuf::from(format!(
+                "{}/{}/{}/{}.po",
+                crate::po::FOLDER,
+                l.code,
+                m.id,
+                ch.id
+            ));
+            if let Some(problem) = by_file
+                .get(rel.as_path())
+                .or_else(|| by_file.get(po.as_path()))
+            {
                 out.push(Broken {
                     chapter: r,
                     lang: l.code.clone(),

@@ -97,7 +97,10 @@ pub fn stamp(project: &Project, problems: &[Diagnostic], sel: &Selection) -> Res
             for ch in &m.chapters {
                 let source = &ch.sources[project.source_lang()];
                 for (lang, s) in &ch.sources {
-                    if lang == project.source_lang() || sel.lang.as_ref().is_some_and(|x| x != lang)
+                    // A chapter made from a PO catalogue has no file to stamp.
+                    if lang == project.source_lang()
+                        || sel.lang.as_ref().is_some_and(|x| x != lang)
+                        || s.po.is_some()
                     {
                         continue;
                     }
@@ -222,8 +225,19 @@ fn find_source(project: &Project, rel: &Path) -> Result<String, (String, String)
         )
     })?;
     let source = &project.chapter(r).sources[project.source_lang()];
-    if !project.chapter(r).sources.contains_key(lang) {
-        return Err(("this translation does not exist".into(), usage()));
+    match project.chapter(r).sources.get(lang) {
+        None => return Err(("this translation does not exist".into(), usage())),
+        Some(t) if t.po.is_some() => {
+            return Err((
+                format!(
+                    "this chapter is made from the PO catalogue `{}`, which has no `{}` to stamp",
+                    t.rel.display(),
+                    provenance::KEY
+                ),
+                "catalogues follow their source by `polybook po export`, not by stamping".into(),
+            ));
+        }
+        Some(_) => {}
     }
     Ok(provenance::content_hash(&source.text))
 }

@@ -32,6 +32,8 @@ pub struct ManualStatus {
 pub struct LangStatus {
     pub lang: String,
     pub current: usize,
+    /// Chapters made from PO catalogues that are partly translated.
+    pub partial: usize,
     pub outdated: usize,
     pub unknown: usize,
     pub missing: usize,
@@ -59,6 +61,44 @@ pub struct ChapterStatus {
     /// For a broken translation, the problem with its line
     /// (`line 2: invalid TOML front matter: ...`); else `None`.
     pub problem: Option<String>,
+    /// For a chapter made from a PO catalogue, its messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub po: Option<PoStatus>,
+}
+
+/// The messages of a chapter made from a PO catalogue, and their shares
+/// (0 to 100, one decimal).
+#[derive(Debug, Clone, Serialize)]
+pub struct PoStatus {
+    pub messages: usize,
+    pub translated: usize,
+    pub fuzzy: usize,
+    pub untranslated: usize,
+    pub percent_translated: f64,
+    pub percent_fuzzy: f64,
+    pub percent_untranslated: f64,
+}
+
+impl PoStatus {
+    fn of(f: &crate::model::PoFigures) -> Self {
+        PoStatus {
+            messages: f.total(),
+            translated: f.translated,
+            fuzzy: f.fuzzy,
+            untranslated: f.untranslated,
+            percent_translated: f.percent(f.translated),
+            percent_fuzzy: f.percent(f.fuzzy),
+            percent_untranslated: f.percent(f.untranslated),
+        }
+    }
+
+    /// `72% translated, 8% fuzzy, 20% untranslated` (whole percentages).
+    pub fn summary(&self) -> String {
+        format!(
+            "{:.0}% translated, {:.0}% fuzzy, {:.0}% untranslated",
+            self.percent_translated, self.percent_fuzzy, self.percent_untranslated
+        )
+    }
 }
 
 /// Which part of the project to report on.
@@ -152,6 +192,7 @@ impl LangStatus {
         LangStatus {
             lang: lang.to_string(),
             current: 0,
+            partial: 0,
             outdated: 0,
             unknown: 0,
             missing: 0,
@@ -166,6 +207,7 @@ impl LangStatus {
     fn count(&mut self, state: State) {
         match state {
             State::Current => self.current += 1,
+            State::Partial => self.partial += 1,
             State::Outdated => self.outdated += 1,
             State::Unknown => self.unknown += 1,
             State::Missing => self.missing += 1,
@@ -203,6 +245,7 @@ impl ChapterStatus {
                 0 => d.message.clone(),
                 line => format!("line {line}: {}", d.message),
             }),
+            po: tr.and_then(|t| t.po.as_ref()).map(PoStatus::of),
         }
     }
 
@@ -216,6 +259,7 @@ impl ChapterStatus {
             recorded: None,
             source_hash: None,
             problem: None,
+            po: None,
         }
     }
 }
@@ -237,15 +281,31 @@ pub fn to_text(report: &Report) -> String {
             "{} ({} chapters in {})\n",
             m.manual, m.chapters, report.source_language
         ));
+        let partial = m.languages.iter().any(|l| l.partial > 0);
+        let column = |text: String| {
+            if partial {
+                format!(" {text:>11}")
+            } else {
+                String::new()
+            }
+        };
         out.push_str(&format!(
-            "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>9} {:>7}\n",
-            "language", "current", "outdated", "unknown", "missing", "orphaned", "broken"
+            "  {:<8} {:>11}{} {:>11} {:>11} {:>11} {:>9} {:>7}\n",
+            "language",
+            "current",
+            column("partial".into()),
+            "outdated",
+            "unknown",
+            "missing",
+            "orphaned",
+            "broken"
         ));
         for l in &m.languages {
             out.push_str(&format!(
-                "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>9} {:>7}\n",
+                "  {:<8} {:>11}{} {:>11} {:>11} {:>11} {:>9} {:>7}\n",
                 l.lang,
                 pct(l.current, m.chapters),
+                column(pct(l.partial, m.chapters)),
                 pct(l.outdated, m.chapters),
                 pct(l.unknown, m.chapters),
                 pct(l.missing, m.chapters),
@@ -261,6 +321,10 @@ pub fn to_text(report: &Report) -> String {
                     State::Broken => format!(
                         "cannot be read: {}; fix it, then stamp it",
                         c.problem.as_deref().unwrap_or("")
+                    ),
+                    State::Partial => format!(
+                        "made from a PO catalogue: {}; the source's text is shown for the rest",
+                        c.po.as_ref().map(PoStatus::summary).unwrap_or_default()
                     ),
                     State::Current => String::new(),
                 };

@@ -174,7 +174,7 @@ fn template_syntax_errors_stop_the_build_naming_every_template_and_line() {
     .expect_err("a broken template stops the build")
     .to_string();
     assert!(
-        err.contains("templates/chapter.html, line 8: syntax error"),
+        err.contains("templates/chapter.html, line 9: syntax error"),
         "{err}"
     );
     assert!(
@@ -206,7 +206,7 @@ fn template_errors_while_rendering_name_the_template_and_line() {
         .unwrap()
         + 1;
     let expect = format!(
-        "Error themes/default/templates/manual-nav.html:{line}: template error: undefined value: `manual.no_such_field` is undefined (from chapter.html, line 16)"
+        "Error themes/default/templates/manual-nav.html:{line}: template error: undefined value: `manual.no_such_field` is undefined (from chapter.html, line 17)"
     );
     assert!(lines.contains(&expect), "no `{expect}` in {lines:#?}");
     assert!(report.errors() > 0);

@@ -982,3 +982,53 @@ fn books_are_made_after_the_pages_are_served() {
     session.finish_later().unwrap();
     assert_ne!(std::fs::read(&book).unwrap(), first);
 }
+
+#[test]
+fn serve_rebuilds_on_an_edit_of_a_po_catalogue() {
+    let project = copy_fixture("basic");
+    let root = project.path();
+    let export = Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .arg("-C")
+        .arg(root)
+        .args(["po", "export", "--lang", "es"])
+        .output()
+        .unwrap();
+    assert!(export.status.success());
+    // Spanish `intro` comes from its catalogue only.
+    for rel in files(&root.join("po")) {
+        if rel.ends_with(".po") && rel != "es/guide/intro.po" {
+            std::fs::remove_file(root.join("po").join(rel)).unwrap();
+        }
+    }
+    std::fs::remove_file(root.join("manuals/guide/es/intro.md")).unwrap();
+    let po = root.join("po/es/guide/intro.po");
+    let text = std::fs::read_to_string(&po).unwrap();
+    std::fs::write(&po, crate::po::fill(&text, "PO ", &[])).unwrap();
+    let server = start(root, free_port());
+    let port = server.port;
+    wait_for(
+        port,
+        "/es/guide/intro.html",
+        "the page from the catalogue",
+        |b| b.contains("PO Read about"),
+    );
+    let text = std::fs::read_to_string(&po).unwrap();
+    std::fs::write(&po, text.replace("msgstr \"PO \"", "msgstr \"Editado \"")).unwrap();
+    wait_for(
+        port,
+        "/es/guide/intro.html",
+        "the edit of the catalogue",
+        |b| b.contains("Editado Read about") && !b.contains("PO Read about"),
+    );
+    // An edit of the source remakes the chapter: the changed message is no
+    // longer the one translated, so its source text is shown.
+    let source = root.join("manuals/guide/en/intro.md");
+    let text = std::fs::read_to_string(&source).unwrap();
+    std::fs::write(&source, text.replace("Read about", "Now read about")).unwrap();
+    let page = wait_for(port, "/es/guide/intro.html", "the source's edit", |b| {
+        b.contains("Now read about")
+    });
+    assert!(!page.contains("Editado Now read about"), "{page}");
+    assert!(page.contains("Editado Keep copies"), "{page}");
+    assert!(page.contains("notice partial"), "{page}");
+}
