@@ -625,9 +625,17 @@ fn po_export(cli: &Cli, manuals: Vec<String>, langs: Vec<String>) -> polybook::R
             eprintln!("wrote {}", f.display());
         }
         eprintln!(
-            "{} written, {} unchanged{}{}",
+            "{} written, {} unchanged{}{}{}",
             report.written.len(),
             report.unchanged,
+            if report.kept_markdown.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} chapters translated in Markdown got no catalogue",
+                    report.kept_markdown.len()
+                )
+            },
             if report.diagnostics.is_empty() {
                 String::new()
             } else {

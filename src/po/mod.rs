@@ -182,6 +182,9 @@ pub struct ExportReport {
     pub unchanged: usize,
     /// Catalogues that could not be read (and were left as they are).
     pub diagnostics: Vec<Diagnostic>,
+    /// Markdown translations of chapters that have no catalogue yet, for
+    /// which none was made (a chapter is translated one way).
+    pub kept_markdown: Vec<PathBuf>,
 }
 
 /// `polybook po export`: writes the templates of the selected manuals and
@@ -218,6 +221,13 @@ pub fn export(project: &Project, sel: &Selection) -> Result<ExportReport> {
             for lang in &langs {
                 let rel = PathBuf::from(format!("{FOLDER}/{lang}/{}/{name}.po", m.id));
                 let abs = root.join(&rel);
+                // A chapter translated in Markdown gets no catalogue: the
+                // build would refuse the pair.
+                let markdown = PathBuf::from(format!("manuals/{}/{lang}/{name}.md", m.id));
+                if name != "manual" && !abs.exists() && root.join(&markdown).exists() {
+                    report.kept_markdown.push(markdown);
+                    continue;
+                }
                 let old = match read_existing(&abs)? {
                     None => None,
                     Some(text) => match catalog::parse(&text, &rel) {

@@ -10,8 +10,26 @@ use std::process::Command;
 
 use crate::common::{copy_dir, files};
 
-/// A copy of the bundled project (its configuration, manuals, UI strings and theme).
+/// A copy of the bundled project (its configuration, manuals, UI strings and
+/// theme) without its Markdown translations, as a project translated in PO
+/// catalogues is: `po export` makes no catalogue for a chapter translated in
+/// Markdown.
 fn bundled() -> tempfile::TempDir {
+    let dir = bundled_with_translations();
+    let (project, _) = polybook::build::load(dir.path()).unwrap();
+    for m in &project.manuals {
+        for lang in project.langs().iter().skip(1) {
+            let folder = dir.path().join("manuals").join(&m.id).join(&lang.code);
+            if folder.is_dir() {
+                std::fs::remove_dir_all(folder).unwrap();
+            }
+        }
+    }
+    dir
+}
+
+/// A copy of the bundled project, Markdown translations included.
+fn bundled_with_translations() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::copy(root.join("polybook.toml"), dir.path().join("polybook.toml")).unwrap();
@@ -344,19 +362,18 @@ pub(crate) fn fill(text: &str, prefix: &str, skip: &[&str]) -> String {
         .join("\n\n")
 }
 
-/// Exports the bundled project's catalogues, removes the Markdown
-/// translation of `protection/risk-analysis` into `lang` and fills its
-/// catalogue with `prefix` (but the contexts `skip`).
+/// Exports the catalogues of a project without Markdown translations,
+/// keeps only that of `protection/risk-analysis` in `lang`, and fills it
+/// with `prefix` (but the contexts `skip`).
 fn po_chapter(root: &Path, lang: &str, prefix: &str, skip: &[&str]) -> std::path::PathBuf {
     export(root);
-    // The other catalogues would clash with the Markdown translations.
+    // Only this chapter is made from a catalogue; the others stay untranslated.
     let keep = format!("{lang}/protection/risk-analysis.po");
     for rel in files(&root.join("po")) {
         if rel.ends_with(".po") && rel != keep && !rel.ends_with("/manual.po") {
             std::fs::remove_file(root.join("po").join(rel)).unwrap();
         }
     }
-    std::fs::remove_file(root.join(format!("manuals/protection/{lang}/risk-analysis.md"))).unwrap();
     let po = root.join(format!("po/{lang}/protection/risk-analysis.po"));
     let text = std::fs::read_to_string(&po).unwrap();
     std::fs::write(&po, fill(&text, prefix, skip)).unwrap();
@@ -557,11 +574,25 @@ fn a_partly_translated_catalogue_gives_the_notice_and_its_figures() {
 
 #[test]
 fn markdown_and_po_for_one_chapter_is_an_error_naming_both() {
-    let project = bundled();
+    let project = bundled_with_translations();
     let root = project.path();
-    export(root);
+    // A chapter translated in Markdown gets no catalogue from `po export`.
+    let report = export(root);
+    let md = Path::new("manuals/protection/fr/risk-analysis.md");
+    assert!(
+        report.kept_markdown.iter().any(|p| p == md),
+        "{:?}",
+        report.kept_markdown
+    );
+    assert!(!root.join("po/fr/protection/risk-analysis.po").exists());
+    // One made by other means clashes with the Markdown translation.
     std::fs::copy(
-        root.join("po/fr/protection/wellbeing.po"),
+        root.join("po/protection/risk-analysis.pot"),
+        root.join("po/fr/protection/risk-analysis.po"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("po/protection/wellbeing.pot"),
         root.join("po/fr/protection/gone.po"),
     )
     .unwrap();
