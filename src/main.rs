@@ -605,54 +605,43 @@ fn stamp(
 
 fn po_export(cli: &Cli, manuals: Vec<String>, langs: Vec<String>) -> polybook::Result<ExitCode> {
     let (project, problems) = polybook::build::load(&cli.root)?;
-    // A source chapter that could not be read gives no messages: its
-    // template is left as it was, and the reason is told.
-    let source = project.source_lang().to_string();
-    let mut shown: Vec<_> = (problems.into_iter())
-        .filter(|d| {
-            d.is_error()
-                && d.file
-                    .components()
-                    .nth(2)
-                    .is_some_and(|c| c.as_os_str() == source.as_str())
-        })
+    let sel = polybook::po::Selection { manuals, langs };
+    let report = polybook::po::export(&project, &problems, &sel)?;
+    let shown: Vec<_> = report
+        .unread_sources
+        .iter()
+        .chain(&report.diagnostics)
+        .cloned()
         .collect();
-    let report = polybook::po::export(&project, &polybook::po::Selection { manuals, langs })?;
-    shown.extend(report.diagnostics.iter().cloned());
     print_diagnostics(cli, &shown);
     if !cli.quiet {
         for f in &report.written {
             eprintln!("wrote {}", f.display());
         }
-        eprintln!(
-            "{} written, {} unchanged{}{}{}",
+        let mut summary = format!(
+            "{} written, {} unchanged",
             report.written.len(),
-            report.unchanged,
-            if report.kept_markdown.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; {} chapters translated in Markdown got no catalogue",
-                    report.kept_markdown.len()
-                )
-            },
-            if report.diagnostics.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; {} catalogues could not be read and were left as they are",
-                    report.diagnostics.len()
-                )
-            },
-            if shown.len() > report.diagnostics.len() {
-                format!(
-                    "; {} source chapters could not be read and their templates were left as they are",
-                    shown.len() - report.diagnostics.len()
-                )
-            } else {
-                String::new()
-            }
+            report.unchanged
         );
+        for (n, what) in [
+            (
+                report.kept_markdown.len(),
+                "chapters translated in Markdown got no catalogue",
+            ),
+            (
+                report.diagnostics.len(),
+                "catalogues could not be read and were left as they are",
+            ),
+            (
+                report.unread_sources.len(),
+                "source chapters could not be read and their templates were left as they are",
+            ),
+        ] {
+            if n > 0 {
+                summary.push_str(&format!("; {n} {what}"));
+            }
+        }
+        eprintln!("{summary}");
     }
     Ok(if shown.iter().any(|d| d.is_error()) {
         ExitCode::from(1)

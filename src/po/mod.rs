@@ -185,11 +185,16 @@ pub struct ExportReport {
     /// Markdown translations of chapters that have no catalogue yet, for
     /// which none was made (a chapter is translated one way).
     pub kept_markdown: Vec<PathBuf>,
+    /// Why source chapters could not be read (their templates and
+    /// catalogues were left as they are).
+    pub unread_sources: Vec<Diagnostic>,
 }
 
 /// `polybook po export`: writes the templates of the selected manuals and
 /// their catalogues in the selected languages.
-pub fn export(project: &Project, sel: &Selection) -> Result<ExportReport> {
+/// `problems` are those loading the project reported: a source chapter that
+/// could not be read is told with its own.
+pub fn export(project: &Project, problems: &[Diagnostic], sel: &Selection) -> Result<ExportReport> {
     sel.check(project)?;
     let root = &project.paths.root;
     let mut report = ExportReport::default();
@@ -201,6 +206,13 @@ pub fn export(project: &Project, sel: &Selection) -> Result<ExportReport> {
         if !sel.manuals.is_empty() && !sel.manuals.contains(&m.id) {
             continue;
         }
+        // A source chapter that could not be read is left out of the model.
+        let sources = Path::new("manuals").join(&m.id).join(project.source_lang());
+        report.unread_sources.extend(
+            (problems.iter())
+                .filter(|d| d.is_error() && d.file.starts_with(&sources))
+                .cloned(),
+        );
         let mut files: Vec<(String, Vec<Message>)> =
             vec![("manual".to_string(), extract::manual(m))];
         for ch in &m.chapters {

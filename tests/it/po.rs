@@ -42,8 +42,8 @@ fn bundled_with_translations() -> tempfile::TempDir {
 }
 
 fn export(root: &Path) -> polybook::po::ExportReport {
-    let (project, _) = polybook::build::load(root).unwrap();
-    polybook::po::export(&project, &polybook::po::Selection::default()).unwrap()
+    let (project, problems) = polybook::build::load(root).unwrap();
+    polybook::po::export(&project, &problems, &polybook::po::Selection::default()).unwrap()
 }
 
 fn polybook(root: &Path, args: &[&str]) -> std::process::Output {
