@@ -193,6 +193,18 @@ enum PoCommand {
         #[arg(long = "lang", value_name = "CODE", value_delimiter = ',')]
         langs: Vec<String>,
     },
+    /// Make po/<lang>/<manual>/<chapter>.po from each Markdown translation
+    /// manuals/<manual>/<lang>/<chapter>.md, aligned with its source (the
+    /// Markdown files are left as they are; a catalogue's translations are
+    /// kept, only its untranslated entries are filled).
+    Import {
+        /// Only this manual (repeat it or separate ids with commas).
+        #[arg(long = "manual", value_name = "ID", value_delimiter = ',')]
+        manuals: Vec<String>,
+        /// Only this language (repeat it or separate codes with commas).
+        #[arg(long = "lang", value_name = "CODE", value_delimiter = ',')]
+        langs: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -235,6 +247,10 @@ fn main() -> ExitCode {
             ref manuals,
             ref langs,
         }) => po_export(&cli, manuals.clone(), langs.clone()),
+        Command::Po(PoCommand::Import {
+            ref manuals,
+            ref langs,
+        }) => po_import(&cli, manuals.clone(), langs.clone()),
         Command::Init {
             ref dir,
             ref language,
@@ -644,6 +660,37 @@ fn po_export(cli: &Cli, manuals: Vec<String>, langs: Vec<String>) -> polybook::R
         eprintln!("{summary}");
     }
     Ok(if shown.iter().any(|d| d.is_error()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn po_import(cli: &Cli, manuals: Vec<String>, langs: Vec<String>) -> polybook::Result<ExitCode> {
+    let (project, _) = polybook::build::load(&cli.root)?;
+    let sel = polybook::po::Selection { manuals, langs };
+    let report = polybook::po::import(&project, &sel)?;
+    print_diagnostics(cli, &report.diagnostics);
+    if !cli.quiet {
+        for f in &report.written {
+            eprintln!("wrote {}", f.display());
+        }
+        let warnings = report.diagnostics.iter().filter(|d| !d.is_error()).count();
+        eprintln!(
+            "{} Markdown translations read, {} catalogues written, {} unchanged, {} entries filled, {} blocks to review",
+            report.imported.len(),
+            report.written.len(),
+            report.unchanged,
+            report.filled,
+            warnings
+        );
+        if !report.imported.is_empty() {
+            eprintln!(
+                "the Markdown files were left as they are: check the catalogues, then remove the Markdown files (a chapter with both is an error)"
+            );
+        }
+    }
+    Ok(if report.diagnostics.iter().any(|d| d.is_error()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

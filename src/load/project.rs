@@ -851,6 +851,16 @@ fn read_po(
     Ok(out)
 }
 
+/// A chapter of `text` in `lang` at `rel`, as loading would make it, for
+/// unit tests of code that takes loaded chapters.
+#[cfg(test)]
+pub(crate) fn source_from_text(lang: &str, rel: &str, text: &str) -> Source {
+    let rel = PathBuf::from(rel);
+    scan(0, "a", lang, rel.clone(), rel, text.to_string(), 0)
+        .expect("valid front matter")
+        .source
+}
+
 /// Reads and scans one chapter file: [`read_source_from`] without the box.
 #[allow(
     clippy::result_large_err,

@@ -5,7 +5,9 @@
 //! `po/<lang>/<manual>/<chapter>.po`, merged with the one already there.
 //!
 //! `extract.rs` finds the messages, `catalog.rs` reads and writes PO files,
-//! `merge.rs` updates a catalogue as `msgmerge` does; this file chooses the
+//! `merge.rs` updates a catalogue as `msgmerge` does, `import.rs` makes a
+//! catalogue from a Markdown translation (`polybook po import`); this file
+//! chooses the
 //! files and is the only one that touches the disk. Output is
 //! deterministic: no dates, the same sources give the same bytes, and a file
 //! is written (atomically) only when its bytes change.
@@ -13,6 +15,7 @@
 mod apply;
 mod catalog;
 mod extract;
+mod import;
 mod merge;
 
 use std::path::{Path, PathBuf};
@@ -255,6 +258,75 @@ pub fn export(project: &Project, problems: &[Diagnostic], sel: &Selection) -> Re
             }
         }
     }
+    Ok(report)
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    /// Catalogues written, relative to the project.
+    pub written: Vec<PathBuf>,
+    /// Catalogues that already held what they would have been given.
+    pub unchanged: usize,
+    /// Entries given a translation from a Markdown file.
+    pub filled: usize,
+    /// Blocks that could not be aligned and translations kept, each at its
+    /// file and line; catalogues that could not be read (left as they are).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The Markdown translations read, which the user removes once the
+    /// catalogues are checked.
+    pub imported: Vec<PathBuf>,
+}
+
+/// `polybook po import`: makes `po/<lang>/<manual>/<chapter>.po` from each
+/// Markdown translation of the selected manuals and languages. The Markdown
+/// files are only read. A catalogue already there keeps its translations:
+/// only its entries without one are filled.
+pub fn import(project: &Project, sel: &Selection) -> Result<ImportReport> {
+    sel.check(project)?;
+    let root = &project.paths.root;
+    let mut report = ImportReport::default();
+    let mut writes = ExportReport::default();
+    let langs: Vec<&str> = target_langs(project)
+        .into_iter()
+        .filter(|l| sel.langs.is_empty() || sel.langs.iter().any(|x| x == l))
+        .collect();
+    for m in &project.manuals {
+        if !sel.manuals.is_empty() && !sel.manuals.contains(&m.id) {
+            continue;
+        }
+        for ch in &m.chapters {
+            let Some(source) = ch.sources.get(project.source_lang()) else {
+                continue;
+            };
+            for lang in &langs {
+                // Only Markdown translations: a chapter made from its
+                // catalogue has nothing to import.
+                let Some(tr) = ch.sources.get(*lang).filter(|t| t.po.is_none()) else {
+                    continue;
+                };
+                let rel = PathBuf::from(format!("{FOLDER}/{lang}/{}/{}.po", m.id, ch.id));
+                let old = match read_existing(&root.join(&rel))? {
+                    None => None,
+                    Some(text) => match catalog::parse(&text, &rel) {
+                        Ok(c) => Some(c),
+                        Err(d) => {
+                            report.diagnostics.push((*d).with_lang(lang));
+                            continue;
+                        }
+                    },
+                };
+                let fields = po_fields(&format!("{}/{}", m.id, ch.id), lang);
+                let done = import::import(source, tr, old.as_ref(), &fields);
+                report.filled += done.filled;
+                (report.diagnostics).extend(done.warnings.into_iter().map(|d| d.with_lang(lang)));
+                write_if_changed(root, &rel, &catalog::write(&done.catalog), &mut writes)?;
+                report.imported.push(tr.rel.clone());
+            }
+        }
+    }
+    report.written = writes.written;
+    report.unchanged = writes.unchanged;
     Ok(report)
 }
 

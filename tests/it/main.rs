@@ -13,6 +13,7 @@ mod languages;
 mod links;
 mod output_folder;
 mod po;
+mod po_import;
 mod rebuild;
 mod safety;
 mod search;
