@@ -5,9 +5,12 @@
 //! A message without a translation, or whose entry is fuzzy, keeps the
 //! source's text; such a chapter is partly translated.
 //!
+//! Each message's entry is found by `matching.rs` (its own context and
+//! text, or the same text as another tool extracted it).
+//!
 //! Also the checks of a catalogue against its source: a translation whose
 //! number of links, images, inline code spans or emphasis markers differs
-//! from its message's.
+//! from its message's, and a translated entry that matches no message.
 
 use std::path::Path;
 
@@ -15,6 +18,7 @@ use pulldown_cmark::{Event, Tag};
 
 use super::catalog::Catalog;
 use super::extract::Message;
+use super::matching;
 use crate::diag::Diagnostic;
 use crate::model::PoFigures;
 
@@ -36,16 +40,18 @@ enum Found<'a> {
     Untranslated,
 }
 
-/// The translation of each message in `catalog` (whose entries' msgstr lines
-/// are `lines`), looked up by context and text.
-fn lookup<'a>(catalog: &'a Catalog, lines: &[usize], m: &Message) -> Found<'a> {
-    let found = (catalog.entries.iter().zip(lines.iter().copied()))
-        .filter(|(e, _)| !e.obsolete && !e.is_header())
-        .find(|(e, _)| e.msgctxt.as_deref() == Some(m.context.as_str()) && e.msgid == m.text);
-    match found {
-        Some((e, _)) if e.is_fuzzy() && e.is_translated() => Found::Fuzzy,
-        Some((e, line)) if e.is_translated() && e.msgid_plural.is_none() => {
-            Found::Translated(&e.msgstr[0], line)
+/// The translation of `m` in the catalogue `index` reads (whose entries'
+/// msgstr lines are `lines`).
+fn lookup<'a>(index: &mut matching::Index<'a>, lines: &[usize], m: &Message) -> Found<'a> {
+    match index.find(m) {
+        Some(f) if f.entry.is_fuzzy() && f.entry.is_translated() => Found::Fuzzy,
+        Some(f) if f.entry.is_translated() && f.entry.msgid_plural.is_none() => {
+            let mut text = matching::fit_translation(&f.entry.msgstr[0], f.wrapper);
+            // The source's `{#id}` stays; one in a translated heading goes.
+            if m.kind == "heading" {
+                text = matching::fit_translation(text, matching::Wrapper::HeadingId);
+            }
+            Found::Translated(text, lines.get(f.index).copied().unwrap_or(0))
         }
         _ => Found::Untranslated,
     }
@@ -71,8 +77,9 @@ pub(crate) fn apply(
 ) -> Applied {
     let mut out = Applied::default();
     let mut by_start: Vec<(&std::ops::Range<usize>, String)> = Vec::new();
+    let mut index = matching::Index::new(catalog, messages);
     for m in messages {
-        let found = lookup(catalog, lines, m);
+        let found = lookup(&mut index, lines, m);
         let text = match found {
             Found::Translated(t, line) => {
                 out.figures.translated += 1;
@@ -106,6 +113,19 @@ pub(crate) fn apply(
             _ => {}
         }
     }
+    for (i, e) in index.unused() {
+        out.warnings.push(
+            Diagnostic::warning(
+                file,
+                lines.get(i).copied().unwrap_or(0),
+                format!(
+                    "the translated entry `{}` matches no message of the source chapter; it is not used",
+                    short(&e.msgid)
+                ),
+            )
+            .with_hint("its msgid is not the text of any block of the source (changed since, or extracted another way): `polybook po export` merges the catalogue with the source"),
+        );
+    }
     by_start.sort_by_key(|(s, _)| s.start);
     let mut at = 0;
     for (span, text) in by_start {
@@ -117,6 +137,17 @@ pub(crate) fn apply(
         at = span.end;
     }
     out.body.push_str(&body[at..]);
+    out
+}
+
+/// The start of a msgid, for a message: its first line, at most 60
+/// characters.
+fn short(msgid: &str) -> String {
+    let line = msgid.lines().next().unwrap_or("");
+    let mut out: String = line.chars().take(60).collect();
+    if out.len() < msgid.len() {
+        out.push('…');
+    }
     out
 }
 
@@ -381,6 +412,37 @@ mod tests {
         assert_eq!(escape_block_start("`code` first"), "`code` first");
         let a = run("# T\n\nOne.\n", &[("t/p1", "> not a quote")]);
         assert_eq!(a.body, "# T\n\n\\> not a quote\n");
+    }
+
+    #[test]
+    fn entries_of_other_tools_match_by_their_text() {
+        // As mdbook-xgettext or po4a write them: no context, the lines as
+        // wrapped, `_` for emphasis; and one entry of no message.
+        let md = "# T {#top}\n\nA *long*\nline.\n\nA *long* line.\n\nOther.\n";
+        let m = messages(md);
+        let mut entries = vec![
+            Entry::new(None, "T".into()),
+            Entry::new(None, "A _long_ line.".into()),
+            Entry::new(None, "Gone.".into()),
+        ];
+        entries[0].msgstr = vec!["T es {#top}".into()];
+        entries[1].msgstr = vec!["Una línea _larga_.".into()];
+        entries[2].msgstr = vec!["Ido.".into()];
+        let c = Catalog { entries };
+        let a = apply(&m, md, &c, &[3, 6, 9], Path::new("x.po"), ("en", "ltr"));
+        assert_eq!(
+            a.body,
+            "# T es {#top}\n\nUna línea _larga_.\n\nUna línea _larga_.\n\n<span lang=\"en\" dir=\"ltr\">Other.</span>\n"
+        );
+        assert_eq!(a.warnings.len(), 1, "{:?}", a.warnings);
+        assert_eq!(a.warnings[0].line, 9);
+        assert!(a.warnings[0].message.contains("`Gone.` matches no message"));
+        // An entry with another message's context is not taken.
+        let mut e = Entry::new(Some("top/p1".into()), "Other.".into());
+        e.msgstr = vec!["Otro.".into()];
+        let c = Catalog { entries: vec![e] };
+        let a = apply(&m, md, &c, &[3], Path::new("x.po"), ("en", "ltr"));
+        assert!(!a.body.contains("Otro."), "{}", a.body);
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod apply;
 mod catalog;
 mod extract;
 mod import;
+mod matching;
 mod merge;
 
 use std::path::{Path, PathBuf};

@@ -14,6 +14,7 @@ mod links;
 mod output_folder;
 mod po;
 mod po_import;
+mod po_other_tools;
 mod rebuild;
 mod safety;
 mod search;

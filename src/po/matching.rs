@@ -1,0 +1,272 @@
+//! Which entry of a catalogue translates a message (pure), for catalogues
+//! polybook made and for those other tools made from the same source
+//! (mdpo's `md2po`, mdbook-i18n-helpers' `mdbook-xgettext`, po4a).
+//!
+//! An entry with the message's context and text is its own. Otherwise an
+//! entry whose `msgid` says the same in Markdown as the message does: the
+//! two are compared by [`key`], made from their Markdown events, so that
+//! line breaks and wrapping, runs of white space, the emphasis markers
+//! chosen (`*x*` or `_x_`, `**x**` or `__x__`), backslash escapes and the
+//! way a link is written do not count, while the words, the marks and the
+//! link targets do. What those tools put into a msgid that polybook keeps
+//! out of its messages is set aside on both sides of the entry: an alert's
+//! `[!NOTE]` marker, a heading's `{#id}`, and the `![...](...)` around an
+//! image's alt text. An entry of the same context is preferred; an entry
+//! holding another message's context is never taken for this one, and an
+//! entry without a context (mdbook-i18n-helpers and mdpo write none)
+//! translates every message with its text.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+use super::catalog::{Catalog, Entry};
+use super::extract::Message;
+
+/// The alert markers GitHub and the build know.
+const ALERTS: &[&str] = &["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"];
+
+/// The key of some inline Markdown: its text with white space runs as one
+/// space, emphasis as `*`, strong as `**`, strikethrough as `~~`, code as
+/// `` ` ``, links and images as `[text](target)`, footnote references as
+/// `[^label]`, inline HTML as written.
+pub(crate) fn key(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    // The targets of the links and images open.
+    let mut targets: Vec<String> = Vec::new();
+    for (event, _) in crate::render::nesting::Events::new(markdown) {
+        match event {
+            Event::Text(t) => out.push_str(&t),
+            Event::Code(c) => {
+                out.push('`');
+                out.push_str(&c);
+                out.push('`');
+            }
+            Event::InlineMath(m) | Event::DisplayMath(m) => {
+                out.push('$');
+                out.push_str(&m);
+                out.push('$');
+            }
+            Event::InlineHtml(h) | Event::Html(h) => out.push_str(&h),
+            Event::FootnoteReference(l) => {
+                out.push_str("[^");
+                out.push_str(&l);
+                out.push(']');
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => out.push('*'),
+            Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => out.push_str("**"),
+            Event::Start(Tag::Strikethrough) | Event::End(TagEnd::Strikethrough) => {
+                out.push_str("~~")
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                out.push('[');
+                targets.push(dest_url.to_string());
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                out.push_str("![");
+                targets.push(dest_url.to_string());
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                out.push_str("](");
+                out.push_str(&targets.pop().unwrap_or_default());
+                out.push(')');
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What another tool puts around a message that polybook's message leaves
+/// out, found in a msgid (or msgstr), and the text without it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wrapper {
+    None,
+    /// `[!NOTE] ` before a quote's text.
+    Alert,
+    /// ` {#id}` after a heading's text.
+    HeadingId,
+    /// `![` and `](target)` around an image's alt text.
+    Image,
+}
+
+/// `text` without an alert marker before it or an attribute block
+/// (`{#id .class}`) after it, and which was removed.
+pub(crate) fn unwrap(text: &str) -> (&str, Wrapper) {
+    let t = text.trim();
+    if let Some(r) = t.strip_prefix("[!")
+        && let Some((word, after)) = r.split_once(']')
+        && ALERTS.contains(&word.to_ascii_uppercase().as_str())
+    {
+        return (after.trim_start(), Wrapper::Alert);
+    }
+    if t.ends_with('}')
+        && let Some(at) = t.rfind('{')
+        && t[at + 1..].trim_start().starts_with(['#', '.'])
+        && !t[at..].contains('`')
+    {
+        return (t[..at].trim_end(), Wrapper::HeadingId);
+    }
+    (t, Wrapper::None)
+}
+
+/// The alt text of `text` when it is one image and nothing else.
+pub(crate) fn image_alt(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let inner = t.strip_prefix("![")?;
+    let end = inner.rfind("](")?;
+    t.ends_with(')').then(|| &inner[..end])
+}
+
+/// The entries of a catalogue that may translate messages: not the header,
+/// not obsolete.
+pub(crate) struct Index<'a> {
+    entries: Vec<(usize, &'a Entry)>,
+    exact: HashMap<(Option<&'a str>, &'a str), usize>,
+    /// By key (of the msgid without its wrapper): positions in `entries`.
+    loose: HashMap<String, Vec<usize>>,
+    /// Contexts of the chapter's messages.
+    contexts: HashSet<&'a str>,
+    /// Entries that translated some message.
+    pub used: Vec<bool>,
+}
+
+/// An entry found for a message: its position among the catalogue's
+/// entries, and what its msgstr must lose to fit the message's place.
+pub(crate) struct Found<'a> {
+    pub index: usize,
+    pub entry: &'a Entry,
+    pub wrapper: Wrapper,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(catalog: &'a Catalog, messages: &'a [Message]) -> Self {
+        let entries: Vec<(usize, &Entry)> = (catalog.entries.iter().enumerate())
+            .filter(|(_, e)| !e.obsolete && !e.is_header())
+            .collect();
+        let mut exact = HashMap::new();
+        let mut loose: HashMap<String, Vec<usize>> = HashMap::new();
+        for (at, (_, e)) in entries.iter().enumerate() {
+            exact.insert((e.msgctxt.as_deref(), e.msgid.as_str()), at);
+            let (text, wrapper) = unwrap(&e.msgid);
+            let k = match (wrapper, image_alt(text)) {
+                (Wrapper::None, Some(_)) => format!("img:{}", key(text)),
+                _ => key(text),
+            };
+            loose.entry(k).or_default().push(at);
+        }
+        Index {
+            used: vec![false; entries.len()],
+            entries,
+            exact,
+            loose,
+            contexts: messages.iter().map(|m| m.context.as_str()).collect(),
+        }
+    }
+
+    /// The entry that translates `m`, if any.
+    pub fn find(&mut self, m: &Message) -> Option<Found<'a>> {
+        let at = match self.exact.get(&(Some(m.context.as_str()), m.text.as_str())) {
+            Some(&at) => Some((at, Wrapper::None)),
+            None => self.find_loose(m),
+        }?;
+        self.used[at.0] = true;
+        let (index, entry) = self.entries[at.0];
+        Some(Found {
+            index,
+            entry,
+            wrapper: at.1,
+        })
+    }
+
+    fn find_loose(&self, m: &Message) -> Option<(usize, Wrapper)> {
+        let k = if m.kind == "img" {
+            let dest = (m.note.as_deref())
+                .and_then(|n| n.strip_prefix("image: "))
+                .unwrap_or("");
+            format!("img:{}", key(&format!("![{}](<{dest}>)", m.text)))
+        } else {
+            key(&m.text)
+        };
+        let list = self.loose.get(&k)?;
+        let own = |at: &usize| self.entries[*at].1.msgctxt.as_deref() == Some(m.context.as_str());
+        let free = |at: &usize| match self.entries[*at].1.msgctxt.as_deref() {
+            None => true,
+            Some(c) => !self.contexts.contains(c),
+        };
+        let at = *list
+            .iter()
+            .find(|a| own(a))
+            .or_else(|| list.iter().find(|a| free(a)))?;
+        let wrapper = match unwrap(&self.entries[at].1.msgid) {
+            (_, w @ (Wrapper::Alert | Wrapper::HeadingId)) => w,
+            (t, Wrapper::None) if m.kind == "img" && image_alt(t).is_some() => Wrapper::Image,
+            _ => Wrapper::None,
+        };
+        Some((at, wrapper))
+    }
+
+    /// The entries that translated no message (translated and not fuzzy
+    /// ones only: the others show nothing anyway), by their position in
+    /// the catalogue.
+    pub fn unused(&self) -> impl Iterator<Item = (usize, &'a Entry)> + '_ {
+        (self.entries.iter().zip(&self.used))
+            .filter(|((_, e), used)| !**used && e.is_translated() && !e.is_fuzzy())
+            .map(|(x, _)| *x)
+    }
+}
+
+/// A translation without what its entry's wrapper adds around the message.
+pub(crate) fn fit_translation(text: &str, wrapper: Wrapper) -> &str {
+    match wrapper {
+        Wrapper::None => text,
+        Wrapper::Alert | Wrapper::HeadingId => match unwrap(text) {
+            (t, w) if w == wrapper => t,
+            _ => text,
+        },
+        Wrapper::Image => image_alt(text).unwrap_or(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_leave_out_what_does_not_change_the_meaning() {
+        assert_eq!(
+            key("A *long*\nline  with __strong__ and \\* a [link](a.md#x \"T\")."),
+            key("A _long_ line with **strong** and * a [link](<a.md#x>)."),
+        );
+        assert_eq!(key("See [a](x.md)"), "See [a](x.md)");
+        assert_eq!(key("`code`  here[^1]"), "`code` here[^1]");
+        assert_ne!(key("See [a](x.md)"), key("See [a](y.md)"));
+        assert_ne!(key("*a*"), key("**a**"));
+        assert_ne!(key("one"), key("two"));
+        assert_eq!(key("[![i](a.png) b](c.md)"), "[![i](a.png) b](c.md)");
+    }
+
+    #[test]
+    fn wrappers_other_tools_keep() {
+        assert_eq!(unwrap("[!NOTE] Keep it."), ("Keep it.", Wrapper::Alert));
+        assert_eq!(unwrap("Title {#top}"), ("Title", Wrapper::HeadingId));
+        assert_eq!(unwrap("Code `{#x}`"), ("Code `{#x}`", Wrapper::None));
+        assert_eq!(unwrap("[!NOPE] x"), ("[!NOPE] x", Wrapper::None));
+        assert_eq!(image_alt("![A map](m.svg)"), Some("A map"));
+        assert_eq!(image_alt("An ![inline](m.svg) one"), None);
+        assert_eq!(
+            fit_translation("[!NOTE] Guárdalo.", Wrapper::Alert),
+            "Guárdalo."
+        );
+        assert_eq!(
+            fit_translation("Título {#top}", Wrapper::HeadingId),
+            "Título"
+        );
+        assert_eq!(
+            fit_translation("![Un mapa](m.svg)", Wrapper::Image),
+            "Un mapa"
+        );
+    }
+}

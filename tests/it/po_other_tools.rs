@@ -1,0 +1,268 @@
+//! A catalogue made by another tool for a bundled chapter (mdpo's `md2po`,
+//! the real program) is used by the build: its translations appear in the
+//! page, matched by msgid although mdpo wraps lines, keeps `{#id}`s and
+//! `[!NOTE]` markers and writes images whole; an entry that matches no
+//! message is a warning at its line in the `.po` file.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::copy_dir;
+
+/// A copy of the bundled project without the Spanish Markdown translation
+/// of `protection/risk-analysis`.
+fn bundled() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("polybook.toml"), dir.path().join("polybook.toml")).unwrap();
+    for sub in ["manuals", "i18n", "themes", "po"] {
+        if root.join(sub).is_dir() {
+            copy_dir(&root.join(sub), &dir.path().join(sub));
+        }
+    }
+    let md = dir.path().join("manuals/protection/es/risk-analysis.md");
+    if md.exists() {
+        std::fs::remove_file(md).unwrap();
+    }
+    dir
+}
+
+/// Whether `md2po` runs; without it the test is skipped with a message,
+/// but not under CI (`.ci/run` installs mdpo and sets `CI`).
+fn have_md2po() -> bool {
+    let ok = Command::new("md2po")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "md2po is missing under CI: `.ci/run` installs it (python3 -m pip install mdpo)"
+        );
+        eprintln!(
+            "\n\n*** SKIPPED po_other_tools: md2po is not installed (python3 -m pip install \"mdpo==2.1.4\") ***\n\n"
+        );
+    }
+    ok
+}
+
+/// A PO string of `s`.
+fn quoted(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The msgid of one entry of PO text (its strings joined), if it has one.
+fn msgid(entry: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in entry.lines() {
+        if let Some(rest) = line.strip_prefix("msgid ") {
+            inside = true;
+            out.push_str(&unquote(rest));
+        } else if inside && line.starts_with('"') {
+            out.push_str(&unquote(line));
+        } else if inside {
+            break;
+        }
+    }
+    inside.then_some(out)
+}
+
+fn unquote(s: &str) -> String {
+    let inner = &s[1..s.len() - 1];
+    inner.replace("\\\"", "\"").replace("\\\\", "\\")
+}
+
+/// Gives each entry whose msgid starts with one of `tr`'s keys the
+/// translation beside it.
+fn fill(po: &str, tr: &[(&str, &str)]) -> String {
+    let mut done = vec![false; tr.len()];
+    let out: Vec<String> = po
+        .split("\n\n")
+        .map(|entry| {
+            let Some(id) = msgid(entry) else {
+                return entry.to_string();
+            };
+            match tr
+                .iter()
+                .position(|(k, _)| !id.is_empty() && id.starts_with(k))
+            {
+                Some(i) => {
+                    done[i] = true;
+                    let at = entry.find("\nmsgstr ").unwrap();
+                    format!("{}\nmsgstr {}", &entry[..at], quoted(tr[i].1))
+                }
+                None => entry.to_string(),
+            }
+        })
+        .collect();
+    for (i, d) in done.iter().enumerate() {
+        assert!(d, "md2po made no entry starting with {:?}", tr[i].0);
+    }
+    out.join("\n\n") + "\n"
+}
+
+#[test]
+fn a_catalogue_made_by_md2po_is_used_by_the_build() {
+    if !have_md2po() {
+        return;
+    }
+    let project = bundled();
+    let root = project.path();
+    let po = root.join("po/es/protection/risk-analysis.po");
+    std::fs::create_dir_all(po.parent().unwrap()).unwrap();
+    let made = Command::new("md2po")
+        .current_dir(root)
+        .args(["manuals/protection/en/risk-analysis.md", "-q", "-s", "-p"])
+        .arg(&po)
+        .args([
+            "-d",
+            "Content-Type:text/plain; charset=UTF-8",
+            "-d",
+            "Language:es",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let text = std::fs::read_to_string(&po).unwrap();
+    // mdpo's own ways, which the matching has to see through.
+    assert!(
+        text.contains("msgid \"The risk equation {#risk-equation}\""),
+        "{text}"
+    );
+    assert!(text.contains("\"[!NOTE] Risk is never"), "{text}");
+    assert!(
+        text.contains("msgid \"\"\n\"Every defender"),
+        "wrapped: {text}"
+    );
+    assert!(!text.contains("msgctxt"));
+    let filled = fill(
+        &text,
+        &[
+            ("Analysing Risk", "Análisis del riesgo"),
+            (
+                "The risk equation",
+                "La ecuación del riesgo {#risk-equation}",
+            ),
+            (
+                "Every defender lives",
+                "Toda persona defensora vive con algún nivel de riesgo.",
+            ),
+            (
+                "**Threats** are",
+                "Las **amenazas** son intenciones de causar daño.",
+            ),
+            (
+                "![Risk equals",
+                "![El riesgo es igual a las amenazas](../media/risk-equation.svg)",
+            ),
+            (
+                "[!NOTE] Risk is never",
+                "[!NOTE] El riesgo nunca es el mismo para todo el grupo.",
+            ),
+            ("Threat", "Amenaza"),
+            (
+                "For the threat column",
+                "Para la columna de amenazas, el capítulo sobre [evaluar amenazas](threats-and-incidents.md#assessing-threats) ofrece un método. Para el portátil, vea [el cifrado de disco](../../digital-security/en/disk-encryption.md#full-disk-encryption).",
+            ),
+        ],
+    );
+    // An entry of no block of the chapter.
+    let filled = format!(
+        "{filled}\nmsgid \"A paragraph the source does not have.\"\nmsgstr \"Un párrafo que la fuente no tiene.\"\n"
+    );
+    let unused_line = filled.lines().count();
+    std::fs::write(&po, &filled).unwrap();
+    let check = Command::new("msgfmt")
+        .args(["--check", "-o", "/dev/null"])
+        .arg(&po)
+        .output()
+        .expect("msgfmt (Debian: gettext)");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    let report = polybook::build(&polybook::build::BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(out.path().to_path_buf()),
+        no_epub: true,
+        languages: vec!["en".into(), "es".into()],
+        manuals: vec!["protection".into()],
+        ..polybook::build::BuildOptions::default()
+    })
+    .unwrap();
+    let lines = crate::common::diag_lines(&report);
+    assert!(lines.iter().all(|l| !l.starts_with("Error")), "{lines:?}");
+    let unused: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("matches no message"))
+        .collect();
+    assert_eq!(unused.len(), 1, "{lines:?}");
+    assert!(
+        unused[0].contains(&format!("po/es/protection/risk-analysis.po:{unused_line}")),
+        "{unused:?}"
+    );
+    assert!(unused[0].contains("A paragraph the source does not have."));
+
+    let doc = crate::common::parse(out.path(), "es/protection/risk-analysis.html");
+    let text_of = |css: &str| -> Vec<String> {
+        crate::common::select(&doc, css)
+            .iter()
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    assert_eq!(text_of("article h1"), ["Análisis del riesgo"]);
+    // The heading keeps the source's id, and its `{#id}` is not shown.
+    assert_eq!(
+        text_of("article h2#risk-equation"),
+        ["La ecuación del riesgo"]
+    );
+    assert!(
+        text_of("article p")
+            .iter()
+            .any(|p| p == "Toda persona defensora vive con algún nivel de riesgo.")
+    );
+    assert!(text_of("article li strong").contains(&"amenazas".to_string()));
+    assert_eq!(
+        crate::common::attr(&doc, "article img[src*='risk-equation']", "alt").as_deref(),
+        Some("El riesgo es igual a las amenazas")
+    );
+    let alerts = text_of("article blockquote, article .alert, article aside");
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.contains("El riesgo nunca es el mismo") && !a.contains("[!NOTE]")),
+        "{alerts:?}"
+    );
+    assert!(text_of("article td").contains(&"Amenaza".to_string()));
+    assert_eq!(
+        crate::common::select(&doc, "article a[href*='threats-and-incidents']").len(),
+        1
+    );
+    // Most of the chapter is not translated: it is partial.
+    assert!(!crate::common::select(&doc, ".notice").is_empty());
+
+    // `check` reports the unused entry too.
+    let checked = Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .arg("-C")
+        .arg(root)
+        .arg("check")
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert!(
+        all.contains(&format!("po/es/protection/risk-analysis.po:{unused_line}")),
+        "{all}"
+    );
+}
