@@ -28,13 +28,12 @@ fn bundled() -> tempfile::TempDir {
     dir
 }
 
-/// A copy of the bundled project, Markdown translations and the catalogues
-/// of the language kept as PO included.
+/// A copy of the bundled project, Markdown translations included.
 fn bundled_with_translations() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::copy(root.join("polybook.toml"), dir.path().join("polybook.toml")).unwrap();
-    for sub in ["manuals", "i18n", "themes", "po"] {
+    for sub in ["manuals", "i18n", "themes"] {
         if root.join(sub).is_dir() {
             copy_dir(&root.join(sub), &dir.path().join(sub));
         }
