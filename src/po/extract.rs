@@ -80,7 +80,7 @@ pub(crate) fn chapter(source: &Source) -> Vec<Message> {
 }
 
 /// The 1-based line of key `key` in front matter `text` (1 when not found).
-fn front_line(text: &str, key: &str) -> usize {
+pub(super) fn front_line(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| {
             let l = l.trim_start();

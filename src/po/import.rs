@@ -110,6 +110,21 @@ pub(crate) fn import(
     }
     out.warnings
         .extend(verbatim_differences(source, translation));
+    if (translation.recorded.as_deref()).is_some_and(|h| h != source.hash()) {
+        let key = crate::translate::provenance::KEY;
+        let line = extract::front_line(&translation.text[..translation.body_start], key);
+        out.warnings.push(
+            Diagnostic::warning(
+                &translation.rel,
+                line,
+                "this translation was made from an older version of the source: its blocks were paired with the current source's all the same, so the entries of blocks changed since hold the old translation, not marked fuzzy",
+            )
+            .with_hint(format!(
+                "`polybook status --diff {}` shows what changed; correct those entries in the catalogue",
+                translation.rel.display()
+            )),
+        );
+    }
     out
 }
 
@@ -444,6 +459,27 @@ mod tests {
             (Some("manuals/m/es/a.md"), 3)
         );
         assert!(run(src, src, None).warnings.is_empty());
+    }
+
+    #[test]
+    fn an_outdated_translation_is_said_to_be() {
+        let tr =
+            "+++\ntranslated_from = \"0123456789ab\"\ntitle = \"Riesgo\"\n+++\n# Riesgo {#risk}\n";
+        let older = |i: &Imported| -> Vec<(String, usize)> {
+            (i.warnings.iter())
+                .filter(|d| d.message.contains("older version"))
+                .map(|d| (d.file.display().to_string(), d.line))
+                .collect()
+        };
+        assert_eq!(
+            older(&run(SRC, tr, None)),
+            [("manuals/m/es/a.md".to_string(), 2)]
+        );
+        let hash = chapter(SRC, "en", "manuals/m/en/a.md", None)
+            .hash()
+            .to_string();
+        let current = tr.replace("0123456789ab", &hash);
+        assert!(older(&run(SRC, &current, None)).is_empty());
     }
 
     #[test]
