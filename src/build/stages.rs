@@ -424,24 +424,22 @@ fn highlight_code(project: &Project, scope: &Scope) -> Highlighted {
     // A cache per thread (syntect's parser states stay on theirs): one share
     // of the blocks each.
     let share = blocks.len().div_ceil(rayon::current_num_threads()).max(1);
-    Highlighted::new(
-        blocks
-            .par_chunks(share)
-            .flat_map_iter(|share| {
-                let mut lines = crate::render::highlight::LineCache::default();
-                share
-                    .iter()
-                    .map(|&(code, info)| {
-                        (
-                            code.to_string(),
-                            info.to_string(),
-                            lines.code_block(code, info),
-                        )
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect::<Vec<_>>(),
-    )
+    let shares: Vec<_> = blocks
+        .par_chunks(share)
+        .map(|share| {
+            let mut lines = crate::render::highlight::LineCache::default();
+            let done: Vec<_> = share
+                .iter()
+                .map(|&(code, info)| (code.to_string(), info.to_string(), lines.block(code, info)))
+                .collect();
+            (lines.into_lines(), done)
+        })
+        .collect();
+    let mut table = Highlighted::new();
+    for (lines, done) in shares {
+        table.add(lines, done);
+    }
+    table
 }
 
 /// The output folder, opened for this build (`None` for a build that writes

@@ -42,7 +42,7 @@ fn kept_in_heading_slug(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric() || c == '_' || c == '-';
     }
-    if c.is_alphabetic() {
+    if crate::render::chars::is_alphabetic(c) {
         return true;
     }
     let gc = c.general_category();

@@ -1,6 +1,7 @@
 //! Character classes that heading ids and search terms ask for millions of
 //! times, answered from a bit table for the scripts of the manuals (Latin,
-//! Greek, Cyrillic, Hebrew, Arabic, Indic, Thai, Tibetan, Myanmar, Ethiopic)
+//! Greek, Cyrillic, Hebrew, Arabic, Indic, Thai, Tibetan, Myanmar, Ethiopic,
+//! Vietnamese; Chinese characters are all letters)
 //! instead of the standard library's searches of the Unicode data; and the
 //! characters that no page or book may contain, found and left out in one
 //! pass that looks closely only at the bytes that can start one.
@@ -8,8 +9,9 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-/// The characters the table covers: up to the end of Ethiopic.
-const TABLE_END: u32 = 0x1400;
+/// The characters the tables cover: up to the end of Greek Extended (with
+/// Ethiopic, and Vietnamese in Latin Extended Additional).
+const TABLE_END: u32 = 0x2000;
 
 /// One bit per character below [`TABLE_END`]: whether it is alphanumeric.
 /// Built from the standard library's data on first use.
@@ -23,6 +25,36 @@ static ALPHANUMERIC: LazyLock<[u64; TABLE_END as usize / 64]> = LazyLock::new(||
     }
     bits
 });
+
+/// One bit per character below [`TABLE_END`]: whether it is alphabetic.
+/// Built from the standard library's data on first use.
+static ALPHABETIC: LazyLock<[u64; TABLE_END as usize / 64]> = LazyLock::new(|| {
+    let mut bits = [0u64; TABLE_END as usize / 64];
+    for c in (0..TABLE_END).filter_map(char::from_u32) {
+        if c.is_alphabetic() {
+            let u = c as usize;
+            bits[u / 64] |= 1 << (u % 64);
+        }
+    }
+    bits
+});
+
+/// [`char::is_alphabetic`], by table lookup for the common scripts and at
+/// once for the common Chinese characters (CJK Unified Ideographs and
+/// Extension A, every one a letter), which heading ids ask about for every
+/// character of every heading.
+pub fn is_alphabetic(c: char) -> bool {
+    let u = c as u32;
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else if u < TABLE_END {
+        ALPHABETIC[u as usize / 64] & (1 << (u % 64)) != 0
+    } else if matches!(u, 0x4E00..=0x9FFF | 0x3400..=0x4DBF) {
+        true
+    } else {
+        c.is_alphabetic()
+    }
+}
 
 /// [`char::is_alphanumeric`], by table lookup for the common scripts.
 pub fn is_alphanumeric(c: char) -> bool {
@@ -256,6 +288,7 @@ mod tests {
                 "U+{:04X}",
                 c as u32
             );
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "U+{:04X}", c as u32);
         }
     }
 }

@@ -27,13 +27,23 @@ pub fn code_block(code: &str, info: &str) -> String {
 }
 
 fn code_block_with(code: &str, info: &str, cache: Option<&mut LineCache>) -> String {
-    let token = info.split([' ', ',', '{']).next().unwrap_or("").trim();
+    let body = highlight(code, fence_token(info), cache).unwrap_or_else(|| escape(code));
+    wrap(&body, info)
+}
+
+/// The language token of a fence's info string.
+fn fence_token(info: &str) -> &str {
+    info.split([' ', ',', '{']).next().unwrap_or("").trim()
+}
+
+/// A block's `<pre>` around its body.
+fn wrap(body: &str, info: &str) -> String {
+    let token = fence_token(info);
     let lang_class = if token.is_empty() {
         String::new()
     } else {
         format!(" class=\"language-{}\"", escape(token))
     };
-    let body = highlight(code, token, cache).unwrap_or_else(|| escape(code));
     format!(
         "<pre class=\"code\" dir=\"ltr\" tabindex=\"0\"><code{lang_class}>{body}</code></pre>\n"
     )
@@ -43,36 +53,87 @@ fn code_block_with(code: &str, info: &str, cache: Option<&mut LineCache>) -> Str
 /// keep the source's code, so each distinct block is highlighted once
 /// instead of once per language. A block not listed is highlighted when it
 /// is rendered.
+///
+/// Blocks are kept as the numbers of their highlighted lines, each line's
+/// HTML once: translations of a block differ mostly in their comments, so
+/// the table holds little more than the distinct lines, where whole blocks'
+/// HTML for every language would stay in memory for the whole build.
 #[derive(Debug, Default)]
 pub struct Highlighted {
-    /// By code: each info string it was written with, and the HTML.
-    blocks: FxHashMap<Box<str>, Vec<InfoHtml>>,
+    /// The HTML of every distinct highlighted line, by number.
+    lines: Vec<Box<str>>,
+    /// By code: each info string it was written with, and its block.
+    blocks: FxHashMap<Box<str>, Vec<(Box<str>, Block)>>,
 }
 
-/// An info string and the HTML of the block written with it.
-type InfoHtml = (Box<str>, Box<str>);
+/// A listed block: the numbers of its lines in [`Highlighted::lines`] and
+/// the spans still open after the last one, or `None` when it is shown as
+/// plain text (no known syntax, or the parser failed on a line).
+type Block = Option<Lines>;
+
+/// A highlighted block's lines, by number, and the spans left open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lines {
+    ids: Box<[u32]>,
+    open: usize,
+}
 
 impl Highlighted {
-    /// The table of `(code, info) → code_block(code, info)` pairs.
-    pub fn new(blocks: impl IntoIterator<Item = (String, String, String)>) -> Highlighted {
-        let mut table = Highlighted::default();
-        for (code, info, html) in blocks {
-            table
-                .blocks
+    /// An empty table, to which [`Highlighted::add`] adds what each
+    /// thread's cache highlighted.
+    pub fn new() -> Highlighted {
+        Highlighted::default()
+    }
+
+    /// Adds the blocks one [`LineCache`] highlighted, with their codes and
+    /// info strings, and that cache's lines ([`LineCache::into_lines`]).
+    pub fn add(
+        &mut self,
+        lines: Vec<Box<str>>,
+        blocks: impl IntoIterator<Item = (String, String, Block)>,
+    ) {
+        let base = u32::try_from(self.lines.len()).expect("fewer than 2^32 lines");
+        self.lines.extend(lines);
+        for (code, info, block) in blocks {
+            let block = block.map(|l| Lines {
+                ids: l.ids.iter().map(|&id| base + id).collect(),
+                open: l.open,
+            });
+            self.blocks
                 .entry(code.into())
                 .or_default()
-                .push((info.into(), html.into()));
+                .push((info.into(), block));
         }
-        table
     }
 
     /// The HTML of a code block: from the table, or highlighted now.
     pub fn code_block(&self, code: &str, info: &str) -> String {
-        self.blocks
+        let Some(block) = self
+            .blocks
             .get(code)
             .and_then(|v| v.iter().find(|(i, _)| &**i == info))
-            .map_or_else(|| code_block(code, info), |(_, html)| html.to_string())
+            .map(|(_, block)| block)
+        else {
+            return code_block(code, info);
+        };
+        let body = match block {
+            Some(l) => join(&self.lines, l, code.len()),
+            None => escape(code),
+        };
+        wrap(&body, info)
     }
+}
+
+/// The HTML of a block's lines, with the spans left open closed.
+fn join(htmls: &[Box<str>], lines: &Lines, len: usize) -> String {
+    let mut html = String::with_capacity(len * 2);
+    for &id in &lines.ids {
+        html.push_str(&htmls[id as usize]);
+    }
+    for _ in 0..lines.open {
+        html.push_str("</span>");
+    }
+    html
 }
 
 /// The syntax a fence's language token names.
@@ -109,12 +170,8 @@ fn highlight(code: &str, token: &str, cache: Option<&mut LineCache>) -> Option<S
             }
         }
         Some(cache) => {
-            let mut id = cache.intern(State::new(syntax));
-            for line in LinesWithEndings::from(code) {
-                let (delta, next) = cache.line(id, line, &mut html)?;
-                open_spans += delta;
-                id = next;
-            }
+            let lines = cache.lines_of(syntax, code)?;
+            return Some(join(&cache.htmls, &lines, code.len()));
         }
     }
     for _ in 0..open_spans {
@@ -163,22 +220,56 @@ pub struct LineCache {
     /// By line text: the states it was highlighted after, with the result
     /// (`None`: the parser failed on it).
     lines: FxHashMap<Box<str>, Vec<(u32, Option<Done>)>>,
+    /// The HTML of each highlighted line, by number.
+    htmls: Vec<Box<str>>,
     /// Lines given to the parser, for the tests.
     parsed: usize,
 }
 
-/// A highlighted line: its HTML, the spans it leaves open and the number of
-/// the state after it.
+/// A highlighted line: the number of its HTML, the spans it leaves open and
+/// the number of the state after it.
 struct Done {
-    html: Box<str>,
+    html: u32,
     delta: isize,
     next: u32,
 }
 
 impl LineCache {
     /// Renders a code block, as [`code_block`] does, through the cache.
+    #[cfg(test)]
     pub fn code_block(&mut self, code: &str, info: &str) -> String {
         code_block_with(code, info, Some(self))
+    }
+
+    /// Highlights a code block through the cache and gives it as the
+    /// numbers of its lines, for [`Highlighted::add`]; `None` for a block
+    /// shown as plain text.
+    pub fn block(&mut self, code: &str, info: &str) -> Block {
+        self.lines_of(syntax_for(fence_token(info))?, code)
+    }
+
+    /// The HTML of the lines this cache highlighted, by the numbers its
+    /// blocks give them, for [`Highlighted::add`].
+    pub fn into_lines(self) -> Vec<Box<str>> {
+        self.htmls
+    }
+
+    /// The lines of a block in `syntax`, or `None` when the parser fails on
+    /// one of them.
+    fn lines_of(&mut self, syntax: &SyntaxReference, code: &str) -> Option<Lines> {
+        let mut id = self.intern(State::new(syntax));
+        let mut ids = Vec::new();
+        let mut open: isize = 0;
+        for line in LinesWithEndings::from(code) {
+            let (html, delta, next) = self.line(id, line)?;
+            ids.push(html);
+            open += delta;
+            id = next;
+        }
+        Some(Lines {
+            ids: ids.into(),
+            open: usize::try_from(open).unwrap_or(0),
+        })
     }
 
     /// The number of a state, added when new.
@@ -196,30 +287,30 @@ impl LineCache {
         id
     }
 
-    /// Appends the HTML of `line` after state `id` to `html`; gives the
+    /// Highlights `line` after state `id`: the number of its HTML, the
     /// spans it leaves open and the number of the state after it, or `None`
     /// when the parser fails on it.
-    fn line(&mut self, id: u32, line: &str, html: &mut String) -> Option<(isize, u32)> {
+    fn line(&mut self, id: u32, line: &str) -> Option<(u32, isize, u32)> {
         if let Some((_, done)) = self
             .lines
             .get(line)
             .and_then(|seen| seen.iter().find(|(from, _)| *from == id))
         {
             let done = done.as_ref()?;
-            html.push_str(&done.html);
-            return Some((done.delta, done.next));
+            return Some((done.html, done.delta, done.next));
         }
         let mut state = self.states[id as usize].clone();
         self.parsed += 1;
-        let done = state.advance(line).map(|(line_html, delta)| Done {
-            html: line_html.into(),
-            delta,
-            next: self.intern(state),
+        let done = state.advance(line).map(|(line_html, delta)| {
+            let html = u32::try_from(self.htmls.len()).expect("fewer than 2^32 lines");
+            self.htmls.push(line_html.into());
+            Done {
+                html,
+                delta,
+                next: self.intern(state),
+            }
         });
-        let step = done.as_ref().map(|d| {
-            html.push_str(&d.html);
-            (d.delta, d.next)
-        });
+        let step = done.as_ref().map(|d| (d.html, d.delta, d.next));
         self.lines.entry(line.into()).or_default().push((id, done));
         step
     }
@@ -399,21 +490,38 @@ mod tests {
     fn the_table_gives_what_highlighting_gives() {
         let blocks = [
             ("ls -l\n", "sh"),
+            ("# a\nls -l\n", "sh"),
             ("ls -l\n", "text"),
             ("x = 1\n", "python"),
+            ("s = \"\"\"open\nx = 1\n", "python"),
+            ("a < b\n", "nosuchlang"),
         ];
-        let table = Highlighted::new(
-            blocks
+        // Two caches, as two threads make them, in one table.
+        let mut table = Highlighted::new();
+        for half in blocks.chunks(3) {
+            let mut cache = LineCache::default();
+            let done: Vec<_> = half
                 .iter()
-                .map(|&(code, info)| (code.to_string(), info.to_string(), code_block(code, info))),
-        );
-        for (code, info) in blocks.into_iter().chain([("not listed\n", "sh")]) {
-            assert_eq!(table.code_block(code, info), code_block(code, info));
+                .map(|&(code, info)| (code.to_string(), info.to_string(), cache.block(code, info)))
+                .collect();
+            table.add(cache.into_lines(), done);
         }
-        // Listed HTML is used as it is.
-        let table = Highlighted::new([("a".into(), "sh".into(), "<pre>A</pre>".into())]);
-        assert_eq!(table.code_block("a", "sh"), "<pre>A</pre>");
-        assert_ne!(table.code_block("a", "bash"), "<pre>A</pre>");
+        for (code, info) in blocks.into_iter().chain([("not listed\n", "sh")]) {
+            assert_eq!(
+                table.code_block(code, info),
+                reference(code, info),
+                "{code}"
+            );
+        }
+        // Listed lines are used as they are, without the parser.
+        let mut cache = LineCache::default();
+        let block = cache.block("a\n", "sh");
+        cache.htmls[0] = "A\n".into();
+        let mut table = Highlighted::new();
+        table.add(cache.into_lines(), [("a\n".into(), "sh".into(), block)]);
+        let html = table.code_block("a\n", "sh");
+        assert!(html.contains(">A\n") && !html.contains("a\n"), "{html}");
+        assert!(!table.code_block("a\n", "bash").contains("A\n"));
     }
 
     #[test]

@@ -1032,3 +1032,123 @@ fn serve_rebuilds_on_an_edit_of_a_po_catalogue() {
     assert!(page.contains("Editado Keep copies"), "{page}");
     assert!(page.contains("notice partial"), "{page}");
 }
+
+/// The highlighted lines of a page's C code block: each line's HTML, as
+/// the page holds it.
+fn code_lines(out: &std::path::Path, rel: &str) -> Vec<String> {
+    let page = std::fs::read_to_string(out.join(rel)).unwrap();
+    let start = page.find("<code class=\"language-c\">").expect("a C block");
+    let end = start + page[start..].find("</pre>").unwrap();
+    page[start..end].lines().map(str::to_string).collect()
+}
+
+/// The line of `lines` that shows `text`.
+fn line_with<'a>(lines: &'a [String], text: &str) -> &'a str {
+    lines
+        .iter()
+        .find(|l| l.contains(text))
+        .unwrap_or_else(|| panic!("no line shows {text}: {lines:?}"))
+}
+
+#[test]
+fn highlighted_lines_follow_an_edit_that_changes_the_parser_state_before_them() {
+    // Three translations of a C block that share their code lines: lines
+    // highlighted once are reused by the other languages. An edit of the
+    // Spanish comment that opens a block comment puts the same lines inside
+    // the comment in Spanish only; undoing it brings the first HTML back.
+    // The builds run in one thread, so that one line cache highlights the
+    // blocks of every language (a build gives each thread a share of them).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    pool.install(highlighted_lines_after_edits);
+}
+
+fn highlighted_lines_after_edits() {
+    let (_project, root, out, opts) = session_project();
+    let guide = root.join("manuals/guide");
+    let code = "int count = 1;\nchar *key = \"k\";\n```\n";
+    let with_block = |path: &str, comment: &str| {
+        let file = guide.join(path);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let text = match text.find("\n```c\n") {
+            Some(at) => text[..at].to_string(),
+            None => text.trim_end().to_string(),
+        };
+        std::fs::write(&file, format!("{text}\n\n```c\n{comment}\n{code}")).unwrap();
+        file
+    };
+    with_block("en/intro.md", "// Check the key first.");
+    with_block("ar/intro.md", "// تحقق من المفتاح أولا.");
+    let es = with_block("es/intro.md", "// Compruebe la clave primero.");
+    let mut session = polybook::build::Session::with_options(&opts).unwrap();
+    session.rebuild(&[]).unwrap();
+    session.finish_later().unwrap();
+    let en_before = code_lines(out.path(), "en/guide/intro.html");
+    let es_before = code_lines(out.path(), "es/guide/intro.html");
+    let ar_before = code_lines(out.path(), "ar/guide/intro.html");
+    for lines in [&en_before, &es_before, &ar_before] {
+        assert!(
+            line_with(lines, "count").contains("hl-storage"),
+            "{lines:?}"
+        );
+        assert!(
+            !line_with(lines, "count").contains("hl-comment"),
+            "{lines:?}"
+        );
+    }
+    // The code lines are the same HTML in both languages.
+    assert_eq!(
+        line_with(&en_before, "count"),
+        line_with(&es_before, "count")
+    );
+
+    let assert_clean = |what: &str| {
+        let clean = tempfile::tempdir().unwrap();
+        build(&root, clean.path());
+        for page in [
+            "en/guide/intro.html",
+            "es/guide/intro.html",
+            "ar/guide/intro.html",
+        ] {
+            assert!(
+                std::fs::read(out.path().join(page)).unwrap()
+                    == std::fs::read(clean.path().join(page)).unwrap(),
+                "{what}: {page} differs from a clean build"
+            );
+        }
+    };
+    with_block("es/intro.md", "/* Compruebe la clave primero.");
+    let report = session.rebuild(std::slice::from_ref(&es)).unwrap();
+    session.finish_later().unwrap();
+    assert!(report.incremental);
+    let es_open = code_lines(out.path(), "es/guide/intro.html");
+    for text in ["count", "key"] {
+        let line = line_with(&es_open, text);
+        assert!(!line.contains("hl-storage"), "{line}");
+        assert_ne!(line, line_with(&es_before, text));
+    }
+    assert!(
+        es_open.concat().contains("hl-comment hl-block"),
+        "{es_open:?}"
+    );
+    assert_eq!(code_lines(out.path(), "en/guide/intro.html"), en_before);
+    assert_clean("after the comment was opened");
+
+    with_block("es/intro.md", "// Compruebe la clave primero.");
+    session.rebuild(std::slice::from_ref(&es)).unwrap();
+    session.finish_later().unwrap();
+    assert_eq!(code_lines(out.path(), "es/guide/intro.html"), es_before);
+    assert_clean("after the edit was undone");
+
+    // A one-off build after the same edit, with the previous build's
+    // output and state in place, follows it too.
+    with_block("es/intro.md", "/* Compruebe la clave primero.");
+    let again = build(&root, out.path());
+    assert!(!again.unchanged);
+    assert_eq!(code_lines(out.path(), "es/guide/intro.html"), es_open);
+    assert_eq!(code_lines(out.path(), "en/guide/intro.html"), en_before);
+    assert_eq!(code_lines(out.path(), "ar/guide/intro.html"), ar_before);
+    assert_clean("after a one-off build");
+}
