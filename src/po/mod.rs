@@ -177,6 +177,23 @@ fn target_langs(project: &Project) -> Vec<&str> {
         .collect()
 }
 
+impl Selection {
+    /// The languages other than the source's that the selection takes
+    /// (all of them when `--lang` was not given), in the project's order.
+    fn target_langs<'p>(&self, project: &'p Project) -> Vec<&'p str> {
+        target_langs(project)
+            .into_iter()
+            .filter(|l| self.langs.is_empty() || self.langs.iter().any(|x| x == l))
+            .collect()
+    }
+
+    /// Whether the selection takes manual `id` (every manual when `--manual`
+    /// was not given).
+    fn has_manual(&self, id: &str) -> bool {
+        self.manuals.is_empty() || self.manuals.iter().any(|m| m == id)
+    }
+}
+
 /// What an export did.
 #[derive(Debug, Default)]
 pub struct ExportReport {
@@ -202,14 +219,8 @@ pub fn export(project: &Project, problems: &[Diagnostic], sel: &Selection) -> Re
     sel.check(project)?;
     let root = &project.paths.root;
     let mut report = ExportReport::default();
-    let langs: Vec<&str> = target_langs(project)
-        .into_iter()
-        .filter(|l| sel.langs.is_empty() || sel.langs.iter().any(|x| x == l))
-        .collect();
-    for m in &project.manuals {
-        if !sel.manuals.is_empty() && !sel.manuals.contains(&m.id) {
-            continue;
-        }
+    let langs = sel.target_langs(project);
+    for m in project.manuals.iter().filter(|m| sel.has_manual(&m.id)) {
         // A source chapter that could not be read is left out of the model.
         let sources = Path::new("manuals").join(&m.id).join(project.source_lang());
         report.unread_sources.extend(
@@ -288,14 +299,8 @@ pub fn import(project: &Project, sel: &Selection) -> Result<ImportReport> {
     let root = &project.paths.root;
     let mut report = ImportReport::default();
     let mut writes = ExportReport::default();
-    let langs: Vec<&str> = target_langs(project)
-        .into_iter()
-        .filter(|l| sel.langs.is_empty() || sel.langs.iter().any(|x| x == l))
-        .collect();
-    for m in &project.manuals {
-        if !sel.manuals.is_empty() && !sel.manuals.contains(&m.id) {
-            continue;
-        }
+    let langs = sel.target_langs(project);
+    for m in project.manuals.iter().filter(|m| sel.has_manual(&m.id)) {
         for ch in &m.chapters {
             let Some(source) = ch.sources.get(project.source_lang()) else {
                 continue;

@@ -213,3 +213,40 @@ pub fn epub_documents(book: &Path) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// A copy of the bundled project (`polybook.toml`, manuals, UI strings,
+/// themes, and its `po/` catalogues when `with_po`), to change freely.
+pub fn bundled_copy(with_po: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("polybook.toml"), dir.path().join("polybook.toml")).unwrap();
+    let subs: &[&str] = if with_po {
+        &["manuals", "i18n", "themes", "po"]
+    } else {
+        &["manuals", "i18n", "themes"]
+    };
+    for sub in subs {
+        if root.join(sub).is_dir() {
+            copy_dir(&root.join(sub), &dir.path().join(sub));
+        }
+    }
+    dir
+}
+
+/// Runs `msgfmt --check` on a PO file; fails the test when msgfmt cannot
+/// run or finds a fault.
+pub fn msgfmt_check(file: &Path) {
+    let out = std::process::Command::new("msgfmt")
+        .args(["--check", "-o", "/dev/null"])
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("msgfmt could not run ({e}); install gettext (Debian: apt-get install gettext)")
+        });
+    assert!(
+        out.status.success(),
+        "msgfmt --check failed on {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{copy_dir, files};
+use crate::common::{bundled_copy, files, msgfmt_check};
 
 /// A copy of the bundled project (its configuration, manuals, UI strings and
 /// theme) without its Markdown translations, as a project translated in PO
@@ -30,15 +30,7 @@ fn bundled() -> tempfile::TempDir {
 
 /// A copy of the bundled project, Markdown translations included.
 fn bundled_with_translations() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(root.join("polybook.toml"), dir.path().join("polybook.toml")).unwrap();
-    for sub in ["manuals", "i18n", "themes"] {
-        if root.join(sub).is_dir() {
-            copy_dir(&root.join(sub), &dir.path().join(sub));
-        }
-    }
-    dir
+    bundled_copy(false)
 }
 
 fn export(root: &Path) -> polybook::po::ExportReport {
@@ -64,24 +56,6 @@ fn po_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
             (rel, bytes)
         })
         .collect()
-}
-
-/// Runs `msgfmt --check` on a PO file; fails the test when msgfmt cannot
-/// run or finds a fault.
-fn msgfmt_check(file: &Path) {
-    let out = Command::new("msgfmt")
-        .args(["--check", "-o", "/dev/null"])
-        .arg(file)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("msgfmt could not run ({e}); install gettext (Debian: apt-get install gettext)")
-        });
-    assert!(
-        out.status.success(),
-        "msgfmt --check failed on {}: {}",
-        file.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// The entries of a PO file's text, keyed by msgctxt, without `#:` lines

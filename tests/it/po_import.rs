@@ -8,19 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{copy_dir, files};
+use crate::common::{bundled_copy, files, msgfmt_check};
 
 /// A copy of the bundled project, Markdown translations included.
 fn bundled() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(root.join("polybook.toml"), dir.path().join("polybook.toml")).unwrap();
-    for sub in ["manuals", "i18n", "themes", "po"] {
-        if root.join(sub).is_dir() {
-            copy_dir(&root.join(sub), &dir.path().join(sub));
-        }
-    }
-    dir
+    bundled_copy(true)
 }
 
 fn import(root: &Path) -> polybook::po::ImportReport {
@@ -73,22 +65,6 @@ fn translations(root: &Path) -> BTreeMap<String, Vec<u8>> {
         }
     }
     out
-}
-
-fn msgfmt_check(file: &Path) {
-    let out = Command::new("msgfmt")
-        .args(["--check", "-o", "/dev/null"])
-        .arg(file)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("msgfmt could not run ({e}); install gettext (Debian: apt-get install gettext)")
-        });
-    assert!(
-        out.status.success(),
-        "msgfmt --check failed on {}: {}",
-        file.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// The page (`<lang>/<manual>/<chapter>.html`) of the chapter a problem of

@@ -4,22 +4,14 @@
 //! `[!NOTE]` markers and writes images whole; an entry that matches no
 //! message is a warning at its line in the `.po` file.
 
-use std::path::Path;
 use std::process::Command;
 
-use crate::common::copy_dir;
+use crate::common::bundled_copy;
 
 /// A copy of the bundled project without the Spanish Markdown translation
 /// of `protection/risk-analysis`.
 fn bundled() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(root.join("polybook.toml"), dir.path().join("polybook.toml")).unwrap();
-    for sub in ["manuals", "i18n", "themes", "po"] {
-        if root.join(sub).is_dir() {
-            copy_dir(&root.join(sub), &dir.path().join(sub));
-        }
-    }
+    let dir = bundled_copy(true);
     let md = dir.path().join("manuals/protection/es/risk-analysis.md");
     if md.exists() {
         std::fs::remove_file(md).unwrap();
