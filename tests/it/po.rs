@@ -38,6 +38,21 @@ fn export(root: &Path) -> polybook::po::ExportReport {
     polybook::po::export(&project, &problems, &polybook::po::Selection::default()).unwrap()
 }
 
+/// `polybook status --format json` for one language of the `protection`
+/// manual.
+fn status_json(root: &Path, lang: &str) -> serde_json::Value {
+    let args = [
+        "status",
+        "--format",
+        "json",
+        "--lang",
+        lang,
+        "--manual",
+        "protection",
+    ];
+    serde_json::from_slice(&polybook(root, &args).stdout).unwrap()
+}
+
 fn polybook(root: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_polybook"))
         .arg("-C")
@@ -424,19 +439,7 @@ fn a_chapter_from_po(lang: &str, prefix: &str, dir: &str) {
         Some(lang)
     );
     assert!(crate::common::select(&translated, ".notice").is_empty());
-    let status = polybook(
-        root,
-        &[
-            "status",
-            "--format",
-            "json",
-            "--lang",
-            lang,
-            "--manual",
-            "protection",
-        ],
-    );
-    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let json = status_json(root, lang);
     let needs = &json["manuals"][0]["languages"][0]["needs_work"];
     assert!(
         needs
@@ -505,19 +508,7 @@ fn a_partly_translated_catalogue_gives_the_notice_and_its_figures() {
             .any(|t| t.starts_with("Threats are declared")),
     );
     assert!(!marked.iter().any(|t| t.starts_with("ES ")));
-    let status = polybook(
-        root,
-        &[
-            "status",
-            "--format",
-            "json",
-            "--lang",
-            "es",
-            "--manual",
-            "protection",
-        ],
-    );
-    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let json = status_json(root, "es");
     let lang = &json["manuals"][0]["languages"][0];
     assert_eq!(lang["partial"], 1);
     let ch = (lang["needs_work"].as_array().unwrap().iter())

@@ -363,26 +363,41 @@ fn chinese_text(seed: u64, chars: usize) -> String {
     out
 }
 
-/// A project with one Chinese manual of `chapters` chapters (`c00`, `c01`,
-/// ...) of `chars` generated characters each, and the chapters' texts.
-fn chinese_project(chapters: usize, chars: usize, seed: u64) -> (tempfile::TempDir, Vec<String>) {
+/// `"c00", "c01", ...`: the ids of `chapters` chapters, as a TOML list's items.
+fn chapter_ids(chapters: usize) -> String {
+    let ids: Vec<String> = (0..chapters).map(|c| format!("\"c{c:02}\"")).collect();
+    ids.join(", ")
+}
+
+/// A project in one language `lang` titled `title`, with one manual `guide`
+/// whose `manual.toml` is `manual_toml`; returns it and the manual's chapter
+/// folder (made, empty).
+fn one_language_project(
+    title: &str,
+    lang: &str,
+    manual_toml: &str,
+) -> (tempfile::TempDir, std::path::PathBuf) {
     let p = tempfile::tempdir().unwrap();
     std::fs::write(
         p.path().join("polybook.toml"),
-        "title = \"大\"\nsource_language = \"zh\"\nlanguages = [\"zh\"]\n",
+        format!("title = \"{title}\"\nsource_language = \"{lang}\"\nlanguages = [\"{lang}\"]\n"),
     )
     .unwrap();
-    let dir = p.path().join("manuals/guide/zh");
+    let dir = p.path().join("manuals/guide").join(lang);
     std::fs::create_dir_all(&dir).unwrap();
-    let ids: Vec<String> = (0..chapters).map(|c| format!("\"c{c:02}\"")).collect();
-    std::fs::write(
-        p.path().join("manuals/guide/manual.toml"),
-        format!(
-            "title = \"指南\"\n\n[[parts]]\ntitle = \"一\"\nchapters = [{}]\n",
-            ids.join(", ")
-        ),
-    )
-    .unwrap();
+    std::fs::write(p.path().join("manuals/guide/manual.toml"), manual_toml).unwrap();
+    (p, dir)
+}
+
+/// A project with one Chinese manual of `chapters` chapters (`c00`, `c01`,
+/// ...) of `chars` generated characters each, and the chapters' texts.
+fn chinese_project(chapters: usize, chars: usize, seed: u64) -> (tempfile::TempDir, Vec<String>) {
+    let ids = chapter_ids(chapters);
+    let (p, dir) = one_language_project(
+        "大",
+        "zh",
+        &format!("title = \"指南\"\n\n[[parts]]\ntitle = \"一\"\nchapters = [{ids}]\n"),
+    );
     let texts: Vec<String> = (0..chapters)
         .map(|c| chinese_text(seed + c as u64, chars))
         .collect();
@@ -603,20 +618,12 @@ fn sectioned_project(
     sections: usize,
     planted: &[(usize, usize, &str)],
 ) -> tempfile::TempDir {
-    let p = tempfile::tempdir().unwrap();
-    std::fs::write(
-        p.path().join("polybook.toml"),
-        "title = \"Big\"\nsource_language = \"en\"\nlanguages = [\"en\"]\n",
-    )
-    .unwrap();
-    let dir = p.path().join("manuals/guide/en");
-    std::fs::create_dir_all(&dir).unwrap();
-    let ids: Vec<String> = (0..chapters).map(|c| format!("\"c{c:02}\"")).collect();
-    std::fs::write(
-        p.path().join("manuals/guide/manual.toml"),
-        format!("title = \"Guide\"\nchapters = [{}]\n", ids.join(", ")),
-    )
-    .unwrap();
+    let ids = chapter_ids(chapters);
+    let (p, dir) = one_language_project(
+        "Big",
+        "en",
+        &format!("title = \"Guide\"\nchapters = [{ids}]\n"),
+    );
     for c in 0..chapters {
         let mut md = format!("# Chapter {c}\n\n{}\n", latin_text(c as u64 * 1000, 40));
         for s in 1..=sections {
