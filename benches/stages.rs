@@ -69,7 +69,15 @@ impl Fixture {
                 Arc::new(
                     refs.iter()
                         .map(|&r| {
-                            site::render_body(&project, &ui, &Default::default(), lang, r, false)
+                            site::render_body(
+                                &project,
+                                &ui,
+                                &Default::default(),
+                                lang,
+                                r,
+                                false,
+                                None,
+                            )
                         })
                         .collect(),
                 )
@@ -196,6 +204,7 @@ fn stages(c: &mut Criterion) {
                 f.lang,
                 black_box(r),
                 false,
+                None,
             )
         })
     });

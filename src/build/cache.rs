@@ -12,7 +12,10 @@
 //!   list, each added before it is written, so that the writes of a build
 //!   that was killed are known to the next one;
 //! - `output`, the output folder's path, by which the state of an output
-//!   folder that no longer exists is removed.
+//!   folder that no longer exists is removed;
+//! - `inputs`, the hash of every input file with its size, times and
+//!   identity when hashed, so that the next fingerprint hashes only the
+//!   files changed since (see [`crate::build::known`]).
 //!
 //! Deleting `.polybook/` only makes the next build a full one, which cannot
 //! know the files of earlier builds and so removes none.

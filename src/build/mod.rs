@@ -20,6 +20,7 @@ pub(crate) mod emit;
 pub(crate) mod folder;
 pub(crate) mod fonts;
 pub(crate) mod kinds;
+pub(crate) mod known;
 pub(crate) mod manifest;
 pub(crate) mod output;
 pub(crate) mod scope;

@@ -66,6 +66,9 @@ pub(crate) struct Last {
     pub books_later: BTreeSet<(usize, usize)>,
     /// The fonts chosen and cut for the pages and books.
     pub fonts: super::fonts::Fonts,
+    /// The Zawgyi warnings, found before a one-off build let go of the
+    /// texts they come from; a session finds them again after each change.
+    pub zawgyi: Option<Vec<Diagnostic>>,
 }
 
 impl Last {
@@ -99,7 +102,10 @@ impl Last {
         let mut all = self.plan_diags.clone();
         all.extend(self.read_errors.values().cloned());
         all.extend(stages::drift(&self.project));
-        all.extend(crate::fonts::zawgyi(&self.project));
+        match &self.zawgyi {
+            Some(found) => all.extend(found.iter().cloned()),
+            None => all.extend(crate::fonts::zawgyi(&self.project)),
+        }
         all.extend(self.fonts.diagnostics().cloned());
         all.extend(self.ui_diags.iter().cloned());
         for body in self.bodies.iter().flat_map(|b| b.iter()) {
@@ -563,7 +569,7 @@ fn render_again(last: &mut Last, jobs: &[(usize, ChapterRef)]) {
         .par_iter()
         .map(|&(l, r)| {
             let search = project.config.search_in(&project.langs()[l].code);
-            let body = site::render_body(project, ui, highlighted, l, r, search);
+            let body = site::render_body(project, ui, highlighted, l, r, search, None);
             ((l, project.flat_index(r)), body)
         })
         .collect();

@@ -18,7 +18,7 @@ use super::kinds::{Bodies, Inputs, KINDS, Language, Pages, Product, Runs};
 use super::output::Output;
 use super::scope::Scope;
 use super::session::Last;
-use super::{BuildReport, Resolved, cache, manifest};
+use super::{BuildReport, Resolved, cache, known, manifest};
 use crate::diag::{self, Diagnostic};
 use crate::error::Result;
 use crate::load::dates::Dates;
@@ -40,10 +40,12 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
     let Fingerprint {
         fingerprint,
         last,
+        intact,
         preread,
+        taken,
     } = fingerprint.with_dates(&dates);
     timer.lap("fingerprint");
-    if let Some(report) = unchanged(target, fingerprint.as_deref(), last, &mut timer) {
+    if let Some(report) = unchanged(target, fingerprint.as_deref(), last, intact, &mut timer) {
         return Ok((report, None));
     }
     let (project, plan_diags, read_errors) = load_parts(&target.options.root, preread)?;
@@ -56,6 +58,14 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
         || super::fonts::make(&project, &ui, &scope, !target.options.no_epub, None),
     );
     timer.lap("code highlighting and fonts");
+    let mut project = project;
+    let zawgyi = (!keep).then(|| {
+        // From here on, each language's text is needed only while that
+        // language renders; the one check of the whole texts comes first.
+        let found = crate::fonts::zawgyi(&project);
+        project.release_texts(&scope.manuals);
+        found
+    });
     let output = open_output(target)?;
     let cx = Languages {
         project: &project,
@@ -104,6 +114,7 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
         later: BTreeSet::new(),
         books_later: BTreeSet::new(),
         fonts,
+        zawgyi,
     };
     if keep {
         last.books_after_reload();
@@ -116,6 +127,9 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
         diag::normalise(&mut diagnostics);
     }
     let removed = last.finish_output(fingerprint, copied, &diagnostics)?;
+    if let (Some(output), Some(taken)) = (last.output.as_ref(), taken) {
+        taken.write(output.state())?;
+    }
     timer.lap("write");
     let report = last.report(timer, last.ledger.written, removed, diagnostics, false);
     if keep {
@@ -177,7 +191,12 @@ const READ_THREADS: usize = 16;
 struct Fingerprint {
     fingerprint: Option<String>,
     last: Option<manifest::Manifest>,
+    /// Whether every output file the last build's manifest lists is still
+    /// as that build wrote it.
+    intact: bool,
     preread: HashMap<PathBuf, project::Preread>,
+    /// The inputs' hashes, to keep for the next build.
+    taken: Option<known::Taken>,
 }
 
 impl Fingerprint {
@@ -192,11 +211,14 @@ impl Fingerprint {
 
 /// Fingerprints the inputs before reading them, so that a change made
 /// while this build runs is seen by the next one. Without a previous build
-/// to compare with, every chapter file will be loaded: the bytes read for
-/// the fingerprint are kept for that, so the build reads each file once and
-/// builds exactly the bytes it fingerprinted. (A build that may stop at the
-/// no-change check does not keep them: holding every file costs more than
-/// the check itself.)
+/// to compare with, or when an output file it wrote is gone or touched,
+/// every chapter file will be loaded: the bytes read for the fingerprint
+/// are kept for that, so the build reads each file once and builds exactly
+/// the bytes it fingerprinted. (A build that may stop at the no-change check
+/// does not keep them: holding every file costs more than the check itself.)
+/// Files whose hashes the last build knew, and that have not changed since
+/// by their size, times and identity, are not hashed again
+/// ([`known`]); a build that may stop reads none of them.
 fn fingerprint(target: &Resolved, keep: bool) -> Fingerprint {
     let opts = &target.options;
     let manifest_opts = manifest::Options {
@@ -207,18 +229,26 @@ fn fingerprint(target: &Resolved, keep: bool) -> Fingerprint {
     };
     let state = cache::folder(&target.root, &target.out);
     let last = if keep { None } else { manifest::read(&state) };
-    let keep_bytes = last.is_none();
+    let intact = last
+        .as_ref()
+        .is_some_and(|m| manifest::outputs_intact(&target.out, m));
+    let keep_bytes = !intact;
     let mut preread = HashMap::new();
+    let mut taken = known::Taken::now();
     let fingerprint = (!opts.dry_run).then(|| {
+        let known = known::Known::read(&state);
         manifest::fingerprint(&target.root, &target.out, &manifest_opts, &mut |paths| {
-            let read = read_for_fingerprint(paths, keep_bytes);
+            let read = read_for_fingerprint(paths, keep_bytes, &known);
             paths
                 .iter()
                 .zip(read)
                 .map(|(p, read)| {
-                    let (hash, bytes) = read?;
+                    let Read { hash, bytes, stamp } = read?;
                     if let Some(bytes) = bytes {
                         preread.insert(p.clone(), bytes);
+                    }
+                    if let Some(stamp) = stamp {
+                        taken.add(p.clone(), stamp, hash);
                     }
                     Some(hash)
                 })
@@ -226,25 +256,54 @@ fn fingerprint(target: &Resolved, keep: bool) -> Fingerprint {
         })
     });
     Fingerprint {
-        fingerprint,
+        fingerprint: fingerprint.clone(),
         last,
+        intact,
         preread,
+        taken: fingerprint.map(|_| taken),
     }
 }
 
-/// Each file's hash, and with `keep_bytes` the bytes of chapter files.
+/// One input file as the fingerprint saw it.
+struct Read {
+    hash: [u8; 32],
+    /// The bytes, for a chapter file the build will load.
+    bytes: Option<project::Preread>,
+    /// Its size, times and identity before it was read.
+    stamp: Option<known::Stamp>,
+}
+
+/// Each file's hash, and with `keep_bytes` the bytes of chapter files. A
+/// file `known` holds for its stamp is read only for its bytes.
 fn read_for_fingerprint(
     paths: &[PathBuf],
     keep_bytes: bool,
-) -> Vec<Option<([u8; 32], Option<project::Preread>)>> {
+    known: &known::Known,
+) -> Vec<Option<Read>> {
     let read_all = || -> Vec<_> {
         paths
             .par_iter()
             .map(|p| {
-                let (bytes, modified) = project::read_file(p).ok()?;
-                let hash = manifest::bytes_hash(&bytes);
+                let stamp = std::fs::metadata(p)
+                    .ok()
+                    .filter(|m| m.is_file())
+                    .map(|m| known::Stamp::of(&m));
                 let kept = keep_bytes && p.extension().is_some_and(|e| e == "md");
-                Some((hash, kept.then_some((bytes, modified))))
+                let hash = stamp.and_then(|s| known.get(p, &s));
+                if let (Some(hash), false) = (hash, kept) {
+                    return Some(Read {
+                        hash,
+                        bytes: None,
+                        stamp,
+                    });
+                }
+                let (bytes, modified) = project::read_file(p).ok()?;
+                let hash = hash.unwrap_or_else(|| manifest::bytes_hash(&bytes));
+                Some(Read {
+                    hash,
+                    bytes: kept.then_some((bytes, modified)),
+                    stamp,
+                })
             })
             .collect()
     };
@@ -265,12 +324,11 @@ fn unchanged(
     target: &Resolved,
     fingerprint: Option<&str>,
     last: Option<manifest::Manifest>,
+    intact: bool,
     timer: &mut Timer,
 ) -> Option<BuildReport> {
     let (fp, last) = (fingerprint?, last?);
-    let same = last.fingerprint == fp
-        && manifest::copied_intact(&target.root, &last)
-        && manifest::outputs_intact(&target.out, &last);
+    let same = intact && last.fingerprint == fp && manifest::copied_intact(&target.root, &last);
     if !same {
         return None;
     }
@@ -467,12 +525,24 @@ pub(crate) fn render_bodies(
 ) -> Vec<Rendered> {
     let search = project.config.search_in(&project.langs()[lang].code);
     let refs: Vec<ChapterRef> = project.chapter_refs().collect();
+    let code = &project.langs()[lang].code;
     refs.par_iter()
         .map(|&r| {
-            if scope.manuals[r.manual] {
-                site::render_body(project, ui, highlighted, lang, r, search)
-            } else {
-                Rendered::default()
+            if !scope.manuals[r.manual] {
+                return Rendered::default();
+            }
+            let (shown, _) = project.content(r, code);
+            if shown.released.is_none() {
+                return site::render_body(project, ui, highlighted, lang, r, search, None);
+            }
+            match project::reread(shown) {
+                Ok(text) => {
+                    site::render_body(project, ui, highlighted, lang, r, search, Some(&text))
+                }
+                Err(problem) => Rendered {
+                    diagnostics: vec![problem],
+                    ..Rendered::default()
+                },
             }
         })
         .collect()

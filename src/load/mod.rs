@@ -6,3 +6,5 @@ pub(crate) mod dates;
 pub(crate) mod frontmatter;
 pub(crate) mod lang;
 pub(crate) mod project;
+
+pub use project::reread;

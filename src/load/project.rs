@@ -943,8 +943,32 @@ fn scan(
             hash: std::sync::OnceLock::new(),
             recorded,
             po: None,
+            released: None,
         },
     })
+}
+
+/// The text of a chapter file whose text the model let go of
+/// ([`Project::release_texts`]), read again as loading read it; an error
+/// when it is no longer the text that was loaded (the file changed while
+/// the build ran), or when it cannot be read.
+#[allow(
+    clippy::result_large_err,
+    reason = "called once per chapter, as `read` is; the error becomes the page's problem"
+)]
+pub fn reread(source: &Source) -> Result<String, Diagnostic> {
+    let rel = &source.rel;
+    let changed = || {
+        Diagnostic::error(rel, 0, "this file changed while the build ran")
+            .with_hint("build again: the next build sees the new text")
+    };
+    let (bytes, _) = read_file(&source.abs)
+        .map_err(|e| Diagnostic::error(rel, 0, format!("cannot read this file: {e}")))?;
+    let text = utf8_text(bytes, rel).map_err(|_| changed())?;
+    if Some(Source::check_of(&text)) != source.released {
+        return Err(changed());
+    }
+    Ok(text)
 }
 
 /// The error when the chapter file at `path` (shown as `rel`) is a link to a

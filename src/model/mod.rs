@@ -44,6 +44,10 @@ pub struct Source {
     pub recorded: Option<String>,
     /// For a translation made from a PO catalogue, its figures.
     pub po: Option<PoFigures>,
+    /// Set when the model let go of `text` ([`Project::release_texts`]):
+    /// the length and CRC-32 of the text as loaded, against which the text
+    /// read again for rendering is checked.
+    pub released: Option<(usize, u32)>,
 }
 
 /// The messages of a chapter made from a PO catalogue, by what the
@@ -83,8 +87,23 @@ impl Source {
             .get_or_init(|| crate::translate::provenance::content_hash(&self.text))
     }
 
+    /// The Markdown after the front matter; empty when the model let go
+    /// of the text ([`Project::release_texts`]).
     pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        debug_assert!(self.released.is_none(), "the text was let go of");
+        self.text.get(self.body_start..).unwrap_or_default()
+    }
+
+    /// The length of [`Source::body`], also when the model let go of it.
+    pub fn body_len(&self) -> usize {
+        let len = self.released.map_or(self.text.len(), |(len, _)| len);
+        len.saturating_sub(self.body_start)
+    }
+
+    /// The length and CRC-32 of a chapter's text, by which a text read
+    /// again is known to be the one loaded.
+    pub fn check_of(text: &str) -> (usize, u32) {
+        (text.len(), crc32fast::hash(text.as_bytes()))
     }
 }
 
@@ -182,6 +201,43 @@ pub struct ChapterRef {
 }
 
 impl Project {
+    /// Lets go of the text of every chapter file that only its own
+    /// language's pages show (not the source language's, nor a language
+    /// another one falls back to, nor a chapter made from a PO catalogue),
+    /// in the manuals `in_scope` marks (by index; the search index reads
+    /// the others' text itself), keeping its outline and everything else
+    /// loaded. A one-off build does
+    /// this once fonts are made, so that it holds one language's text at a
+    /// time instead of every language's: each is read again, and checked,
+    /// when its language is rendered (`load::project::reread`). Returns the
+    /// bytes let go.
+    pub fn release_texts(&mut self, in_scope: &[bool]) -> usize {
+        let source = self.source_lang().to_string();
+        let shown_by_others: std::collections::HashSet<String> = self
+            .chains
+            .iter()
+            .flat_map(|(lang, chain)| chain.iter().filter(move |c| *c != lang))
+            .cloned()
+            .collect();
+        let mut bytes = 0;
+        for source_file in (self.manuals.iter_mut().enumerate())
+            .filter(|(i, _)| in_scope.get(*i).copied().unwrap_or(false))
+            .flat_map(|(_, m)| m.chapters.iter_mut())
+            .flat_map(|c| c.sources.values_mut())
+        {
+            let s = source_file;
+            if s.lang == source || shown_by_others.contains(&s.lang) || s.po.is_some() {
+                continue;
+            }
+            if s.released.is_none() {
+                s.released = Some(Source::check_of(&s.text));
+                bytes += s.text.len();
+                s.text = String::new();
+            }
+        }
+        bytes
+    }
+
     pub fn source_lang(&self) -> &str {
         &self.config.source_language
     }

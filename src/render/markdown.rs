@@ -43,6 +43,9 @@ pub struct RenderInput<'a> {
     pub page_lang: &'a str,
     /// The text shown: the translation, or the fallback source.
     pub source: &'a Source,
+    /// The Markdown body of `source` (read again when the model let go of
+    /// its text).
+    pub body: &'a str,
     /// Direction of the text shown.
     pub dir: Direction,
     pub ui: &'a Ui,
@@ -486,7 +489,7 @@ impl RenderInput<'_> {
 pub fn render(input: &RenderInput<'_>) -> Rendered {
     // Characters no page or book may hold are left out before parsing, so
     // that no stage sees them; lines stay where they were.
-    let body = chars::without_unpublishable(input.source.body());
+    let body = chars::without_unpublishable(input.body);
     let mut renderer = Renderer::new(input, &body);
     if matches!(body, std::borrow::Cow::Owned(_)) {
         renderer
@@ -906,7 +909,7 @@ fn flattened(
 /// Warnings for the characters of a chapter that no page or book can hold
 /// (they are left out), one for each line that has some.
 fn unpublishable_warnings(input: &RenderInput<'_>) -> Vec<Diagnostic> {
-    let body = input.source.body();
+    let body = input.body;
     let lines = LineIndex::new(body, input.source.body_line_offset);
     let mut by_line: Vec<(usize, Vec<char>)> = Vec::new();
     for (i, c) in chars::unpublishable(body) {

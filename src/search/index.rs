@@ -409,7 +409,7 @@ impl<'p> Gathered<'p> {
             .flat_map(|(mi, m)| (0..m.chapters.len()).map(move |ci| (mi, ci)))
             .map(|(manual, chapter)| {
                 let r = ChapterRef { manual, chapter };
-                project.content(r, lang).0.body().len()
+                project.content(r, lang).0.body_len()
             })
             .sum();
         Gathered {

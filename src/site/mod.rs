@@ -77,7 +77,10 @@ pub fn lang_name<'a>(ui: &'a HashMap<String, Ui>, l: &'a Lang) -> &'a str {
         .unwrap_or(&l.code)
 }
 
-/// Renders the body of chapter `r` for the `lang` site (pure).
+/// Renders the body of chapter `r` for the `lang` site (pure). `text` is
+/// the whole text of the chapter file shown, when the model let go of it
+/// ([`Project::release_texts`]).
+#[allow(clippy::too_many_arguments)]
 pub fn render_body(
     project: &Project,
     ui: &HashMap<String, Ui>,
@@ -85,15 +88,21 @@ pub fn render_body(
     lang: usize,
     r: ChapterRef,
     search_sections: bool,
+    text: Option<&str>,
 ) -> Rendered {
     let l = &project.langs()[lang];
     let (src, _) = project.content(r, &l.code);
     let content_lang = project.config.lang(&src.lang).unwrap_or(l);
+    let body = match text {
+        Some(text) => text.get(src.body_start..).unwrap_or_default(),
+        None => src.body(),
+    };
     markdown::render(&RenderInput {
         project,
         chapter: r,
         page_lang: &l.code,
         source: src,
+        body,
         dir: content_lang.dir,
         ui: &ui[&l.code],
         highlighted,

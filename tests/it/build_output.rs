@@ -353,3 +353,77 @@ fn navigation_of_long_manuals_is_a_window_of_the_current_part() {
     let contents = parse(out.path(), "en/long/index.html");
     assert_eq!(select(&contents, "main ol a").len(), 106);
 }
+
+/// A one-off build holds one language's text at a time: the model lets go
+/// of the texts that only their own language shows (not the source
+/// language's, nor those of a language another falls back to), and each is
+/// read again, and checked, when its language renders. A file changed in
+/// between is an error, never a page made from text the outline was not
+/// made from.
+#[test]
+fn texts_let_go_are_read_again_and_checked() {
+    let project = copy_fixture("basic");
+    let root = project.path();
+    let config = root.join("polybook.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    let with_mexico = toml.replace(
+        r#"languages = ["en", "es", "ar", "zh"]"#,
+        r#"languages = ["en", "es", "ar", "zh", "es-MX"]"#,
+    );
+    assert_ne!(toml, with_mexico);
+    std::fs::write(&config, with_mexico).unwrap();
+    let (kept, _) = polybook::build::load(root).unwrap();
+    let (mut p, _) = polybook::build::load(root).unwrap();
+    let all = vec![true; p.manuals.len()];
+    assert!(p.release_texts(&all) > 0);
+    assert_eq!(p.release_texts(&all), 0, "let go of twice");
+    let mut released = 0;
+    for (m, manual) in p.manuals.iter().enumerate() {
+        for (c, chapter) in manual.chapters.iter().enumerate() {
+            for (lang, src) in &chapter.sources {
+                // `es-MX` falls back to `es`, and every language to `en`.
+                let shown_elsewhere = lang == "en" || lang == "es";
+                assert_eq!(
+                    src.released.is_none(),
+                    shown_elsewhere,
+                    "{lang} {:?}",
+                    src.rel
+                );
+                assert_eq!(src.text.is_empty(), !shown_elsewhere);
+                if shown_elsewhere {
+                    continue;
+                }
+                released += 1;
+                let text = polybook::load::reread(src).unwrap();
+                assert_eq!(text, kept.manuals[m].chapters[c].sources[lang].text);
+                let r = polybook::model::ChapterRef {
+                    manual: m,
+                    chapter: c,
+                };
+                let l = p.langs().iter().position(|l| &l.code == lang).unwrap();
+                let (ui, _) = polybook::site::i18n::load(
+                    &p.paths.i18n,
+                    &p.paths.root,
+                    p.langs(),
+                    p.source_lang(),
+                )
+                .unwrap();
+                let hl = Default::default();
+                let again = polybook::site::render_body(&p, &ui, &hl, l, r, true, Some(&text));
+                let first = polybook::site::render_body(&kept, &ui, &hl, l, r, true, None);
+                assert_eq!(format!("{:?}", again.pieces), format!("{:?}", first.pieces));
+                assert_eq!(again.sections, first.sections);
+                assert_eq!(again.diagnostics, first.diagnostics);
+                // Changed since it was loaded: an error naming the file.
+                std::fs::write(&src.abs, format!("{text}\nmore\n")).unwrap();
+                let problem = polybook::load::reread(src).unwrap_err();
+                assert!(
+                    problem.message.contains("changed while the build ran"),
+                    "{problem:?}"
+                );
+                assert_eq!(problem.file, src.rel);
+            }
+        }
+    }
+    assert!(released >= 1, "nothing was let go of");
+}

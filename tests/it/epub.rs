@@ -343,7 +343,7 @@ fn an_image_that_cannot_be_read_is_reported_and_left_out_of_a_valid_book() {
     let manual = p.manuals.iter().position(|m| m.id == "alpha").unwrap();
     let bodies: Vec<_> = p
         .chapter_refs()
-        .map(|r| polybook::site::render_body(&p, &ui, &Default::default(), 0, r, false))
+        .map(|r| polybook::site::render_body(&p, &ui, &Default::default(), 0, r, false, None))
         .collect();
     std::fs::remove_file(project.path().join("manuals/alpha/media/diagram.svg")).unwrap();
     let book = polybook::epub::build(&polybook::epub::BookInput {

@@ -166,6 +166,51 @@ fn every_kind_of_change_is_seen() {
 }
 
 #[test]
+fn known_hashes_never_hide_an_edit() {
+    // Files must have settled for the build state to keep their hashes.
+    let project = copy_fixture("basic");
+    let root = project.path();
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    let out = tempfile::tempdir().unwrap();
+    build(root, out.path());
+    let state = root.join(polybook::build::cache::FOLDER);
+    let chapter = root.join("manuals/guide/en/intro.md");
+    let inputs = walkdir::WalkDir::new(&state)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name() == "inputs")
+        .expect("the build state keeps the inputs' hashes");
+    let kept = std::fs::read_to_string(inputs.path()).unwrap();
+    assert!(
+        kept.lines().any(|l| l.ends_with(chapter.to_str().unwrap())),
+        "{kept}"
+    );
+    assert!(build(root, out.path()).unchanged);
+    // The same size and the same modification time, other bytes: only
+    // the time of the inode's change tells.
+    let modified = std::fs::metadata(&chapter).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let edited = text.replacen('e', "a", 1);
+    assert_eq!(edited.len(), text.len());
+    assert_ne!(edited, text);
+    std::fs::write(&chapter, &edited).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&chapter)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_eq!(
+        std::fs::metadata(&chapter).unwrap().modified().unwrap(),
+        modified
+    );
+    let report = build(root, out.path());
+    assert!(!report.unchanged, "the edit was hidden by a known hash");
+    assert_same_as_clean(root, out.path(), "edit with its time restored");
+    assert!(build(root, out.path()).unchanged);
+}
+
+#[test]
 fn a_deleted_output_file_is_written_again() {
     let project = copy_fixture("basic");
     let out = tempfile::tempdir().unwrap();
