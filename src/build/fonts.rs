@@ -50,10 +50,31 @@ pub(crate) fn make(
     books: bool,
     chosen: Option<Chosen>,
 ) -> Fonts {
-    if !project.config.fonts.bundle {
-        return Fonts::default();
+    match collect(project, ui, scope, books) {
+        Some(texts) => finish(project, texts, chosen),
+        None => Fonts::default(),
     }
-    let texts = Texts::collect(project, ui, scope, books);
+}
+
+/// The first half of [`make`], the only one that reads the chapters'
+/// text: what each language's pages and each book show (`None` without
+/// bundled fonts).
+pub(crate) fn collect(
+    project: &Project,
+    ui: &std::collections::HashMap<String, Ui>,
+    scope: &Scope,
+    books: bool,
+) -> Option<Texts> {
+    project
+        .config
+        .fonts
+        .bundle
+        .then(|| Texts::collect(project, ui, scope, books))
+}
+
+/// The second half of [`make`]: the fonts chosen and the subsets made for
+/// what `texts` holds.
+pub(crate) fn finish(project: &Project, texts: Texts, chosen: Option<Chosen>) -> Fonts {
     let chosen = chosen
         .filter(|c| texts.still_served(project, c))
         .unwrap_or_else(|| texts.choose(project));
@@ -81,7 +102,7 @@ pub(crate) fn make(
 }
 
 /// What the pages of each language in scope, and each book, show.
-struct Texts {
+pub(crate) struct Texts {
     /// By language index.
     site: Vec<(usize, fonts::Text)>,
     /// By (language, manual); empty when no books are made.

@@ -53,19 +53,27 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
     let scope = Scope::new(&project, &target.options)?;
     let (ui, ui_diags, theme) = load_resources(&project)?;
     timer.lap("ui strings and theme");
+    // The characters each language and book shows, and the Zawgyi check,
+    // are all that reads the chapters' whole text before they render.
+    let (texts, zawgyi) = rayon::join(
+        || super::fonts::collect(&project, &ui, &scope, !target.options.no_epub),
+        || (!keep).then(|| crate::fonts::zawgyi(&project)),
+    );
+    let mut project = project;
+    if !keep {
+        // From here on, each language's text is needed only while that
+        // language renders.
+        project.release_texts(&scope.manuals);
+    }
     let (highlighted, fonts) = rayon::join(
         || highlight_code(&project, &scope),
-        || super::fonts::make(&project, &ui, &scope, !target.options.no_epub, None),
+        || {
+            texts.map_or_else(Default::default, |t| {
+                super::fonts::finish(&project, t, None)
+            })
+        },
     );
     timer.lap("code highlighting and fonts");
-    let mut project = project;
-    let zawgyi = (!keep).then(|| {
-        // From here on, each language's text is needed only while that
-        // language renders; the one check of the whole texts comes first.
-        let found = crate::fonts::zawgyi(&project);
-        project.release_texts(&scope.manuals);
-        found
-    });
     let output = open_output(target)?;
     let cx = Languages {
         project: &project,

@@ -176,6 +176,19 @@ pub fn scan(body: &str, mut lines: LineCounter<'_>) -> Outline {
     }
     section.end(out.headings.last_mut());
     out.counts.headings = out.headings.len();
+    // Outlines are held for the whole build: without the room grown for
+    // pushes, which was about a tenth of a large build's memory.
+    out.headings.shrink_to_fit();
+    out.footnotes.shrink_to_fit();
+    out.html_ids.shrink_to_fit();
+    out.code.shrink_to_fit();
+    for block in &mut out.code {
+        block.text.shrink_to_fit();
+    }
+    for h in &mut out.headings {
+        h.marks.shrink_to_fit();
+        h.html_ids.shrink_to_fit();
+    }
     out
 }
 

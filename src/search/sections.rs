@@ -88,6 +88,11 @@ impl<'a> Sections<'a> {
     pub fn finish(mut self) -> Vec<Section> {
         self.out
             .retain(|s| !s.heading.trim().is_empty() || !s.text.trim().is_empty());
+        // Held until the language's index is made, beside the next
+        // language's: without the room grown for appending.
+        for s in &mut self.out {
+            s.text.shrink_to_fit();
+        }
         self.out
     }
 }
