@@ -207,7 +207,7 @@ impl Project {
     /// in the manuals `in_scope` marks (by index; the search index reads
     /// the others' text itself), keeping its outline and everything else
     /// loaded. A one-off build does
-    /// this once fonts are made, so that it holds one language's text at a
+    /// this once the fonts' characters are collected, so that it holds one language's text at a
     /// time instead of every language's: each is read again, and checked,
     /// when its language is rendered (`load::project::reread`). Returns the
     /// bytes let go.
