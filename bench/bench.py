@@ -602,19 +602,30 @@ def tool_version(name, exe):
     return m.group(1) if m else first
 
 
+# Whether polybook's PDF books are timed too (--pdf).
+PDF = False
+
+
 def make_builds(corpus, tools, exes, peers_dir, out_dir, jobs):
     """The builds to time for one corpus, polybook's first."""
     pb = exes["polybook"]
     n = len(corpus.langs)
     builds = [
         Build("polybook", "polybook", "clean, HTML + EPUB",
-              [([pb, "-C", corpus.root, "build", "--out", os.path.join(out_dir, "polybook")], None)],
+              [([pb, "-C", corpus.root, "build", "--no-pdf", "--out", os.path.join(out_dir, "polybook")], None)],
               os.path.join(out_dir, "polybook"), ok_codes=(0, 1), count=r"(^|/)ch\d+\.html$"),
         Build("polybook-html", "polybook", "clean, HTML only (--no-epub)",
-              [([pb, "-C", corpus.root, "build", "--no-epub", "--out",
+              [([pb, "-C", corpus.root, "build", "--no-epub", "--no-pdf", "--out",
                  os.path.join(out_dir, "polybook-html")], None)],
               os.path.join(out_dir, "polybook-html"), ok_codes=(0, 1), count=r"(^|/)ch\d+\.html$"),
     ]
+    if PDF:
+        # PDF books beside the HTML; the PDF stage is this minus polybook-html.
+        builds.append(Build("polybook-pdf", "polybook", "clean, HTML + PDF (--no-epub)",
+                            [([pb, "-C", corpus.root, "build", "--no-epub", "--out",
+                               os.path.join(out_dir, "polybook-pdf")], None)],
+                            os.path.join(out_dir, "polybook-pdf"), ok_codes=(0, 1),
+                            count=r"(^|/)ch\d+\.html$"))
     if "hugo" in tools:
         site, out = os.path.join(peers_dir, "hugo"), os.path.join(out_dir, "hugo")
         builds.append(Build("hugo", "hugo", "clean, HTML",
@@ -888,6 +899,8 @@ def main():
     for t in PEERS:
         ap.add_argument(f"--{t}", help=f"{DISPLAY[t]} executable (default: ${t.upper()}, then {t} on PATH"
                         + (", then bench/peers/zola/target/release/zola)" if t == "zola" else ")"))
+    ap.add_argument("--pdf", action="store_true",
+                    help="also time polybook with its PDF books (HTML + PDF, --no-epub)")
     ap.add_argument("--jobs", type=int, default=2, help="mdBook and Pandoc processes at a time (default 2)")
     ap.add_argument("--max-busy", type=float,
                     help="before each run, wait (up to 2 min) until other processes use at most this "
@@ -899,6 +912,8 @@ def main():
     ap.add_argument("--out-dir", help="where the tools write their output (default: beside the corpus); "
                     "e.g. /dev/shm, to leave the file system's own costs out of the comparison")
     a = ap.parse_args()
+    global PDF
+    PDF = a.pdf
 
     wanted = [t.strip() for t in a.tools.split(",") if t.strip()]
     unknown = [t for t in wanted if t not in PEERS and t != "polybook"]

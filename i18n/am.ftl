@@ -26,6 +26,7 @@ alert-caution = ጥንቃቄ
 footnotes = ማስታወሻዎች
 back-to-reference = ወደ ጽሑፉ ይመለሱ
 download-epub = በEPUB ቅርጸት ያውርዱ
+download-pdf = በPDF ቅርጸት ያውርዱ
 outdated-notice = ይህ ትርጉም ከተሠራ በኋላ የዚህ ምዕራፍ ዋና ጽሑፍ ተቀይሯል። የቅርብ ጊዜውን ምክር ለማግኘት ዋናውን ጽሑፍ ይመልከቱ።
 notice-partial = የዚህ ምዕራፍ አንዳንድ ክፍሎች እስካሁን አልተተረጎሙም፤ በዋናው ቋንቋ ቀርበዋል።
 read-original = ዋናውን ጽሑፍ ያንብቡ

@@ -26,6 +26,7 @@ alert-caution = تنبيه
 footnotes = الحواشي
 back-to-reference = العودة إلى النص
 download-epub = تنزيل بصيغة EPUB
+download-pdf = تنزيل بصيغة PDF
 outdated-notice = تغيّر النص الأصلي لهذا الفصل منذ إعداد هذه الترجمة. راجع النص الأصلي للاطلاع على أحدث النصائح.
 notice-partial = لم تُترجم بعد أجزاء من هذا الفصل، وهي معروضة بلغتها الأصلية.
 read-original = اقرأ النص الأصلي

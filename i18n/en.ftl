@@ -26,6 +26,7 @@ alert-caution = Caution
 footnotes = Notes
 back-to-reference = Back to the text
 download-epub = Download as EPUB
+download-pdf = Download as PDF
 outdated-notice = The original of this chapter has changed since this translation was made. Check the original text for the latest advice.
 notice-partial = Parts of this chapter have not been translated yet and are shown in the original language.
 read-original = Read the original

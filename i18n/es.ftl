@@ -26,6 +26,7 @@ alert-caution = Precaución
 footnotes = Notas
 back-to-reference = Volver al texto
 download-epub = Descargar en EPUB
+download-pdf = Descargar en PDF
 outdated-notice = El original de este capítulo ha cambiado desde que se hizo esta traducción. Consulta el texto original para ver los consejos más recientes.
 notice-partial = Partes de este capítulo aún no se han traducido y se muestran en el idioma original.
 read-original = Leer el original

@@ -26,6 +26,7 @@ alert-caution = احتیاط
 footnotes = یادداشت‌ها
 back-to-reference = بازگشت به متن
 download-epub = دریافت نسخهٔ EPUB
+download-pdf = دریافت نسخهٔ PDF
 outdated-notice = متن اصلی این فصل پس از انجام این ترجمه تغییر کرده است. برای دیدن تازه‌ترین توصیه‌ها متن اصلی را بررسی کنید.
 notice-partial = بخش‌هایی از این فصل هنوز ترجمه نشده‌اند و به زبان اصلی نمایش داده می‌شوند.
 read-original = خواندن متن اصلی

@@ -26,6 +26,7 @@ alert-caution = Attention
 footnotes = Notes
 back-to-reference = Retour au texte
 download-epub = Télécharger au format EPUB
+download-pdf = Télécharger au format PDF
 outdated-notice = L'original de ce chapitre a été modifié depuis que cette traduction a été faite. Consultez le texte original pour connaître les conseils les plus récents.
 notice-partial = Certaines parties de ce chapitre ne sont pas encore traduites et sont affichées dans la langue d'origine.
 read-original = Lire l'original

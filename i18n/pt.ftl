@@ -24,6 +24,7 @@ alert-caution = Cuidado
 footnotes = Notas
 back-to-reference = Voltar ao texto
 download-epub = Baixar em EPUB
+download-pdf = Baixar em PDF
 outdated-notice = O original deste capítulo mudou desde que esta tradução foi feita. Consulte o texto original para as recomendações mais recentes.
 notice-partial = Partes deste capítulo ainda não foram traduzidas e aparecem no idioma original.
 read-original = Ler o original

@@ -26,6 +26,7 @@ alert-caution = 小心
 footnotes = 注释
 back-to-reference = 返回正文
 download-epub = 下载 EPUB 版
+download-pdf = 下载 PDF 版
 outdated-notice = 本章原文在此译文完成后已有更改。请查看原文以获取最新建议。
 notice-partial = 本章部分内容尚未翻译，以原文语言显示。
 read-original = 阅读原文

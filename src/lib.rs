@@ -17,6 +17,7 @@ pub mod fonts;
 pub mod live;
 pub mod load;
 pub mod model;
+pub mod pdf;
 pub mod po;
 pub mod render;
 pub mod search;

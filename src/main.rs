@@ -50,6 +50,9 @@ struct Target {
     /// Do not write EPUB books.
     #[arg(long)]
     no_epub: bool,
+    /// Do not write PDF books.
+    #[arg(long)]
+    no_pdf: bool,
     /// Build only this language (repeat it or separate codes with commas);
     /// other languages' output is left as it is.
     #[arg(long = "lang", value_name = "CODE", value_delimiter = ',')]
@@ -429,6 +432,7 @@ fn build_options(cli: &Cli, target: Target) -> polybook::Result<polybook::BuildO
         dry_run: false,
         progress: !cli.quiet && std::io::stderr().is_terminal(),
         no_epub: target.no_epub,
+        no_pdf: target.no_pdf,
         source_date_epoch,
         languages: target.langs,
         manuals: target.manuals,
@@ -706,6 +710,7 @@ fn bundle(
     let target = Target {
         out: out.clone(),
         no_epub: false,
+        no_pdf: false,
         langs: Vec::new(),
         manuals: Vec::new(),
     };

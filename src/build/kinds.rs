@@ -21,6 +21,7 @@ use crate::diag::Diagnostic;
 use crate::epub;
 use crate::load::dates::Dates;
 use crate::model::{ChapterRef, Project};
+use crate::pdf;
 use crate::render::markdown::Rendered;
 use crate::search::IndexSize;
 use crate::site::i18n::Ui;
@@ -53,6 +54,8 @@ pub(crate) struct Inputs<'a> {
     pub dates: &'a Dates,
     /// Whether books are made (and offered on contents pages).
     pub epub: bool,
+    /// Whether PDF books are made (and offered on contents pages).
+    pub pdf: bool,
     /// A live session: books wait for [`super::Session::finish_later`].
     pub session: bool,
     /// Which pages the site pages kind makes.
@@ -117,7 +120,8 @@ pub(crate) trait OutputKind: Sync {
 /// Every output kind, in the order their work starts for a language: the
 /// index first, so that its task runs beside the language's pages, then the
 /// pages, then the books (which may wait for the last language's).
-pub(crate) static KINDS: [&dyn OutputKind; 4] = [&SearchIndex, &SitePages, &FontFiles, &Books];
+pub(crate) static KINDS: [&dyn OutputKind; 5] =
+    [&SearchIndex, &SitePages, &FontFiles, &Books, &PdfBooks];
 
 /// The site's pages of a language: home, contents, status, print and
 /// chapter pages.
@@ -151,8 +155,9 @@ impl OutputKind for SitePages {
             .collect();
         let all = one_language(cx.project, lang, bodies);
         let fonts = cx.fonts.linked(cx.project.langs().len());
-        let mut ctx =
-            SiteContext::new(cx.project, cx.theme, cx.ui, &all, cx.epub).with_fonts(fonts);
+        let mut ctx = SiteContext::new(cx.project, cx.theme, cx.ui, &all, cx.epub)
+            .with_pdf(cx.pdf)
+            .with_fonts(fonts);
         if let Some(status) = &cx.status {
             ctx = ctx.with_status(status.clone());
         }
@@ -283,13 +288,12 @@ impl OutputKind for Books {
     }
 }
 
-/// The EPUB book of one manual in one language, from that language's
-/// chapter bodies.
-fn book(cx: &Inputs<'_>, bodies: &[Rendered], lang: usize, manual: usize) -> Made {
-    let (project, ui) = (cx.project, cx.ui);
+/// A book's date: the manual's, else its newest chapter file's.
+fn book_date(cx: &Inputs<'_>, lang: usize, manual: usize) -> i64 {
+    let project = cx.project;
     let code = &project.langs()[lang].code;
     let m = &project.manuals[manual];
-    let modified = cx.dates.of(&m.id).unwrap_or_else(|| {
+    cx.dates.of(&m.id).unwrap_or_else(|| {
         (0..m.chapters.len())
             .map(|chapter| {
                 project
@@ -299,7 +303,16 @@ fn book(cx: &Inputs<'_>, bodies: &[Rendered], lang: usize, manual: usize) -> Mad
             })
             .max()
             .unwrap_or(0)
-    });
+    })
+}
+
+/// The EPUB book of one manual in one language, from that language's
+/// chapter bodies.
+fn book(cx: &Inputs<'_>, bodies: &[Rendered], lang: usize, manual: usize) -> Made {
+    let (project, ui) = (cx.project, cx.ui);
+    let code = &project.langs()[lang].code;
+    let m = &project.manuals[manual];
+    let modified = book_date(cx, lang, manual);
     let path = epub::book_path(code, &m.id);
     let book = epub::build(&epub::BookInput {
         project,
@@ -327,5 +340,55 @@ fn book(cx: &Inputs<'_>, bodies: &[Rendered], lang: usize, manual: usize) -> Mad
             path,
             bytes: None,
         },
+    }
+}
+
+/// A language's PDF books, one per manual.
+pub(crate) struct PdfBooks;
+
+impl OutputKind for PdfBooks {
+    fn runs(&self) -> Runs {
+        Runs::OneLanguageAtATime
+    }
+    fn wanted(&self, cx: &Inputs<'_>, _: usize) -> bool {
+        cx.pdf && !cx.session
+    }
+    fn make(
+        &self,
+        cx: &Inputs<'_>,
+        lang: usize,
+        manuals: &[usize],
+        language: &Language,
+        emit: Emitter<'_>,
+    ) -> Product {
+        let files = manuals
+            .par_iter()
+            .map(|&m| emit.emit(pdf_book(cx, &language.bodies, lang, m)))
+            .collect();
+        // Typst keeps what it laid out for the next document; the next
+        // language's books share little of it.
+        pdf::forget();
+        Product { files, index: None }
+    }
+}
+
+/// The PDF book of one manual in one language.
+fn pdf_book(cx: &Inputs<'_>, bodies: &[Rendered], lang: usize, manual: usize) -> Made {
+    let project = cx.project;
+    let code = &project.langs()[lang].code;
+    let made = pdf::build(&pdf::PdfInput {
+        project,
+        ui: &cx.ui[code],
+        lang,
+        manual,
+        bodies,
+        modified: book_date(cx, lang, manual),
+        lang_name: site::lang_name(cx.ui, &project.langs()[lang]),
+        faces: &cx.fonts.chosen.faces,
+    });
+    Made {
+        path: pdf::book_path(code, &project.manuals[manual].id),
+        bytes: made.bytes,
+        diagnostics: made.diagnostics,
     }
 }

@@ -47,6 +47,7 @@ pub struct Manifest {
 #[derive(Debug, Clone, Hash)]
 pub struct Options<'a> {
     pub no_epub: bool,
+    pub no_pdf: bool,
     pub source_date_epoch: Option<i64>,
     pub languages: &'a [String],
     pub manuals: &'a [String],
@@ -140,7 +141,7 @@ pub fn fingerprint(
         field(&mtime_nanos(&meta).to_le_bytes());
     }
     field(format!("{opts:?}").as_bytes());
-    let dated = !opts.no_epub && opts.source_date_epoch.is_none();
+    let dated = (!opts.no_epub || !opts.no_pdf) && opts.source_date_epoch.is_none();
     let walk = WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
@@ -263,6 +264,7 @@ mod tests {
     fn opts() -> Options<'static> {
         Options {
             no_epub: true,
+            no_pdf: true,
             source_date_epoch: None,
             languages: &[],
             manuals: &[],

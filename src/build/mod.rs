@@ -51,6 +51,8 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Skip the EPUB books.
     pub no_epub: bool,
+    /// Skip the PDF books (also skipped when `polybook.toml` says `pdf = false`).
+    pub no_pdf: bool,
     /// Fixed time for `dcterms:modified` of books (`SOURCE_DATE_EPOCH`);
     /// otherwise it comes from git or the files (see [`crate::load::dates`]).
     pub source_date_epoch: Option<i64>,
@@ -74,6 +76,11 @@ pub struct Resolved {
 }
 
 impl BuildOptions {
+    /// Whether books of either kind may be made (they need their dates).
+    pub fn books(&self) -> bool {
+        !self.no_epub || !self.no_pdf
+    }
+
     /// Resolves the project and output folders; refuses an output folder
     /// that would overwrite sources.
     pub fn resolve(&self) -> Result<Resolved> {

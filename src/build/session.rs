@@ -13,7 +13,8 @@ use rayon::prelude::*;
 use super::change::{Change, Edit, Resources};
 use super::emit::{Copied, Emitted, Emitter, Ledger};
 use super::kinds::{
-    Bodies, Books, FontFiles, Inputs, Language, OutputKind, Pages, Product, SearchIndex, SitePages,
+    Bodies, Books, FontFiles, Inputs, Language, OutputKind, Pages, PdfBooks, Product, SearchIndex,
+    SitePages,
 };
 use super::output::Output;
 use super::scope::Scope;
@@ -124,22 +125,33 @@ impl Last {
             &self.bodies,
             !self.target.options.no_epub,
         )
+        .with_pdf(self.pdf())
         .with_fonts(self.fonts.linked(self.project.langs().len()))
+    }
+
+    /// Whether this session makes PDF books.
+    fn pdf(&self) -> bool {
+        !self.target.options.no_pdf && self.project.config.pdf
     }
 
     /// Lists every book of the build's scope to be made after the reload,
     /// so that the books of the last build stay in place until then.
     pub fn books_after_reload(&mut self) {
-        if self.target.options.no_epub {
+        let (epub, pdf) = (!self.target.options.no_epub, self.pdf());
+        if !epub && !pdf {
             return;
         }
         for l in (0..self.project.langs().len()).filter(|&l| self.scope.langs[l]) {
             for m in (0..self.project.manuals.len()).filter(|&m| self.scope.manuals[m]) {
                 self.books_later.insert((l, m));
                 let code = &self.project.langs()[l].code;
-                self.ledger
-                    .outputs
-                    .insert(epub::book_path(code, &self.project.manuals[m].id));
+                let id = &self.project.manuals[m].id;
+                if epub {
+                    self.ledger.outputs.insert(epub::book_path(code, id));
+                }
+                if pdf {
+                    self.ledger.outputs.insert(crate::pdf::book_path(code, id));
+                }
             }
         }
     }
@@ -265,6 +277,7 @@ fn later_inputs<'a>(last: &'a Last, dates: &'a Dates, progress: &'a ProgressBar)
         scope: &last.scope,
         dates,
         epub: !last.target.options.no_epub,
+        pdf: last.pdf(),
         session: true,
         pages: Pages::Print,
         status: None,
@@ -284,7 +297,7 @@ fn finish_later(last: &mut Last) -> Result<usize> {
         return Ok(0);
     }
     last.begin()?;
-    let no_epub = last.target.options.no_epub;
+    let no_books = last.target.options.no_epub && !last.pdf();
     let dates = later_dates(last);
     if !later.is_empty() {
         refresh_fonts(last);
@@ -293,7 +306,7 @@ fn finish_later(last: &mut Last) -> Result<usize> {
     let cx = later_inputs(last, &dates, &progress);
     let emit = Emitter::new(last.output.as_ref());
     let prints = by_lang(&later);
-    let books = if no_epub {
+    let books = if no_books {
         Vec::new()
     } else {
         by_lang(&book_jobs)
@@ -321,7 +334,7 @@ fn finish_later(last: &mut Last) -> Result<usize> {
 /// The books' dates, found again: edits since the last build may have
 /// changed them.
 fn later_dates(last: &Last) -> Dates {
-    if last.target.options.no_epub {
+    if !last.target.options.books() {
         Dates::Files
     } else {
         Dates::find(
@@ -367,9 +380,14 @@ fn later_jobs<'a>(
     (prints.iter())
         .map(|(l, ms)| (&SitePages as &dyn OutputKind, *l, ms.as_slice()))
         .chain(
-            books
-                .iter()
+            (books.iter())
+                .filter(|_| cx.epub)
                 .map(|(l, ms)| (&Books as &dyn OutputKind, *l, ms.as_slice())),
+        )
+        .chain(
+            (books.iter())
+                .filter(|_| cx.pdf)
+                .map(|(l, ms)| (&PdfBooks as &dyn OutputKind, *l, ms.as_slice())),
         )
         .chain(
             indexes

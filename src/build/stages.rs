@@ -83,6 +83,7 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
         scope: &scope,
         dates: &dates,
         epub: !target.options.no_epub,
+        pdf: !target.options.no_pdf && project.config.pdf,
         keep,
         fonts: &fonts,
     };
@@ -184,7 +185,7 @@ impl Timer {
 
 /// The books' dates come from git, which runs beside the fingerprint.
 fn find_dates(target: &Resolved) -> Option<std::thread::JoinHandle<Dates>> {
-    (!target.options.no_epub).then(|| {
+    target.options.books().then(|| {
         let (root, epoch) = (target.root.clone(), target.options.source_date_epoch);
         std::thread::spawn(move || Dates::find(&root, epoch))
     })
@@ -231,6 +232,7 @@ fn fingerprint(target: &Resolved, keep: bool) -> Fingerprint {
     let opts = &target.options;
     let manifest_opts = manifest::Options {
         no_epub: opts.no_epub,
+        no_pdf: opts.no_pdf,
         source_date_epoch: opts.source_date_epoch,
         languages: &opts.languages,
         manuals: &opts.manuals,
@@ -565,6 +567,7 @@ struct Languages<'a> {
     scope: &'a Scope,
     dates: &'a Dates,
     epub: bool,
+    pdf: bool,
     keep: bool,
     fonts: &'a super::fonts::Fonts,
 }
@@ -656,6 +659,7 @@ impl Languages<'_> {
             scope: self.scope,
             dates: self.dates,
             epub: self.epub,
+            pdf: self.pdf,
             session: self.keep,
             pages: Pages::All,
             // The status pages of every language show the same report.
@@ -822,6 +826,7 @@ fn shared_files(
     let project = cx.project;
     if cx.scope.has_page(site::PageKind::Root) {
         let ctx = SiteContext::new(project, cx.theme, cx.ui, bodies, cx.epub)
+            .with_pdf(cx.pdf)
             .with_fonts(cx.fonts.linked(project.langs().len()));
         let page = ctx.render(site::PageKind::Root);
         ledger.record(emit.emit(page.into()))?;

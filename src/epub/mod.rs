@@ -157,6 +157,57 @@ pub fn build(input: &BookInput<'_>) -> zip::result::ZipResult<Book> {
     })
 }
 
+/// The notices above a chapter in a book of language `code`: not
+/// translated, or translated from an earlier version of the original
+/// (linked when the site has an address), or partly translated. HTML, for
+/// the EPUB and PDF books alike.
+pub(crate) fn notices(
+    project: &Project,
+    ui: &Ui,
+    r: ChapterRef,
+    code: &str,
+    fallback: bool,
+) -> String {
+    let manual = &project.manuals[r.manual];
+    let t = |key: &str| ui.get(key).to_string();
+    let mut inner = String::new();
+    if fallback {
+        inner.push_str(&format!(
+            "<p class=\"notice\" role=\"note\">{}</p>\n",
+            escape(&t("not-translated-notice"))
+        ));
+    }
+    let state = (!fallback && code != project.source_lang())
+        .then(|| crate::translate::provenance::state(project, r, code));
+    if project.config.outdated_notice
+        && state == Some(crate::translate::provenance::State::Outdated)
+    {
+        let original = match project.config.base_url.as_deref() {
+            Some(base) => format!(
+                " <a href=\"{base}{}\">{}</a>",
+                escape(&urls::encode_path(&urls::chapter(
+                    project.source_lang(),
+                    &manual.id,
+                    &manual.chapters[r.chapter].id
+                ))),
+                escape(&t("read-original"))
+            ),
+            None => String::new(),
+        };
+        inner.push_str(&format!(
+            "<p class=\"notice outdated\" role=\"note\">{}{original}</p>\n",
+            escape(&t("outdated-notice"))
+        ));
+    }
+    if state == Some(crate::translate::provenance::State::Partial) {
+        inner.push_str(&format!(
+            "<p class=\"notice partial\" role=\"note\">{}</p>\n",
+            escape(&t("notice-partial"))
+        ));
+    }
+    inner
+}
+
 /// The manifest items every book starts with: the cover, the navigation
 /// document and the stylesheet.
 const FIRST_ITEMS: &str = concat!(
@@ -360,52 +411,9 @@ impl<'a> Making<'a> {
         inner
     }
 
-    /// The notices above a chapter: not translated, or translated from an
-    /// earlier version of the original (linked when the site has an
-    /// address).
+    /// The notices above a chapter (see [`notices`]).
     fn notices(&self, r: ChapterRef, fallback: bool) -> String {
-        let project = self.project;
-        let mut inner = String::new();
-        if fallback {
-            inner.push_str(&format!(
-                "<p class=\"notice\" role=\"note\">{}</p>\n",
-                escape(&self.t("not-translated-notice"))
-            ));
-        }
-        if project.config.outdated_notice
-            && !fallback
-            && self.code != project.source_lang()
-            && crate::translate::provenance::state(project, r, self.code)
-                == crate::translate::provenance::State::Outdated
-        {
-            let original = match project.config.base_url.as_deref() {
-                Some(base) => format!(
-                    " <a href=\"{base}{}\">{}</a>",
-                    escape(&urls::encode_path(&urls::chapter(
-                        project.source_lang(),
-                        &self.manual.id,
-                        &self.manual.chapters[r.chapter].id
-                    ))),
-                    escape(&self.t("read-original"))
-                ),
-                None => String::new(),
-            };
-            inner.push_str(&format!(
-                "<p class=\"notice outdated\" role=\"note\">{}{original}</p>\n",
-                escape(&self.t("outdated-notice"))
-            ));
-        }
-        if !fallback
-            && self.code != project.source_lang()
-            && crate::translate::provenance::state(project, r, self.code)
-                == crate::translate::provenance::State::Partial
-        {
-            inner.push_str(&format!(
-                "<p class=\"notice partial\" role=\"note\">{}</p>\n",
-                escape(&self.t("notice-partial"))
-            ));
-        }
-        inner
+        notices(self.project, self.input.ui, r, self.code, fallback)
     }
 
     /// The navigation document: the contents by part, and landmarks.

@@ -96,6 +96,13 @@ impl FontFile {
         self.font().is_some_and(|f| f.glyph_index(c).is_some())
     }
 
+    /// Whether the face's licence lets a document embed it: the SIL Open
+    /// Font License, or the Apache License (the licence of WenQuanYi and
+    /// of older Noto and Droid fonts).
+    pub fn embeddable(&self) -> bool {
+        self.open_licensed() || self.licence.to_lowercase().contains("apache license")
+    }
+
     /// Whether the face says it is under the SIL Open Font License.
     pub fn open_licensed(&self) -> bool {
         let lower = self.licence.to_lowercase();
@@ -187,9 +194,19 @@ impl Installed {
     /// The first of `script`'s families that is installed under an open
     /// licence, and covers the script's letters in `sample`.
     pub fn find(&self, script: Script, sample: &BTreeSet<char>) -> Option<Face> {
+        self.find_with(script, sample, FontFile::open_licensed)
+    }
+
+    /// [`Installed::find`] with another test of the licence.
+    pub fn find_with(
+        &self,
+        script: Script,
+        sample: &BTreeSet<char>,
+        licence: fn(&FontFile) -> bool,
+    ) -> Option<Face> {
         script.families().iter().find_map(|family| {
             let regular = self.face(family, 400)?;
-            if !regular.open_licensed() || !sample.iter().all(|&c| regular.covers(c)) {
+            if !licence(&regular) || !sample.iter().all(|&c| regular.covers(c)) {
                 return None;
             }
             Some(Face {

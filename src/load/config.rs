@@ -42,6 +42,8 @@ pub struct SiteConfig {
     pub manuals: Option<Vec<String>>,
     /// Show readers of an outdated translation that the original changed.
     pub outdated_notice: bool,
+    /// PDF books beside the EPUB books.
+    pub pdf: bool,
     /// Offline search on the site.
     pub search: bool,
     /// Languages without search.
@@ -86,6 +88,7 @@ struct RawSite {
     remote_images: Option<RemotePolicy>,
     manuals: Option<Vec<String>>,
     outdated_notice: Option<bool>,
+    pdf: Option<bool>,
     search: Option<bool>,
     #[serde(default)]
     search_skip: Vec<String>,
@@ -105,6 +108,7 @@ const SITE_KEYS: &[&str] = &[
     "remote_images",
     "manuals",
     "outdated_notice",
+    "pdf",
     "search",
     "search_skip",
     "bundle_valid_days",
@@ -252,6 +256,7 @@ pub fn parse_site(src: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>>
         remote_images: raw.remote_images.unwrap_or_default(),
         manuals: raw.manuals,
         outdated_notice: raw.outdated_notice.unwrap_or(true),
+        pdf: raw.pdf.unwrap_or(true),
         search: raw.search.unwrap_or(true),
         search_skip: raw.search_skip,
         bundle_valid_days,

@@ -40,6 +40,8 @@ pub struct SiteContext<'a> {
     pub bodies: &'a [std::sync::Arc<Vec<Rendered>>],
     /// Whether EPUB books are built (and offered on contents pages).
     pub epub: bool,
+    /// Whether PDF books are built (and offered on contents pages).
+    pub pdf: bool,
     /// Each language's UI strings as a template value (`page.t`), made once
     /// and shared by its pages.
     strings: Vec<minijinja::Value>,
@@ -129,6 +131,7 @@ impl<'a> SiteContext<'a> {
             ui,
             bodies,
             epub,
+            pdf: false,
             strings,
             status: std::sync::OnceLock::new(),
             lang_values: project
@@ -173,6 +176,12 @@ impl<'a> SiteContext<'a> {
     }
 
     /// Which languages' pages link a stylesheet of bundled fonts.
+    /// Offers PDF books on contents pages.
+    pub fn with_pdf(mut self, pdf: bool) -> Self {
+        self.pdf = pdf;
+        self
+    }
+
     pub fn with_fonts(mut self, fonts: Vec<bool>) -> Self {
         self.fonts = fonts;
         self

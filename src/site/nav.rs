@@ -43,6 +43,9 @@ impl<'a> SiteContext<'a> {
             epub_url: self
                 .epub
                 .then(|| urls::relative(path, &crate::epub::book_path(code, &m.id))),
+            pdf_url: self
+                .pdf
+                .then(|| urls::relative(path, &crate::pdf::book_path(code, &m.id))),
             parts,
             chapter_count: m.chapters.len(),
             partial: window.is_some(),

@@ -145,6 +145,7 @@ pub(super) struct ManualView<'a> {
     pub(super) url: String,
     pub(super) print_url: String,
     pub(super) epub_url: Option<String>,
+    pub(super) pdf_url: Option<String>,
     /// [`NavPart`]s.
     pub(super) parts: Vec<minijinja::Value>,
     pub(super) chapter_count: usize,

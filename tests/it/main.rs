@@ -12,6 +12,7 @@ mod fuzz;
 mod languages;
 mod links;
 mod output_folder;
+mod pdf;
 mod po;
 mod po_import;
 mod po_other_tools;

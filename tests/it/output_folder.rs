@@ -67,7 +67,9 @@ fn not_for_readers(out: &Path) -> Vec<String> {
             let kind_ok = e.file_type().is_dir()
                 || matches!(top, "files" | "static")
                 || rel == "sitemap.xml"
-                || [".html", ".epub", ".js"].iter().any(|x| rel.ends_with(x));
+                || [".html", ".epub", ".pdf", ".js"]
+                    .iter()
+                    .any(|x| rel.ends_with(x));
             (dotted || !kind_ok || e.file_type().is_symlink()).then_some(rel)
         })
         .collect()

@@ -957,15 +957,17 @@ fn incremental_rebuilds_equal_a_clean_build() {
 fn books_are_made_after_the_pages_are_served() {
     let (_project, root, out, opts) = session_project();
     let book = out.path().join("en/guide/guide-en.epub");
+    let pdf = out.path().join("en/guide/guide-en.pdf");
     let mut session = polybook::build::Session::with_options(&opts).unwrap();
     session.rebuild(&[]).unwrap();
     assert!(out.path().join("en/guide/intro.html").exists());
     assert!(
-        !book.exists(),
-        "the book was made before the pages were served"
+        !book.exists() && !pdf.exists(),
+        "a book was made before the pages were served"
     );
     assert!(session.finish_later().unwrap() > 0);
     let first = std::fs::read(&book).unwrap();
+    let first_pdf = std::fs::read(&pdf).unwrap();
     // An edit: the page changes at once, the book afterwards.
     let f = root.join("manuals/guide/en/intro.md");
     let t = std::fs::read_to_string(&f).unwrap();
@@ -979,8 +981,10 @@ fn books_are_made_after_the_pages_are_served() {
         first,
         "the book changed with the page"
     );
+    assert_eq!(std::fs::read(&pdf).unwrap(), first_pdf);
     session.finish_later().unwrap();
     assert_ne!(std::fs::read(&book).unwrap(), first);
+    assert_ne!(std::fs::read(&pdf).unwrap(), first_pdf);
 }
 
 #[test]
