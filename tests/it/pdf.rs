@@ -41,6 +41,16 @@ fn build_books(out: &Path) {
     assert_eq!(report.warnings(), 0, "{:#?}", diag_lines(&report));
 }
 
+/// The books built into a new folder, when poppler is here to read them.
+fn built() -> Option<tempfile::TempDir> {
+    if !poppler() {
+        return None;
+    }
+    let out = tempfile::tempdir().unwrap();
+    build_books(out.path());
+    Some(out)
+}
+
 fn pdf(out: &Path, lang: &str) -> PathBuf {
     out.join(format!("{lang}/protection/protection-{lang}.pdf"))
 }
@@ -125,11 +135,7 @@ fn page_text(path: &Path, page: usize) -> String {
 
 #[test]
 fn books_open_are_tagged_and_embed_only_subsets() {
-    if !poppler() {
-        return;
-    }
-    let out = tempfile::tempdir().unwrap();
-    build_books(out.path());
+    let Some(out) = built() else { return };
     for lang in LANGS {
         let path = pdf(out.path(), lang);
         let info = run("pdfinfo", &[path.to_str().unwrap()]);
@@ -176,11 +182,7 @@ fn books_open_are_tagged_and_embed_only_subsets() {
 
 #[test]
 fn each_chapter_is_on_the_page_its_bookmark_names_in_order() {
-    if !poppler() {
-        return;
-    }
-    let out = tempfile::tempdir().unwrap();
-    build_books(out.path());
+    let Some(out) = built() else { return };
     for lang in LANGS {
         let path = pdf(out.path(), lang);
         let marks = bookmarks(&path);
@@ -228,11 +230,7 @@ fn each_chapter_is_on_the_page_its_bookmark_names_in_order() {
 
 #[test]
 fn links_inside_the_book_land_on_their_target_page() {
-    if !poppler() {
-        return;
-    }
-    let out = tempfile::tempdir().unwrap();
-    build_books(out.path());
+    let Some(out) = built() else { return };
     let path = pdf(out.path(), "en");
     let marks = bookmarks(&path);
     let xml = run(
