@@ -29,7 +29,9 @@ bench/peers/zola/target/release/zola:
   mdbook/  one book per language (SUMMARY.md lists every chapter, by part), timed twice:
            with mdBook's defaults (search index and print page on, as polybook writes
            both) and with both turned off (through MDBOOK_OUTPUT__HTML__* variables).
-  pandoc/  one EPUB per language, chapters as files, links turned into in-book anchors.
+  pandoc/  one EPUB per language, chapters as files, links turned into in-book anchors;
+           with --pdf also one PDF per language through LaTeX (xelatex, when installed),
+           the main font of each language's script set (PANDOC_FONTS), the books two at a time.
 
 Links between chapters (chNNN.md#anchor) and images (../media/...) are rewritten for each
 tool. A first, untimed build of every tool checks its exit status and counts its chapter
@@ -40,7 +42,9 @@ Then rounds: each round runs every build once, in an order rotated by one each r
 (round r starts with build r mod n), so drift on a noisy machine hits every tool alike:
   clean       output removed before the run (untimed): polybook (HTML + EPUB), polybook
               --no-epub, Hugo, Zola, mdBook twice (the books two at a time, as a publisher
-              would on two cores) and Pandoc (the EPUBs two at a time);
+              would on two cores) and Pandoc (the EPUBs two at a time); with --pdf also
+              polybook HTML + PDF (--no-epub) and Pandoc's PDFs through LaTeX, compared
+              with polybook's PDF stage (that build minus the --no-epub one);
   no change   run again over the existing output: polybook, Hugo, Zola, mdBook with its
               defaults (the peers render everything again; Pandoc has no such mode).
 Every process is timed with os.wait4: wall time from its start to its reaping, user +
@@ -555,8 +559,9 @@ class Build:
     """One build to time: the tool, what it builds, its jobs and output folder."""
 
     def __init__(self, key, tool, label, jobs, out, parallel=1, ok_codes=(0,), count=None, make_out=False,
-                 env=None):
+                 env=None, partial=False):
         self.key, self.tool, self.label, self.jobs, self.out = key, tool, label, jobs, out
+        self.partial = partial  # a run counts when some of its jobs succeed
         self.make_out = make_out  # the tool expects its output folder to exist
         self.parallel, self.ok_codes, self.count, self.env = parallel, ok_codes, count, env
         self.clean = []
@@ -570,7 +575,8 @@ class Build:
         os.sync()
         busy = wait_until_quiet(max_busy)
         r = run_jobs(self.jobs, self.parallel, self.env, busy)
-        r.ok = all(c in self.ok_codes for c in r.codes) and len(r.codes) == len(self.jobs)
+        good = sum(1 for c in r.codes if c in self.ok_codes)
+        r.ok = good > 0 if self.partial else good == len(self.jobs) == len(r.codes)
         return r
 
 
@@ -604,6 +610,25 @@ def tool_version(name, exe):
 
 # Whether polybook's PDF books are timed too (--pdf).
 PDF = False
+
+# Fonts for Pandoc's LaTeX route (xelatex), from Debian packages (fonts-noto-core,
+# fonts-wqy-microhei, fonts-dejavu-core): the main font of each script, the Chinese one
+# through xeCJK (texlive-lang-chinese). Pandoc has no fallback of its own, so each book
+# gets the font of its language's script.
+PANDOC_FONTS = {"ar": "Noto Naskh Arabic", "fa": "Noto Naskh Arabic", "ur": "Noto Naskh Arabic",
+                "he": "Noto Serif Hebrew", "am": "Noto Serif Ethiopic", "ti": "Noto Serif Ethiopic",
+                "my": "Noto Serif Myanmar", "bo": "Noto Serif Tibetan", "th": "Noto Serif Thai",
+                "hi": "Noto Serif Devanagari", "km": "Noto Serif Khmer"}
+PANDOC_CJK = {"zh", "ja", "ko"}
+
+
+def pandoc_pdf_args(lang):
+    """The font variables of one language's book for Pandoc's LaTeX route."""
+    base = lang.split("-")[0]
+    args = ["--pdf-engine=xelatex", "-V", "monofont=DejaVu Sans Mono"]
+    if base in PANDOC_CJK:
+        return args + ["-V", "mainfont=Noto Serif", "-V", "CJKmainfont=WenQuanYi Micro Hei"]
+    return args + ["-V", f"mainfont={PANDOC_FONTS.get(base, 'Noto Serif')}"]
 
 
 def make_builds(corpus, tools, exes, peers_dir, out_dir, jobs):
@@ -659,6 +684,18 @@ def make_builds(corpus, tools, exes, peers_dir, out_dir, jobs):
                           os.path.join(out, f"{lang}.epub")] + [s + ".md" for s in corpus.slugs], src))
         builds.append(Build("pandoc", "pandoc", f"clean, EPUB only, {n} books {jobs} at a time",
                             cmds, out, parallel=jobs, count="epub", make_out=True))
+    if PDF and "pandoc" in tools and shutil.which("xelatex"):
+        # Pandoc's LaTeX route; a book LaTeX cannot make is counted, not fatal.
+        out = os.path.join(out_dir, "pandoc-pdf")
+        cmds = []
+        for lang in corpus.langs:
+            src = os.path.join(peers_dir, "pandoc", lang)
+            cmds.append(([exes["pandoc"], "--metadata-file=meta.yaml", "--toc"] + pandoc_pdf_args(lang)
+                         + ["-o", os.path.join(out, f"{lang}.pdf")] + [s + ".md" for s in corpus.slugs],
+                         src))
+        builds.append(Build("pandoc-pdf", "pandoc", f"clean, PDF through LaTeX (xelatex), {n} books "
+                            f"{jobs} at a time", cmds, out, parallel=jobs, count="pdf", make_out=True,
+                            partial=True))
     return builds
 
 
@@ -666,6 +703,8 @@ def count_pages(build):
     """Chapter pages (or EPUB chapters) a build wrote, and for EPUB the number of books."""
     if build.count == "epub":
         return count_epub_chapters(build.out)
+    if build.count == "pdf":
+        return count_files(build.out, r"\.pdf$"), None
     return None, count_files(build.out, build.count)
 
 
@@ -720,6 +759,14 @@ def bench_size(a, exes, versions, tools, skipped, root):
             builds.remove(b)
             continue
         nbooks, n = count_pages(b)
+        if b.count == "pdf":
+            # chapters in the books written; the languages whose book failed are named
+            n = nbooks * len(corpus.slugs)
+            missing = [l for l in corpus.langs if not os.path.exists(os.path.join(b.out, f"{l}.pdf"))]
+            if missing:
+                msg = f"{b.tool} ({b.label}) made no book for {', '.join(missing)}"
+                print(f"warning: {msg}:\n{tail(r.output, 40)}", file=sys.stderr)
+                notes.append(msg)
         pages[b.key] = n
         if n < expected:
             msg = f"{b.tool} ({b.label}) wrote {n} chapter pages, fewer than the {expected} expected"
@@ -733,7 +780,7 @@ def bench_size(a, exes, versions, tools, skipped, root):
         sys.exit("polybook failed its first build; nothing to compare with")
 
     # interleaved rounds: clean builds, then no-change rebuilds
-    nochange = [b for b in builds if b.key not in ("polybook-html", "mdbook-lean", "pandoc")]
+    nochange = [b for b in builds if b.key not in ("polybook-html", "mdbook-lean", "pandoc", "pandoc-pdf")]
     for phase, group in (("clean", builds), ("no change", nochange)):
         for rnd in range(a.runs):
             k = rnd % len(group)
@@ -802,6 +849,17 @@ def bench_size(a, exes, versions, tools, skipped, root):
         ratio = median(paired_ratios(b.clean, stage_runs))
         print(row(b, b.label, b.clean, ratio, " (largest process)"))
         growth[(b.key, "clean")] = per_page(b.clean, pages.get(b.key) or expected)
+    if "polybook-pdf" in by_key:
+        pdf_stage = [p.wall - h.wall if p.ok and h.ok else None
+                     for p, h in zip(by_key["polybook-pdf"].clean, html_runs)]
+        stage = median(pdf_stage)
+        if stage is not None:
+            print(f"| {name_of(pb)} | PDF books (HTML + PDF minus --no-epub) | {fmt_s(stage)} "
+                  f"| — | — | {expected / stage:,.0f} | 1.00 |")
+        if "pandoc-pdf" in by_key:
+            b = by_key["pandoc-pdf"]
+            ratio = median(paired_ratios(b.clean, [_StageRun(s) for s in pdf_stage]))
+            print(row(b, b.label, b.clean, ratio, " (largest process)"))
     for b in nochange:
         label = "no change" if b.tool == "polybook" else "no change (renders everything again)"
         par = " (largest process)" if b.parallel > 1 else ""
@@ -900,7 +958,8 @@ def main():
         ap.add_argument(f"--{t}", help=f"{DISPLAY[t]} executable (default: ${t.upper()}, then {t} on PATH"
                         + (", then bench/peers/zola/target/release/zola)" if t == "zola" else ")"))
     ap.add_argument("--pdf", action="store_true",
-                    help="also time polybook with its PDF books (HTML + PDF, --no-epub)")
+                    help="also time polybook with its PDF books (HTML + PDF, --no-epub) and, with "
+                         "Pandoc and xelatex installed, Pandoc's PDFs through LaTeX")
     ap.add_argument("--jobs", type=int, default=2, help="mdBook and Pandoc processes at a time (default 2)")
     ap.add_argument("--max-busy", type=float,
                     help="before each run, wait (up to 2 min) until other processes use at most this "

@@ -282,11 +282,21 @@ pub fn build(input: &PdfInput<'_>) -> Pdf {
         ..PdfOptions::default()
     };
     let ua = PdfStandards::new(&[PdfStandard::Ua_1]).ok();
-    // PDF/UA-1 where the book meets it, else a tagged PDF all the same.
-    let bytes = ua
-        .and_then(|ua| typst_pdf::pdf(&document, &options(ua)).ok())
-        .map(Ok)
-        .unwrap_or_else(|| typst_pdf::pdf(&document, &options(PdfStandards::default())));
+    // PDF/UA-1 where the book meets it, else a tagged PDF all the same, with
+    // a warning on each chapter that stands in the way.
+    let bytes = match ua.map(|ua| typst_pdf::pdf(&document, &options(ua))) {
+        Some(Ok(bytes)) => Ok(bytes),
+        claimed => {
+            if let Some(Err(errors)) = claimed {
+                let files: Vec<&std::path::Path> = refs
+                    .iter()
+                    .map(|&r| project.content(r, code).0.rel.as_path())
+                    .collect();
+                diagnostics.extend(not_accessible(&path, code, &world, &errors, &files));
+            }
+            typst_pdf::pdf(&document, &options(PdfStandards::default()))
+        }
+    };
     match bytes {
         Ok(b) => Pdf {
             bytes: Some(b),
@@ -300,6 +310,60 @@ pub fn build(input: &PdfInput<'_>) -> Pdf {
             }
         }
     }
+}
+
+/// Warnings for what keeps a book from claiming PDF/UA-1, one per chapter and
+/// problem, on the chapter file (`files`, in book order) whose markup holds it.
+fn not_accessible(
+    path: &str,
+    code: &str,
+    world: &BookWorld,
+    errors: &[SourceDiagnostic],
+    files: &[&std::path::Path],
+) -> Vec<Diagnostic> {
+    use typst::WorldExt;
+    let text = world.source.text();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for e in errors {
+        // The chapter is the one whose `#pbchapter()` comes last before the span.
+        let chapter = world
+            .range(e.span)
+            .and_then(|range| text.get(..range.start))
+            .map(|before| before.matches("#pbchapter()\n").count());
+        let file = chapter
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| files.get(i))
+            .copied()
+            .unwrap_or(std::path::Path::new(path));
+        // Typst's messages start "PDF/UA-1 error: ", which the warning says itself.
+        let message = (e.message.split_once(" error: ")).map_or(e.message.as_str(), |(_, m)| m);
+        if !seen.insert((file, message)) {
+            continue;
+        }
+        let hint = if e.hints.is_empty() {
+            "fix what the message names, so that readers with screen readers get an accessible book"
+                .to_string()
+        } else {
+            e.hints
+                .iter()
+                .map(|h| h.v.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        out.push(
+            Diagnostic::warning(
+                file,
+                0,
+                format!(
+                    "the PDF book `{path}` cannot claim PDF/UA-1 (accessible PDF): {message}; it is written as a tagged PDF without that claim"
+                ),
+            )
+            .with_lang(code)
+            .with_hint(hint),
+        );
+    }
+    out
 }
 
 /// The error for a book Typst could not make.

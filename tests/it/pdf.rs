@@ -337,3 +337,46 @@ fn contents_pages_offer_the_pdf_unless_turned_off() {
     assert_eq!(report.errors(), 0);
     assert_eq!(books(out.path()), 0);
 }
+
+#[test]
+fn a_book_that_cannot_claim_pdf_ua_is_written_with_a_warning_on_its_chapter() {
+    // A heading two levels below the one before it is against PDF/UA-1.
+    let project = copy_fixture("books");
+    let chapter = project.path().join("manuals/alpha/en/two.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, format!("{text}\n#### Far down\n\nText.\n")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = build(project.path(), out.path());
+    assert_eq!(report.errors(), 0, "{:#?}", diag_lines(&report));
+    let lines = diag_lines(&report);
+    // Arabic and Spanish take the chapter from English: their books warn too.
+    let ua: Vec<&String> = (lines.iter())
+        .filter(|l| l.contains("PDF/UA-1") && l.contains("alpha-en.pdf"))
+        .collect();
+    assert_eq!(ua.len(), 1, "{lines:#?}");
+    assert!(ua[0].contains("manuals/alpha/en/two.md"), "{}", ua[0]);
+    assert!(ua[0].contains("alpha-en.pdf"), "{}", ua[0]);
+    assert!(ua[0].contains("heading level"), "{}", ua[0]);
+    let book = out.path().join("en/alpha/alpha-en.pdf");
+    let bytes = std::fs::read(&book).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(!String::from_utf8_lossy(&bytes).contains("<pdfuaid:part>"));
+    // The other manual's book still claims it.
+    let beta = std::fs::read(out.path().join("en/beta/beta-en.pdf")).unwrap();
+    assert!(String::from_utf8_lossy(&beta).contains("<pdfuaid:part>1</pdfuaid:part>"));
+    assert!(
+        !lines.iter().any(|l| l.contains("beta-en.pdf")),
+        "{lines:#?}"
+    );
+    // The untouched fixture claims it silently.
+    let (_, report) = build_fixture("books");
+    assert!(
+        !diag_lines(&report).iter().any(|l| l.contains("PDF/UA-1")),
+        "{:#?}",
+        diag_lines(&report)
+    );
+    if poppler() {
+        let info = run("pdfinfo", &[book.to_str().unwrap()]);
+        assert!(info.contains("Tagged:          yes"), "{info}");
+    }
+}
