@@ -861,7 +861,8 @@ def bench_size(a, exes, versions, tools, skipped, root):
             ratio = median(paired_ratios(b.clean, [_StageRun(s) for s in pdf_stage]))
             print(row(b, b.label, b.clean, ratio, " (largest process)"))
     for b in nochange:
-        label = "no change" if b.tool == "polybook" else "no change (renders everything again)"
+        label = ({"polybook": "no change", "polybook-pdf": "no change, HTML + PDF"}.get(b.key)
+                 or "no change (renders everything again)")
         par = " (largest process)" if b.parallel > 1 else ""
         print(row(b, label, b.nochange, median(paired_ratios(b.nochange, pb.nochange)), par))
     print()
@@ -999,6 +1000,9 @@ def main():
         versions[t] = tool_version(t, path)
         tools.append(t)
     skipped = [t for t in PEERS if t in wanted and t not in tools]
+    if PDF and "pandoc" in tools and not shutil.which("xelatex"):
+        print("note: xelatex not found on PATH; Pandoc's PDF route is not timed (Debian: apt-get "
+              "install texlive-xetex texlive-lang-arabic texlive-lang-chinese)", file=sys.stderr)
     if a.corpus:
         roots = [kit_project(c) for c in a.corpus]
     else:

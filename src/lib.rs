@@ -1,5 +1,5 @@
 //! polybook: turns Markdown manuals in many languages into one cross-linked,
-//! self-contained static website and EPUB books.
+//! self-contained static website, EPUB books and PDF books.
 //!
 //! The binary is a thin layer over [`build::build`]; see `ARCHITECTURE.md` for
 //! the pipeline and the invariants. The folders follow the pipeline:

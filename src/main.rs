@@ -19,7 +19,7 @@ use polybook::live::rebuild::Round;
 #[command(
     name = "polybook",
     version,
-    about = "Multilingual Markdown manuals to a static website and EPUB books"
+    about = "Multilingual Markdown manuals to a static website, EPUB books and PDF books"
 )]
 struct Cli {
     /// Project folder (the one holding polybook.toml).
