@@ -8,6 +8,27 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay`: how long, in milliseconds, freed memory
+/// stays committed before it goes back to the system.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Returns freed memory to the system after 100 ms rather than mimalloc's
+/// 1,000: a build frees one language's text and search index and then
+/// allocates the next one's, and with the longer delay both stay resident at
+/// once. On the kit's 6,400-page corpus this lowers the peak by about a
+/// sixth (from about 310 MB to about 260 MB, with or without EPUBs) for a few
+/// per cent more CPU time, spent in the kernel and with no change in wall
+/// time. `MIMALLOC_PURGE_DELAY` in the environment still decides.
+#[allow(unsafe_code)]
+fn tune_allocator() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets one of mimalloc's options, a plain integer it reads
+        // whenever it schedules a purge; the index is the one of mimalloc v3's
+        // `mi_option_e`, which `libmimalloc-sys` builds by default.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 100) };
+    }
+}
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,7 +85,7 @@ struct Target {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site and the EPUB books into the output folder.
+    /// Build the site and the EPUB and PDF books into the output folder.
     Build {
         #[command(flatten)]
         target: Target,
@@ -211,6 +232,7 @@ enum PoCommand {
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build { ref target, watch } => {
