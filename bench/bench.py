@@ -839,27 +839,24 @@ def bench_size(a, exes, versions, tools, skipped, root):
         ratio = 1.0 if b.key == "polybook-html" else median(paired_ratios(b.clean, html_runs))
         print(row(b, b.label, b.clean, ratio, par))
         growth[(b.key, "clean")] = per_page(b.clean, pages.get(b.key) or expected)
-    epub_stage = median(books_stage)
-    if epub_stage is not None:
-        print(f"| {name_of(pb)} | EPUBs (clean build minus --no-epub) | {fmt_s(epub_stage)} "
-              f"| — | — | {expected / epub_stage:,.0f} | 1.00 |")
-    if "pandoc" in by_key:
-        b = by_key["pandoc"]
-        stage_runs = [_StageRun(s) for s in books_stage]
-        ratio = median(paired_ratios(b.clean, stage_runs))
-        print(row(b, b.label, b.clean, ratio, " (largest process)"))
-        growth[(b.key, "clean")] = per_page(b.clean, pages.get(b.key) or expected)
+    def stage_rows(label, stage, peer):
+        """polybook's row for one stage (a list of per-round seconds), then the peer's
+        build of the same books against it."""
+        value = median(stage)
+        if value is not None:
+            print(f"| {name_of(pb)} | {label} | {fmt_s(value)} "
+                  f"| — | — | {expected / value:,.0f} | 1.00 |")
+        if peer in by_key:
+            b = by_key[peer]
+            ratio = median(paired_ratios(b.clean, [_StageRun(s) for s in stage]))
+            print(row(b, b.label, b.clean, ratio, " (largest process)"))
+            growth[(b.key, "clean")] = per_page(b.clean, pages.get(b.key) or expected)
+
+    stage_rows("EPUBs (clean build minus --no-epub)", books_stage, "pandoc")
     if "polybook-pdf" in by_key:
         pdf_stage = [p.wall - h.wall if p.ok and h.ok else None
                      for p, h in zip(by_key["polybook-pdf"].clean, html_runs)]
-        stage = median(pdf_stage)
-        if stage is not None:
-            print(f"| {name_of(pb)} | PDF books (HTML + PDF minus --no-epub) | {fmt_s(stage)} "
-                  f"| — | — | {expected / stage:,.0f} | 1.00 |")
-        if "pandoc-pdf" in by_key:
-            b = by_key["pandoc-pdf"]
-            ratio = median(paired_ratios(b.clean, [_StageRun(s) for s in pdf_stage]))
-            print(row(b, b.label, b.clean, ratio, " (largest process)"))
+        stage_rows("PDF books (HTML + PDF minus --no-epub)", pdf_stage, "pandoc-pdf")
     for b in nochange:
         label = ({"polybook": "no change", "polybook-pdf": "no change, HTML + PDF"}.get(b.key)
                  or "no change (renders everything again)")
