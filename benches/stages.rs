@@ -20,6 +20,7 @@ use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group,
 use polybook::diag::LineCounter;
 use polybook::model::outline;
 use polybook::model::{ChapterRef, Project, Source};
+use polybook::render::book::BookSource;
 use polybook::render::links;
 use polybook::render::markdown::Rendered;
 use polybook::site::i18n::Ui;
@@ -280,14 +281,16 @@ fn stages(c: &mut Criterion) {
     g.bench_function("build/one book", |b| {
         b.iter(|| {
             epub::build(black_box(&epub::BookInput {
-                project: &f.project,
-                ui: &f.ui[&code],
-                lang: f.lang,
-                manual: r.manual,
-                bodies: &f.bodies[f.lang],
-                modified: 0,
+                source: BookSource {
+                    project: &f.project,
+                    ui: &f.ui[&code],
+                    lang: f.lang,
+                    manual: r.manual,
+                    bodies: &f.bodies[f.lang],
+                    modified: 0,
+                    lang_name,
+                },
                 css: &f.theme.epub_css,
-                lang_name,
                 fonts: None,
             }))
             .expect("book builds")

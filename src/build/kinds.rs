@@ -22,6 +22,7 @@ use crate::epub;
 use crate::load::dates::Dates;
 use crate::model::{ChapterRef, Project};
 use crate::pdf;
+use crate::render::book::BookSource;
 use crate::render::markdown::Rendered;
 use crate::search::IndexSize;
 use crate::site::i18n::Ui;
@@ -306,24 +307,35 @@ fn book_date(cx: &Inputs<'_>, lang: usize, manual: usize) -> i64 {
     })
 }
 
-/// The EPUB book of one manual in one language, from that language's
-/// chapter bodies.
-fn book(cx: &Inputs<'_>, bodies: &[Rendered], lang: usize, manual: usize) -> Made {
-    let (project, ui) = (cx.project, cx.ui);
+/// One manual in one language, as its books are made from it.
+fn book_source<'a>(
+    cx: &Inputs<'a>,
+    bodies: &'a [Rendered],
+    lang: usize,
+    manual: usize,
+) -> BookSource<'a> {
+    let project = cx.project;
     let code = &project.langs()[lang].code;
-    let m = &project.manuals[manual];
-    let modified = book_date(cx, lang, manual);
-    let path = epub::book_path(code, &m.id);
-    let book = epub::build(&epub::BookInput {
+    BookSource {
         project,
-        ui: &ui[code],
+        ui: &cx.ui[code],
         lang,
         manual,
         bodies,
-        modified,
+        modified: book_date(cx, lang, manual),
+        lang_name: site::lang_name(cx.ui, &project.langs()[lang]),
+    }
+}
+
+/// The EPUB book of one manual in one language, from that language's
+/// chapter bodies.
+fn book(cx: &Inputs<'_>, bodies: &[Rendered], lang: usize, manual: usize) -> Made {
+    let project = cx.project;
+    let path = epub::book_path(&project.langs()[lang].code, &project.manuals[manual].id);
+    let book = epub::build(&epub::BookInput {
+        source: book_source(cx, bodies, lang, manual),
         css: &cx.theme.epub_css,
         fonts: cx.fonts.books.get(&(lang, manual)),
-        lang_name: site::lang_name(ui, &project.langs()[lang]),
     });
     match book {
         Ok(b) => Made {
@@ -377,13 +389,7 @@ fn pdf_book(cx: &Inputs<'_>, bodies: &[Rendered], lang: usize, manual: usize) ->
     let project = cx.project;
     let code = &project.langs()[lang].code;
     let made = pdf::build(&pdf::PdfInput {
-        project,
-        ui: &cx.ui[code],
-        lang,
-        manual,
-        bodies,
-        modified: book_date(cx, lang, manual),
-        lang_name: site::lang_name(cx.ui, &project.langs()[lang]),
+        source: book_source(cx, bodies, lang, manual),
         faces: &cx.fonts.chosen.faces,
     });
     Made {

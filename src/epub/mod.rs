@@ -21,28 +21,27 @@ use self::xhtml::UNLINK;
 use crate::diag::Diagnostic;
 use crate::load::lang::Lang;
 use crate::model::{ChapterRef, Manual, Project, urls};
+use crate::render::book::BookSource;
 use crate::render::html::escape;
 use crate::render::links;
 use crate::render::markdown::{LinkRef, LinkWriter, Rendered};
 use crate::site::i18n::Ui;
 
-/// What one book is made of.
+/// What one book is made of: the manual in its language (its `modified` is
+/// `dcterms:modified`), and what only an EPUB has.
 pub struct BookInput<'a> {
-    pub project: &'a Project,
-    pub ui: &'a Ui,
-    /// Index of the book's language in the published languages.
-    pub lang: usize,
-    pub manual: usize,
-    /// This language's rendered chapters, by [`Project::flat_index`].
-    pub bodies: &'a [Rendered],
-    /// `dcterms:modified`, in seconds since 1970.
-    pub modified: i64,
+    pub source: BookSource<'a>,
     /// The book's stylesheet.
     pub css: &'a str,
-    /// The book's language name in itself.
-    pub lang_name: &'a str,
     /// The fonts the book embeds, if any.
     pub fonts: Option<&'a crate::fonts::BookFonts>,
+}
+
+impl<'a> std::ops::Deref for BookInput<'a> {
+    type Target = BookSource<'a>;
+    fn deref(&self) -> &BookSource<'a> {
+        &self.source
+    }
 }
 
 /// Media types EPUB readers must support; other files are not put in books.

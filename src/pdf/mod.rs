@@ -29,10 +29,10 @@ use crate::diag::Diagnostic;
 use crate::fonts::{Face, Script};
 use crate::load::lang::Direction;
 use crate::model::{ChapterRef, Project, urls};
+use crate::render::book::BookSource;
 use crate::render::html::escape;
 use crate::render::links;
-use crate::render::markdown::{LinkRef, LinkWriter, Rendered};
-use crate::site::i18n::Ui;
+use crate::render::markdown::{LinkRef, LinkWriter};
 
 /// The page design every book starts with.
 const DESIGN: &str = include_str!("../../themes/default/pdf/book.typ");
@@ -42,21 +42,18 @@ pub fn book_path(lang: &str, manual: &str) -> String {
     format!("{lang}/{manual}/{manual}-{lang}.pdf")
 }
 
-/// What one PDF book is made from.
+/// What one PDF book is made from: the manual in its language, and the fonts.
 pub struct PdfInput<'a> {
-    pub project: &'a Project,
-    pub ui: &'a Ui,
-    /// Index of the book's language in the published languages.
-    pub lang: usize,
-    pub manual: usize,
-    /// This language's rendered chapters, by [`Project::flat_index`].
-    pub bodies: &'a [Rendered],
-    /// The book's date, in seconds since 1970.
-    pub modified: i64,
-    /// The book's language name in itself.
-    pub lang_name: &'a str,
+    pub source: BookSource<'a>,
     /// The fonts the build chose for this language's scripts.
     pub faces: &'a BTreeMap<(String, Script), Arc<Face>>,
+}
+
+impl<'a> std::ops::Deref for PdfInput<'a> {
+    type Target = BookSource<'a>;
+    fn deref(&self) -> &BookSource<'a> {
+        &self.source
+    }
 }
 
 /// A book's bytes (none when it could not be made) and the problems met.

@@ -1,7 +1,9 @@
 //! One chapter's Markdown to the HTML body of one page: links, code
-//! highlighting, bidirectional isolation, URL judgement and sanitising.
+//! highlighting, bidirectional isolation, URL judgement and sanitising; and
+//! what a book of any format is made from.
 
 pub(crate) mod bidi;
+pub mod book;
 pub(crate) mod chars;
 pub(crate) mod highlight;
 pub(crate) mod html;

@@ -353,14 +353,16 @@ fn an_image_that_cannot_be_read_is_reported_and_left_out_of_a_valid_book() {
         .collect();
     std::fs::remove_file(project.path().join("manuals/alpha/media/diagram.svg")).unwrap();
     let book = polybook::epub::build(&polybook::epub::BookInput {
-        project: &p,
-        ui: &ui["en"],
-        lang: 0,
-        manual,
-        bodies: &bodies,
-        modified: 1_700_000_000,
+        source: polybook::render::book::BookSource {
+            project: &p,
+            ui: &ui["en"],
+            lang: 0,
+            manual,
+            bodies: &bodies,
+            modified: 1_700_000_000,
+            lang_name: "English",
+        },
         css: &theme.epub_css,
-        lang_name: "English",
         fonts: None,
     })
     .unwrap();
