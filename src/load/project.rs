@@ -275,7 +275,10 @@ impl Findings {
             Ok(mut mc) => {
                 self.diagnostics
                     .extend(po_manual_titles(root, &id, &mut mc, config));
-                let (files, orphans, diags) = discover_manual(root, &dir, &id, &mc, config, &text);
+                let (files, orphans, diags, media) =
+                    discover_manual(root, &dir, &id, &mc, config, &text);
+                self.media.listed.extend(media.listed);
+                self.media.files.extend(media.files);
                 list_media(
                     root,
                     &dir.join("media"),
@@ -363,7 +366,12 @@ fn discover_manual(
     mc: &ManualConfig,
     config: &SiteConfig,
     toml_text: &str,
-) -> (Vec<ChapterFile>, Vec<FileEntry>, Vec<Diagnostic>) {
+) -> (
+    Vec<ChapterFile>,
+    Vec<FileEntry>,
+    Vec<Diagnostic>,
+    MediaFiles,
+) {
     let mut found = Discovery::new(root, dir, id, mc, config);
     for sub in list_dir(dir)
         .unwrap_or_default()
@@ -432,6 +440,9 @@ struct Discovery<'a> {
     files: Vec<ChapterFile>,
     orphans: Vec<FileEntry>,
     diags: Vec<Diagnostic>,
+    /// Every file of the language folders walked in full, for links to
+    /// images and other files, which then need no look on disk.
+    media: MediaFiles,
 }
 
 impl<'a> Discovery<'a> {
@@ -457,6 +468,7 @@ impl<'a> Discovery<'a> {
             files: Vec::new(),
             orphans: Vec::new(),
             diags: Vec::new(),
+            media: MediaFiles::default(),
         }
     }
 
@@ -468,16 +480,21 @@ impl<'a> Discovery<'a> {
             .canonicalize()
             .is_ok_and(|real| real.starts_with(self.root));
         let mut folded = CaseFolded::default();
-        for entry in WalkDir::new(sub)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(|e| e.ok())
-        {
+        // Every file found, for `MediaFiles`, unless an entry could not be read.
+        let mut found = Some(HashMap::new());
+        for entry in WalkDir::new(sub).sort_by_file_name() {
+            let Ok(entry) = entry else {
+                found = None;
+                continue;
+            };
             let path = entry.path();
             // Not only regular files: a FIFO or device named like a chapter
             // is reported when it is read (without being opened).
             if entry.file_type().is_dir() {
                 continue;
+            }
+            if let (Some(found), Ok(rel)) = (&mut found, path.strip_prefix(self.root)) {
+                found.insert(rel.to_path_buf(), entry.file_type().is_file());
             }
             let fname = file_name(path);
             if fname.starts_with('.') || fname.ends_with('~') {
@@ -491,6 +508,10 @@ impl<'a> Discovery<'a> {
             } else {
                 self.misnamed_markdown(lang, rel, path, &fname);
             }
+        }
+        if let (true, Some(found), Ok(rel_sub)) = (sub_inside, found, sub.strip_prefix(self.root)) {
+            self.media.listed.insert(rel_sub.to_path_buf());
+            self.media.files.extend(found);
         }
     }
 
@@ -620,7 +641,14 @@ impl<'a> Discovery<'a> {
     /// The chapter files whose chapter is in the source language, the
     /// orphaned translations (with those of listed chapters whose source file
     /// is gone) and the problems.
-    fn finish(mut self) -> (Vec<ChapterFile>, Vec<FileEntry>, Vec<Diagnostic>) {
+    fn finish(
+        mut self,
+    ) -> (
+        Vec<ChapterFile>,
+        Vec<FileEntry>,
+        Vec<Diagnostic>,
+        MediaFiles,
+    ) {
         let source = &self.config.source_language;
         // Translations of listed chapters whose source file is gone are orphans too.
         let gone: Vec<FileEntry> = self
@@ -639,7 +667,7 @@ impl<'a> Discovery<'a> {
             .retain(|f| self.found_in_source.contains(&f.chapter));
         self.orphans.extend(gone);
         self.add_po_chapters();
-        (self.files, self.orphans, self.diags)
+        (self.files, self.orphans, self.diags, self.media)
     }
 
     /// Adds, for each chapter of the source language and each other

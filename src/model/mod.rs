@@ -141,16 +141,17 @@ pub struct Project {
     pub chapter_index: HashMap<(String, String), (usize, usize)>,
     /// Translations whose source chapter no longer exists.
     pub orphans: Vec<Orphan>,
-    /// The files of the manuals' `media` folders, listed once when loading.
+    /// The files of the manuals' `media` and language folders, listed once when loading.
     pub media: MediaFiles,
 }
 
-/// The files below the manuals' `media` folders, listed when the project is
-/// loaded, so that resolving an image on every page of every language needs
-/// no file system call.
+/// The files below the manuals' `media` and language folders, listed when
+/// the project is loaded, so that resolving an image on every page of every
+/// language needs no file system call.
 #[derive(Debug, Default, Clone)]
 pub struct MediaFiles {
-    /// The `manuals/<manual>/media` folders that were listed.
+    /// The folders that were listed in full: each manual's `media` folder
+    /// and language folders.
     pub listed: std::collections::HashSet<PathBuf>,
     /// Every file found in them, by path from the project root: `true` for a
     /// regular file (inside the project, since listing does not follow links),
@@ -172,14 +173,19 @@ pub enum Known {
 impl MediaFiles {
     /// What is known about `rel`, a path from the project root.
     pub fn lookup(&self, rel: &Path) -> Known {
-        if !rel.ancestors().any(|a| self.listed.contains(a)) {
-            return Known::Unknown;
+        for a in rel.ancestors() {
+            if self.listed.contains(a) {
+                return match self.files.get(rel) {
+                    Some(true) => Known::Inside,
+                    _ => Known::Absent,
+                };
+            }
+            // A link, or a path through a link to a folder: listing did not follow it.
+            if self.files.get(a) == Some(&false) {
+                return Known::Unknown;
+            }
         }
-        match self.files.get(rel) {
-            Some(true) => Known::Inside,
-            Some(false) => Known::Unknown,
-            None => Known::Absent,
-        }
+        Known::Unknown
     }
 }
 

@@ -463,8 +463,8 @@ impl<'p> Gathered<'p> {
     fn count(&mut self, text: &str, weight: u32) -> u32 {
         let (vocab, counts, touched) = (&mut self.vocab, &mut self.counts, &mut self.touched);
         let mut len = 0u32;
-        for_each_chunk(text, |chunk| {
-            for &t in vocab.chunk_terms(chunk) {
+        let mut add = |piece: &str| {
+            for &t in vocab.chunk_terms(piece) {
                 if t as usize >= counts.len() {
                     counts.resize(t as usize + 1024, 0);
                 }
@@ -474,6 +474,14 @@ impl<'p> Gathered<'p> {
                 }
                 *c += weight;
                 len += 1;
+            }
+        };
+        for_each_chunk(text, |chunk| {
+            // A chunk too long to be remembered is looked up piece by piece.
+            if chunk.len() > CHUNK_CACHE_BYTES {
+                for_each_piece(chunk, &mut add);
+            } else {
+                add(chunk);
             }
         });
         len

@@ -280,6 +280,59 @@ mod tests {
     }
 
     #[test]
+    fn piece_breaks_are_stable_run_separators() {
+        for c in (0..0x11_0000)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_piece_break(c))
+        {
+            assert!(is_separator(c) && is_stable(c), "{c:?}");
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            for d in (0..0x11_0000).filter_map(char::from_u32) {
+                assert!(
+                    unicode_normalization::char::compose(c, d).is_none()
+                        && unicode_normalization::char::compose(d, c).is_none(),
+                    "{c:?} composes with {d:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn cutting_chunks_at_piece_breaks_keeps_their_terms() {
+        // Tibetan and Myanmar letters, marks and digits, the letters that
+        // decompose, Latin words and digits, punctuation that words may hold
+        // inside, and every piece break.
+        let mut pool: Vec<char> = (0x0F00..=0x0FFF)
+            .chain(0x1000..=0x109F)
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        pool.extend("aZé1.,:'’_-\u{301}\u{200D}\u{00B7}".chars());
+        for _ in 0..40 {
+            pool.extend([
+                '\u{0F0B}', '\u{0F0D}', '\u{104A}', '\u{104B}', 'a', 'b', '1',
+            ]);
+        }
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v
+        };
+        let mut next = random_below(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..50_000 {
+            let len = 1 + next(12);
+            let chunk: String = (0..len).map(|_| pool[next(pool.len())]).collect();
+            let mut cut = Vec::new();
+            for_each_piece(&chunk, |p| cut.extend(terms(&normalise(p))));
+            assert_eq!(
+                sorted(cut),
+                sorted(terms(&normalise(&chunk))),
+                "{chunk:?} {:x?}",
+                chunk.chars().map(|c| c as u32).collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
     fn spaceless_scripts_have_no_case_and_run_breaks_stay_punctuation() {
         for c in (0..0x11_0000).filter_map(char::from_u32) {
             if is_spaceless(c) {

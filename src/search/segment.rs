@@ -48,12 +48,13 @@ pub fn for_each_term<'a>(normalised: &'a str, mut f: impl FnMut(&'a str)) {
             continue;
         }
         for word in chunk.unicode_words() {
-            if word.chars().any(is_spaceless) {
-                any_spaceless = true;
-            } else {
+            if !word.chars().any(is_spaceless) {
                 f(word);
             }
         }
+        // Not only words: a symbol of those scripts between words is a
+        // run of its own, as the browser's search finds it.
+        any_spaceless |= chunk.chars().any(is_spaceless);
     }
     if !any_spaceless {
         return;
@@ -123,6 +124,38 @@ pub(super) fn is_separator(c: char) -> bool {
         '\u{0F0B}' | '\u{0F0D}'
             ..='\u{0F12}' | '\u{104A}' | '\u{104B}' | '\u{0E2F}' | '\u{0E5A}' | '\u{0E5B}'
     )
+}
+
+/// Punctuation of spaceless scripts at which a chunk can be cut without
+/// changing its terms: Tibetan tsheg and shad, Myanmar section marks. Each
+/// is a starter that neither decomposes nor composes (so normalisation
+/// does not reach across it), ends a run of character pairs, and is never
+/// part of a word (a unit test checks all three).
+pub(super) fn is_piece_break(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0F0B}' | '\u{0F0D}'..='\u{0F12}' | '\u{104A}' | '\u{104B}'
+    )
+}
+
+/// Calls `f` with each piece of `chunk` between the characters of
+/// [`is_piece_break`], leaving them out: the terms of the pieces are those of
+/// the chunk. Tibetan separates syllables with a tsheg rather than a space,
+/// so its chunks are long and rarely repeat, while its syllables are short
+/// and repeat often enough to be worth remembering.
+pub(super) fn for_each_piece<'a>(chunk: &'a str, mut f: impl FnMut(&'a str)) {
+    let mut start = 0;
+    for (i, c) in chunk.char_indices() {
+        if is_piece_break(c) {
+            if i > start {
+                f(&chunk[start..i]);
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if start < chunk.len() {
+        f(&chunk[start..]);
+    }
 }
 
 /// For each byte: whether it is ASCII whitespace or the lead byte of

@@ -113,6 +113,62 @@ fn a_chapter_linked_from_outside_the_project_is_refused() {
     assert!(!read(out.path(), "es/guide/sub/deep.html").contains("secret"));
 }
 
+/// A language folder's files are listed once when loading; what the listing
+/// did not follow (a folder linked from inside it) is still checked on disk.
+#[test]
+fn images_in_language_folders_and_linked_subfolders_resolve_as_on_disk() {
+    let project = project_with_chapter(
+        "# Risk\n\n![own](img/own.svg)\n\n![inside](pics/shield.svg)\n\n\
+         ![away](away/secret.svg)\n\n![gone](img/gone.svg)\n",
+    );
+    let root = project.path();
+    let en = root.join("manuals/guide/en");
+    std::fs::create_dir(en.join("img")).unwrap();
+    std::fs::write(
+        en.join("img/own.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(root.join("manuals/guide/media"), en.join("pics")).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.svg"), "<svg/>").unwrap();
+    std::os::unix::fs::symlink(outside.path(), en.join("away")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = build(root, out.path());
+    let lines = diag_lines(&report);
+    let broken: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("broken image"))
+        .collect();
+    assert_eq!(broken.len(), 2, "{lines:#?}");
+    assert!(
+        broken
+            .iter()
+            .any(|l| l.contains("risk.md:7: broken image: `away/secret.svg` points outside")),
+        "{lines:#?}"
+    );
+    assert!(
+        broken
+            .iter()
+            .any(|l| l.contains("risk.md:9: broken image: `img/gone.svg` does not exist")),
+        "{lines:#?}"
+    );
+    let page = read(out.path(), "en/guide/risk.html");
+    assert!(
+        page.contains("img/own.svg") && page.contains("pics/shield.svg"),
+        "{page}"
+    );
+    let written = files(out.path());
+    assert!(
+        written.iter().any(|f| f.ends_with("en/img/own.svg")),
+        "{written:#?}"
+    );
+    assert!(
+        written.iter().all(|f| !f.contains("secret")),
+        "{written:#?}"
+    );
+}
+
 /// Whole folders linked from outside: a language folder and a media folder.
 /// Listing them must not take their files for the project's own.
 #[test]
