@@ -275,8 +275,12 @@ pub fn index_script_from<'s>(
         lengths,
         ..
     } = Gathered::read(project, lang, sections);
-    let postings = Postings::sort(pairs, &ends, vocab.terms.len());
-    let table = TermTable::encode(&vocab.terms, &postings, text.len());
+    let mut pairs = pairs;
+    let arena = in_order(&vocab.terms, &mut pairs);
+    drop(vocab);
+    let sorted = arena.terms();
+    let postings = Postings::sort(pairs, &ends, sorted.len());
+    let table = TermTable::encode(&sorted, &postings, text.len());
     drop(postings);
     let parts = table.parts();
     let tables = table.split(parts);
@@ -528,31 +532,72 @@ impl Postings {
         let t = t as usize;
         &self.flat[self.start[t]..self.start[t + 1]]
     }
+}
 
-    /// The ids of the terms that have postings, sorted by the terms' text.
-    fn terms_in_order(&self, terms: &[Box<str>]) -> Vec<u32> {
-        // Terms without postings were met only in a chunk that the spaceless
-        // fast path gave up on.
-        // Sorted by the first eight bytes as a number (the order of
-        // UTF-8 bytes is the order of the characters), which decides almost
-        // every comparison without reading the terms (a character pair of
-        // Chinese is six bytes), then by the rest.
-        let prefix = |t: &str| {
-            let mut bytes = [0u8; 8];
-            let n = t.len().min(8);
-            bytes[..n].copy_from_slice(&t.as_bytes()[..n]);
-            u64::from_be_bytes(bytes)
-        };
-        let mut order: Vec<(u64, u32)> = (0..terms.len() as u32)
-            .filter(|&t| !self.of(t).is_empty())
-            .map(|t| (prefix(&terms[t as usize]), t))
-            .collect();
-        order.sort_unstable_by(|&(pa, a), &(pb, b)| {
-            pa.cmp(&pb)
-                .then_with(|| terms[a as usize].cmp(&terms[b as usize]))
-        });
-        order.into_iter().map(|(_, t)| t).collect()
+/// Terms, one after another in one string.
+struct Arena {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Arena {
+    fn terms(&self) -> Vec<&str> {
+        let mut start = 0;
+        (self.ends.iter())
+            .map(|&end| {
+                let t = &self.text[start..end];
+                start = end;
+                t
+            })
+            .collect()
     }
+}
+
+/// The terms that have postings (those met only in a chunk that the
+/// spaceless fast path gave up on have none), in the order of their text
+/// and copied in that order, with each of `pairs` renumbered to its term's
+/// place in it: the postings are then sorted, encoded and split walking
+/// memory in order, where going by the first-seen ids jumped about hundreds
+/// of thousands of Chinese pairs.
+fn in_order(terms: &[Box<str>], pairs: &mut [(u32, u32)]) -> Arena {
+    let mut rank = vec![u32::MAX; terms.len()];
+    for &(t, _) in pairs.iter() {
+        rank[t as usize] = 0;
+    }
+    // Sorted by the first eight bytes as a number (the order of UTF-8
+    // bytes is the order of the characters), which decides almost every
+    // comparison without reading the terms (a character pair of Chinese is
+    // six bytes), then by the rest.
+    let prefix = |t: &str| {
+        let mut bytes = [0u8; 8];
+        let n = t.len().min(8);
+        bytes[..n].copy_from_slice(&t.as_bytes()[..n]);
+        u64::from_be_bytes(bytes)
+    };
+    let mut order: Vec<(u64, u32)> = (0..terms.len() as u32)
+        .filter(|&t| rank[t as usize] == 0)
+        .map(|t| (prefix(&terms[t as usize]), t))
+        .collect();
+    order.sort_unstable_by(|&(pa, a), &(pb, b)| {
+        pa.cmp(&pb)
+            .then_with(|| terms[a as usize].cmp(&terms[b as usize]))
+    });
+    for (r, &(_, t)) in order.iter().enumerate() {
+        rank[t as usize] = r as u32;
+    }
+    for pair in pairs.iter_mut() {
+        pair.0 = rank[pair.0 as usize];
+    }
+    let bytes = order.iter().map(|&(_, t)| terms[t as usize].len()).sum();
+    let mut arena = Arena {
+        text: String::with_capacity(bytes),
+        ends: Vec::with_capacity(order.len()),
+    };
+    for &(_, t) in &order {
+        arena.text.push_str(&terms[t as usize]);
+        arena.ends.push(arena.text.len());
+    }
+    arena
 }
 
 /// The term table, encoded: each kept term's postings, and the stop terms kept out.
@@ -570,15 +615,15 @@ impl<'v> TermTable<'v> {
     ///
     /// Stop terms are the character pairs found in too many of the
     /// `sections` to say where to look.
-    fn encode(terms: &'v [Box<str>], postings: &Postings, sections: usize) -> Self {
+    fn encode(terms: &[&'v str], postings: &Postings, sections: usize) -> Self {
         let n = sections as f64;
         let mut table = TermTable {
             table: String::with_capacity(postings.flat.len() * 2),
             kept: Vec::new(),
             stop: Vec::new(),
         };
-        for id in postings.terms_in_order(terms) {
-            let (t, p) = (&*terms[id as usize], postings.of(id));
+        for (id, &t) in terms.iter().enumerate() {
+            let p = postings.of(id as u32);
             if t.chars().any(is_spaceless) && p.len() as f64 > STOP_SHARE * n && n >= 20.0 {
                 table.stop.push(t);
                 continue;
@@ -822,14 +867,16 @@ mod tests {
         .collect();
         // One posting for each term but the last.
         let n = terms.len() as u32 - 1;
-        let pairs: Vec<(u32, u32)> = (0..n).map(|t| (t, 1)).collect();
-        let postings = Postings::sort(pairs, &[n as usize], terms.len());
-        let got: Vec<&str> = (postings.terms_in_order(&terms).iter())
-            .map(|&t| &*terms[t as usize])
-            .collect();
+        let mut pairs: Vec<(u32, u32)> = (0..n).map(|t| (t, 1)).collect();
+        let arena = in_order(&terms, &mut pairs);
+        let got = arena.terms();
         let mut want: Vec<&str> = terms[..n as usize].iter().map(|t| &**t).collect();
         want.sort();
         assert_eq!(got, want);
+        // Each pair now names its term by its place in that order.
+        for (t, &(rank, _)) in pairs.iter().enumerate() {
+            assert_eq!(got[rank as usize], &*terms[t]);
+        }
     }
 
     /// A term table of `terms`, each with postings of the bytes given.
