@@ -275,10 +275,8 @@ impl Findings {
             Ok(mut mc) => {
                 self.diagnostics
                     .extend(po_manual_titles(root, &id, &mut mc, config));
-                let (files, orphans, diags, media) =
-                    discover_manual(root, &dir, &id, &mc, config, &text);
-                self.media.listed.extend(media.listed);
-                self.media.files.extend(media.files);
+                let (files, orphans, diags) =
+                    discover_manual(root, &dir, &id, &mc, config, &text, &mut self.media);
                 list_media(
                     root,
                     &dir.join("media"),
@@ -366,13 +364,9 @@ fn discover_manual(
     mc: &ManualConfig,
     config: &SiteConfig,
     toml_text: &str,
-) -> (
-    Vec<ChapterFile>,
-    Vec<FileEntry>,
-    Vec<Diagnostic>,
-    MediaFiles,
-) {
-    let mut found = Discovery::new(root, dir, id, mc, config);
+    media: &mut MediaFiles,
+) -> (Vec<ChapterFile>, Vec<FileEntry>, Vec<Diagnostic>) {
+    let mut found = Discovery::new(root, dir, id, mc, config, media);
     for sub in list_dir(dir)
         .unwrap_or_default()
         .into_iter()
@@ -440,9 +434,9 @@ struct Discovery<'a> {
     files: Vec<ChapterFile>,
     orphans: Vec<FileEntry>,
     diags: Vec<Diagnostic>,
-    /// Every file of the language folders walked in full, for links to
+    /// Where the language folders walked in full are listed, for links to
     /// images and other files, which then need no look on disk.
-    media: MediaFiles,
+    media: &'a mut MediaFiles,
 }
 
 impl<'a> Discovery<'a> {
@@ -453,6 +447,7 @@ impl<'a> Discovery<'a> {
         id: &'a str,
         mc: &'a ManualConfig,
         config: &'a SiteConfig,
+        media: &'a mut MediaFiles,
     ) -> Self {
         let listed: Vec<&str> = mc.chapter_ids().collect();
         let is_listed = listed.iter().copied().collect();
@@ -468,7 +463,7 @@ impl<'a> Discovery<'a> {
             files: Vec::new(),
             orphans: Vec::new(),
             diags: Vec::new(),
-            media: MediaFiles::default(),
+            media,
         }
     }
 
@@ -510,8 +505,7 @@ impl<'a> Discovery<'a> {
             }
         }
         if let (true, Some(found), Ok(rel_sub)) = (sub_inside, found, sub.strip_prefix(self.root)) {
-            self.media.listed.insert(rel_sub.to_path_buf());
-            self.media.files.extend(found);
+            self.media.add_folder(rel_sub, found);
         }
     }
 
@@ -641,14 +635,7 @@ impl<'a> Discovery<'a> {
     /// The chapter files whose chapter is in the source language, the
     /// orphaned translations (with those of listed chapters whose source file
     /// is gone) and the problems.
-    fn finish(
-        mut self,
-    ) -> (
-        Vec<ChapterFile>,
-        Vec<FileEntry>,
-        Vec<Diagnostic>,
-        MediaFiles,
-    ) {
+    fn finish(mut self) -> (Vec<ChapterFile>, Vec<FileEntry>, Vec<Diagnostic>) {
         let source = &self.config.source_language;
         // Translations of listed chapters whose source file is gone are orphans too.
         let gone: Vec<FileEntry> = self
@@ -667,7 +654,7 @@ impl<'a> Discovery<'a> {
             .retain(|f| self.found_in_source.contains(&f.chapter));
         self.orphans.extend(gone);
         self.add_po_chapters();
-        (self.files, self.orphans, self.diags, self.media)
+        (self.files, self.orphans, self.diags)
     }
 
     /// Adds, for each chapter of the source language and each other
@@ -1359,8 +1346,7 @@ fn list_media(root: &Path, dir: &Path, media: &mut MediaFiles, diags: &mut Vec<D
         }
     }
     diags.extend(found);
-    media.listed.insert(rel_dir.to_path_buf());
-    media.files.extend(files);
+    media.add_folder(rel_dir, files);
 }
 
 fn list_dir(dir: &Path) -> std::io::Result<Vec<PathBuf>> {

@@ -171,6 +171,13 @@ pub enum Known {
 }
 
 impl MediaFiles {
+    /// Takes `folder` (from the project root) as listed in full, with the
+    /// `files` found below it.
+    pub fn add_folder(&mut self, folder: &Path, files: HashMap<PathBuf, bool>) {
+        self.listed.insert(folder.to_path_buf());
+        self.files.extend(files);
+    }
+
     /// What is known about `rel`, a path from the project root.
     pub fn lookup(&self, rel: &Path) -> Known {
         for a in rel.ancestors() {

@@ -270,12 +270,11 @@ pub fn index_script_from<'s>(
         chapters,
         text,
         vocab,
-        pairs,
+        mut pairs,
         ends,
         lengths,
         ..
     } = Gathered::read(project, lang, sections);
-    let mut pairs = pairs;
     let arena = in_order(&vocab.terms, &mut pairs);
     drop(vocab);
     let sorted = arena.terms();
