@@ -49,9 +49,113 @@ pub(super) struct Vocabulary {
     /// pairs of spaceless scripts), by the characters themselves.
     pub(super) short: FxHashMap<u64, u32>,
     pub(super) terms: Vec<Box<str>>,
-    pub(super) chunks: FxHashMap<Box<str>, (u32, u32)>,
-    pub(super) flat: Vec<u32>,
+    pub(super) chunks: ChunkTable,
     pub(super) scratch: Vec<u32>,
+}
+
+/// The terms of each short chunk seen so far, packed so that a lookup
+/// touches two places in memory: a slot of 8 bytes (part of the chunk's
+/// hash, and where its entry starts) and the entry, which holds the
+/// chunk's bytes and its terms' ids side by side. A language's tens of
+/// thousands of distinct words then fit in a core's second-level cache,
+/// where a map of boxed strings to ranges of a separate list of ids took
+/// three times the room and three cache misses a lookup.
+#[derive(Default)]
+pub(super) struct ChunkTable {
+    /// Open addressing with linear probing: 0 is empty, else the upper
+    /// half is the hash's upper half (never 0) and the lower half the
+    /// entry's offset in `entries`.
+    slots: Vec<u64>,
+    len: usize,
+    /// Each entry: the chunk's length, its number of terms, its bytes, and
+    /// each term's id as four little-endian bytes.
+    entries: Vec<u8>,
+}
+
+impl ChunkTable {
+    fn hash(chunk: &[u8]) -> u64 {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(chunk);
+        h.finish()
+    }
+
+    /// The tag kept in a slot for a chunk of hash `h`: never 0.
+    fn tag(h: u64) -> u64 {
+        (h | 1 << 63) & !0xFFFF_FFFF
+    }
+
+    /// The terms of `chunk`, if it was inserted.
+    #[inline]
+    pub(super) fn get(&self, chunk: &[u8]) -> Option<impl Iterator<Item = u32> + '_> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let h = Self::hash(chunk);
+        let (tag, mask) = (Self::tag(h), self.slots.len() - 1);
+        let mut i = h as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return None;
+            }
+            if slot & !0xFFFF_FFFF == tag {
+                let at = (slot & 0xFFFF_FFFF) as usize;
+                let (len, n) = (self.entries[at] as usize, self.entries[at + 1] as usize);
+                let key = &self.entries[at + 2..at + 2 + len];
+                if key == chunk {
+                    let ids = &self.entries[at + 2 + len..at + 2 + len + 4 * n];
+                    return Some(
+                        ids.chunks_exact(4)
+                            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                    );
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Remembers the terms of `chunk`, which is not in the table yet, unless
+    /// it or its terms are too many to describe in an entry.
+    pub(super) fn insert(&mut self, chunk: &[u8], ids: &[u32]) {
+        let (Ok(len), Ok(n)) = (u8::try_from(chunk.len()), u8::try_from(ids.len())) else {
+            return;
+        };
+        let Ok(at) = u32::try_from(self.entries.len()) else {
+            return;
+        };
+        if (self.len + 1) * 10 > self.slots.len() * 7 {
+            self.grow();
+        }
+        self.entries.extend_from_slice(&[len, n]);
+        self.entries.extend_from_slice(chunk);
+        for id in ids {
+            self.entries.extend_from_slice(&id.to_le_bytes());
+        }
+        self.place(Self::hash(chunk), at);
+        self.len += 1;
+    }
+
+    fn place(&mut self, h: u64, at: u32) {
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        while self.slots[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = Self::tag(h) | u64::from(at);
+    }
+
+    /// Twice the slots (at least 4,096), the entries placed again.
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(4096);
+        let old = std::mem::replace(&mut self.slots, vec![0; size]);
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            let at = (slot & 0xFFFF_FFFF) as usize;
+            let len = self.entries[at] as usize;
+            let h = Self::hash(&self.entries[at + 2..at + 2 + len]);
+            self.place(h, at as u32);
+        }
+    }
 }
 
 /// Punctuation that ends a run of a spaceless script and that
@@ -108,10 +212,11 @@ impl Vocabulary {
     }
 
     pub(super) fn chunk_terms(&mut self, chunk: &str) -> &[u32] {
-        if let Some(&(start, n)) = self.chunks.get(chunk) {
-            return &self.flat[start as usize..(start + n) as usize];
-        }
         self.scratch.clear();
+        if let Some(ids) = self.chunks.get(chunk.as_bytes()) {
+            self.scratch.extend(ids);
+            return &self.scratch;
+        }
         if self.spaceless_run(chunk) {
             return &self.scratch;
         }
@@ -121,14 +226,10 @@ impl Vocabulary {
         for_each_term(&normalised, |t| {
             scratch.push(Self::id(ids, short, terms, t));
         });
-        if chunk.len() > CHUNK_CACHE_BYTES {
-            return &self.scratch;
+        if chunk.len() <= CHUNK_CACHE_BYTES {
+            self.chunks.insert(chunk.as_bytes(), &self.scratch);
         }
-        let start = self.flat.len();
-        self.flat.extend_from_slice(&self.scratch);
-        self.chunks
-            .insert(chunk.into(), (start as u32, self.scratch.len() as u32));
-        &self.flat[start..]
+        &self.scratch
     }
 
     /// The common case of Chinese, Burmese or Tibetan text: a chunk made
@@ -841,6 +942,30 @@ pub struct IndexSize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_chunk_table_gives_back_every_chunk_it_kept_and_no_other() {
+        let mut table = ChunkTable::default();
+        assert!(table.get(b"word").is_none());
+        // Enough chunks to grow the table several times, sharing prefixes
+        // and lengths; chunks or id lists too long for an entry are not kept.
+        let chunk = |k: u32| format!("w{k}").repeat(1 + k as usize % 3);
+        let ids = |k: u32| (0..k % 4).map(|i| k * 7 + i).collect::<Vec<u32>>();
+        for k in 0..50_000 {
+            table.insert(chunk(k).as_bytes(), &ids(k));
+        }
+        table.insert(&[b'x'; 300], &[1]);
+        table.insert(b"many", &[7; 300]);
+        for k in 0..50_000 {
+            let got: Vec<u32> = table.get(chunk(k).as_bytes()).expect("kept").collect();
+            assert_eq!(got, ids(k), "{}", chunk(k));
+        }
+        for absent in ["w50000", "w1w1w", "", "many"] {
+            assert!(table.get(absent.as_bytes()).is_none(), "{absent}");
+        }
+        assert!(table.get(&[b'x'; 300]).is_none());
+        assert_eq!(table.len, 50_000);
+    }
 
     #[test]
     fn terms_come_in_the_order_of_their_text() {
