@@ -251,14 +251,13 @@ impl OutputKind for SearchIndex {
                 Cow::Borrowed(&language.bodies[i].sections)
             }
         });
-        let files = index
-            .files(code)
-            .into_iter()
-            .map(|(path, text)| emit.bytes(path, text.as_bytes().to_vec()))
+        let size = index.size(code);
+        let files = (index.into_files(code).into_iter())
+            .map(|(path, text)| emit.bytes(path, text.into_bytes()))
             .collect();
         Product {
             files,
-            index: Some(index.size(code)),
+            index: Some(size),
         }
     }
 }

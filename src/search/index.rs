@@ -915,6 +915,14 @@ impl Index {
         out
     }
 
+    /// Each file's path in the output and its text, given up to be written.
+    pub fn into_files(self, lang: &str) -> Vec<(String, String)> {
+        let mut out = vec![(index_path(lang), self.main)];
+        out.extend((self.parts.into_iter().enumerate()).map(|(k, t)| (part_path(lang, k), t)));
+        out.extend((self.chunks.into_iter().enumerate()).map(|(k, t)| (chunk_path(lang, k), t)));
+        out
+    }
+
     /// How large the index is, in all.
     pub fn size(&self, lang: &str) -> IndexSize {
         let bytes = |files: &[String]| files.iter().map(String::len).sum::<usize>();

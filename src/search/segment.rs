@@ -213,7 +213,10 @@ pub(super) fn space_len(text: &str) -> usize {
 /// of the few non-ASCII whitespace characters are looked at further.
 pub(super) fn for_each_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
     let bytes = text.as_bytes();
-    let table = if memchr::memmem::find(bytes, "\u{1680}".as_bytes()).is_some() {
+    // Built once: making a finder for every text cost more than the search.
+    static OGHAM: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\u{1680}"));
+    let table = if OGHAM.find(bytes).is_some() {
         &SPACE_BYTES_OGHAM
     } else {
         &SPACE_BYTES
