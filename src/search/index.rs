@@ -48,6 +48,9 @@ pub(super) struct Vocabulary {
     /// Ids of terms of one or two characters (most of them the character
     /// pairs of spaceless scripts), by the characters themselves.
     pub(super) short: FxHashMap<u64, u32>,
+    /// Short terms met lately, by a hash of their key: each the key
+    /// (42 bits) and the id (22 bits), or 0.
+    pub(super) recent: Vec<u64>,
     pub(super) terms: Vec<Box<str>>,
     pub(super) chunks: ChunkTable,
     pub(super) scratch: Vec<u32>,
@@ -170,6 +173,10 @@ pub(super) fn is_run_break(c: char) -> bool {
             | 0xFF5B..=0xFF64)
 }
 
+/// The bits of the hash that picks a place in [`Vocabulary::recent`]:
+/// 4,096 places, 32 KB.
+const RECENT_BITS: u32 = 12;
+
 /// Chunks longer than this (runs of spaceless scripts) are not remembered.
 pub(super) const CHUNK_CACHE_BYTES: usize = 48;
 
@@ -183,13 +190,46 @@ impl Vocabulary {
         b: Option<char>,
         t: &str,
     ) -> u32 {
-        // A character is below 2^21; the second place is 2^21 - 1 for
-        // a term of one character.
-        let key = (u64::from(a) << 21) | b.map_or(0x1F_FFFF, u64::from);
-        *short.entry(key).or_insert_with(|| {
+        *short.entry(Self::short_key(a, b)).or_insert_with(|| {
             terms.push(t.into());
             terms.len() as u32 - 1
         })
+    }
+
+    /// The key of a term of one or two characters in [`Vocabulary::short`]:
+    /// never 0. A character is below 2^21; the second place is 2^21 - 1
+    /// for a term of one character.
+    #[inline(always)]
+    fn short_key(a: char, b: Option<char>) -> u64 {
+        (u64::from(a) << 21) | b.map_or(0x1F_FFFF, u64::from)
+    }
+
+    /// [`Self::short_id`] through [`Vocabulary::recent`] first: the
+    /// character pairs of Burmese or Tibetan text are a few thousand,
+    /// met millions of times, and one read of a small array finds most of
+    /// them. `t` gives the term's text, only when it is new.
+    #[inline(always)]
+    fn short_id_recent(&mut self, a: char, b: Option<char>, t: impl FnOnce() -> String) -> u32 {
+        let key = Self::short_key(a, b);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS)) as usize;
+        if self.recent.is_empty() {
+            self.recent = vec![0; 1 << RECENT_BITS];
+        }
+        let seen = self.recent[slot];
+        if seen >> 22 == key {
+            return (seen & 0x3F_FFFF) as u32;
+        }
+        let terms = &mut self.terms;
+        let id = *self.short.entry(key).or_insert_with(|| {
+            terms.push(t().into());
+            terms.len() as u32 - 1
+        });
+        // Ids from 2^22 on do not fit beside the key; they are found in
+        // the map each time.
+        if id < 1 << 22 {
+            self.recent[slot] = (key << 22) | u64::from(id);
+        }
+        id
     }
 
     pub(super) fn id(
@@ -302,8 +342,7 @@ impl Vocabulary {
                 if let Some((a, _)) = last.take()
                     && !paired
                 {
-                    let t = &chunk[run_start..i];
-                    let id = Self::short_id(&mut self.short, &mut self.terms, a, None, t);
+                    let id = self.short_id_recent(a, None, || chunk[run_start..i].to_string());
                     self.scratch.push(id);
                 }
                 continue;
@@ -314,8 +353,8 @@ impl Vocabulary {
                     paired = false;
                 }
                 Some((a, at)) => {
-                    let t = &chunk[at..i + c.len_utf8()];
-                    let id = Self::short_id(&mut self.short, &mut self.terms, a, Some(c), t);
+                    let end = i + c.len_utf8();
+                    let id = self.short_id_recent(a, Some(c), || chunk[at..end].to_string());
                     self.scratch.push(id);
                     paired = true;
                 }
@@ -950,6 +989,33 @@ pub struct IndexSize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_found_through_the_recent_ones_have_their_own_ids() {
+        // Far more distinct pairs than places in `recent`, met twice: each
+        // id must name the pair's own text, whichever pairs shared a place.
+        let mut next = 0x9E37_79B9u32;
+        let text: String = (0..40_000)
+            .map(|_| {
+                next ^= next << 13;
+                next ^= next >> 17;
+                next ^= next << 5;
+                char::from_u32(0x4E00 + next % 300).expect("Han")
+            })
+            .collect();
+        let chars: Vec<char> = text.chars().collect();
+        let mut vocab = Vocabulary::default();
+        for _ in 0..2 {
+            vocab.scratch.clear();
+            assert!(vocab.spaceless_run(&text));
+            assert_eq!(vocab.scratch.len(), chars.len() - 1);
+            for (k, &id) in vocab.scratch.iter().enumerate() {
+                let pair: String = chars[k..k + 2].iter().collect();
+                assert_eq!(&*vocab.terms[id as usize], pair.as_str());
+            }
+        }
+        assert!(vocab.short.len() > 1 << RECENT_BITS);
+    }
 
     #[test]
     fn the_chunk_table_gives_back_every_chunk_it_kept_and_no_other() {
