@@ -118,11 +118,19 @@ impl fmt::Display for Diagnostic {
             let no = self.line.to_string();
             let pad = " ".repeat(no.len());
             let text = ex.text.replace('\t', " ");
+            // The caret goes under the characters at fault as a terminal
+            // shows them: a Chinese or Japanese character takes two
+            // columns, a combining mark none.
+            let columns = |c: char| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            let before: usize = text.chars().take(ex.start).map(columns).sum();
+            let at: usize = (text.chars().skip(ex.start).take(ex.width))
+                .map(columns)
+                .sum();
             write!(
                 f,
                 "\n {pad} |\n {no} | {text}\n {pad} | {}{}",
-                " ".repeat(ex.start),
-                "^".repeat(ex.width)
+                " ".repeat(before),
+                "^".repeat(at.max(1))
             )?;
         }
         if let Some(hint) = &self.hint {
@@ -377,6 +385,22 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "error: a.md:4:5: broken\n   |\n 4 | see [x](y.md) now\n   |     ^^^^^^^^^"
+        );
+    }
+
+    #[test]
+    fn the_caret_stands_under_wide_and_combining_characters_as_shown() {
+        // Two wide characters and a space before the link; a combining
+        // acute accent inside it takes no column.
+        let d = Diagnostic::error("zh.md", 2, "broken").at("安全 [é](y.md)", 3, 10);
+        assert_eq!(
+            d.to_string(),
+            "error: zh.md:2:4: broken\n   |\n 2 | 安全 [é](y.md)\n   |      ^^^^^^^^^"
+        );
+        let d = Diagnostic::error("zh.md", 1, "broken").at("见[链接](y.md)", 1, 4);
+        assert_eq!(
+            d.to_string(),
+            "error: zh.md:1:2: broken\n   |\n 1 | 见[链接](y.md)\n   |   ^^^^^^"
         );
     }
 
