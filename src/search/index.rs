@@ -183,15 +183,16 @@ pub(super) const CHUNK_CACHE_BYTES: usize = 48;
 impl Vocabulary {
     /// The id of a term of one or two characters, `a` and `b`.
     #[inline(always)]
-    pub(super) fn short_id(
+    /// `t` gives the term's text, only when it is new.
+    pub(super) fn short_id<'t>(
         short: &mut FxHashMap<u64, u32>,
         terms: &mut Vec<Box<str>>,
         a: char,
         b: Option<char>,
-        t: &str,
+        t: impl FnOnce() -> &'t str,
     ) -> u32 {
         *short.entry(Self::short_key(a, b)).or_insert_with(|| {
-            terms.push(t.into());
+            terms.push(t().into());
             terms.len() as u32 - 1
         })
     }
@@ -207,9 +208,14 @@ impl Vocabulary {
     /// [`Self::short_id`] through [`Vocabulary::recent`] first: the
     /// character pairs of Burmese or Tibetan text are a few thousand,
     /// met millions of times, and one read of a small array finds most of
-    /// them. `t` gives the term's text, only when it is new.
+    /// them.
     #[inline(always)]
-    fn short_id_recent(&mut self, a: char, b: Option<char>, t: impl FnOnce() -> String) -> u32 {
+    fn short_id_recent<'t>(
+        &mut self,
+        a: char,
+        b: Option<char>,
+        t: impl FnOnce() -> &'t str,
+    ) -> u32 {
         let key = Self::short_key(a, b);
         let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS)) as usize;
         if self.recent.is_empty() {
@@ -219,11 +225,7 @@ impl Vocabulary {
         if seen >> 22 == key {
             return (seen & 0x3F_FFFF) as u32;
         }
-        let terms = &mut self.terms;
-        let id = *self.short.entry(key).or_insert_with(|| {
-            terms.push(t().into());
-            terms.len() as u32 - 1
-        });
+        let id = Self::short_id(&mut self.short, &mut self.terms, a, b, t);
         // Ids from 2^22 on do not fit beside the key; they are found in
         // the map each time.
         if id < 1 << 22 {
@@ -240,7 +242,7 @@ impl Vocabulary {
     ) -> u32 {
         let mut chars = t.chars();
         if let (Some(a), b, None) = (chars.next(), chars.next(), chars.next()) {
-            return Self::short_id(short, terms, a, b, t);
+            return Self::short_id(short, terms, a, b, || t);
         }
         if let Some(&id) = ids.get(t) {
             return id;
@@ -342,7 +344,7 @@ impl Vocabulary {
                 if let Some((a, _)) = last.take()
                     && !paired
                 {
-                    let id = self.short_id_recent(a, None, || chunk[run_start..i].to_string());
+                    let id = self.short_id_recent(a, None, || &chunk[run_start..i]);
                     self.scratch.push(id);
                 }
                 continue;
@@ -354,7 +356,7 @@ impl Vocabulary {
                 }
                 Some((a, at)) => {
                     let end = i + c.len_utf8();
-                    let id = self.short_id_recent(a, Some(c), || chunk[at..end].to_string());
+                    let id = self.short_id_recent(a, Some(c), || &chunk[at..end]);
                     self.scratch.push(id);
                     paired = true;
                 }
@@ -936,24 +938,6 @@ pub struct Index {
 }
 
 impl Index {
-    /// Each file's path in the output and its text.
-    pub fn files<'a>(&'a self, lang: &str) -> Vec<(String, &'a str)> {
-        let mut out = vec![(index_path(lang), self.main.as_str())];
-        out.extend(
-            self.parts
-                .iter()
-                .enumerate()
-                .map(|(k, text)| (part_path(lang, k), text.as_str())),
-        );
-        out.extend(
-            self.chunks
-                .iter()
-                .enumerate()
-                .map(|(k, text)| (chunk_path(lang, k), text.as_str())),
-        );
-        out
-    }
-
     /// Each file's path in the output and its text, given up to be written.
     pub fn into_files(self, lang: &str) -> Vec<(String, String)> {
         let mut out = vec![(index_path(lang), self.main)];
@@ -994,14 +978,9 @@ mod tests {
     fn pairs_found_through_the_recent_ones_have_their_own_ids() {
         // Far more distinct pairs than places in `recent`, met twice: each
         // id must name the pair's own text, whichever pairs shared a place.
-        let mut next = 0x9E37_79B9u32;
+        let mut next = crate::search::tests::random_below(0x9E37_79B9);
         let text: String = (0..40_000)
-            .map(|_| {
-                next ^= next << 13;
-                next ^= next >> 17;
-                next ^= next << 5;
-                char::from_u32(0x4E00 + next % 300).expect("Han")
-            })
+            .map(|_| char::from_u32(0x4E00 + next(300) as u32).expect("Han"))
             .collect();
         let chars: Vec<char> = text.chars().collect();
         let mut vocab = Vocabulary::default();

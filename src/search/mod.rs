@@ -33,7 +33,7 @@ mod tests {
 
     /// Numbers below the one asked for, from a xorshift generator started
     /// at `seed`: the same sequence on every run.
-    fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
+    pub(super) fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
         move |n| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
@@ -628,7 +628,7 @@ mod tests {
         let (_p, project) = project(3, 2, 10);
         let index = index_script(&project, "en");
         assert!(index.parts.is_empty() && index.chunks.is_empty());
-        assert_eq!(index.files("en").len(), 1);
+        assert_eq!(index.clone().into_files("en").len(), 1);
         let main = script_json(&index.main);
         assert!(main.get("chunk").is_none());
         let chapters = main["chapters"].as_array().unwrap();
@@ -659,7 +659,7 @@ mod tests {
         let sections: usize = 40 * 21;
         assert_eq!(index.chunks.len(), sections.div_ceil(per_chunk));
         assert!(index.chunks.len() > 2, "{per_chunk}");
-        let files = index.files("en");
+        let files = index.clone().into_files("en");
         assert_eq!(
             files.last().unwrap().0,
             format!("en/search-text-{}.js", index.chunks.len() - 1)
