@@ -253,14 +253,22 @@ fn fingerprint(target: &Resolved, keep: bool) -> Fingerprint {
                 .iter()
                 .zip(read)
                 .map(|(p, read)| {
-                    let Read { hash, bytes, stamp } = read?;
+                    let Read {
+                        hash,
+                        bytes,
+                        stamp,
+                        modified,
+                    } = read?;
                     if let Some(bytes) = bytes {
                         preread.insert(p.clone(), bytes);
                     }
                     if let Some(stamp) = stamp {
                         taken.add(p.clone(), stamp, hash);
                     }
-                    Some(hash)
+                    Some(manifest::Hashed {
+                        digest: hash,
+                        modified,
+                    })
                 })
                 .collect()
         })
@@ -281,6 +289,8 @@ struct Read {
     bytes: Option<project::Preread>,
     /// Its size, times and identity before it was read.
     stamp: Option<known::Stamp>,
+    /// Its modification time then, in nanoseconds since 1970.
+    modified: u128,
 }
 
 /// Each file's hash, and with `keep_bytes` the bytes of chapter files. A
@@ -294,10 +304,9 @@ fn read_for_fingerprint(
         paths
             .par_iter()
             .map(|p| {
-                let stamp = std::fs::metadata(p)
-                    .ok()
-                    .filter(|m| m.is_file())
-                    .map(|m| known::Stamp::of(&m));
+                let meta = std::fs::metadata(p).ok().filter(|m| m.is_file());
+                let stamp = meta.as_ref().map(known::Stamp::of);
+                let modified = meta.as_ref().map_or(0, manifest::mtime_nanos);
                 let kept = keep_bytes && p.extension().is_some_and(|e| e == "md");
                 let hash = stamp.and_then(|s| known.get(p, &s));
                 if let (Some(hash), false) = (hash, kept) {
@@ -305,14 +314,16 @@ fn read_for_fingerprint(
                         hash,
                         bytes: None,
                         stamp,
+                        modified,
                     });
                 }
-                let (bytes, modified) = project::read_file(p).ok()?;
+                let (bytes, read_modified) = project::read_file(p).ok()?;
                 let hash = hash.unwrap_or_else(|| manifest::bytes_hash(&bytes));
                 Some(Read {
                     hash,
-                    bytes: kept.then_some((bytes, modified)),
+                    bytes: kept.then_some((bytes, read_modified)),
                     stamp,
+                    modified,
                 })
             })
             .collect()
