@@ -174,38 +174,14 @@ fn file_target(
     written: &str,
 ) -> Result<String, LinkError> {
     let root = &project.paths.root;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    let chain = project.chains.get(page_lang).cloned().unwrap_or_default();
-    if parts.len() >= 4 && parts[0] == "manuals" {
-        let (manual, folder, rest) = (&parts[1], &parts[2], parts[3..].join("/"));
-        if folder == "media" {
-            for code in &chain {
-                candidates.push(
-                    Path::new("manuals")
-                        .join(manual)
-                        .join("media")
-                        .join(code)
-                        .join(&rest),
-                );
-            }
-        } else if project.config.lang(folder).is_some() {
-            for code in &chain {
-                candidates.push(Path::new("manuals").join(manual).join(code).join(&rest));
-            }
-        }
-    }
-    candidates.push(rel.to_path_buf());
-    for candidate in candidates {
-        match project.media.lookup(&candidate) {
+    let candidates = file_candidates(project, rel, page_lang);
+    for candidate in &candidates {
+        match project.media.lookup(candidate) {
             Known::Inside => return Ok(candidate.to_string_lossy().replace('\\', "/")),
             Known::Absent => continue,
             Known::Unknown => {}
         }
-        let abs = root.join(&candidate);
+        let abs = root.join(candidate);
         if let Ok(meta) = std::fs::metadata(&abs)
             && !meta.is_file()
             && !meta.is_dir()
@@ -234,10 +210,79 @@ fn file_target(
             Some("link to a file inside it".into()),
         ));
     }
-    Err(err(
-        format!("`{written}` does not exist"),
-        Some("check the path: it is relative to the file that contains the link".into()),
-    ))
+    // A name that differs only in case works on a translator's Windows or
+    // macOS disk and breaks on the web server: say which file it meant.
+    let hint = (candidates.iter())
+        .find_map(|c| case_variant(root, c))
+        .map_or_else(
+            || "check the path: it is relative to the file that contains the link".into(),
+            |found| {
+                format!(
+                    "the project has `{}`, whose name differs only in case; write it as it is \
+                     spelled, as web servers and most systems tell the two apart",
+                    found.to_string_lossy().replace('\\', "/")
+                )
+            },
+        );
+    Err(err(format!("`{written}` does not exist"), Some(hint)))
+}
+
+/// The project's file whose path is `rel` but for the case of its letters,
+/// when `rel` itself is not a file: each folder on the way is listed only
+/// when the name as written is not in it.
+fn case_variant(root: &Path, rel: &Path) -> Option<PathBuf> {
+    if root.join(rel).is_file() {
+        return None;
+    }
+    let mut found = PathBuf::new();
+    for part in rel.components() {
+        let Component::Normal(name) = part else {
+            return None;
+        };
+        if root.join(&found).join(name).exists() {
+            found.push(name);
+            continue;
+        }
+        let want = name.to_string_lossy().to_lowercase();
+        let entry = std::fs::read_dir(root.join(&found))
+            .ok()?
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy().to_lowercase() == want)?;
+        found.push(entry.file_name());
+    }
+    root.join(&found).is_file().then_some(found)
+}
+
+/// The files `rel` may stand for on a `page_lang` page, in the order they
+/// are looked for: the page language's own copies (then those of its
+/// fallback languages) first, the file as written last.
+fn file_candidates(project: &Project, rel: &Path, page_lang: &str) -> Vec<PathBuf> {
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    let chain = project.chains.get(page_lang).cloned().unwrap_or_default();
+    if parts.len() >= 4 && parts[0] == "manuals" {
+        let (manual, folder, rest) = (&parts[1], &parts[2], parts[3..].join("/"));
+        if folder == "media" {
+            for code in &chain {
+                candidates.push(
+                    Path::new("manuals")
+                        .join(manual)
+                        .join("media")
+                        .join(code)
+                        .join(&rest),
+                );
+            }
+        } else if project.config.lang(folder).is_some() {
+            for code in &chain {
+                candidates.push(Path::new("manuals").join(manual).join(code).join(&rest));
+            }
+        }
+    }
+    candidates.push(rel.to_path_buf());
+    candidates
 }
 
 fn decode(s: &str) -> String {

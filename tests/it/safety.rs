@@ -113,6 +113,41 @@ fn a_chapter_linked_from_outside_the_project_is_refused() {
     assert!(!read(out.path(), "es/guide/sub/deep.html").contains("secret"));
 }
 
+/// An image whose name differs from the file's only in case (which a
+/// translator's Windows or macOS disk accepts) is reported with the file
+/// the project has, in a language folder and in the manual's media.
+#[test]
+fn an_image_named_in_another_case_is_reported_with_the_files_spelling() {
+    let project = project_with_chapter(
+        "# Risk\n\n![map](img/office-map.svg)\n\n![logo](../media/LOGO.svg)\n\n![gone](img/gone.svg)\n",
+    );
+    let root = project.path();
+    let en = root.join("manuals/guide/en");
+    std::fs::create_dir(en.join("Img")).unwrap();
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+    std::fs::write(en.join("Img/Office-Map.svg"), svg).unwrap();
+    std::fs::write(root.join("manuals/guide/media/logo.svg"), svg).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = build(root, out.path());
+    let hint = |line: usize| {
+        let d = (report.diagnostics.iter())
+            .find(|d| d.line == line && d.message.contains("does not exist"))
+            .unwrap_or_else(|| panic!("no problem on line {line}: {:#?}", diag_lines(&report)));
+        d.hint.clone().unwrap_or_default()
+    };
+    assert!(
+        hint(3).contains("`manuals/guide/en/Img/Office-Map.svg`, whose name differs only in case"),
+        "{}",
+        hint(3)
+    );
+    assert!(
+        hint(5).contains("`manuals/guide/media/logo.svg`, whose name differs only in case"),
+        "{}",
+        hint(5)
+    );
+    assert!(hint(7).starts_with("check the path"), "{}", hint(7));
+}
+
 /// A language folder's files are listed once when loading; what the listing
 /// did not follow (a folder linked from inside it) is still checked on disk.
 #[test]
