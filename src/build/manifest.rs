@@ -295,15 +295,22 @@ mod tests {
         paths.iter().map(|p| file_hash(p)).collect()
     }
 
-    #[test]
-    fn fingerprint_follows_contents_names_and_options() {
+    /// A project of one chapter, `manuals/m/en/a.md`, and its output folder.
+    fn project() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let out = root.join("output");
         std::fs::create_dir_all(root.join("manuals/m/en")).unwrap();
-        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir_all(root.join("output")).unwrap();
         std::fs::write(root.join("polybook.toml"), "title = \"x\"\n").unwrap();
         std::fs::write(root.join("manuals/m/en/a.md"), "# A\n").unwrap();
+        let out = root.join("output");
+        (dir, out)
+    }
+
+    #[test]
+    fn fingerprint_follows_contents_names_and_options() {
+        let (dir, out) = project();
+        let root = dir.path();
         let first = fingerprint(root, &out, &opts(), &mut seq);
         assert_eq!(first, fingerprint(root, &out, &opts(), &mut seq));
         // Output and hidden files, build state included, do not count.
@@ -330,13 +337,9 @@ mod tests {
 
     #[test]
     fn a_chapters_time_counts_only_when_books_carry_it() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, out) = project();
         let root = dir.path();
-        let out = root.join("output");
-        std::fs::create_dir_all(root.join("manuals/m/en")).unwrap();
-        std::fs::write(root.join("polybook.toml"), "title = \"x\"\n").unwrap();
         let chapter = root.join("manuals/m/en/a.md");
-        std::fs::write(&chapter, "# A\n").unwrap();
         let touch = |secs: u64| {
             let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
             let f = std::fs::File::options().write(true).open(&chapter).unwrap();
