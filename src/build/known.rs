@@ -62,6 +62,12 @@ impl Stamp {
         }
     }
 
+    /// The file's modification time, in nanoseconds since 1970 (0 when
+    /// unknown).
+    pub fn modified(&self) -> u128 {
+        self.modified.max(0) as u128
+    }
+
     /// Whether the file had last changed well before `taken`.
     fn settled(&self, taken: i128) -> bool {
         self.modified.max(self.changed) < taken - SETTLED_NANOS

@@ -246,9 +246,8 @@ pub fn bytes_hash(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
-/// Whether every output file the manifest lists is still as written:
-/// a `stat` of each, in parallel (one after the other, the ten thousand
-/// files of a large site took a fifth of a build with nothing changed).
+/// Whether every output file the manifest lists is still as written: a
+/// `stat` of each, in parallel (a large site has ten thousand).
 pub fn outputs_intact(out: &Path, manifest: &Manifest) -> bool {
     use rayon::prelude::*;
     manifest.outputs.par_iter().all(|(rel, len, time)| {
@@ -269,8 +268,7 @@ pub fn stat_outputs<'a>(
     .collect()
 }
 
-/// A file's modification time, in nanoseconds since 1970 (0 when unknown).
-pub fn mtime_nanos(meta: &std::fs::Metadata) -> u128 {
+fn mtime_nanos(meta: &std::fs::Metadata) -> u128 {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())

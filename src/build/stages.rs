@@ -253,15 +253,11 @@ fn fingerprint(target: &Resolved, keep: bool) -> Fingerprint {
                 .iter()
                 .zip(read)
                 .map(|(p, read)| {
-                    let Read {
-                        hash,
-                        bytes,
-                        stamp,
-                        modified,
-                    } = read?;
+                    let Read { hash, bytes, stamp } = read?;
                     if let Some(bytes) = bytes {
                         preread.insert(p.clone(), bytes);
                     }
+                    let modified = stamp.as_ref().map_or(0, known::Stamp::modified);
                     if let Some(stamp) = stamp {
                         taken.add(p.clone(), stamp, hash);
                     }
@@ -289,8 +285,6 @@ struct Read {
     bytes: Option<project::Preread>,
     /// Its size, times and identity before it was read.
     stamp: Option<known::Stamp>,
-    /// Its modification time then, in nanoseconds since 1970.
-    modified: u128,
 }
 
 /// Each file's hash, and with `keep_bytes` the bytes of chapter files. A
@@ -304,9 +298,10 @@ fn read_for_fingerprint(
         paths
             .par_iter()
             .map(|p| {
-                let meta = std::fs::metadata(p).ok().filter(|m| m.is_file());
-                let stamp = meta.as_ref().map(known::Stamp::of);
-                let modified = meta.as_ref().map_or(0, manifest::mtime_nanos);
+                let stamp = std::fs::metadata(p)
+                    .ok()
+                    .filter(|m| m.is_file())
+                    .map(|m| known::Stamp::of(&m));
                 let kept = keep_bytes && p.extension().is_some_and(|e| e == "md");
                 let hash = stamp.and_then(|s| known.get(p, &s));
                 if let (Some(hash), false) = (hash, kept) {
@@ -314,16 +309,14 @@ fn read_for_fingerprint(
                         hash,
                         bytes: None,
                         stamp,
-                        modified,
                     });
                 }
-                let (bytes, read_modified) = project::read_file(p).ok()?;
+                let (bytes, modified) = project::read_file(p).ok()?;
                 let hash = hash.unwrap_or_else(|| manifest::bytes_hash(&bytes));
                 Some(Read {
                     hash,
-                    bytes: kept.then_some((bytes, read_modified)),
+                    bytes: kept.then_some((bytes, modified)),
                     stamp,
-                    modified,
                 })
             })
             .collect()

@@ -231,9 +231,6 @@ fn file_target(
 /// when `rel` itself is not a file: each folder on the way is listed only
 /// when the name as written is not in it.
 fn case_variant(root: &Path, rel: &Path) -> Option<PathBuf> {
-    if root.join(rel).is_file() {
-        return None;
-    }
     let mut found = PathBuf::new();
     for part in rel.components() {
         let Component::Normal(name) = part else {
@@ -250,7 +247,7 @@ fn case_variant(root: &Path, rel: &Path) -> Option<PathBuf> {
             .find(|e| e.file_name().to_string_lossy().to_lowercase() == want)?;
         found.push(entry.file_name());
     }
-    root.join(&found).is_file().then_some(found)
+    (found != rel && root.join(&found).is_file()).then_some(found)
 }
 
 /// The files `rel` may stand for on a `page_lang` page, in the order they
