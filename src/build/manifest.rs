@@ -6,7 +6,9 @@
 //! contents of `polybook.toml` and of everything under `manuals/`, `themes/`,
 //! `i18n/` and `po/`, the contents of every other file the last build copied, and
 //! the names, sizes and times of all other files in the project folder (so
-//! that adding a file a link was missing is seen). Hidden files and folders
+//! that adding a file a link was missing is seen), and the paths, sizes
+//! and times of the files in the folders installed fonts are read from (so
+//! that installing a font the last build lacked rebuilds). Hidden files and folders
 //! (the cache folder `.polybook/` among them) and the output folder are left
 //! out. The manifest also records the output
 //! files with their sizes and times: a build is skipped only when they are
@@ -51,6 +53,9 @@ pub struct Options<'a> {
     pub source_date_epoch: Option<i64>,
     pub languages: &'a [String],
     pub manuals: &'a [String],
+    /// The folders installed fonts are read from
+    /// ([`crate::fonts::find::system_font_folders`]).
+    pub font_folders: &'a [PathBuf],
 }
 
 impl Manifest {
@@ -202,6 +207,23 @@ pub fn fingerprint(
             field(&mtime_nanos(&m).to_le_bytes());
         }
     }
+    // Installed fonts, which pages and books may bundle: every file in the
+    // font folders by its path, size and time, as for other files read
+    // without being hashed.
+    for folder in opts.font_folders {
+        field(folder.as_os_str().as_encoded_bytes());
+        let walk = WalkDir::new(folder).follow_links(true).sort_by_file_name();
+        for entry in walk.into_iter().flatten() {
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            field(entry.path().as_os_str().as_encoded_bytes());
+            if let Ok(m) = entry.metadata() {
+                field(&m.len().to_le_bytes());
+                field(&mtime_nanos(&m).to_le_bytes());
+            }
+        }
+    }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -286,6 +308,7 @@ mod tests {
             source_date_epoch: None,
             languages: &[],
             manuals: &[],
+            font_folders: &[],
         }
     }
 
@@ -360,5 +383,38 @@ mod tests {
         assert_eq!(before[0], after[0]);
         assert_ne!(before[1], after[1]);
         assert_eq!(before[2], after[2]);
+    }
+
+    #[test]
+    fn installing_removing_or_replacing_a_font_changes_the_fingerprint() {
+        let (dir, out) = project();
+        let root = dir.path();
+        let fonts = tempfile::tempdir().unwrap();
+        let (system, user) = (fonts.path().join("system"), fonts.path().join("user"));
+        std::fs::create_dir_all(system.join("truetype/noto")).unwrap();
+        let folders = [system.clone(), user.clone()];
+        let with_fonts = Options {
+            font_folders: &folders,
+            ..opts()
+        };
+        let print = |o: &Options<'_>| fingerprint(root, &out, o, &mut seq);
+        let empty = print(&with_fonts);
+        assert_eq!(empty, print(&with_fonts));
+        // A font installed in a nested folder, and one in a user's folder
+        // that did not exist before.
+        let font = system.join("truetype/noto/NotoSansMyanmar-Regular.ttf");
+        std::fs::write(&font, "font").unwrap();
+        let installed = print(&with_fonts);
+        assert_ne!(empty, installed);
+        std::fs::create_dir_all(&user).unwrap();
+        std::fs::write(user.join("Padauk.ttf"), "font").unwrap();
+        let user_font = print(&with_fonts);
+        assert_ne!(installed, user_font);
+        // The same font replaced by a larger version, then removed.
+        std::fs::write(&font, "a newer font").unwrap();
+        let replaced = print(&with_fonts);
+        assert_ne!(user_font, replaced);
+        std::fs::remove_file(user.join("Padauk.ttf")).unwrap();
+        assert_ne!(replaced, print(&with_fonts));
     }
 }

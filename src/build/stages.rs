@@ -236,6 +236,7 @@ fn fingerprint(target: &Resolved, keep: bool) -> Fingerprint {
         source_date_epoch: opts.source_date_epoch,
         languages: &opts.languages,
         manuals: &opts.manuals,
+        font_folders: &crate::fonts::find::system_font_folders(),
     };
     let state = cache::folder(&target.root, &target.out);
     let last = if keep { None } else { manifest::read(&state) };

@@ -179,6 +179,35 @@ fn debian_copyright(font: &Path) -> Option<String> {
     read_text(&Path::new("/usr/share/doc").join(package).join("copyright"))
 }
 
+/// The folders installed fonts are read from: on Linux and the BSDs
+/// exactly those [`Installed::list`] reads (fontdb's list without
+/// fontconfig), on macOS and Windows the system's and the user's font
+/// folders, which fontdb reads among others. The build's fingerprint
+/// covers what they hold, so that installing or removing a font rebuilds
+/// the pages and books that may use it.
+pub fn system_font_folders() -> Vec<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let mut folders = Vec::new();
+    if cfg!(target_os = "windows") {
+        if let Some(root) = std::env::var_os("SYSTEMROOT") {
+            folders.push(PathBuf::from(root).join("Fonts"));
+        }
+        if let Some(profile) = std::env::var_os("USERPROFILE") {
+            folders.push(PathBuf::from(profile).join("AppData/Local/Microsoft/Windows/Fonts"));
+        }
+    } else if cfg!(target_os = "macos") {
+        folders.extend(["/Library/Fonts", "/System/Library/Fonts"].map(PathBuf::from));
+        folders.extend(home.map(|h| h.join("Library/Fonts")));
+    } else {
+        folders.extend(["/usr/share/fonts", "/usr/local/share/fonts"].map(PathBuf::from));
+        if let Some(h) = home {
+            folders.push(h.join(".fonts"));
+            folders.push(h.join(".local/share/fonts"));
+        }
+    }
+    folders
+}
+
 /// The fonts installed on this machine, listed when first needed.
 pub struct Installed {
     db: fontdb::Database,
@@ -187,7 +216,15 @@ pub struct Installed {
 impl Installed {
     pub fn list() -> Installed {
         let mut db = fontdb::Database::new();
-        db.load_system_fonts();
+        if cfg!(any(target_os = "macos", target_os = "windows")) {
+            db.load_system_fonts();
+        } else {
+            // The folders fontdb reads on Linux and the BSDs, taken from
+            // the one list the build's fingerprint also reads.
+            for folder in system_font_folders() {
+                db.load_fonts_dir(folder);
+            }
+        }
         Installed { db }
     }
 

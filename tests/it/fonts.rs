@@ -226,6 +226,45 @@ fn a_missing_font_is_a_warning_naming_script_languages_and_package() {
     );
 }
 
+/// Builds `root` into `out` with the command, `HOME` at `home`; gives the
+/// stages the build ran (`-v`).
+fn build_at_home(root: &Path, out: &Path, home: &Path) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .args(["-v", "build", "--no-epub", "--no-pdf", "--out"])
+        .arg(out)
+        .current_dir(root)
+        .env("HOME", home)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{stderr}");
+    stderr
+}
+
+#[test]
+fn installing_a_font_rebuilds_what_a_build_with_nothing_changed_would_keep() {
+    let dir = project("my", BURMESE, "");
+    let (out, home) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (root, out) = (dir.path(), out.path().join("site"));
+    let first = build_at_home(root, &out, home.path());
+    assert!(first.contains("  render:"), "{first}");
+    let again = build_at_home(root, &out, home.path());
+    assert!(
+        again.contains("unchanged check") && !again.contains("  render:"),
+        "{again}"
+    );
+    // A font installed for the user, as a translator would to fix a
+    // warning: the next build renders again, and the one after it does not.
+    let fonts = home.path().join(".local/share/fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    let full = full_font(&read(&out, "my/fonts/myanmar-400-LICENSE.txt"));
+    std::fs::copy(&full, fonts.join(full.file_name().unwrap())).unwrap();
+    let after = build_at_home(root, &out, home.path());
+    assert!(after.contains("  render:"), "{after}");
+    let settled = build_at_home(root, &out, home.path());
+    assert!(!settled.contains("  render:"), "{settled}");
+}
+
 #[test]
 fn zawgyi_burmese_is_reported_with_its_line() {
     let zawgyi = "# \u{1014}\u{102D}\u{1012}\u{102B}\u{1014}\u{1039}\u{1038}\n\n\u{1031}\u{1014}\u{1031}\u{1000}\u{102C}\u{1004}\u{1039}\u{1038}\u{101C}\u{102C}\u{1038}\n";
