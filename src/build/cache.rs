@@ -19,6 +19,11 @@
 //!
 //! Deleting `.polybook/` only makes the next build a full one, which cannot
 //! know the files of earlier builds and so removes none.
+//!
+//! A project folder that cannot be written (a read-only checkout or mount)
+//! and has no `.polybook/` keeps its build state in the user's cache folder
+//! instead, `$XDG_CACHE_HOME/polybook/<hash of the project's real path>/`
+//! (`~/.cache/polybook/…` when that is not set), laid out the same way.
 
 use std::path::{Path, PathBuf};
 
@@ -40,19 +45,66 @@ const OUTPUT: &str = "output";
 /// The state folder of the output folder `out` of the project `root` (both
 /// real paths, as [`crate::build`] resolves them). Nothing is created.
 pub fn folder(root: &Path, out: &Path) -> PathBuf {
-    let hash = Sha256::digest(out.as_os_str().as_encoded_bytes());
-    let key: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
-    root.join(FOLDER).join(format!("out-{key}"))
+    cache_folder(root).join(format!("out-{}", key(out)))
+}
+
+/// Sixteen hex digits of the SHA-256 of a path.
+fn key(path: &Path) -> String {
+    let hash = Sha256::digest(path.as_os_str().as_encoded_bytes());
+    hash[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The cache folder of the project `root`: `.polybook/` in it, unless it
+/// has none and its state is kept in the user's cache folder.
+fn cache_folder(root: &Path) -> PathBuf {
+    let own = root.join(FOLDER);
+    if std::fs::symlink_metadata(&own).is_err()
+        && let Some(other) = user_cache_folder(root).filter(|d| d.is_dir())
+    {
+        return other;
+    }
+    own
+}
+
+/// Where the build state of the project `root` goes when the project's
+/// folder cannot be written: `$XDG_CACHE_HOME/polybook/<key>`, or
+/// `$HOME/.cache/polybook/<key>`; `None` without either variable.
+fn user_cache_folder(root: &Path) -> Option<PathBuf> {
+    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(std::env::var_os("HOME").filter(|v| !v.is_empty())?).join(".cache"),
+    };
+    Some(base.join("polybook").join(key(root)))
 }
 
 /// Creates the state folder of `out` (and the cache folder, which tells git
 /// and backup tools to leave it out), records the output folder's path in
 /// it, and removes the state of output folders that no longer exist.
 /// Returns the state folder. A symbolic link in place of either folder is
-/// refused: build state is never written through a link.
+/// refused: build state is never written through a link. When the project
+/// folder refuses a new `.polybook/` (read-only), the user's cache folder
+/// holds the state instead.
 pub fn prepare(root: &Path, out: &Path) -> Result<PathBuf> {
-    let cache = root.join(FOLDER);
-    let state = folder(root, out);
+    let mut cache = cache_folder(root);
+    if std::fs::symlink_metadata(&cache).is_err() {
+        if let Err(e) = std::fs::create_dir_all(&cache) {
+            let refused = matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            );
+            match user_cache_folder(root) {
+                Some(other) if refused && cache == root.join(FOLDER) => {
+                    std::fs::create_dir_all(&other)
+                        .map_err(|e| Error::io("create the folder", &other, e))?;
+                    cache = other;
+                }
+                _ => return Err(Error::io("create the folder", &cache, e)),
+            }
+        }
+        write_new(&cache.join(".gitignore"), "# Build state of polybook.\n*\n")?;
+        write_new(&cache.join("CACHEDIR.TAG"), CACHEDIR_TAG)?;
+    }
+    let state = cache.join(format!("out-{}", key(out)));
     for dir in [&cache, &state] {
         match std::fs::symlink_metadata(dir) {
             Ok(m) if m.is_dir() => {}
@@ -66,10 +118,6 @@ pub fn prepare(root: &Path, out: &Path) -> Result<PathBuf> {
             }
             Err(_) => {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
-                if dir == &cache {
-                    write_new(&cache.join(".gitignore"), "# Build state of polybook.\n*\n")?;
-                    write_new(&cache.join("CACHEDIR.TAG"), CACHEDIR_TAG)?;
-                }
             }
         }
     }

@@ -509,3 +509,77 @@ fn two_clones_of_a_commit_build_to_the_same_bytes() {
         "{opf}"
     );
 }
+
+/// Sets the mode of `path` and of everything under it: `dirs` for folders, `files` for the rest.
+#[cfg(unix)]
+fn set_modes(path: &Path, dirs: u32, files: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    for e in walkdir::WalkDir::new(path).into_iter().flatten() {
+        let mode = if e.file_type().is_dir() { dirs } else { files };
+        std::fs::set_permissions(e.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+}
+
+/// A read-only checkout: the build works, writes nothing into the project,
+/// keeps its state in the user's cache folder, and the next build finds
+/// nothing changed. Run as an unprivileged user when the tests run as root,
+/// whom permissions do not stop.
+#[cfg(unix)]
+#[test]
+fn a_read_only_project_builds_and_keeps_its_state_in_the_users_cache() {
+    let project = copy_fixture("basic");
+    let (out, home) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    set_modes(out.path(), 0o777, 0o666);
+    set_modes(home.path(), 0o777, 0o666);
+    set_modes(project.path(), 0o555, 0o444);
+    let before = tree(project.path());
+    let site = out.path().join("site");
+    let run = || {
+        // The tests' own user owns the folders they make.
+        let root =
+            std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(home.path()).unwrap()) == 0;
+        let mut cmd = if root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(env!("CARGO_BIN_EXE_polybook"));
+            c
+        } else {
+            polybook()
+        };
+        let o = cmd
+            .args(["-v", "build", "--no-epub", "--no-pdf", "--out"])
+            .arg(&site)
+            .current_dir(project.path())
+            .env("HOME", home.path())
+            .env_remove("XDG_CACHE_HOME")
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{stderr}");
+        stderr
+    };
+    let first = run();
+    assert!(first.contains("  render:"), "{first}");
+    assert!(site.join("index.html").is_file());
+    assert!(tree(project.path()) == before, "the project was written to");
+    let cache = home.path().join(".cache/polybook");
+    let states: Vec<_> = walkdir::WalkDir::new(&cache)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_name() == "manifest.json")
+        .collect();
+    assert_eq!(
+        states.len(),
+        1,
+        "one state folder under {}",
+        cache.display()
+    );
+    let again = run();
+    assert!(
+        again.contains("unchanged check") && !again.contains("  render:"),
+        "{again}"
+    );
+    // Writable again, so that the folder can be removed.
+    set_modes(project.path(), 0o755, 0o644);
+}
