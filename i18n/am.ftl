@@ -46,6 +46,7 @@ po-fuzzy = መከለስ ያለበት
 state-unknown = አልተመዘገበም
 state-missing = አልተተረጎመም
 state-orphaned = ዋናው የሌለው
+state-broken = ሊነበብ አይችልም
 status-needs-work = ሥራ ያስፈልገዋል
 status-all-current = ሁሉም ምዕራፎች ተተርጉመዋል፤ ወቅታዊም ናቸው።
 search-label = ፍለጋ

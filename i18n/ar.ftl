@@ -46,6 +46,7 @@ po-fuzzy = بحاجة إلى مراجعة
 state-unknown = غير مسجَّل
 state-missing = غير مترجَم
 state-orphaned = يتيم
+state-broken = تتعذّر قراءته
 status-needs-work = يحتاج إلى عمل
 status-all-current = جميع الفصول مترجمة ومحدَّثة.
 search-label = بحث

@@ -46,6 +46,7 @@ po-fuzzy = བསྐྱར་ཞིབ་དགོས
 state-unknown = ཐོ་འགོད་མེད
 state-missing = བསྒྱུར་མེད
 state-orphaned = མ་ཡིག་མེད་པ
+state-broken = ཀློག་མི་ཐུབ
 status-needs-work = ལེགས་བཅོས་དགོས་པ
 status-all-current = ལེའུ་ཚང་མ་བསྒྱུར་ཟིན་ཞིང་དུས་དང་མཐུན་ཡོད།
 search-label = འཚོལ་ཞིབ

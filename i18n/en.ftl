@@ -46,6 +46,7 @@ po-fuzzy = fuzzy
 state-unknown = Not recorded
 state-missing = Not translated
 state-orphaned = Orphaned
+state-broken = Cannot be read
 status-needs-work = Needs work
 status-all-current = Every chapter is translated and current.
 search-label = Search

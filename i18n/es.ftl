@@ -46,6 +46,7 @@ po-fuzzy = por revisar
 state-unknown = Sin registrar
 state-missing = Sin traducir
 state-orphaned = Huérfano
+state-broken = No se puede leer
 status-needs-work = Pendiente de trabajo
 status-all-current = Todos los capítulos están traducidos y al día.
 search-label = Buscar

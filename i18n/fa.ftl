@@ -46,6 +46,7 @@ po-fuzzy = نیازمند بازبینی
 state-unknown = ثبت‌نشده
 state-missing = ترجمه‌نشده
 state-orphaned = بی‌منبع
+state-broken = خوانده نمی‌شود
 status-needs-work = نیازمند کار
 status-all-current = همهٔ فصل‌ها ترجمه‌شده و به‌روز هستند.
 search-label = جستجو

@@ -46,6 +46,7 @@ po-fuzzy = à revoir
 state-unknown = Non enregistré
 state-missing = Non traduit
 state-orphaned = Orphelin
+state-broken = Illisible
 status-needs-work = À reprendre
 status-all-current = Tous les chapitres sont traduits et à jour.
 search-label = Rechercher

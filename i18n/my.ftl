@@ -46,6 +46,7 @@ po-fuzzy = ပြန်လည်စစ်ဆေးရန်
 state-unknown = မှတ်တမ်းမရှိ
 state-missing = မဘာသာပြန်ရသေး
 state-orphaned = မူရင်းမရှိ
+state-broken = ဖတ်၍မရ
 status-needs-work = ပြင်ဆင်ရန်
 status-all-current = အခန်းအားလုံး ဘာသာပြန်ပြီး နောက်ဆုံးအခြေအနေ ဖြစ်သည်။
 search-label = ရှာရန်

@@ -44,6 +44,7 @@ po-fuzzy = a rever
 state-unknown = Não registrado
 state-missing = Não traduzido
 state-orphaned = Órfão
+state-broken = Não pode ser lido
 status-needs-work = Precisa de trabalho
 status-all-current = Todos os capítulos estão traduzidos e atualizados.
 search-label = Pesquisar

@@ -46,6 +46,7 @@ po-fuzzy = требует проверки
 state-unknown = Не отмечено
 state-missing = Не переведено
 state-orphaned = Без источника
+state-broken = Не читается
 status-needs-work = Требует работы
 status-all-current = Все главы переведены и актуальны.
 search-label = Поиск

@@ -46,6 +46,7 @@ po-fuzzy = 待审校
 state-unknown = 未记录
 state-missing = 未翻译
 state-orphaned = 无源文
+state-broken = 无法读取
 status-needs-work = 待处理
 status-all-current = 所有章节均已翻译且为最新。
 search-label = 搜索

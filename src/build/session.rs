@@ -127,6 +127,7 @@ impl Last {
         )
         .with_pdf(self.pdf())
         .with_fonts(self.fonts.linked(self.project.langs().len()))
+        .with_load_problems(self.plan_diags.iter().chain(self.read_errors.values()))
     }
 
     /// Whether this session makes PDF books.

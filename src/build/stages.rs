@@ -49,6 +49,13 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
         return Ok((report, None));
     }
     let (project, plan_diags, read_errors) = load_parts(&target.options.root, preread)?;
+    // The status pages of every language show the same report, in which a
+    // translation that could not be read is broken rather than missing.
+    let status = Arc::new(crate::translate::status::report_with(
+        &project,
+        &Default::default(),
+        plan_diags.iter().chain(read_errors.values()),
+    ));
     timer.lap("load");
     let scope = Scope::new(&project, &target.options)?;
     let (ui, ui_diags, theme) = load_resources(&project)?;
@@ -86,6 +93,7 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
         pdf: !target.options.no_pdf && project.config.pdf,
         keep,
         fonts: &fonts,
+        status,
     };
     let made = cx.make(target, output.as_ref())?;
     timer.lap("render");
@@ -575,6 +583,8 @@ struct Languages<'a> {
     pdf: bool,
     keep: bool,
     fonts: &'a super::fonts::Fonts,
+    /// The translation status every status page shows.
+    status: Arc<crate::translate::status::Report>,
 }
 
 /// What the languages' work made.
@@ -667,11 +677,7 @@ impl Languages<'_> {
             pdf: self.pdf,
             session: self.keep,
             pages: Pages::All,
-            // The status pages of every language show the same report.
-            status: Some(Arc::new(crate::translate::status::report(
-                self.project,
-                &Default::default(),
-            ))),
+            status: Some(self.status.clone()),
             progress,
             fonts: self.fonts,
         }

@@ -48,6 +48,9 @@ pub struct SiteContext<'a> {
     /// The translation status of the whole project, made by the first
     /// status page that needs it and shared by the others.
     status: std::sync::OnceLock<std::sync::Arc<crate::translate::status::Report>>,
+    /// The problems loading the project found, from which the status says
+    /// which translations could not be read (else they count as missing).
+    load_problems: Vec<&'a crate::diag::Diagnostic>,
     /// By language, then manual: each chapter's navigation entry (not the
     /// current one) as a page in the manual's folder shows it, made by the
     /// first such page and shared by the others.
@@ -134,6 +137,7 @@ impl<'a> SiteContext<'a> {
             pdf: false,
             strings,
             status: std::sync::OnceLock::new(),
+            load_problems: Vec::new(),
             lang_values: project
                 .langs()
                 .iter()
@@ -164,6 +168,16 @@ impl<'a> SiteContext<'a> {
     /// the contexts of several languages make it once.
     pub fn with_status(self, report: std::sync::Arc<crate::translate::status::Report>) -> Self {
         let _ = self.status.set(report);
+        self
+    }
+
+    /// The problems loading the project found, for the status pages when
+    /// they make the report themselves.
+    pub fn with_load_problems(
+        mut self,
+        problems: impl IntoIterator<Item = &'a crate::diag::Diagnostic>,
+    ) -> Self {
+        self.load_problems = problems.into_iter().filter(|d| d.is_error()).collect();
         self
     }
 

@@ -16,6 +16,8 @@ pub(super) struct StatusRow {
     pub(super) counts: [usize; 5],
     /// Chapters made from PO catalogues that are partly translated.
     pub(super) partial: usize,
+    /// Translations whose file could not be read.
+    pub(super) broken: usize,
     /// A whole number when it is one (`50`, not `50.0`).
     pub(super) percent: minijinja::Value,
 }
@@ -33,6 +35,8 @@ pub(super) struct StatusEntry {
     /// For a chapter made from a PO catalogue: its whole percentages of
     /// translated and fuzzy messages.
     pub(super) po: Option<[u64; 2]>,
+    /// For a translation that could not be read: why, with its line.
+    pub(super) problem: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -42,6 +46,8 @@ pub(super) struct StatusManual<'a> {
     pub(super) rows: Vec<StatusRow>,
     /// Whether some language has partly translated chapters (a column).
     pub(super) partial: bool,
+    /// Whether some language has translations that could not be read (a column).
+    pub(super) broken: bool,
     pub(super) entries: Vec<StatusEntry>,
 }
 
@@ -51,9 +57,10 @@ impl SiteContext<'_> {
     pub(super) fn status_context(&self, lang: usize, path: &str) -> minijinja::Value {
         let l = self.lang(lang);
         let report = self.status.get_or_init(|| {
-            std::sync::Arc::new(crate::translate::status::report(
+            std::sync::Arc::new(crate::translate::status::report_with(
                 self.project,
                 &crate::translate::status::Filter::default(),
+                self.load_problems.iter().copied(),
             ))
         });
         let source = self.project.source_lang();
@@ -72,6 +79,7 @@ impl SiteContext<'_> {
                         current: ls.lang == l.code,
                         counts: [ls.current, ls.outdated, ls.unknown, ls.missing, ls.orphaned],
                         partial: ls.partial,
+                        broken: ls.broken,
                         percent: if ls.percent_current.fract() == 0.0 {
                             minijinja::Value::from(ls.percent_current as u64)
                         } else {
@@ -109,6 +117,7 @@ impl SiteContext<'_> {
                                 p.percent_fuzzy.round() as u64,
                             ]
                         }),
+                        problem: c.problem.clone(),
                     }
                 })
                 .collect();
@@ -116,6 +125,7 @@ impl SiteContext<'_> {
                 title: m.config.title_in(&l.code),
                 chapters: ms.chapters,
                 partial: ms.languages.iter().any(|ls| ls.partial > 0),
+                broken: ms.languages.iter().any(|ls| ls.broken > 0),
                 rows,
                 entries,
             });

@@ -99,11 +99,11 @@ pub struct Broken<'a> {
 /// the problems loading the project reported (`diagnostics`), in order.
 pub fn broken<'a>(
     project: &Project,
-    diagnostics: &'a [crate::diag::Diagnostic],
+    diagnostics: impl IntoIterator<Item = &'a crate::diag::Diagnostic>,
 ) -> Vec<Broken<'a>> {
     let by_file: std::collections::HashMap<&std::path::Path, &crate::diag::Diagnostic> =
         diagnostics
-            .iter()
+            .into_iter()
             .filter(|d| d.is_error())
             .map(|d| (d.file.as_path(), d))
             .collect();

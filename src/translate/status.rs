@@ -111,15 +111,15 @@ pub struct Filter {
 /// The status of every translation (pure); a translation that could not be
 /// read counts as missing (see [`report_with`]).
 pub fn report(project: &Project, filter: &Filter) -> Report {
-    report_with(project, filter, &[])
+    report_with(project, filter, [])
 }
 
 /// [`report`], with the problems that loading the project reported, so
 /// that a translation whose file cannot be read is `broken`, not missing.
-pub fn report_with(
+pub fn report_with<'a>(
     project: &Project,
     filter: &Filter,
-    problems: &[crate::diag::Diagnostic],
+    problems: impl IntoIterator<Item = &'a crate::diag::Diagnostic>,
 ) -> Report {
     let source = project.source_lang();
     let broken = provenance::broken(project, problems);

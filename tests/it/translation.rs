@@ -604,3 +604,45 @@ fn stamp_writes_a_hard_linked_file_in_place() {
     let meta = std::fs::metadata(&file).unwrap();
     assert_eq!((meta.ino(), meta.nlink()), (inode, 2));
 }
+
+/// A translation whose file cannot be read is shown on the status pages as
+/// such, with its problem and line, and counted apart from the missing ones.
+#[test]
+fn status_pages_tell_a_translation_that_cannot_be_read_from_a_missing_one() {
+    let (out, _) = build_fixture("errors");
+    let text = |e: &scraper::ElementRef<'_>| e.text().collect::<String>();
+    let source = parse(out.path(), "en/status.html");
+    let heads: Vec<String> = select(&source, "thead th").iter().map(text).collect();
+    let cells: Vec<String> = select(&source, "tbody td").iter().map(text).collect();
+    assert_eq!(
+        heads,
+        [
+            "Language",
+            "Current",
+            "Outdated",
+            "Not recorded",
+            "Not translated",
+            "Orphaned",
+            "Cannot be read"
+        ]
+    );
+    // French has chapter `a` missing and `b` broken.
+    assert_eq!(cells[1..], ["0", "0", "1", "0", "1"], "{cells:?}");
+    let french = parse(out.path(), "fr/status.html");
+    let entries: Vec<String> = select(&french, ".needs-work li").iter().map(text).collect();
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert!(entries[0].starts_with("Non traduit A"), "{entries:?}");
+    assert!(
+        entries[1].starts_with("Illisible B")
+            && entries[1].contains("manuals/m/fr/b.md")
+            && entries[1].contains("line 2: invalid TOML front matter"),
+        "{entries:?}"
+    );
+    // A project with nothing broken has no such column.
+    let (basic, _) = build_fixture("basic");
+    let heads: Vec<String> = select(&parse(basic.path(), "en/status.html"), "thead th")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(!heads.iter().any(|h| h == "Cannot be read"), "{heads:?}");
+}
