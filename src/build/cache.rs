@@ -70,11 +70,18 @@ fn cache_folder(root: &Path) -> PathBuf {
 /// folder cannot be written: `$XDG_CACHE_HOME/polybook/<key>`, or
 /// `$HOME/.cache/polybook/<key>`; `None` without either variable.
 fn user_cache_folder(root: &Path) -> Option<PathBuf> {
+    Some(users_state_folder()?.join(key(root)))
+}
+
+/// The folder in the user's cache that holds the build state of projects
+/// whose own folder refuses it: `$XDG_CACHE_HOME/polybook`, else
+/// `~/.cache/polybook`; `None` without either variable.
+pub(crate) fn users_state_folder() -> Option<PathBuf> {
     let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
         Some(dir) => PathBuf::from(dir),
         None => PathBuf::from(std::env::var_os("HOME").filter(|v| !v.is_empty())?).join(".cache"),
     };
-    Some(base.join("polybook").join(key(root)))
+    Some(base.join("polybook"))
 }
 
 /// Creates the state folder of `out` (and the cache folder, which tells git

@@ -11,8 +11,9 @@ use crate::error::{Error, Result};
 /// `<root>/output`, as a real path (every link resolved; for a folder that
 /// does not exist yet, those of its nearest existing parent). It may not be
 /// the project folder (`root`, a real path) or contain it, nor lie among the
-/// sources (`manuals/`, `themes/`, `i18n/`) or in the build state: a build
-/// there would overwrite what the user wrote.
+/// sources (`manuals/`, `themes/`, `i18n/`) or in the build state (the
+/// project's or the one in the user's cache): a build there would overwrite
+/// what the user wrote, or what the next build reads.
 pub(crate) fn output_dir(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
     let given = match out {
         Some(o) if o.is_absolute() => o.to_path_buf(),
@@ -49,6 +50,17 @@ pub(crate) fn output_dir(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
             };
             return Err(refuse(format!(
                 "is inside `{dir}/` of the project, which holds its {what}"
+            )));
+        }
+    }
+    if let Some(state) = cache::users_state_folder() {
+        let within = |p: &Path| {
+            p.starts_with(&state) || state.canonicalize().is_ok_and(|d| p.starts_with(d))
+        };
+        if within(&real) && !within(root) {
+            return Err(refuse(format!(
+                "is inside `{}`, which holds the build state of projects whose own folder refuses it",
+                state.display()
             )));
         }
     }

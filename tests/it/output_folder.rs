@@ -206,6 +206,41 @@ fn output_folders_that_are_or_hold_the_project_or_its_sources_are_refused() {
         );
         assert!(tree(dir.path()) == before, "--out {out} wrote something");
     }
+    // Nor in the build state the user's cache holds for read-only projects.
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(home.join(".cache/polybook")).unwrap();
+    let before = tree(dir.path());
+    for (xdg, out) in [
+        (None, home.join(".cache/polybook/site")),
+        (None, home.join(".cache/polybook")),
+        (Some(home.join("xdg")), home.join("xdg/polybook/new/site")),
+    ] {
+        let mut cmd = polybook();
+        cmd.current_dir(&root)
+            .env("HOME", &home)
+            .env_remove("XDG_CACHE_HOME");
+        if let Some(x) = &xdg {
+            cmd.env("XDG_CACHE_HOME", x);
+        }
+        let run = cmd.arg("build").arg("--out").arg(&out).output().unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(
+            run.status.code(),
+            Some(2),
+            "--out {}: {stderr}",
+            out.display()
+        );
+        assert!(
+            stderr.contains("which holds the build state of projects"),
+            "--out {}: {stderr}",
+            out.display()
+        );
+        assert!(
+            tree(dir.path()) == before,
+            "--out {} wrote something",
+            out.display()
+        );
+    }
     // Beside the project is fine.
     let run = polybook()
         .current_dir(&root)
