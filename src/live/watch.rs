@@ -103,17 +103,30 @@ pub fn watch_loop(
         path: root.to_path_buf(),
         source,
     })?;
+    let mut watching = Vec::new();
     for (path, mode) in watched(root) {
         watcher.watch(&path, mode).map_err(|source| Error::Watch {
             path: path.clone(),
             source,
         })?;
+        watching.push(path);
     }
     rebuild(&[]);
     while !stop() {
         let Some(changed) = next_burst(&rx) else {
             continue;
         };
+        // A source folder made (or made again) since the watch began is
+        // watched before the rebuild, which reads what it already holds.
+        for (path, mode) in watched(root) {
+            if watching.contains(&path) && !changed.contains(&path) {
+                continue;
+            }
+            let _ = watcher.unwatch(&path);
+            if watcher.watch(&path, mode).is_ok() && !watching.contains(&path) {
+                watching.push(path);
+            }
+        }
         rebuild(&changed);
     }
     Ok(())

@@ -1156,3 +1156,79 @@ fn highlighted_lines_after_edits() {
     assert_eq!(code_lines(out.path(), "ar/guide/intro.html"), ar_before);
     assert_clean("after a one-off build");
 }
+
+/// Source folders made while watching (here `po/`, the first catalogue of
+/// a project) are watched from then on: a catalogue written into the new
+/// folder is built, and so is its next edit.
+#[test]
+fn watching_sees_a_source_folder_made_after_it_began() {
+    // A filled catalogue of one chapter, exported from another copy.
+    let other = copy_fixture("basic");
+    let exported = Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .arg("-C")
+        .arg(other.path())
+        .args(["po", "export", "--lang", "zh"])
+        .output()
+        .unwrap();
+    assert!(exported.status.success(), "{exported:?}");
+    let template = std::fs::read_to_string(other.path().join("po/zh/guide/intro.po")).unwrap();
+    let project = copy_fixture("basic");
+    assert!(!project.path().join("po").exists());
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .arg("-C")
+        .arg(project.path())
+        .args([
+            "build",
+            "--watch",
+            "--no-epub",
+            "--no-pdf",
+            "--lang",
+            "en,zh",
+            "--out",
+        ])
+        .arg(out.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // Waits until a line has `what` in it, for at most 10 s.
+    let wait_for = |what: &str| -> Vec<String> {
+        let until = Instant::now() + Duration::from_secs(10);
+        let mut got = Vec::new();
+        while let Some(left) = until.checked_duration_since(Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(l) => {
+                    let done = l.contains(what);
+                    got.push(l);
+                    if done {
+                        return got;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!("no line with `{what}` in {got:?}");
+    };
+    wait_for("Built ");
+    let page = out.path().join("zh/guide/intro.html");
+    let shows = |text: &str| std::fs::read_to_string(&page).unwrap().contains(text);
+    assert!(!shows("ZH1 Introduction"));
+    let po = project.path().join("po/zh/guide");
+    std::fs::create_dir_all(&po).unwrap();
+    wait_for("rebuilt");
+    for n in 1..=2 {
+        let filled = crate::po::fill(&template, &format!("ZH{n} "), &[]);
+        std::fs::write(po.join("intro.po"), filled).unwrap();
+        let lines = wait_for("rebuilt");
+        assert!(shows(&format!("ZH{n} Introduction")), "edit {n}: {lines:?}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
