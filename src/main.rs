@@ -71,6 +71,11 @@ enum Command {
         /// Rebuild after every change to the sources, until Ctrl-C.
         #[arg(long)]
         watch: bool,
+        /// Write only the files no language owns (the root page,
+        /// sitemap.xml, static/): the last step of a build split into
+        /// shards with --lang, run in the folder that holds their outputs.
+        #[arg(long, conflicts_with = "watch")]
+        shared_only: bool,
     },
     /// Build, serve the site on this machine, and rebuild and reload pages on every change.
     Serve {
@@ -245,11 +250,15 @@ fn main() -> ExitCode {
     tune_allocator();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { ref target, watch } => {
+        Command::Build {
+            ref target,
+            watch,
+            shared_only,
+        } => {
             if watch {
                 watch_and_build(&cli, target.clone())
             } else {
-                build(&cli, target.clone())
+                build(&cli, target.clone(), shared_only)
             }
         }
         Command::Serve {
@@ -337,22 +346,37 @@ fn print_diagnostics(cli: &Cli, diags: &[polybook::Diagnostic]) {
     let _ = err.flush();
 }
 
-fn build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
-    let opts = build_options(cli, target)?;
+fn build(cli: &Cli, target: Target, shared_only: bool) -> polybook::Result<ExitCode> {
+    let opts = polybook::BuildOptions {
+        shared_only,
+        ..build_options(cli, target)?
+    };
     polybook::build::on_interrupt(None);
     let report = polybook::build(&opts)?;
-    Ok(print_report(cli, &report))
+    Ok(print_report(cli, &report, shared_only))
 }
 
 /// Prints a build's problems and summary; the exit code it calls for.
-fn print_report(cli: &Cli, report: &polybook::BuildReport) -> ExitCode {
+/// `shared_only`: the build wrote only the files no language owns.
+fn print_report(cli: &Cli, report: &polybook::BuildReport, shared_only: bool) -> ExitCode {
     print_diagnostics(cli, &report.diagnostics);
     if cli.verbose {
         for (stage, time) in &report.stages {
             eprintln!("  {stage}: {:.1} ms", time.as_secs_f64() * 1000.0);
         }
     }
-    if !cli.quiet {
+    if !cli.quiet && shared_only {
+        eprintln!(
+            "Built the files {} languages share (root page, sitemap.xml, static/) in {:.2} s into {} ({} written, {} removed; {} errors, {} warnings)",
+            report.languages,
+            report.elapsed.as_secs_f64(),
+            report.out.display(),
+            report.written,
+            report.removed,
+            report.errors(),
+            report.warnings(),
+        );
+    } else if !cli.quiet {
         eprintln!(
             "Built {} pages in {} languages from {} manuals in {:.2} s into {} ({} written, {} removed; {} errors, {} warnings)",
             report.pages,
@@ -468,6 +492,7 @@ fn build_options(cli: &Cli, target: Target) -> polybook::Result<polybook::BuildO
         source_date_epoch,
         languages: target.langs,
         manuals: target.manuals,
+        shared_only: false,
     })
 }
 
@@ -492,7 +517,7 @@ fn watch_and_build(cli: &Cli, target: Target) -> polybook::Result<ExitCode> {
                 first: true,
                 ..
             } => {
-                print_report(cli, report);
+                print_report(cli, report, false);
             }
             Round::Built { report, new, .. } => {
                 let new: Vec<polybook::Diagnostic> = new.into_iter().cloned().collect();
@@ -753,6 +778,7 @@ fn bundle(
             out: out.clone(),
             ..Target::default()
         },
+        false,
     )?;
     if built != ExitCode::SUCCESS {
         eprintln!("error: the build has errors; no bundle was made");

@@ -121,7 +121,15 @@ impl Texts {
         let manuals: Vec<usize> = (0..project.manuals.len())
             .filter(|&m| scope.manuals[m])
             .collect();
-        let in_scope: Vec<usize> = (0..langs.len()).filter(|&l| scope.langs[l]).collect();
+        // The root page, which a build of the shared files alone writes,
+        // links the source language's fonts: they are chosen as a full
+        // build chooses them (the source language's shard writes them).
+        let in_scope: Vec<usize> = (0..langs.len())
+            .filter(|&l| {
+                scope.langs[l] || (scope.shared_only && langs[l].code == project.source_lang())
+            })
+            .collect();
+        let books = books && !scope.shared_only;
         let names: Vec<&str> = langs.iter().map(|l| site::lang_name(ui, l)).collect();
         let pairs: Vec<(usize, usize)> = (in_scope.iter())
             .flat_map(|&l| manuals.iter().map(move |&m| (l, m)))

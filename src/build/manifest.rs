@@ -53,6 +53,7 @@ pub struct Options<'a> {
     pub source_date_epoch: Option<i64>,
     pub languages: &'a [String],
     pub manuals: &'a [String],
+    pub shared_only: bool,
     /// The folders installed fonts are read from
     /// ([`crate::fonts::find::system_font_folders`]).
     pub font_folders: &'a [PathBuf],
@@ -308,6 +309,7 @@ mod tests {
             source_date_epoch: None,
             languages: &[],
             manuals: &[],
+            shared_only: false,
             font_folders: &[],
         }
     }

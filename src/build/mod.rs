@@ -60,6 +60,9 @@ pub struct BuildOptions {
     pub languages: Vec<String>,
     /// Build only these manuals (ids); all when empty.
     pub manuals: Vec<String>,
+    /// Write only the files no language owns (the root page, `sitemap.xml`,
+    /// `static/`): the merge step of a build split by `--lang` into shards.
+    pub shared_only: bool,
 }
 
 /// Build options resolved once, for `build`, `check`, `serve` and `watch`

@@ -1,5 +1,6 @@
 //! What one build makes: the languages and manuals of `--lang` and
-//! `--manual`, and which files of earlier builds lie outside them.
+//! `--manual`, or only the shared files (`--shared-only`), and which files
+//! of earlier builds lie outside them.
 
 use super::BuildOptions;
 use crate::diag::Diagnostic;
@@ -12,6 +13,9 @@ pub(crate) struct Scope {
     pub langs: Vec<bool>,
     pub manuals: Vec<bool>,
     pub filtered: bool,
+    /// Only the files no language owns (`--shared-only`): no language is
+    /// in scope, the root page and the sitemap are.
+    pub shared_only: bool,
 }
 
 impl Scope {
@@ -35,6 +39,21 @@ impl Scope {
                 );
             }
         }
+        if opts.shared_only && (!opts.languages.is_empty() || !opts.manuals.is_empty()) {
+            let given = if opts.languages.is_empty() {
+                "--manual"
+            } else {
+                "--lang"
+            };
+            problems.push(
+                Diagnostic::error(
+                    given,
+                    0,
+                    format!("`--shared-only` makes no language's or manual's pages, so `{given}` has nothing to choose"),
+                )
+                .with_hint("build the shards with `--lang`, then the shared files with `--shared-only` alone"),
+            );
+        }
         if !problems.is_empty() {
             return Err(Error::Options(problems));
         }
@@ -42,21 +61,31 @@ impl Scope {
             langs: project
                 .langs()
                 .iter()
-                .map(|l| opts.languages.is_empty() || opts.languages.contains(&l.code))
+                .map(|l| {
+                    !opts.shared_only
+                        && (opts.languages.is_empty() || opts.languages.contains(&l.code))
+                })
                 .collect(),
             manuals: project
                 .manuals
                 .iter()
                 .map(|m| opts.manuals.is_empty() || opts.manuals.contains(&m.id))
                 .collect(),
-            filtered: !opts.languages.is_empty() || !opts.manuals.is_empty(),
+            filtered: !opts.languages.is_empty() || !opts.manuals.is_empty() || opts.shared_only,
+            shared_only: opts.shared_only,
         })
+    }
+
+    /// Whether this build writes the root page and the sitemap, which list
+    /// every language: a build of all of them, or of the shared files only.
+    pub fn writes_shared_pages(&self) -> bool {
+        !self.filtered || self.shared_only
     }
 
     pub fn has_page(&self, kind: site::PageKind) -> bool {
         use site::PageKind::*;
         match kind {
-            Root => !self.filtered,
+            Root => self.writes_shared_pages(),
             Home { lang } | Status { lang } | About { lang } => self.langs[lang],
             Contents { lang, manual } | Print { lang, manual } => {
                 self.langs[lang] && self.manuals[manual]

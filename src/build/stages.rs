@@ -244,6 +244,7 @@ fn fingerprint(target: &Resolved, keep: bool) -> Fingerprint {
         source_date_epoch: opts.source_date_epoch,
         languages: &opts.languages,
         manuals: &opts.manuals,
+        shared_only: opts.shared_only,
         font_folders: &crate::fonts::find::system_font_folders(),
     };
     let state = cache::folder(&target.root, &target.out);
@@ -487,6 +488,9 @@ pub(crate) fn load_resources(
 /// Highlights each distinct code block of the chapters in scope once, and
 /// each line once for all the blocks that reach it in the same state.
 fn highlight_code(project: &Project, scope: &Scope) -> Highlighted {
+    if !scope.langs.contains(&true) {
+        return Highlighted::default();
+    }
     let mut blocks: FxHashSet<(&str, &str)> = FxHashSet::default();
     for m in (0..project.manuals.len()).filter(|&m| scope.manuals[m]) {
         for ch in &project.manuals[m].chapters {
@@ -635,7 +639,7 @@ impl Languages<'_> {
         rayon::scope(|tasks| {
             // The sitemap needs only the model: made and written beside
             // the first language's work.
-            if !scope.filtered {
+            if scope.writes_shared_pages() {
                 let sitemap = &mut sitemap;
                 tasks.spawn(move |_| {
                     *sitemap =

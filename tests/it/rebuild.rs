@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use polybook::BuildOptions;
 
-use crate::common::{build, copy_fixture, files, override_template};
+use crate::common::{build, copy_dir, copy_fixture, files, override_template};
 
 /// Every file below `out` with its modification time and bytes.
 fn snapshot(out: &Path) -> BTreeMap<String, (SystemTime, Vec<u8>)> {
@@ -251,6 +251,69 @@ fn a_language_filter_builds_that_language_and_keeps_the_others() {
     // A full build afterwards gives the same as a clean one.
     build(project.path(), out.path());
     assert_same_as_clean(project.path(), out.path(), "after a filtered build");
+}
+
+/// A build split into shards by `--lang`, their outputs put together and
+/// the shared files written by `--shared-only`, gives the bytes of one
+/// full build.
+#[test]
+fn shards_by_language_and_the_shared_files_make_the_full_build() {
+    let project = copy_fixture("basic");
+    let opts = |out: &Path, languages: &[&str], shared_only: bool| BuildOptions {
+        root: project.path().to_path_buf(),
+        out: Some(out.to_path_buf()),
+        no_pdf: true,
+        languages: languages.iter().map(|l| l.to_string()).collect(),
+        shared_only,
+        ..BuildOptions::default()
+    };
+    let full = tempfile::tempdir().unwrap();
+    polybook::build(&opts(full.path(), &[], false)).unwrap();
+    // Alone in an empty folder, it writes only the files no language owns.
+    let alone = tempfile::tempdir().unwrap();
+    let report = polybook::build(&opts(alone.path(), &[], true)).unwrap();
+    assert_eq!(report.errors(), 0);
+    let shared = files(alone.path());
+    assert_eq!(shared[..2], ["index.html", "sitemap.xml"], "{shared:?}");
+    assert!(
+        shared[2..].iter().all(|f| f.starts_with("static/")),
+        "{shared:?}"
+    );
+    // The shards, each in a folder of its own as on a CI matrix, then
+    // copied into one, where the shared files are written.
+    let merged = tempfile::tempdir().unwrap();
+    for langs in [&["en", "es"][..], &["ar"], &["zh"]] {
+        let shard = tempfile::tempdir().unwrap();
+        polybook::build(&opts(shard.path(), langs, false)).unwrap();
+        assert!(!shard.path().join("index.html").exists());
+        copy_dir(shard.path(), merged.path());
+    }
+    polybook::build(&opts(merged.path(), &[], true)).unwrap();
+    let (a, b) = (files(full.path()), files(merged.path()));
+    assert_eq!(a, b);
+    for f in &a {
+        assert!(
+            std::fs::read(full.path().join(f)).unwrap()
+                == std::fs::read(merged.path().join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+    // It chooses no language or manual.
+    for (langs, manuals) in [
+        (vec!["en".to_string()], vec![]),
+        (vec![], vec!["guide".to_string()]),
+    ] {
+        let err = polybook::build(&BuildOptions {
+            languages: langs,
+            manuals,
+            ..opts(alone.path(), &[], true)
+        })
+        .unwrap_err();
+        assert!(
+            matches!(&err, polybook::Error::Options(d) if d[0].message.contains("`--shared-only` makes no language's")),
+            "{err}"
+        );
+    }
 }
 
 #[test]
