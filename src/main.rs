@@ -357,6 +357,11 @@ fn build(cli: &Cli, target: Target, shared_only: bool) -> polybook::Result<ExitC
 }
 
 /// Prints a build's problems and summary; the exit code it calls for.
+/// `n` and the noun for one or for many of it (the summary is in English).
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// `shared_only`: the build wrote only the files no language owns.
 fn print_report(cli: &Cli, report: &polybook::BuildReport, shared_only: bool) -> ExitCode {
     print_diagnostics(cli, &report.diagnostics);
@@ -367,8 +372,7 @@ fn print_report(cli: &Cli, report: &polybook::BuildReport, shared_only: bool) ->
     }
     if !cli.quiet && shared_only {
         eprintln!(
-            "Built the files {} languages share (root page, sitemap.xml, static/) in {:.2} s into {} ({} written, {} removed; {} errors, {} warnings)",
-            report.languages,
+            "Built the files every language shares (root page, sitemap.xml, static/) in {:.2} s into {} ({} written, {} removed; {} errors, {} warnings)",
             report.elapsed.as_secs_f64(),
             report.out.display(),
             report.written,
@@ -378,10 +382,10 @@ fn print_report(cli: &Cli, report: &polybook::BuildReport, shared_only: bool) ->
         );
     } else if !cli.quiet {
         eprintln!(
-            "Built {} pages in {} languages from {} manuals in {:.2} s into {} ({} written, {} removed; {} errors, {} warnings)",
+            "Built {} pages in {} from {} in {:.2} s into {} ({} written, {} removed; {} errors, {} warnings)",
             report.pages,
-            report.languages,
-            report.manuals,
+            counted(report.languages, "language", "languages"),
+            counted(report.manuals, "manual", "manuals"),
             report.elapsed.as_secs_f64(),
             report.out.display(),
             report.written,
@@ -392,8 +396,8 @@ fn print_report(cli: &Cli, report: &polybook::BuildReport, shared_only: bool) ->
         if let Some(largest) = report.search_indexes.iter().max_by_key(|s| s.bytes) {
             let total: usize = report.search_indexes.iter().map(|s| s.bytes).sum();
             eprintln!(
-                "Search indexes for {} languages: {} KB in all, largest {} ({} KB){}",
-                report.search_indexes.len(),
+                "Search indexes for {}: {} KB in all, largest {} ({} KB){}",
+                counted(report.search_indexes.len(), "language", "languages"),
                 total / 1024,
                 largest.lang,
                 largest.bytes / 1024,
@@ -581,9 +585,9 @@ fn check(cli: &Cli, strict: bool, format: Format) -> polybook::Result<ExitCode> 
             print_diagnostics(cli, &report.diagnostics);
             if !cli.quiet {
                 eprintln!(
-                    "Checked {} pages in {} languages: {} errors, {} warnings{}",
+                    "Checked {} pages in {}: {} errors, {} warnings{}",
                     report.pages,
-                    report.languages,
+                    counted(report.languages, "language", "languages"),
                     report.errors(),
                     report.warnings(),
                     if strict && report.warnings() > 0 {

@@ -76,6 +76,20 @@ impl Scope {
         })
     }
 
+    /// How many languages this build makes pages of.
+    pub fn languages(&self) -> usize {
+        self.langs.iter().filter(|&&l| l).count()
+    }
+
+    /// How many manuals this build makes pages of (none for the shared
+    /// files alone).
+    pub fn manual_count(&self) -> usize {
+        if self.shared_only {
+            return 0;
+        }
+        self.manuals.iter().filter(|&&m| m).count()
+    }
+
     /// Whether this build writes the root page and the sitemap, which list
     /// every language: a build of all of them, or of the shared files only.
     pub fn writes_shared_pages(&self) -> bool {

@@ -84,8 +84,8 @@ impl Last {
     ) -> BuildReport {
         BuildReport {
             pages: self.pages,
-            languages: self.project.langs().len(),
-            manuals: self.project.manuals.len(),
+            languages: self.scope.languages(),
+            manuals: self.scope.manual_count(),
             written,
             removed,
             out: self.target.out.clone(),
@@ -180,8 +180,8 @@ impl Last {
                     copied,
                     manifest::stat_outputs(&self.target.out, outputs.iter()),
                     self.pages,
-                    project.langs().len(),
-                    project.manuals.len(),
+                    scope.languages(),
+                    scope.manual_count(),
                     self.search_indexes.clone(),
                     diagnostics.to_vec(),
                 ),

@@ -239,6 +239,11 @@ fn a_language_filter_builds_that_language_and_keeps_the_others() {
     })
     .unwrap();
     assert!(report.pages < 20, "only Spanish pages: {}", report.pages);
+    assert_eq!(
+        (report.languages, report.manuals),
+        (1, 1),
+        "what the summary counts"
+    );
     let es_page = std::fs::read_to_string(out.path().join("es/guide/intro.html")).unwrap();
     assert!(es_page.contains("Filtrado."));
     // Other languages' files stay, as they were.
@@ -273,6 +278,7 @@ fn shards_by_language_and_the_shared_files_make_the_full_build() {
     let alone = tempfile::tempdir().unwrap();
     let report = polybook::build(&opts(alone.path(), &[], true)).unwrap();
     assert_eq!(report.errors(), 0);
+    assert_eq!((report.pages, report.languages, report.manuals), (1, 0, 0));
     let shared = files(alone.path());
     assert_eq!(shared[..2], ["index.html", "sitemap.xml"], "{shared:?}");
     assert!(
