@@ -48,7 +48,11 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
     if let Some(report) = unchanged(target, fingerprint.as_deref(), last, intact, &mut timer) {
         return Ok((report, None));
     }
-    let (project, plan_diags, read_errors) = load_parts(&target.options.root, preread)?;
+    // A build of some languages alone holds the text of those (and of the
+    // languages they fall back to) only; the others' outlines are enough.
+    let texts_of = (!keep && (target.options.shared_only || !target.options.languages.is_empty()))
+        .then_some(&target.options.languages[..]);
+    let (project, plan_diags, read_errors) = load_parts(&target.options.root, preread, texts_of)?;
     // The status pages of every language show the same report, in which a
     // translation that could not be read is broken rather than missing.
     let status = Arc::new(crate::translate::status::report_with(
@@ -252,13 +256,22 @@ fn fingerprint(target: &Resolved, keep: bool) -> Fingerprint {
     let intact = last
         .as_ref()
         .is_some_and(|m| manifest::outputs_intact(&target.out, m));
-    let keep_bytes = !intact;
+    // The bytes of the chapter files the load will read; with `--lang`,
+    // only those of the languages asked for (the load reads the others
+    // again and keeps only what it scanned of them).
+    let keep_bytes = |p: &Path| {
+        !intact
+            && p.extension().is_some_and(|e| e == "md")
+            && (opts.languages.is_empty() && !opts.shared_only
+                || chapter_lang(&target.root, p)
+                    .is_some_and(|l| opts.languages.iter().any(|c| c == l)))
+    };
     let mut preread = HashMap::new();
     let mut taken = known::Taken::now();
     let fingerprint = (!opts.dry_run).then(|| {
         let known = known::Known::read(&state);
         manifest::fingerprint(&target.root, &target.out, &manifest_opts, &mut |paths| {
-            let read = read_for_fingerprint(paths, keep_bytes, &known);
+            let read = read_for_fingerprint(paths, &keep_bytes, &known);
             paths
                 .iter()
                 .zip(read)
@@ -288,6 +301,15 @@ fn fingerprint(target: &Resolved, keep: bool) -> Fingerprint {
     }
 }
 
+/// The language folder of a chapter file `manuals/<manual>/<lang>/...`
+/// below `root`.
+fn chapter_lang<'p>(root: &Path, path: &'p Path) -> Option<&'p str> {
+    let mut parts = path.strip_prefix(root).ok()?.components();
+    (parts.next()?.as_os_str() == "manuals").then_some(())?;
+    parts.next()?;
+    parts.next()?.as_os_str().to_str()
+}
+
 /// One input file as the fingerprint saw it.
 struct Read {
     hash: [u8; 32],
@@ -297,11 +319,11 @@ struct Read {
     stamp: Option<known::Stamp>,
 }
 
-/// Each file's hash, and with `keep_bytes` the bytes of chapter files. A
+/// Each file's hash, and the bytes of the files `keep_bytes` says. A
 /// file `known` holds for its stamp is read only for its bytes.
 fn read_for_fingerprint(
     paths: &[PathBuf],
-    keep_bytes: bool,
+    keep_bytes: &(dyn Fn(&Path) -> bool + Sync),
     known: &known::Known,
 ) -> Vec<Option<Read>> {
     let read_all = || -> Vec<_> {
@@ -312,7 +334,7 @@ fn read_for_fingerprint(
                     .ok()
                     .filter(|m| m.is_file())
                     .map(|m| known::Stamp::of(&m));
-                let kept = keep_bytes && p.extension().is_some_and(|e| e == "md");
+                let kept = keep_bytes(p);
                 let hash = stamp.and_then(|s| known.get(p, &s));
                 if let (Some(hash), false) = (hash, kept) {
                     return Some(Read {
@@ -376,7 +398,7 @@ fn unchanged(
 
 /// Loads a project into the model, reading chapter files in parallel.
 pub fn load(root: &Path) -> Result<(Project, Vec<Diagnostic>)> {
-    let (project, mut diagnostics, read_errors) = load_parts(root, HashMap::new())?;
+    let (project, mut diagnostics, read_errors) = load_parts(root, HashMap::new(), None)?;
     diagnostics.extend(read_errors.into_values());
     diagnostics.extend(drift(&project));
     diagnostics.extend(crate::fonts::zawgyi(&project));
@@ -389,11 +411,21 @@ pub(crate) type ReadErrors = BTreeMap<PathBuf, Diagnostic>;
 /// [`load`], with the planning problems and the unreadable files apart and
 /// without the drift warnings.
 /// `preread`: chapter files already read, by path (the others are read here).
+/// With `texts_of`, the text of every other language (but those that some
+/// language falls back to) is let go of as soon as its file is scanned, as
+/// [`Project::release_texts`] would let go of it later: a build of a few
+/// languages then never holds every language's text at once.
 fn load_parts(
     root: &Path,
     mut preread: HashMap<PathBuf, project::Preread>,
+    texts_of: Option<&[String]>,
 ) -> Result<(Project, Vec<Diagnostic>, ReadErrors)> {
     let plan = project::plan(root)?;
+    let kept = texts_of.map(|langs| {
+        let mut kept = Project::shown_by_others(&plan.config);
+        kept.extend(langs.iter().cloned());
+        kept
+    });
     let mut diagnostics = plan.diagnostics.clone();
     let jobs: Vec<_> = plan
         .manuals
@@ -405,7 +437,13 @@ fn load_parts(
     let results: Vec<_> = jobs
         .into_par_iter()
         .map(|(mi, file, read)| {
-            let result = project::read_source_from(&plan.paths.root, mi, file, read);
+            let mut result = project::read_source_from(&plan.paths.root, mi, file, read);
+            if let (Ok(read), Some(kept)) = (result.as_mut(), kept.as_ref())
+                && !kept.contains(&read.source.lang)
+                && read.source.po.is_none()
+            {
+                read.source.release();
+            }
             (file.path.as_path(), result)
         })
         .collect();
@@ -491,10 +529,19 @@ fn highlight_code(project: &Project, scope: &Scope) -> Highlighted {
     if !scope.langs.contains(&true) {
         return Highlighted::default();
     }
+    // The languages whose pages show a source's code: its own, when it is
+    // built, or any that falls back to it.
+    let mut shown = Project::shown_by_others(&project.config);
+    shown.extend(
+        (project.langs().iter())
+            .zip(&scope.langs)
+            .filter(|(_, built)| **built)
+            .map(|(l, _)| l.code.clone()),
+    );
     let mut blocks: FxHashSet<(&str, &str)> = FxHashSet::default();
     for m in (0..project.manuals.len()).filter(|&m| scope.manuals[m]) {
         for ch in &project.manuals[m].chapters {
-            for src in ch.sources.values() {
+            for src in ch.sources.values().filter(|s| shown.contains(&s.lang)) {
                 blocks.extend(
                     src.outline
                         .code
@@ -870,4 +917,66 @@ fn shared_files(
         copied.extend(c);
     }
     Ok(copied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The loaded text of each chapter file, by language.
+    fn texts(project: &Project) -> Vec<(String, bool)> {
+        let mut out: Vec<(String, bool)> = (project.manuals.iter())
+            .flat_map(|m| m.chapters.iter())
+            .flat_map(|c| c.sources.values())
+            .map(|s| (s.lang.clone(), !s.text.is_empty()))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn a_build_of_some_languages_keeps_the_text_of_those_and_of_the_source_only() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let (all, ..) = load_parts(&root, HashMap::new(), None).unwrap();
+        assert_eq!(
+            texts(&all),
+            [
+                ("ar".into(), true),
+                ("en".into(), true),
+                ("es".into(), true)
+            ]
+        );
+        let es = ["es".to_string()];
+        let (some, ..) = load_parts(&root, HashMap::new(), Some(&es)).unwrap();
+        assert_eq!(
+            texts(&some),
+            [
+                ("ar".into(), false),
+                ("en".into(), true),
+                ("es".into(), true)
+            ]
+        );
+        // What the others' files tell besides their text is all there.
+        for (a, b) in (all.manuals[0].chapters.iter()).zip(&some.manuals[0].chapters) {
+            for (lang, s) in &a.sources {
+                let t = &b.sources[lang];
+                assert_eq!(
+                    (&s.title, &s.anchors, s.outline.counts),
+                    (&t.title, &t.anchors, t.outline.counts)
+                );
+                assert_eq!(t.released.is_some(), lang == "ar");
+            }
+        }
+        // The shared files alone keep the source's text only.
+        let (none, ..) = load_parts(&root, HashMap::new(), Some(&[])).unwrap();
+        assert_eq!(
+            texts(&none),
+            [
+                ("ar".into(), false),
+                ("en".into(), true),
+                ("es".into(), false)
+            ]
+        );
+    }
 }

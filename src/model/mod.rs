@@ -7,7 +7,7 @@
 pub mod outline;
 pub(crate) mod slug;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::load::config::{ManualConfig, Paths, SiteConfig};
@@ -98,6 +98,16 @@ impl Source {
     pub fn body_len(&self) -> usize {
         let len = self.released.map_or(self.text.len(), |(len, _)| len);
         len.saturating_sub(self.body_start)
+    }
+
+    /// Lets go of the text, keeping what tells it again when it is read
+    /// again ([`Source::check_of`]); the bytes let go.
+    pub fn release(&mut self) -> usize {
+        if self.released.is_some() {
+            return 0;
+        }
+        self.released = Some(Source::check_of(&self.text));
+        std::mem::take(&mut self.text).len()
     }
 
     /// The length and CRC-32 of a chapter's text, by which a text read
@@ -225,30 +235,34 @@ impl Project {
     /// when its language is rendered (`load::project::reread`). Returns the
     /// bytes let go.
     pub fn release_texts(&mut self, in_scope: &[bool]) -> usize {
-        let source = self.source_lang().to_string();
-        let shown_by_others: std::collections::HashSet<String> = self
-            .chains
-            .iter()
-            .flat_map(|(lang, chain)| chain.iter().filter(move |c| *c != lang))
-            .cloned()
-            .collect();
+        let kept = Project::shown_by_others(&self.config);
         let mut bytes = 0;
-        for source_file in (self.manuals.iter_mut().enumerate())
+        for s in (self.manuals.iter_mut().enumerate())
             .filter(|(i, _)| in_scope.get(*i).copied().unwrap_or(false))
             .flat_map(|(_, m)| m.chapters.iter_mut())
             .flat_map(|c| c.sources.values_mut())
         {
-            let s = source_file;
-            if s.lang == source || shown_by_others.contains(&s.lang) || s.po.is_some() {
-                continue;
-            }
-            if s.released.is_none() {
-                s.released = Some(Source::check_of(&s.text));
-                bytes += s.text.len();
-                s.text = String::new();
+            if !kept.contains(&s.lang) && s.po.is_none() {
+                bytes += s.release();
             }
         }
         bytes
+    }
+
+    /// The languages whose text other languages show: the source's and
+    /// every language in another's fallback chain. Their text is never let
+    /// go of ([`Project::release_texts`]).
+    pub fn shown_by_others(config: &crate::load::config::SiteConfig) -> HashSet<String> {
+        let source = &config.source_language;
+        let mut out: HashSet<String> = (config.languages.iter())
+            .flat_map(|l| {
+                crate::load::lang::fallback_chain(&l.code, source)
+                    .into_iter()
+                    .filter(move |c| *c != l.code)
+            })
+            .collect();
+        out.insert(source.clone());
+        out
     }
 
     pub fn source_lang(&self) -> &str {
