@@ -366,6 +366,35 @@ fn ci_examples_run_only_real_commands_and_flags() {
         }
     }
     let gh_cmds = polybook_commands(&runs);
+    // The sharded one: shards of languages, then the shared files over them.
+    let sharded: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&read(&docs, "github-pages-sharded.yml")).unwrap();
+    let job_runs = |job: &str| -> Vec<String> {
+        (sharded["jobs"][job]["steps"].as_sequence().unwrap().iter())
+            .filter_map(|step| step["run"].as_str().map(str::to_string))
+            .collect()
+    };
+    let shard_cmds = polybook_commands(&job_runs("shard"));
+    let merge_cmds = polybook_commands(&job_runs("merge"));
+    assert!(
+        (shard_cmds.iter()).any(|c| c.join(" ") == "build --lang \"$LANGS\" --out public"),
+        "{shard_cmds:?}"
+    );
+    assert!(
+        (merge_cmds.iter()).any(|c| c.join(" ") == "build --shared-only --out public"),
+        "{merge_cmds:?}"
+    );
+    assert_eq!(sharded["jobs"]["merge"]["needs"], "shard");
+    for c in polybook_commands(&job_runs("check"))
+        .iter()
+        .chain(&shard_cmds)
+        .chain(&merge_cmds)
+    {
+        if let Err(e) = parses(c) {
+            problems.push(format!("github-pages-sharded.yml: {e}"));
+        }
+        seen.push(c.clone());
+    }
     // GitLab CI: the script lines of every job.
     let gl: serde_yaml_ng::Value =
         serde_yaml_ng::from_str(&read(&docs, "gitlab-pages.yml")).unwrap();
