@@ -370,22 +370,19 @@ fn print_report(cli: &Cli, report: &polybook::BuildReport, shared_only: bool) ->
             eprintln!("  {stage}: {:.1} ms", time.as_secs_f64() * 1000.0);
         }
     }
-    if !cli.quiet && shared_only {
+    if !cli.quiet {
+        let what = if shared_only {
+            "the files every language shares (root page, sitemap.xml, static/)".to_string()
+        } else {
+            format!(
+                "{} pages in {} from {}",
+                report.pages,
+                counted(report.languages, "language", "languages"),
+                counted(report.manuals, "manual", "manuals")
+            )
+        };
         eprintln!(
-            "Built the files every language shares (root page, sitemap.xml, static/) in {:.2} s into {} ({} written, {} removed; {} errors, {} warnings)",
-            report.elapsed.as_secs_f64(),
-            report.out.display(),
-            report.written,
-            report.removed,
-            report.errors(),
-            report.warnings(),
-        );
-    } else if !cli.quiet {
-        eprintln!(
-            "Built {} pages in {} from {} in {:.2} s into {} ({} written, {} removed; {} errors, {} warnings)",
-            report.pages,
-            counted(report.languages, "language", "languages"),
-            counted(report.manuals, "manual", "manuals"),
+            "Built {what} in {:.2} s into {} ({} written, {} removed; {} errors, {} warnings)",
             report.elapsed.as_secs_f64(),
             report.out.display(),
             report.written,

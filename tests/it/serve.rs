@@ -758,15 +758,20 @@ fn output_after_any_sequence_of_edits_equals_a_clean_build() {
     }
 }
 
-#[test]
-fn watching_rebuilds_once_per_change_and_never_by_itself() {
-    let project = copy_fixture("basic");
-    let out = tempfile::tempdir().unwrap();
+/// `polybook build --watch` of `project` into `out` with `args`, and the
+/// lines it prints, as they come.
+fn watching(
+    project: &std::path::Path,
+    args: &[&str],
+    out: &std::path::Path,
+) -> (Child, std::sync::mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_polybook"))
         .arg("-C")
-        .arg(project.path())
-        .args(["build", "--watch", "--no-epub", "--out"])
-        .arg(out.path())
+        .arg(project)
+        .args(["build", "--watch"])
+        .args(args)
+        .arg("--out")
+        .arg(out)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -777,6 +782,14 @@ fn watching_rebuilds_once_per_change_and_never_by_itself() {
             let _ = tx.send(line);
         }
     });
+    (child, rx)
+}
+
+#[test]
+fn watching_rebuilds_once_per_change_and_never_by_itself() {
+    let project = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let (mut child, rx) = watching(project.path(), &["--no-epub"], out.path());
     let lines = |wait: Duration| -> Vec<String> {
         let until = Instant::now() + wait;
         let mut got = Vec::new();
@@ -1175,29 +1188,11 @@ fn watching_sees_a_source_folder_made_after_it_began() {
     let project = copy_fixture("basic");
     assert!(!project.path().join("po").exists());
     let out = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_polybook"))
-        .arg("-C")
-        .arg(project.path())
-        .args([
-            "build",
-            "--watch",
-            "--no-epub",
-            "--no-pdf",
-            "--lang",
-            "en,zh",
-            "--out",
-        ])
-        .arg(out.path())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let (mut child, rx) = watching(
+        project.path(),
+        &["--no-epub", "--no-pdf", "--lang", "en,zh"],
+        out.path(),
+    );
     // Waits until a line has `what` in it, for at most 10 s.
     let wait_for = |what: &str| -> Vec<String> {
         let until = Instant::now() + Duration::from_secs(10);
