@@ -442,6 +442,11 @@ fn load_parts(
                 && !kept.contains(&read.source.lang)
                 && read.source.po.is_none()
             {
+                // Checked now, as the check of the whole model after the
+                // load no longer sees this text.
+                if crate::fonts::is_burmese(&plan.config, &read.source.lang) {
+                    read.warnings.extend(crate::fonts::zawgyi_in(&read.source));
+                }
                 read.source.release();
             }
             (file.path.as_path(), result)

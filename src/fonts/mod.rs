@@ -560,26 +560,28 @@ pub fn make(file: &FontFile, cut: &Cut, woff2: bool) -> Result<Subset, String> {
     Ok(Subset { ttf, woff2: packed })
 }
 
-/// Burmese chapters whose text looks like Zawgyi, with the line.
+/// Burmese chapters whose text looks like Zawgyi, with the line (of the
+/// texts the model holds).
 pub fn zawgyi(project: &Project) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for manual in &project.manuals {
-        for chapter in &manual.chapters {
-            // Zawgyi is an encoding of Burmese.
-            for source in chapter
-                .sources
-                .values()
-                .filter(|s| project.config.lang(&s.lang).is_some_and(|l| l.base == "my"))
-            {
-                if let Some(line) = script::zawgyi_line(&source.text) {
-                    out.push(
-                        Diagnostic::warning(&source.rel, line, "this Burmese text looks like it is in the Zawgyi encoding: with a Unicode font (and the font polybook bundles) readers see it garbled")
-                            .with_lang(&source.lang)
-                            .with_hint("convert the file to Unicode Burmese (for example with the Rabbit converter or Google's myanmar-tools), then check it in the preview"),
-                    );
-                }
-            }
-        }
-    }
-    out
+    (project.manuals.iter())
+        .flat_map(|m| m.chapters.iter())
+        .flat_map(|c| c.sources.values())
+        .filter(|s| is_burmese(&project.config, &s.lang))
+        .filter_map(zawgyi_in)
+        .collect()
+}
+
+/// Whether `lang` is written in Burmese, of which Zawgyi is an encoding.
+pub fn is_burmese(config: &crate::load::config::SiteConfig, lang: &str) -> bool {
+    config.lang(lang).is_some_and(|l| l.base == "my")
+}
+
+/// The warning for a Burmese chapter whose text looks like Zawgyi, if it does.
+pub fn zawgyi_in(source: &crate::model::Source) -> Option<Diagnostic> {
+    let line = script::zawgyi_line(&source.text)?;
+    Some(
+        Diagnostic::warning(&source.rel, line, "this Burmese text looks like it is in the Zawgyi encoding: with a Unicode font (and the font polybook bundles) readers see it garbled")
+            .with_lang(&source.lang)
+            .with_hint("convert the file to Unicode Burmese (for example with the Rabbit converter or Google's myanmar-tools), then check it in the preview"),
+    )
 }

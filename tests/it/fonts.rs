@@ -277,6 +277,23 @@ fn zawgyi_burmese_is_reported_with_its_line() {
         "{lines}"
     );
     assert!(lines.contains("Zawgyi"), "{lines}");
+    // A build of the other language alone reports it too.
+    let out = tempfile::tempdir().unwrap();
+    let english = polybook::build(&polybook::BuildOptions {
+        root: dir.path().to_path_buf(),
+        out: Some(out.path().to_path_buf()),
+        languages: vec!["en".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    let zawgyi: Vec<String> = (diag_lines(&english).into_iter())
+        .filter(|l| l.contains("Zawgyi"))
+        .collect();
+    assert_eq!(zawgyi.len(), 1, "{:?}", diag_lines(&english));
+    assert!(
+        zawgyi[0].contains("manuals/guide/my/intro.md:"),
+        "{zawgyi:?}"
+    );
     // The bundled Burmese chapters are Unicode.
     let bundled = polybook::build::load(Path::new(env!("CARGO_MANIFEST_DIR")))
         .unwrap()
