@@ -357,9 +357,9 @@ fn build(cli: &Cli, target: Target, shared_only: bool) -> polybook::Result<ExitC
 }
 
 /// Prints a build's problems and summary; the exit code it calls for.
-/// `n` and the noun for one or for many of it (the summary is in English).
-fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// `n` and the English noun, plural but for one.
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// `shared_only`: the build wrote only the files no language owns.
@@ -377,8 +377,8 @@ fn print_report(cli: &Cli, report: &polybook::BuildReport, shared_only: bool) ->
             format!(
                 "{} pages in {} from {}",
                 report.pages,
-                counted(report.languages, "language", "languages"),
-                counted(report.manuals, "manual", "manuals")
+                counted(report.languages, "language"),
+                counted(report.manuals, "manual")
             )
         };
         eprintln!(
@@ -394,7 +394,7 @@ fn print_report(cli: &Cli, report: &polybook::BuildReport, shared_only: bool) ->
             let total: usize = report.search_indexes.iter().map(|s| s.bytes).sum();
             eprintln!(
                 "Search indexes for {}: {} KB in all, largest {} ({} KB){}",
-                counted(report.search_indexes.len(), "language", "languages"),
+                counted(report.search_indexes.len(), "language"),
                 total / 1024,
                 largest.lang,
                 largest.bytes / 1024,
@@ -584,7 +584,7 @@ fn check(cli: &Cli, strict: bool, format: Format) -> polybook::Result<ExitCode> 
                 eprintln!(
                     "Checked {} pages in {}: {} errors, {} warnings{}",
                     report.pages,
-                    counted(report.languages, "language", "languages"),
+                    counted(report.languages, "language"),
                     report.errors(),
                     report.warnings(),
                     if strict && report.warnings() > 0 {

@@ -77,7 +77,7 @@ impl Scope {
     }
 
     /// How many languages this build makes pages of.
-    pub fn languages(&self) -> usize {
+    pub fn language_count(&self) -> usize {
         self.langs.iter().filter(|&&l| l).count()
     }
 

@@ -84,7 +84,7 @@ impl Last {
     ) -> BuildReport {
         BuildReport {
             pages: self.pages,
-            languages: self.scope.languages(),
+            languages: self.scope.language_count(),
             manuals: self.scope.manual_count(),
             written,
             removed,
@@ -180,7 +180,7 @@ impl Last {
                     copied,
                     manifest::stat_outputs(&self.target.out, outputs.iter()),
                     self.pages,
-                    scope.languages(),
+                    scope.language_count(),
                     scope.manual_count(),
                     self.search_indexes.clone(),
                     diagnostics.to_vec(),

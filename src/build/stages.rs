@@ -421,11 +421,7 @@ fn load_parts(
     texts_of: Option<&[String]>,
 ) -> Result<(Project, Vec<Diagnostic>, ReadErrors)> {
     let plan = project::plan(root)?;
-    let kept = texts_of.map(|langs| {
-        let mut kept = Project::shown_by_others(&plan.config);
-        kept.extend(langs.iter().cloned());
-        kept
-    });
+    let kept = texts_of.map(|langs| Project::texts_shown(&plan.config, langs.iter().cloned()));
     let mut diagnostics = plan.diagnostics.clone();
     let jobs: Vec<_> = plan
         .manuals
@@ -536,13 +532,11 @@ fn highlight_code(project: &Project, scope: &Scope) -> Highlighted {
     }
     // The languages whose pages show a source's code: its own, when it is
     // built, or any that falls back to it.
-    let mut shown = Project::shown_by_others(&project.config);
-    shown.extend(
-        (project.langs().iter())
-            .zip(&scope.langs)
-            .filter(|(_, built)| **built)
-            .map(|(l, _)| l.code.clone()),
-    );
+    let built = (project.langs().iter())
+        .zip(&scope.langs)
+        .filter(|(_, built)| **built)
+        .map(|(l, _)| l.code.clone());
+    let shown = Project::texts_shown(&project.config, built);
     let mut blocks: FxHashSet<(&str, &str)> = FxHashSet::default();
     for m in (0..project.manuals.len()).filter(|&m| scope.manuals[m]) {
         for ch in &project.manuals[m].chapters {

@@ -235,7 +235,7 @@ impl Project {
     /// when its language is rendered (`load::project::reread`). Returns the
     /// bytes let go.
     pub fn release_texts(&mut self, in_scope: &[bool]) -> usize {
-        let kept = Project::shown_by_others(&self.config);
+        let kept = Project::texts_shown(&self.config, []);
         let mut bytes = 0;
         for s in (self.manuals.iter_mut().enumerate())
             .filter(|(i, _)| in_scope.get(*i).copied().unwrap_or(false))
@@ -249,10 +249,15 @@ impl Project {
         bytes
     }
 
-    /// The languages whose text other languages show: the source's and
-    /// every language in another's fallback chain. Their text is never let
-    /// go of ([`Project::release_texts`]).
-    pub fn shown_by_others(config: &crate::load::config::SiteConfig) -> HashSet<String> {
+    /// The languages whose text the pages of the languages `built` show:
+    /// those, the source's, and every language in another's fallback chain
+    /// (whose text is never let go of, [`Project::release_texts`]). From the
+    /// configuration alone, so that the load can tell before the model is
+    /// assembled.
+    pub fn texts_shown(
+        config: &crate::load::config::SiteConfig,
+        built: impl IntoIterator<Item = String>,
+    ) -> HashSet<String> {
         let source = &config.source_language;
         let mut out: HashSet<String> = (config.languages.iter())
             .flat_map(|l| {
@@ -262,6 +267,7 @@ impl Project {
             })
             .collect();
         out.insert(source.clone());
+        out.extend(built);
         out
     }
 

@@ -177,7 +177,7 @@ impl<'a> SiteContext<'a> {
         mut self,
         problems: impl IntoIterator<Item = &'a crate::diag::Diagnostic>,
     ) -> Self {
-        self.load_problems = problems.into_iter().filter(|d| d.is_error()).collect();
+        self.load_problems = problems.into_iter().collect();
         self
     }
 
