@@ -97,10 +97,21 @@ pub struct Resources {
 /// change pages, not the model), and which of the two.
 fn resources(project: &Project, changed: &[PathBuf]) -> Option<Resources> {
     let (themes, i18n) = (&project.paths.themes, &project.paths.i18n);
+    // A font named in `[fonts]` may sit among the theme's files; the fonts
+    // are chosen again by a full build only.
+    let fonts = &project.config.fonts;
+    let font_folders: Vec<PathBuf> = (fonts.for_lang.values())
+        .chain(fonts.for_script.values())
+        .filter_map(|(rel, _)| project.paths.root.join(rel).parent().map(Path::to_path_buf))
+        .collect();
     if changed.is_empty()
         || !changed
             .iter()
             .all(|p| p.starts_with(themes) || p.starts_with(i18n))
+        || changed.iter().any(|p| {
+            p.parent()
+                .is_some_and(|d| font_folders.iter().any(|f| f == d))
+        })
     {
         return None;
     }
@@ -192,6 +203,33 @@ mod tests {
                 Change::of(&project, &changed, is_file),
                 expected,
                 "{changed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_named_font_among_the_theme_files_calls_for_a_full_build() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let (mut project, _) = crate::build::load(&root).unwrap();
+        let root = project.paths.root.clone();
+        let fonts = root.join("themes/default/fonts");
+        (project.config.fonts.for_lang)
+            .insert("zh".into(), ("themes/default/fonts/zh.ttf".into(), 9));
+        let template = root.join("themes/default/templates/chapter.html");
+        let exists = |_: &Path| true;
+        assert_eq!(
+            Change::of(&project, std::slice::from_ref(&template), &exists),
+            Change::Resources(Resources {
+                theme: true,
+                strings: false
+            })
+        );
+        // The named file, or the bold face beside it.
+        for font in ["zh.ttf", "zh-Bold.ttf"] {
+            assert_eq!(
+                Change::of(&project, &[template.clone(), fonts.join(font)], &exists),
+                Change::Full,
+                "{font}"
             );
         }
     }

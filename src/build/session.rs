@@ -260,6 +260,13 @@ impl Session {
         }
     }
 
+    /// The folders the last build may have read fonts from
+    /// ([`crate::fonts::find::font_folders`]), or `None` without a last
+    /// build.
+    pub fn font_folders(&self) -> Option<Vec<PathBuf>> {
+        (self.last.as_ref()).map(|last| crate::fonts::find::font_folders(&last.project))
+    }
+
     /// Problems of the last build, as a full build would report them.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         self.last

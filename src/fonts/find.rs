@@ -208,6 +208,25 @@ pub fn system_font_folders() -> Vec<PathBuf> {
     folders
 }
 
+/// The folders a build of `project` may read fonts from: those that hold
+/// the files named in `[fonts]` (and the bold faces beside them) and the
+/// installed fonts' folders, as far as they exist. `serve` and
+/// `build --watch` watch them, so that a font named, replaced or installed
+/// while they run is used by the next rebuild.
+pub fn font_folders(project: &crate::model::Project) -> Vec<PathBuf> {
+    let config = &project.config.fonts;
+    let named = (config.for_lang.values())
+        .chain(config.for_script.values())
+        .filter_map(|(rel, _)| project.paths.root.join(rel).parent().map(Path::to_path_buf));
+    let mut folders: Vec<PathBuf> = named
+        .chain(system_font_folders())
+        .filter(|f| f.is_dir())
+        .collect();
+    folders.sort();
+    folders.dedup();
+    folders
+}
+
 /// The fonts installed on this machine, listed when first needed.
 pub struct Installed {
     db: fontdb::Database,

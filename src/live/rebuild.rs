@@ -40,6 +40,8 @@ pub fn run(
     let mut session = Session::new(target);
     let mut shown = Shown::default();
     let mut first = true;
+    // The fonts' folders of the last build that could read the project.
+    let mut font_folders = Vec::new();
     // The watcher's first call (no paths) is the first build, made once the
     // watcher runs, so that no change is missed.
     super::watch::watch_loop(
@@ -62,6 +64,10 @@ pub fn run(
                 Ok(written) => on_round(Round::Finished(written)),
                 Err(e) => on_round(Round::FinishFailed(&e)),
             }
+            if let Some(folders) = session.font_folders() {
+                font_folders = folders;
+            }
+            font_folders.clone()
         },
         stop,
     )

@@ -75,15 +75,35 @@ pub fn changes_content(kind: &EventKind) -> bool {
     }
 }
 
+/// The folders to watch besides the project's own ([`watched`]): each of
+/// `extra` (the font folders a rebuild reported) that the project's watches
+/// do not already cover, recursively.
+fn with_extra(root: &Path, extra: &[PathBuf]) -> Vec<(PathBuf, RecursiveMode)> {
+    let mut all = watched(root);
+    for folder in extra {
+        let covered = all.iter().any(|(w, mode)| match mode {
+            RecursiveMode::Recursive => folder.starts_with(w),
+            RecursiveMode::NonRecursive => folder == w,
+        });
+        if !covered {
+            all.push((folder.clone(), RecursiveMode::Recursive));
+        }
+    }
+    all
+}
+
 /// Watches the project and calls `rebuild` after each burst of relevant
 /// changes, until `stop` returns true. Returns when watching fails.
 ///
 /// `rebuild` is first called with no paths (a full build) once the watcher
-/// runs, so that a change made during that first build is not missed.
+/// runs, so that a change made during that first build is not missed. It
+/// returns the folders outside the project's own that its build read and
+/// that are watched from then on (the fonts' folders); a folder it no
+/// longer returns is no longer watched.
 pub fn watch_loop(
     root: &Path,
     out: &Path,
-    mut rebuild: impl FnMut(&[PathBuf]),
+    mut rebuild: impl FnMut(&[PathBuf]) -> Vec<PathBuf>,
     stop: impl Fn() -> bool,
 ) -> Result<()> {
     let (tx, rx) = channel();
@@ -111,25 +131,53 @@ pub fn watch_loop(
         })?;
         watching.push(path);
     }
-    rebuild(&[]);
+    let mut extra = rebuild(&[]);
+    rewatch(&mut watcher, &mut watching, &with_extra(root, &extra), &[]);
     while !stop() {
         let Some(changed) = next_burst(&rx) else {
             continue;
         };
-        // A source folder made (or made again) since the watch began is
-        // watched before the rebuild, which reads what it already holds.
-        for (path, mode) in watched(root) {
-            if watching.contains(&path) && !changed.contains(&path) {
-                continue;
-            }
-            let _ = watcher.unwatch(&path);
-            if watcher.watch(&path, mode).is_ok() && !watching.contains(&path) {
-                watching.push(path);
-            }
-        }
-        rebuild(&changed);
+        // A folder made (or made again) since the watch began is watched
+        // before the rebuild, which reads what it already holds.
+        rewatch(
+            &mut watcher,
+            &mut watching,
+            &with_extra(root, &extra),
+            &changed,
+        );
+        extra = rebuild(&changed);
+        // Folders the rebuild read for the first time (a font named now).
+        rewatch(&mut watcher, &mut watching, &with_extra(root, &extra), &[]);
     }
     Ok(())
+}
+
+/// Watches each of `wanted` that is not watched yet or that `changed`
+/// names (made again), and stops watching what `watching` holds that is
+/// no longer wanted. A folder that cannot be watched is left out until a
+/// later round.
+fn rewatch(
+    watcher: &mut impl Watcher,
+    watching: &mut Vec<PathBuf>,
+    wanted: &[(PathBuf, RecursiveMode)],
+    changed: &[PathBuf],
+) {
+    watching.retain(|w| {
+        let keep = wanted.iter().any(|(p, _)| p == w);
+        if !keep {
+            let _ = watcher.unwatch(w);
+        }
+        keep
+    });
+    for (path, mode) in wanted {
+        if watching.contains(path) && !changed.contains(path) {
+            continue;
+        }
+        let _ = watcher.unwatch(path);
+        if watcher.watch(path, *mode).is_ok() && !watching.contains(path) {
+            watching.push(path.clone());
+        }
+    }
 }
 
 /// Waits for a relevant change and returns the paths of its burst: the

@@ -265,6 +265,92 @@ fn installing_a_font_rebuilds_what_a_build_with_nothing_changed_would_keep() {
     assert!(!settled.contains("  render:"), "{settled}");
 }
 
+/// The line of the licence beside the Burmese subset of `out` that names
+/// the font file the subset was cut from.
+fn burmese_font_source(out: &Path) -> String {
+    let licence = read(out, "my/fonts/myanmar-400-LICENSE.txt");
+    let line = licence.lines().find(|l| l.starts_with("A subset of "));
+    line.unwrap_or_default().to_string()
+}
+
+#[test]
+fn watching_uses_a_font_named_replaced_or_installed_after_it_began() {
+    // The font named for Burmese is in a folder that does not exist yet.
+    let dir = project(
+        "my",
+        BURMESE,
+        "\n[fonts]\nmy = \"fonts/Burmese-Regular.ttf\"\n",
+    );
+    let (out, home) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (root, out) = (dir.path(), out.path().join("site"));
+    let user_fonts = home.path().join(".fonts");
+    std::fs::create_dir_all(&user_fonts).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .args(["build", "--watch", "--no-epub", "--no-pdf", "--out"])
+        .arg(&out)
+        .current_dir(root)
+        .env("HOME", home.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    // Waits until a line has `what` in it, for at most 20 s.
+    let wait_for = |what: &str| -> Vec<String> {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mut got = Vec::new();
+        while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(l) => {
+                    let done = l.contains(what);
+                    got.push(l);
+                    if done {
+                        return got;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        let _ = std::process::Command::new("kill")
+            .arg(child.id().to_string())
+            .status();
+        panic!("no line with `{what}` in {got:?}");
+    };
+    let first = wait_for("Built ");
+    let installed = burmese_font_source(&out);
+    assert!(
+        installed.starts_with("A subset of ") && !installed.contains("Burmese-Regular.ttf"),
+        "{installed} {first:?}"
+    );
+    // The folder made, then the font copied into it: the next rebuild cuts
+    // the subset from the named font.
+    std::fs::create_dir(root.join("fonts")).unwrap();
+    wait_for("rebuilt");
+    let padauk = Path::new("/usr/share/fonts/truetype/padauk/Padauk-Regular.ttf");
+    std::fs::copy(padauk, root.join("fonts/Burmese-Regular.ttf")).unwrap();
+    let lines = wait_for("rebuilt");
+    let named = burmese_font_source(&out);
+    assert!(named.contains("Burmese-Regular.ttf"), "{named} {lines:?}");
+    // Removed again: the installed font is back.
+    std::fs::remove_file(root.join("fonts/Burmese-Regular.ttf")).unwrap();
+    let lines = wait_for("rebuilt");
+    assert_eq!(burmese_font_source(&out), installed, "{lines:?}");
+    // A font installed for the user while watching is seen too.
+    std::fs::copy(padauk, user_fonts.join("Padauk-Regular.ttf")).unwrap();
+    wait_for("rebuilt");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 #[test]
 fn zawgyi_burmese_is_reported_with_its_line() {
     let zawgyi = "# \u{1014}\u{102D}\u{1012}\u{102B}\u{1014}\u{1039}\u{1038}\n\n\u{1031}\u{1014}\u{1031}\u{1000}\u{102C}\u{1004}\u{1039}\u{1038}\u{101C}\u{102C}\u{1038}\n";
