@@ -365,6 +365,12 @@ fn counted(n: usize, noun: &str) -> String {
 /// `shared_only`: the build wrote only the files no language owns.
 fn print_report(cli: &Cli, report: &polybook::BuildReport, shared_only: bool) -> ExitCode {
     print_diagnostics(cli, &report.diagnostics);
+    if report.left_out > 0 && !cli.quiet {
+        eprintln!(
+            "{} in the files of other languages or manuals not shown here: a build of those, or of everything, shows them",
+            counted(report.left_out, "problem")
+        );
+    }
     if cli.verbose {
         for (stage, time) in &report.stages {
             eprintln!("  {stage}: {:.1} ms", time.as_secs_f64() * 1000.0);

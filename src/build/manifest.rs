@@ -26,7 +26,7 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 
 /// Bumped when the manifest's meaning changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// What a finished build recorded.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -43,6 +43,9 @@ pub struct Manifest {
     pub manuals: usize,
     pub search_indexes: Vec<crate::search::IndexSize>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How many problems the build left out of `diagnostics` (those of
+    /// other languages' and manuals' files).
+    pub left_out: usize,
 }
 
 /// The options that change what a build produces.
@@ -70,6 +73,7 @@ impl Manifest {
         manuals: usize,
         search_indexes: Vec<crate::search::IndexSize>,
         diagnostics: Vec<Diagnostic>,
+        left_out: usize,
     ) -> Manifest {
         Manifest {
             format: FORMAT,
@@ -81,6 +85,7 @@ impl Manifest {
             manuals,
             search_indexes,
             diagnostics,
+            left_out,
         }
     }
 }

@@ -119,8 +119,12 @@ pub struct BuildReport {
     pub removed: usize,
     pub out: PathBuf,
     pub elapsed: Duration,
-    /// Every problem found, sorted.
+    /// Every problem found, sorted; with `--lang`, `--manual` or
+    /// `--shared-only`, those this build reports (see `Scope::reports`).
     pub diagnostics: Vec<Diagnostic>,
+    /// How many problems of the files of other languages and manuals this
+    /// build left out of `diagnostics`.
+    pub left_out: usize,
     /// Time taken by each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
     /// Search index of each language: its size and number of parts.

@@ -79,7 +79,7 @@ impl Last {
         timer: Timer,
         written: usize,
         removed: usize,
-        diagnostics: Vec<Diagnostic>,
+        (diagnostics, left_out): (Vec<Diagnostic>, usize),
         incremental: bool,
     ) -> BuildReport {
         BuildReport {
@@ -91,6 +91,7 @@ impl Last {
             out: self.target.out.clone(),
             elapsed: timer.elapsed(),
             diagnostics,
+            left_out,
             stages: timer.done(),
             search_indexes: self.search_indexes.clone(),
             unchanged: false,
@@ -98,7 +99,19 @@ impl Last {
         }
     }
 
-    /// Every problem, as a full build reports it.
+    /// The problems this build reports, with `extra` ones, sorted, and how
+    /// many it leaves out ([`Scope::reports`]).
+    pub fn reported(&self, extra: Vec<Diagnostic>) -> (Vec<Diagnostic>, usize) {
+        let mut all = self.diagnostics();
+        all.extend(extra);
+        diag::normalise(&mut all);
+        let before = all.len();
+        all.retain(|d| self.scope.reports(&self.project, d));
+        let left_out = before - all.len();
+        (all, left_out)
+    }
+
+    /// Every problem, as a full build of every language reports it.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut all = self.plan_diags.clone();
         all.extend(self.read_errors.values().cloned());
@@ -164,7 +177,7 @@ impl Last {
         &mut self,
         fingerprint: Option<String>,
         copied: Vec<Copied>,
-        diagnostics: &[Diagnostic],
+        (diagnostics, left_out): (&[Diagnostic], usize),
     ) -> Result<usize> {
         let Some(output) = self.output.as_mut() else {
             return Ok(0);
@@ -184,6 +197,7 @@ impl Last {
                     scope.manual_count(),
                     self.search_indexes.clone(),
                     diagnostics.to_vec(),
+                    left_out,
                 ),
             )?;
         }
@@ -267,11 +281,10 @@ impl Session {
         (self.last.as_ref()).map(|last| crate::fonts::find::font_folders(&last.project))
     }
 
-    /// Problems of the last build, as a full build would report them.
+    /// The problems the last build reported, as its report holds them.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        self.last
-            .as_ref()
-            .map(Last::diagnostics)
+        (self.last.as_ref())
+            .map(|last| last.reported(Vec::new()).0)
             .unwrap_or_default()
     }
 }
@@ -483,9 +496,9 @@ fn rebuild_edits(last: &mut Last, edits: Vec<Edit>) -> Result<BuildReport> {
             .filter(|&&(l, m)| scope.langs[l] && scope.manuals[m]),
     );
     timer.lap("write");
-    let diagnostics = last.diagnostics();
+    let reported = last.reported(Vec::new());
     let written = last.ledger.written - before;
-    Ok(last.report(timer, written, removed, diagnostics, true))
+    Ok(last.report(timer, written, removed, reported, true))
 }
 
 /// Reads the edited chapter files again, in parallel, proving on disk that
@@ -673,7 +686,7 @@ fn rebuild_resources(last: &mut Last, what: Resources) -> Result<Option<BuildRep
             }
         }
     }
-    let diagnostics = last.diagnostics();
+    let reported = last.reported(Vec::new());
     let written = last.ledger.written - before;
-    Ok(Some(last.report(timer, written, 0, diagnostics, true)))
+    Ok(Some(last.report(timer, written, 0, reported, true)))
 }

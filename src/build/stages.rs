@@ -19,7 +19,7 @@ use super::output::Output;
 use super::scope::Scope;
 use super::session::Last;
 use super::{BuildReport, Resolved, cache, known, manifest};
-use crate::diag::{self, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::error::Result;
 use crate::load::dates::Dates;
 use crate::load::project;
@@ -140,19 +140,21 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
     if keep {
         last.books_after_reload();
     }
-    let mut diagnostics = last.diagnostics();
-    if !keep {
-        // The bodies were dropped language by language; their problems
-        // were kept.
-        diagnostics.extend(body_diags);
-        diag::normalise(&mut diagnostics);
-    }
-    let removed = last.finish_output(fingerprint, copied, &diagnostics)?;
+    // The bodies of a one-off build were dropped language by language;
+    // their problems were kept.
+    let (diagnostics, left_out) = last.reported(if keep { Vec::new() } else { body_diags });
+    let removed = last.finish_output(fingerprint, copied, (&diagnostics, left_out))?;
     if let (Some(output), Some(taken)) = (last.output.as_ref(), taken) {
         taken.write(output.state())?;
     }
     timer.lap("write");
-    let report = last.report(timer, last.ledger.written, removed, diagnostics, false);
+    let report = last.report(
+        timer,
+        last.ledger.written,
+        removed,
+        (diagnostics, left_out),
+        false,
+    );
     if keep {
         return Ok((report, Some(last)));
     }
@@ -389,6 +391,7 @@ fn unchanged(
         out: target.out.clone(),
         elapsed: t.elapsed(),
         diagnostics: last.diagnostics,
+        left_out: last.left_out,
         stages: t.done(),
         search_indexes: last.search_indexes,
         unchanged: true,

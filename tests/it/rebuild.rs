@@ -8,6 +8,7 @@ use std::time::SystemTime;
 
 use polybook::BuildOptions;
 
+use crate::common::diag_lines;
 use crate::common::{build, copy_dir, copy_fixture, files, override_template};
 
 /// Every file below `out` with its modification time and bytes.
@@ -256,6 +257,101 @@ fn a_language_filter_builds_that_language_and_keeps_the_others() {
     // A full build afterwards gives the same as a clean one.
     build(project.path(), out.path());
     assert_same_as_clean(project.path(), out.path(), "after a filtered build");
+}
+
+/// Each shard reports the problems of its own languages' files and of the
+/// files every language shares, and none of the others': together the
+/// shards report what one full build reports, and a shard whose languages
+/// are sound succeeds while another language has an error.
+#[test]
+fn shards_report_their_own_problems_and_together_the_full_builds() {
+    let project = copy_fixture("basic");
+    let guide = project.path().join("manuals/guide");
+    // Errors in Chinese (a chapter that cannot be read) and Spanish (a
+    // broken link), a warning in Arabic (a link the source does not have).
+    std::fs::create_dir_all(guide.join("zh")).unwrap();
+    std::fs::write(guide.join("zh/intro.md"), "+++\ntitle = \n+++\n# 介绍\n").unwrap();
+    let risk = std::fs::read_to_string(guide.join("es/risk.md")).unwrap();
+    std::fs::write(
+        guide.join("es/risk.md"),
+        format!("{risk}\n[Otro](nowhere.md)\n"),
+    )
+    .unwrap();
+    let intro = std::fs::read_to_string(guide.join("ar/intro.md")).unwrap();
+    std::fs::write(
+        guide.join("ar/intro.md"),
+        format!("{intro}\n[x](risk.md)\n"),
+    )
+    .unwrap();
+    let build = |languages: &[&str], shared_only: bool| {
+        let out = tempfile::tempdir().unwrap();
+        polybook::build(&BuildOptions {
+            root: project.path().to_path_buf(),
+            out: Some(out.path().to_path_buf()),
+            no_pdf: true,
+            no_epub: true,
+            languages: languages.iter().map(|l| l.to_string()).collect(),
+            shared_only,
+            ..BuildOptions::default()
+        })
+        .unwrap()
+    };
+    let key = |d: &polybook::Diagnostic| d.to_string();
+    let full = build(&[], false);
+    assert_eq!(full.left_out, 0);
+    let in_file = |r: &polybook::BuildReport, part: &str| {
+        r.diagnostics
+            .iter()
+            .any(|d| d.file.to_string_lossy().contains(part))
+    };
+    for part in ["guide/zh/", "guide/es/", "guide/ar/"] {
+        assert!(in_file(&full, part), "{part}: {:?}", diag_lines(&full));
+    }
+    assert!(full.errors() > 0);
+    let mut union = std::collections::BTreeSet::new();
+    for (langs, own, others) in [
+        (&["en", "es"][..], "guide/es/", ["guide/zh/", "guide/ar/"]),
+        (&["ar"], "guide/ar/", ["guide/zh/", "guide/es/"]),
+        (&["zh"], "guide/zh/", ["guide/es/", "guide/ar/"]),
+    ] {
+        let shard = build(langs, false);
+        assert!(in_file(&shard, own), "{langs:?}: {:?}", diag_lines(&shard));
+        for other in others {
+            assert!(
+                !in_file(&shard, other),
+                "{langs:?}: {:?}",
+                diag_lines(&shard)
+            );
+        }
+        assert!(shard.left_out > 0, "{langs:?}");
+        assert_eq!(
+            shard.errors() > 0,
+            own != "guide/ar/",
+            "{:?}",
+            diag_lines(&shard)
+        );
+        union.extend(shard.diagnostics.iter().map(key));
+    }
+    let shared = build(&[], true);
+    union.extend(shared.diagnostics.iter().map(key));
+    let all: std::collections::BTreeSet<String> = full.diagnostics.iter().map(key).collect();
+    assert_eq!(union, all);
+    // The command says how many it left out, and succeeds: the errors are
+    // in other languages.
+    let out = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .arg("-C")
+        .arg(project.path())
+        .args(["build", "--no-pdf", "--no-epub", "--lang", "ar", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("in the files of other languages or manuals not shown here"),
+        "{stderr}"
+    );
 }
 
 /// A build split into shards by `--lang`, their outputs put together and
