@@ -637,6 +637,7 @@ fn status(
         &project,
         &polybook::translate::status::Filter { manual, lang },
         &problems,
+        &[],
     );
     match format {
         Format::Json => println!(

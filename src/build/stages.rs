@@ -59,6 +59,7 @@ pub(crate) fn full(target: &Resolved, keep: bool) -> Result<(BuildReport, Option
         &project,
         &Default::default(),
         plan_diags.iter().chain(read_errors.values()),
+        &[],
     ));
     timer.lap("load");
     let scope = Scope::new(&project, &target.options)?;

@@ -94,16 +94,19 @@ pub fn stale(project: &Project, edits: &[(Edit, Before)], bodies: &[Bodies]) -> 
             }
         }
     }
-    // Lists of chapters and translation states, in every language touched.
+    // Lists of chapters, in every language touched.
     let touched: BTreeSet<usize> = out.later.iter().map(|&(l, _)| l).collect();
     for l in 0..langs.len() {
         if any_source || touched.contains(&l) {
             pages.insert(PageKindKey::Home(l));
-            pages.insert(PageKindKey::Status(l));
             for m in 0..project.manuals.len() {
                 pages.insert(PageKindKey::Contents(l, m));
             }
         }
+    }
+    // Every language's status page shows the states of all of them.
+    if !edits.is_empty() {
+        pages.extend((0..langs.len()).map(PageKindKey::Status));
     }
     out.pages = pages.into_iter().map(PageKindKey::kind).collect();
     out

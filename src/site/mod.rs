@@ -51,6 +51,9 @@ pub struct SiteContext<'a> {
     /// The problems loading the project found, from which the status says
     /// which translations could not be read (else they count as missing).
     load_problems: Vec<&'a crate::diag::Diagnostic>,
+    /// The files among those a live session could not read again, whose
+    /// last good version it keeps: broken all the same.
+    kept_unreadable: Vec<&'a std::path::Path>,
     /// By language, then manual: each chapter's navigation entry (not the
     /// current one) as a page in the manual's folder shows it, made by the
     /// first such page and shared by the others.
@@ -138,6 +141,7 @@ impl<'a> SiteContext<'a> {
             strings,
             status: std::sync::OnceLock::new(),
             load_problems: Vec::new(),
+            kept_unreadable: Vec::new(),
             lang_values: project
                 .langs()
                 .iter()
@@ -178,6 +182,16 @@ impl<'a> SiteContext<'a> {
         problems: impl IntoIterator<Item = &'a crate::diag::Diagnostic>,
     ) -> Self {
         self.load_problems = problems.into_iter().collect();
+        self
+    }
+
+    /// The files a live session could not read again and keeps the last
+    /// good version of, which the status pages show as broken.
+    pub fn with_kept_unreadable(
+        mut self,
+        files: impl IntoIterator<Item = &'a std::path::Path>,
+    ) -> Self {
+        self.kept_unreadable = files.into_iter().collect();
         self
     }
 

@@ -61,6 +61,7 @@ impl SiteContext<'_> {
                 self.project,
                 &crate::translate::status::Filter::default(),
                 self.load_problems.iter().copied(),
+                &self.kept_unreadable,
             ))
         });
         let source = self.project.source_lang();

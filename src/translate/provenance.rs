@@ -97,9 +97,13 @@ pub struct Broken<'a> {
 
 /// The translations of listed chapters that could not be read, found among
 /// the problems loading the project reported (`diagnostics`), in order.
+/// A translation the model holds is not broken by a problem of its file
+/// (it was read), unless its file is among `kept`: those a live session
+/// could not read again and keeps the last good version of.
 pub fn broken<'a>(
     project: &Project,
     diagnostics: impl IntoIterator<Item = &'a crate::diag::Diagnostic>,
+    kept: &[&std::path::Path],
 ) -> Vec<Broken<'a>> {
     let by_file: std::collections::HashMap<&std::path::Path, &crate::diag::Diagnostic> =
         diagnostics
@@ -115,7 +119,7 @@ pub fn broken<'a>(
         let m = &project.manuals[r.manual];
         let ch = project.chapter(r);
         for l in project.langs() {
-            if l.code == project.source_lang() || ch.sources.contains_key(&l.code) {
+            if l.code == project.source_lang() {
                 continue;
             }
             let rel = std::path::PathBuf::from(format!("manuals/{}/{}/{}.md", m.id, l.code, ch.id));
@@ -126,6 +130,9 @@ pub fn broken<'a>(
                 m.id,
                 ch.id
             ));
+            if ch.sources.contains_key(&l.code) && !kept.iter().any(|k| *k == rel || *k == po) {
+                continue;
+            }
             if let Some(problem) = by_file
                 .get(rel.as_path())
                 .or_else(|| by_file.get(po.as_path()))

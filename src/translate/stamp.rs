@@ -73,7 +73,7 @@ pub struct StampReport {
 pub fn stamp(project: &Project, problems: &[Diagnostic], sel: &Selection) -> Result<StampReport> {
     let root = &project.paths.root;
     let mut report = StampReport::default();
-    let broken = provenance::broken(project, problems);
+    let broken = provenance::broken(project, problems, &[]);
     let mut targets: Vec<(PathBuf, String)> = Vec::new();
     for file in &sel.files {
         let abs = crate::translate::status::resolve_arg(root, file)?;

@@ -111,18 +111,21 @@ pub struct Filter {
 /// The status of every translation (pure); a translation that could not be
 /// read counts as missing (see [`report_with`]).
 pub fn report(project: &Project, filter: &Filter) -> Report {
-    report_with(project, filter, [])
+    report_with(project, filter, [], &[])
 }
 
 /// [`report`], with the problems that loading the project reported, so
-/// that a translation whose file cannot be read is `broken`, not missing.
+/// that a translation whose file cannot be read is `broken`, not missing;
+/// `kept` are the files of those that a live session keeps the last good
+/// version of ([`provenance::broken`]).
 pub fn report_with<'a>(
     project: &Project,
     filter: &Filter,
     problems: impl IntoIterator<Item = &'a crate::diag::Diagnostic>,
+    kept: &[&std::path::Path],
 ) -> Report {
     let source = project.source_lang();
-    let broken = provenance::broken(project, problems);
+    let broken = provenance::broken(project, problems, kept);
     let manuals = (project.manuals.iter().enumerate())
         .filter(|(_, m)| filter.manual.as_ref().is_none_or(|x| *x == m.id))
         .map(|(mi, m)| ManualStatus {

@@ -911,6 +911,92 @@ fn session_project() -> (
     (project, root, out, opts)
 }
 
+/// Every language's status page shows the states of all of them: after an
+/// edit that breaks a translation (whose last good version stays served),
+/// one that mends it and one that changes its state, each counts what a
+/// clean build of the same files counts.
+#[test]
+fn every_status_page_follows_a_translation_that_breaks_mends_or_changes_state() {
+    let (_project, root, out, opts) = session_project();
+    let opts = polybook::BuildOptions {
+        no_epub: true,
+        no_pdf: true,
+        ..opts
+    };
+    let mut session = polybook::build::Session::with_options(&opts).unwrap();
+    session.rebuild(&[]).unwrap();
+    let langs = ["en", "es", "ar", "zh"];
+    let status_pages = |dir: &std::path::Path| -> Vec<String> {
+        langs
+            .iter()
+            .map(|l| read(dir, &format!("{l}/status.html")))
+            .collect()
+    };
+    let clean = || {
+        let dir = tempfile::tempdir().unwrap();
+        polybook::build(&polybook::BuildOptions {
+            out: Some(dir.path().to_path_buf()),
+            ..opts.clone()
+        })
+        .unwrap();
+        status_pages(dir.path())
+    };
+    let first = status_pages(out.path());
+    let risk = root.join("manuals/guide/es/risk.md");
+    let good = std::fs::read_to_string(&risk).unwrap();
+    let page = read(out.path(), "es/guide/risk.html");
+    // Broken: front matter that does not parse.
+    std::fs::write(&risk, format!("+++\ntitle = \n+++\n{good}")).unwrap();
+    session.rebuild(std::slice::from_ref(&risk)).unwrap();
+    // The counts are a clean build's; the list of what needs work names
+    // the chapter by the title of the version still served.
+    let rows = |pages: &[String]| -> Vec<String> {
+        pages
+            .iter()
+            .map(|p| {
+                p.split("<tbody>")
+                    .nth(1)
+                    .unwrap()
+                    .split("</tbody>")
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let broken = status_pages(out.path());
+    assert!(broken[0].contains("Cannot be read"), "{}", broken[0]);
+    assert_eq!(rows(&broken), rows(&clean()));
+    assert!(
+        broken[1].contains(
+            "state-broken\">No se puede leer</span> <a href=\"guide/risk.html\">Riesgo</a>"
+        ),
+        "{}",
+        broken[1]
+    );
+    assert_eq!(
+        read(out.path(), "es/guide/risk.html"),
+        page,
+        "the last good version stays"
+    );
+    // Mended.
+    std::fs::write(&risk, &good).unwrap();
+    session.rebuild(std::slice::from_ref(&risk)).unwrap();
+    assert_eq!(status_pages(out.path()), first);
+    // Stamped: its state changes from unknown to current.
+    let stamped = std::process::Command::new(env!("CARGO_BIN_EXE_polybook"))
+        .arg("-C")
+        .arg(&root)
+        .args(["stamp", "manuals/guide/es/risk.md"])
+        .output()
+        .unwrap();
+    assert!(stamped.status.success(), "{stamped:?}");
+    session.rebuild(std::slice::from_ref(&risk)).unwrap();
+    let now = status_pages(out.path());
+    assert_ne!(now[0], first[0]);
+    assert_eq!(now, clean());
+}
+
 #[test]
 fn incremental_rebuilds_equal_a_clean_build() {
     let (_project, root, out, opts) = session_project();
