@@ -77,7 +77,16 @@ pub(crate) fn apply(
 ) -> Applied {
     let mut out = Applied::default();
     let mut by_start: Vec<(&std::ops::Range<usize>, String)> = Vec::new();
-    let mut index = matching::Index::new(catalog, messages);
+    // Only another tool's entries (without a context) may keep reference
+    // links as written.
+    let others = (catalog.entries.iter())
+        .any(|e| e.msgctxt.is_none() && !e.is_header() && e.msgid.contains(']'));
+    let definitions = if others {
+        matching::definitions(body)
+    } else {
+        String::new()
+    };
+    let mut index = matching::Index::new(catalog, messages, &definitions);
     for m in messages {
         let found = lookup(&mut index, lines, m);
         let text = match found {

@@ -79,6 +79,33 @@ pub(crate) fn key(markdown: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The link reference definitions of a chapter body as written, a line
+/// each. Another tool's msgid may keep a reference link as written
+/// (`[text][ref]`, `[text][]`, `[ref]`) where polybook's message writes
+/// it out: with these after it, its key resolves the reference to the
+/// target the chapter gives it.
+pub(crate) fn definitions(body: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(body, crate::model::outline::options());
+    let mut out = String::new();
+    for (_, def) in parser.reference_definitions().iter() {
+        if let Some(text) = body.get(def.span.clone()) {
+            out.push_str(text.trim());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The key of another tool's msgid: [`key`] with the chapter's reference
+/// `definitions` after it, when it may use them.
+fn entry_key(msgid: &str, definitions: &str) -> String {
+    if definitions.is_empty() || !msgid.contains(']') {
+        key(msgid)
+    } else {
+        key(&format!("{msgid}\n\n{definitions}"))
+    }
+}
+
 /// What another tool puts around a message that polybook's message leaves
 /// out, found in a msgid (or msgstr), and the text without it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +169,9 @@ pub(crate) struct Found<'a> {
 }
 
 impl<'a> Index<'a> {
-    pub fn new(catalog: &'a Catalog, messages: &'a [Message]) -> Self {
+    /// The entries of `catalog` for `messages`, extracted from a chapter
+    /// whose link reference [`definitions`] are `definitions`.
+    pub fn new(catalog: &'a Catalog, messages: &'a [Message], definitions: &str) -> Self {
         let entries: Vec<(usize, &Entry)> = (catalog.entries.iter().enumerate())
             .filter(|(_, e)| !e.obsolete && !e.is_header())
             .collect();
@@ -152,8 +181,8 @@ impl<'a> Index<'a> {
             exact.insert((e.msgctxt.as_deref(), e.msgid.as_str()), at);
             let (text, wrapper) = unwrap(&e.msgid);
             let k = match (wrapper, image_alt(text)) {
-                (Wrapper::None, Some(_)) => format!("img:{}", key(text)),
-                _ => key(text),
+                (Wrapper::None, Some(_)) => format!("img:{}", entry_key(text, definitions)),
+                _ => entry_key(text, definitions),
             };
             loose.entry(k).or_default().push(at);
         }
@@ -246,6 +275,31 @@ mod tests {
         assert_ne!(key("*a*"), key("**a**"));
         assert_ne!(key("one"), key("two"));
         assert_eq!(key("[![i](a.png) b](c.md)"), "[![i](a.png) b](c.md)");
+    }
+
+    #[test]
+    fn reference_links_resolve_through_the_chapters_definitions() {
+        let body = "Text.\n\n[Plan]: plan.md#steps \"The plan\"\n  [list]:\n    <plan.md#list>\n";
+        let defs = definitions(body);
+        assert!(
+            defs.contains("[Plan]: plan.md#steps") && defs.contains("[list]:"),
+            "{defs}"
+        );
+        let written_out =
+            key("See [the plan](plan.md#steps \"The plan\") and [list](plan.md#list).");
+        for kept in [
+            "See [the plan][plan] and [list][].",
+            "See [the plan][PLAN] and [list].",
+            "See [the plan][Plan] and [list][LIST].",
+        ] {
+            assert_eq!(entry_key(kept, &defs), written_out, "{kept}");
+        }
+        // An undefined label stays text; without definitions nothing changes.
+        assert_ne!(
+            entry_key("See [the plan][other].", &defs),
+            key("See [the plan](plan.md#steps).")
+        );
+        assert_eq!(entry_key("See [x][y].", ""), key("See [x][y]."));
     }
 
     #[test]

@@ -258,3 +258,104 @@ fn a_catalogue_made_by_md2po_is_used_by_the_build() {
         "{all}"
     );
 }
+
+/// mdpo keeps reference links as written (`[text][ref]`, `[text][]` as
+/// `[text]`), where polybook's messages write them out: the entries still
+/// translate their paragraphs, and the translated links go where the
+/// chapter's definitions say.
+#[test]
+fn md2po_entries_with_reference_links_translate_their_paragraphs() {
+    if !have_md2po() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("polybook.toml"),
+        "title = \"Guides\"\nsource_language = \"en\"\nlanguages = [\"en\", \"es\"]\n",
+    )
+    .unwrap();
+    let m = root.join("manuals/guide");
+    std::fs::create_dir_all(m.join("en")).unwrap();
+    std::fs::write(
+        m.join("manual.toml"),
+        "title = \"Guide\"\nchapters = [\"intro\", \"plan\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        m.join("en/intro.md"),
+        "# Introduction\n\nRead [the security plan][plan] before the [Checklist] and the [Contacts][].\n\nA paragraph with no link.\n\n[plan]: plan.md#steps \"The plan\"\n[checklist]: plan.md#checklist\n[contacts]: plan.md\n",
+    )
+    .unwrap();
+    std::fs::write(
+        m.join("en/plan.md"),
+        "# Plan\n\n## Steps\n\nFirst.\n\n## Checklist\n\nSecond.\n",
+    )
+    .unwrap();
+    let po = root.join("po/es/guide/intro.po");
+    std::fs::create_dir_all(po.parent().unwrap()).unwrap();
+    let made = Command::new("md2po")
+        .current_dir(root)
+        .args(["manuals/guide/en/intro.md", "-q", "-s", "-p"])
+        .arg(&po)
+        .args([
+            "-d",
+            "Content-Type:text/plain; charset=UTF-8",
+            "-d",
+            "Language:es",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let text = std::fs::read_to_string(&po).unwrap();
+    assert!(text.contains("[the security plan][plan]"), "{text}");
+    let filled = fill(
+        &text,
+        &[
+            ("Introduction", "Introducción"),
+            (
+                "Read [the security plan]",
+                "Lea [el plan de seguridad][plan] antes de la [lista][checklist] y los [contactos][contacts].",
+            ),
+            ("A paragraph with no link", "Un párrafo sin enlace."),
+        ],
+    );
+    std::fs::write(&po, filled).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = polybook::build(&polybook::build::BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(out.path().to_path_buf()),
+        no_epub: true,
+        no_pdf: true,
+        ..polybook::build::BuildOptions::default()
+    })
+    .unwrap();
+    let lines = crate::common::diag_lines(&report);
+    assert!(
+        !lines.iter().any(|l| l.contains("matches no message")),
+        "{lines:?}"
+    );
+    let doc = crate::common::parse(out.path(), "es/guide/intro.html");
+    let paragraphs: Vec<String> = crate::common::select(&doc, "article p")
+        .iter()
+        .map(|p| p.text().collect())
+        .collect();
+    assert!(
+        paragraphs
+            .iter()
+            .any(|p| p == "Lea el plan de seguridad antes de la lista y los contactos."),
+        "{paragraphs:?}"
+    );
+    let hrefs: Vec<String> = crate::common::select(&doc, "article p a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert_eq!(
+        hrefs,
+        ["plan.html#steps", "plan.html#checklist", "plan.html"]
+    );
+}
