@@ -35,7 +35,7 @@ pub(crate) struct Applied {
 
 /// What a catalogue holds for one message.
 enum Found<'a> {
-    Translated(&'a str, usize),
+    Translated(std::borrow::Cow<'a, str>, usize),
     Fuzzy,
     Untranslated,
 }
@@ -48,8 +48,10 @@ fn lookup<'a>(index: &mut matching::Index<'a>, lines: &[usize], m: &Message) -> 
         Some(f) if f.entry.is_translated() && f.entry.msgid_plural.is_none() => {
             let mut text = matching::fit_translation(&f.entry.msgstr[0], f.wrapper);
             // The source's `{#id}` stays; one in a translated heading goes.
-            if m.kind == "heading" {
-                text = matching::fit_translation(text, matching::Wrapper::HeadingId);
+            if m.kind == "heading"
+                && let std::borrow::Cow::Borrowed(t) = text
+            {
+                text = matching::fit_translation(t, matching::Wrapper::HeadingId);
             }
             Found::Translated(text, lines.get(f.index).copied().unwrap_or(0))
         }
@@ -92,7 +94,7 @@ pub(crate) fn apply(
         let text = match found {
             Found::Translated(t, line) => {
                 out.figures.translated += 1;
-                if let Some(d) = mark_warning(m, t, file, line) {
+                if let Some(d) = mark_warning(m, &t, file, line) {
                     out.warnings.push(d);
                 }
                 t
@@ -116,7 +118,7 @@ pub(crate) fn apply(
             }
         };
         match (&m.span, m.context.as_str()) {
-            (Some(span), _) => by_start.push((span, fit(m.kind, text))),
+            (Some(span), _) => by_start.push((span, fit(m.kind, &text))),
             (None, "front/title") => out.title = Some(text.to_string()),
             (None, "front/description") => out.description = Some(text.to_string()),
             _ => {}

@@ -117,6 +117,50 @@ pub(crate) enum Wrapper {
     HeadingId,
     /// `![` and `](target)` around an image's alt text.
     Image,
+    /// The whole TOML front matter around its `title` (or `description`),
+    /// as mdpo reads it: one paragraph, its lines joined.
+    FrontTitle,
+    FrontDescription,
+}
+
+/// The `title` and `description` of TOML front matter that another tool
+/// read as a paragraph, its lines joined with spaces (mdpo's msgid for it:
+/// `+++ title = "…" description = "…" +++`), or `None` for any other text.
+/// Each `key =` outside a string and a bracket starts a line again, and the
+/// lines are read as TOML.
+pub(crate) fn joined_front_matter(text: &str) -> Option<(Option<String>, Option<String>)> {
+    let inner = text.trim().strip_prefix("+++")?.strip_suffix("+++")?;
+    let mut lines = String::with_capacity(inner.len() + 16);
+    let (mut quote, mut escaped, mut depth) = (None::<char>, false, 0usize);
+    for (i, c) in inner.char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+                lines.push(c);
+                continue;
+            }
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '[' || c == '{' => depth += 1,
+            None if c == ']' || c == '}' => depth = depth.saturating_sub(1),
+            None => {}
+        }
+        let starts_key = c == ' ' && depth == 0 && {
+            let rest = inner[i..].trim_start();
+            let name = rest
+                .trim_start_matches(|k: char| k.is_ascii_alphanumeric() || k == '_' || k == '-');
+            name.len() < rest.len() && name.trim_start().starts_with('=')
+        };
+        lines.push(if starts_key { '\n' } else { c });
+    }
+    let table: toml::Table = toml::from_str(&lines).ok()?;
+    let text_of = |k: &str| table.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    Some((text_of("title"), text_of("description")))
 }
 
 /// `text` without an alert marker before it or an attribute block
@@ -179,6 +223,17 @@ impl<'a> Index<'a> {
         let mut loose: HashMap<String, Vec<usize>> = HashMap::new();
         for (at, (_, e)) in entries.iter().enumerate() {
             exact.insert((e.msgctxt.as_deref(), e.msgid.as_str()), at);
+            if let Some((title, description)) = joined_front_matter(&e.msgid) {
+                for (name, value) in [("title", title), ("description", description)] {
+                    if let Some(v) = value {
+                        loose
+                            .entry(format!("front/{name}:{}", key(&v)))
+                            .or_default()
+                            .push(at);
+                    }
+                }
+                continue;
+            }
             let (text, wrapper) = unwrap(&e.msgid);
             let k = match (wrapper, image_alt(text)) {
                 (Wrapper::None, Some(_)) => format!("img:{}", entry_key(text, definitions)),
@@ -211,7 +266,9 @@ impl<'a> Index<'a> {
     }
 
     fn find_loose(&self, m: &Message) -> Option<(usize, Wrapper)> {
-        let k = if m.kind == "img" {
+        let k = if m.kind == "front" {
+            format!("{}:{}", m.context, key(&m.text))
+        } else if m.kind == "img" {
             let dest = (m.note.as_deref())
                 .and_then(|n| n.strip_prefix("image: "))
                 .unwrap_or("");
@@ -230,6 +287,8 @@ impl<'a> Index<'a> {
             .find(|a| own(a))
             .or_else(|| list.iter().find(|a| free(a)))?;
         let wrapper = match unwrap(&self.entries[at].1.msgid) {
+            _ if m.context == "front/title" => Wrapper::FrontTitle,
+            _ if m.context == "front/description" => Wrapper::FrontDescription,
             (_, w @ (Wrapper::Alert | Wrapper::HeadingId)) => w,
             (t, Wrapper::None) if m.kind == "img" && image_alt(t).is_some() => Wrapper::Image,
             _ => Wrapper::None,
@@ -248,14 +307,24 @@ impl<'a> Index<'a> {
 }
 
 /// A translation without what its entry's wrapper adds around the message.
-pub(crate) fn fit_translation(text: &str, wrapper: Wrapper) -> &str {
+pub(crate) fn fit_translation(text: &str, wrapper: Wrapper) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
     match wrapper {
-        Wrapper::None => text,
-        Wrapper::Alert | Wrapper::HeadingId => match unwrap(text) {
+        Wrapper::None => Cow::Borrowed(text),
+        Wrapper::Alert | Wrapper::HeadingId => Cow::Borrowed(match unwrap(text) {
             (t, w) if w == wrapper => t,
             _ => text,
-        },
-        Wrapper::Image => image_alt(text).unwrap_or(text),
+        }),
+        Wrapper::Image => Cow::Borrowed(image_alt(text).unwrap_or(text)),
+        Wrapper::FrontTitle | Wrapper::FrontDescription => {
+            let (title, description) = joined_front_matter(text).unwrap_or_default();
+            let value = if wrapper == Wrapper::FrontTitle {
+                title
+            } else {
+                description
+            };
+            value.map_or(Cow::Borrowed(text), Cow::Owned)
+        }
     }
 }
 
@@ -300,6 +369,34 @@ mod tests {
             key("See [the plan](plan.md#steps).")
         );
         assert_eq!(entry_key("See [x][y].", ""), key("See [x][y]."));
+    }
+
+    #[test]
+    fn front_matter_read_as_one_paragraph() {
+        let joined = |t: &str, d: &str| Some((Some(t.to_string()), Some(d.to_string())));
+        assert_eq!(
+            joined_front_matter(
+                "+++ title = \"Risk = threat\" description = 'Weigh it.' translated_from = \"ab\" +++"
+            ),
+            joined("Risk = threat", "Weigh it.")
+        );
+        assert_eq!(
+            joined_front_matter(
+                "+++ tags = [\"a b\", \"c = d\"] title = \"Say \\\"no\\\" = x\" description = \"D\" weight = 3 +++"
+            ),
+            joined("Say \"no\" = x", "D")
+        );
+        assert_eq!(
+            joined_front_matter("+++ weight = 3 +++"),
+            Some((None, None))
+        );
+        assert_eq!(joined_front_matter("A paragraph."), None);
+        assert_eq!(joined_front_matter("+++ not toml at all +++"), None);
+        assert_eq!(
+            fit_translation("+++ title = \"Riesgo\" +++", Wrapper::FrontTitle),
+            "Riesgo"
+        );
+        assert_eq!(fit_translation("Riesgo", Wrapper::FrontTitle), "Riesgo");
     }
 
     #[test]

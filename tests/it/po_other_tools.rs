@@ -260,11 +260,12 @@ fn a_catalogue_made_by_md2po_is_used_by_the_build() {
 }
 
 /// mdpo keeps reference links as written (`[text][ref]`, `[text][]` as
-/// `[text]`), where polybook's messages write them out: the entries still
-/// translate their paragraphs, and the translated links go where the
-/// chapter's definitions say.
+/// `[text]`), where polybook's messages write them out, and reads TOML
+/// front matter as one paragraph: the entries still translate their
+/// paragraphs (the translated links going where the chapter's definitions
+/// say) and the chapter's title and description.
 #[test]
-fn md2po_entries_with_reference_links_translate_their_paragraphs() {
+fn md2po_entries_with_reference_links_or_front_matter_translate_their_blocks() {
     if !have_md2po() {
         return;
     }
@@ -284,7 +285,7 @@ fn md2po_entries_with_reference_links_translate_their_paragraphs() {
     .unwrap();
     std::fs::write(
         m.join("en/intro.md"),
-        "# Introduction\n\nRead [the security plan][plan] before the [Checklist] and the [Contacts][].\n\nA paragraph with no link.\n\n[plan]: plan.md#steps \"The plan\"\n[checklist]: plan.md#checklist\n[contacts]: plan.md\n",
+        "+++\ntitle = \"Getting started\"\ndescription = \"Where to begin.\"\n+++\n# Introduction\n\nRead [the security plan][plan] before the [Checklist] and the [Contacts][].\n\nA paragraph with no link.\n\n[plan]: plan.md#steps \"The plan\"\n[checklist]: plan.md#checklist\n[contacts]: plan.md\n",
     )
     .unwrap();
     std::fs::write(
@@ -322,6 +323,10 @@ fn md2po_entries_with_reference_links_translate_their_paragraphs() {
                 "Lea [el plan de seguridad][plan] antes de la [lista][checklist] y los [contactos][contacts].",
             ),
             ("A paragraph with no link", "Un párrafo sin enlace."),
+            (
+                "+++ title",
+                "+++ title = \"Primeros pasos\" description = \"Por dónde empezar.\" +++",
+            ),
         ],
     );
     std::fs::write(&po, filled).unwrap();
@@ -357,5 +362,11 @@ fn md2po_entries_with_reference_links_translate_their_paragraphs() {
     assert_eq!(
         hrefs,
         ["plan.html#steps", "plan.html#checklist", "plan.html"]
+    );
+    let title: String = crate::common::select(&doc, "title")[0].text().collect();
+    assert!(title.starts_with("Primeros pasos"), "{title}");
+    assert_eq!(
+        crate::common::attr(&doc, "meta[name=description]", "content").as_deref(),
+        Some("Por dónde empezar.")
     );
 }
