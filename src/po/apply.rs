@@ -45,7 +45,11 @@ enum Found<'a> {
 fn lookup<'a>(index: &mut matching::Index<'a>, lines: &[usize], m: &Message) -> Found<'a> {
     match index.find(m) {
         Some(f) if f.entry.is_fuzzy() && f.entry.is_translated() => Found::Fuzzy,
-        Some(f) if f.entry.is_translated() && f.entry.msgid_plural.is_none() => {
+        Some(f)
+            if f.entry.is_translated()
+                && f.entry.msgid_plural.is_none()
+                && matching::fits(&f.entry.msgstr[0], f.wrapper) =>
+        {
             let mut text = matching::fit_translation(&f.entry.msgstr[0], f.wrapper);
             // The source's `{#id}` stays; one in a translated heading goes.
             if m.kind == "heading"

@@ -121,6 +121,44 @@ pub(crate) enum Wrapper {
     /// as mdpo reads it: one paragraph, its lines joined.
     FrontTitle,
     FrontDescription,
+    /// Footnote definitions in a row, joined into one msgid (mdpo's way):
+    /// the text of the one at this position.
+    Footnote(u16),
+}
+
+/// The texts of footnote definitions in a row that another tool joined
+/// into one msgid (`[^a]: First note. [^b]: Second note.`), each without
+/// its `[^label]: `; `None` unless the text is two or more of them.
+pub(crate) fn joined_footnotes(text: &str) -> Option<Vec<&str>> {
+    let t = text.trim();
+    // Where each definition's marker starts and where its text starts.
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(found) = t[from..].find("[^") {
+        let at = from + found;
+        from = at + 2;
+        if at > 0 && !t[..at].ends_with(char::is_whitespace) {
+            continue;
+        }
+        let rest = &t[at + 2..];
+        let Some(end) = rest.find("]:") else { break };
+        let label = &rest[..end];
+        if label.is_empty() || label.contains(char::is_whitespace) || label.contains(['[', ']']) {
+            continue;
+        }
+        marks.push((at, at + 2 + end + 2));
+    }
+    if marks.len() < 2 || marks[0].0 != 0 {
+        return None;
+    }
+    let ends = marks.iter().skip(1).map(|&(at, _)| at).chain([t.len()]);
+    Some(
+        marks
+            .iter()
+            .zip(ends)
+            .map(|(&(_, text), end)| t[text..end].trim())
+            .collect(),
+    )
 }
 
 /// The `title` and `description` of TOML front matter that another tool
@@ -234,6 +272,12 @@ impl<'a> Index<'a> {
                 }
                 continue;
             }
+            if let Some(notes) = joined_footnotes(&e.msgid) {
+                for note in notes {
+                    loose.entry(key(note)).or_default().push(at);
+                }
+                continue;
+            }
             let (text, wrapper) = unwrap(&e.msgid);
             let k = match (wrapper, image_alt(text)) {
                 (Wrapper::None, Some(_)) => format!("img:{}", entry_key(text, definitions)),
@@ -286,7 +330,16 @@ impl<'a> Index<'a> {
             .iter()
             .find(|a| own(a))
             .or_else(|| list.iter().find(|a| free(a)))?;
-        let wrapper = match unwrap(&self.entries[at].1.msgid) {
+        let msgid = &self.entries[at].1.msgid;
+        let note = || {
+            let notes = joined_footnotes(msgid)?;
+            let i = notes.iter().position(|n| key(n) == k)?;
+            u16::try_from(i).ok()
+        };
+        if let Some(i) = note() {
+            return Some((at, Wrapper::Footnote(i)));
+        }
+        let wrapper = match unwrap(msgid) {
             _ if m.context == "front/title" => Wrapper::FrontTitle,
             _ if m.context == "front/description" => Wrapper::FrontDescription,
             (_, w @ (Wrapper::Alert | Wrapper::HeadingId)) => w,
@@ -306,6 +359,15 @@ impl<'a> Index<'a> {
     }
 }
 
+/// Whether a translation has the part its entry's wrapper picks: one of
+/// joined footnotes translated as fewer of them has not.
+pub(crate) fn fits(text: &str, wrapper: Wrapper) -> bool {
+    match wrapper {
+        Wrapper::Footnote(i) => joined_footnotes(text).is_some_and(|n| usize::from(i) < n.len()),
+        _ => true,
+    }
+}
+
 /// A translation without what its entry's wrapper adds around the message.
 pub(crate) fn fit_translation(text: &str, wrapper: Wrapper) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
@@ -316,6 +378,11 @@ pub(crate) fn fit_translation(text: &str, wrapper: Wrapper) -> std::borrow::Cow<
             _ => text,
         }),
         Wrapper::Image => Cow::Borrowed(image_alt(text).unwrap_or(text)),
+        Wrapper::Footnote(i) => Cow::Borrowed(
+            joined_footnotes(text)
+                .and_then(|notes| notes.get(usize::from(i)).copied())
+                .unwrap_or(text),
+        ),
         Wrapper::FrontTitle | Wrapper::FrontDescription => {
             let (title, description) = joined_front_matter(text).unwrap_or_default();
             let value = if wrapper == Wrapper::FrontTitle {
@@ -397,6 +464,22 @@ mod tests {
             "Riesgo"
         );
         assert_eq!(fit_translation("Riesgo", Wrapper::FrontTitle), "Riesgo");
+    }
+
+    #[test]
+    fn footnotes_joined_into_one_msgid() {
+        assert_eq!(
+            joined_footnotes("[^a]: First *note*. [^long-2]: Second, see [^a]. [^c]: Third."),
+            Some(vec!["First *note*.", "Second, see [^a].", "Third."])
+        );
+        assert_eq!(joined_footnotes("[^a]: Only one."), None);
+        assert_eq!(joined_footnotes("Text[^a] and [^b]: not a note."), None);
+        assert_eq!(
+            fit_translation("[^a]: Primera. [^b]: Segunda.", Wrapper::Footnote(1)),
+            "Segunda."
+        );
+        assert!(fits("[^a]: Primera. [^b]: Segunda.", Wrapper::Footnote(1)));
+        assert!(!fits("[^a]: Primera y segunda.", Wrapper::Footnote(1)));
     }
 
     #[test]

@@ -260,10 +260,11 @@ fn a_catalogue_made_by_md2po_is_used_by_the_build() {
 }
 
 /// mdpo keeps reference links as written (`[text][ref]`, `[text][]` as
-/// `[text]`), where polybook's messages write them out, and reads TOML
-/// front matter as one paragraph: the entries still translate their
-/// paragraphs (the translated links going where the chapter's definitions
-/// say) and the chapter's title and description.
+/// `[text]`), where polybook's messages write them out, reads TOML front
+/// matter as one paragraph and joins footnotes in a row into one msgid:
+/// the entries still translate their paragraphs (the translated links
+/// going where the chapter's definitions say), the chapter's title and
+/// description, and each footnote.
 #[test]
 fn md2po_entries_with_reference_links_or_front_matter_translate_their_blocks() {
     if !have_md2po() {
@@ -285,7 +286,7 @@ fn md2po_entries_with_reference_links_or_front_matter_translate_their_blocks() {
     .unwrap();
     std::fs::write(
         m.join("en/intro.md"),
-        "+++\ntitle = \"Getting started\"\ndescription = \"Where to begin.\"\n+++\n# Introduction\n\nRead [the security plan][plan] before the [Checklist] and the [Contacts][].\n\nA paragraph with no link.\n\n[plan]: plan.md#steps \"The plan\"\n[checklist]: plan.md#checklist\n[contacts]: plan.md\n",
+        "+++\ntitle = \"Getting started\"\ndescription = \"Where to begin.\"\n+++\n# Introduction\n\nRead [the security plan][plan] before the [Checklist] and the [Contacts][].\n\nA paragraph with no link.[^one] Two notes.[^two]\n\n[^one]: The first note.\n[^two]: The second note.\n\n[plan]: plan.md#steps \"The plan\"\n[checklist]: plan.md#checklist\n[contacts]: plan.md\n",
     )
     .unwrap();
     std::fs::write(
@@ -322,7 +323,14 @@ fn md2po_entries_with_reference_links_or_front_matter_translate_their_blocks() {
                 "Read [the security plan]",
                 "Lea [el plan de seguridad][plan] antes de la [lista][checklist] y los [contactos][contacts].",
             ),
-            ("A paragraph with no link", "Un párrafo sin enlace."),
+            (
+                "A paragraph with no link",
+                "Un párrafo sin enlace.[^one] Dos notas.[^two]",
+            ),
+            (
+                "[^one]: The first note.",
+                "[^one]: La primera nota. [^two]: La segunda nota.",
+            ),
             (
                 "+++ title",
                 "+++ title = \"Primeros pasos\" description = \"Por dónde empezar.\" +++",
@@ -358,11 +366,19 @@ fn md2po_entries_with_reference_links_or_front_matter_translate_their_blocks() {
     let hrefs: Vec<String> = crate::common::select(&doc, "article p a")
         .iter()
         .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .filter(|h| !h.starts_with('#'))
         .collect();
     assert_eq!(
         hrefs,
         ["plan.html#steps", "plan.html#checklist", "plan.html"]
     );
+    let notes: Vec<String> = crate::common::select(&doc, "article .footnotes li")
+        .iter()
+        .map(|p| p.text().collect::<String>().trim().to_string())
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0].starts_with("La primera nota."), "{notes:?}");
+    assert!(notes[1].starts_with("La segunda nota."), "{notes:?}");
     let title: String = crate::common::select(&doc, "title")[0].text().collect();
     assert!(title.starts_with("Primeros pasos"), "{title}");
     assert_eq!(
