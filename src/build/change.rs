@@ -99,10 +99,8 @@ fn resources(project: &Project, changed: &[PathBuf]) -> Option<Resources> {
     let (themes, i18n) = (&project.paths.themes, &project.paths.i18n);
     // A font named in `[fonts]` may sit among the theme's files; the fonts
     // are chosen again by a full build only.
-    let fonts = &project.config.fonts;
-    let font_folders: Vec<PathBuf> = (fonts.for_lang.values())
-        .chain(fonts.for_script.values())
-        .filter_map(|(rel, _)| project.paths.root.join(rel).parent().map(Path::to_path_buf))
+    let font_folders: Vec<PathBuf> = (project.config.fonts)
+        .named_folders(&project.paths.root)
         .collect();
     if changed.is_empty()
         || !changed

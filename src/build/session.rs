@@ -103,15 +103,18 @@ impl Last {
     /// many it leaves out ([`Scope::reports`]).
     pub fn reported(&self, extra: Vec<Diagnostic>) -> (Vec<Diagnostic>, usize) {
         let mut all = self.diagnostics();
-        all.extend(extra);
-        diag::normalise(&mut all);
+        if !extra.is_empty() {
+            all.extend(extra);
+            diag::normalise(&mut all);
+        }
         let before = all.len();
         all.retain(|d| self.scope.reports(&self.project, d));
         let left_out = before - all.len();
         (all, left_out)
     }
 
-    /// Every problem, as a full build of every language reports it.
+    /// Every problem this build found, sorted, before [`Last::reported`]
+    /// leaves out those of other languages' and manuals' files.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut all = self.plan_diags.clone();
         all.extend(self.read_errors.values().cloned());

@@ -214,10 +214,7 @@ pub fn system_font_folders() -> Vec<PathBuf> {
 /// `build --watch` watch them, so that a font named, replaced or installed
 /// while they run is used by the next rebuild.
 pub fn font_folders(project: &crate::model::Project) -> Vec<PathBuf> {
-    let config = &project.config.fonts;
-    let named = (config.for_lang.values())
-        .chain(config.for_script.values())
-        .filter_map(|(rel, _)| project.paths.root.join(rel).parent().map(Path::to_path_buf));
+    let named = project.config.fonts.named_folders(&project.paths.root);
     let mut folders: Vec<PathBuf> = named
         .chain(system_font_folders())
         .filter(|f| f.is_dir())

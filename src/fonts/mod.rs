@@ -48,6 +48,14 @@ impl Default for FontsConfig {
 }
 
 impl FontsConfig {
+    /// The folders of the font files named for languages and scripts, in
+    /// the project at `root` (a bold face is looked for beside each).
+    pub fn named_folders<'a>(&'a self, root: &'a Path) -> impl Iterator<Item = PathBuf> + 'a {
+        (self.for_lang.values())
+            .chain(self.for_script.values())
+            .filter_map(|(rel, _)| root.join(rel).parent().map(Path::to_path_buf))
+    }
+
     /// Whether `script` gets a bundled font.
     pub fn wanted(&self, script: Script) -> bool {
         self.bundle

@@ -79,8 +79,8 @@ pub(crate) fn key(markdown: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The link reference definitions of a chapter body as written, a line
-/// each. Another tool's msgid may keep a reference link as written
+/// The link reference definitions of a chapter body as written, each
+/// ending a line. Another tool's msgid may keep a reference link as written
 /// (`[text][ref]`, `[text][]`, `[ref]`) where polybook's message writes
 /// it out: with these after it, its key resolves the reference to the
 /// target the chapter gives it.
