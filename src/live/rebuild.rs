@@ -40,15 +40,19 @@ pub fn run(
     let mut session = Session::new(target);
     let mut shown = Shown::default();
     let mut first = true;
-    // The fonts' folders of the last build that could read the project.
-    let mut font_folders = Vec::new();
     // The watcher's first call (no paths) is the first build, made once the
     // watcher runs, so that no change is missed.
     super::watch::watch_loop(
         &root,
         &out,
-        |changed: &[PathBuf]| {
-            match session.rebuild(changed) {
+        |changed: &[PathBuf], watch: &mut dyn FnMut(Vec<PathBuf>)| {
+            let built = session.rebuild(changed);
+            // Folders the build read are watched before the round is
+            // reported, so that a change made once it is reported is seen.
+            if let Some(folders) = session.font_folders() {
+                watch(folders);
+            }
+            match built {
                 Ok(report) => {
                     let new = shown.update(&report.diagnostics);
                     on_round(Round::Built {
@@ -64,10 +68,6 @@ pub fn run(
                 Ok(written) => on_round(Round::Finished(written)),
                 Err(e) => on_round(Round::FinishFailed(&e)),
             }
-            if let Some(folders) = session.font_folders() {
-                font_folders = folders;
-            }
-            font_folders.clone()
         },
         stop,
     )

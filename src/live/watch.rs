@@ -96,14 +96,15 @@ fn with_extra(root: &Path, extra: &[PathBuf]) -> Vec<(PathBuf, RecursiveMode)> {
 /// changes, until `stop` returns true. Returns when watching fails.
 ///
 /// `rebuild` is first called with no paths (a full build) once the watcher
-/// runs, so that a change made during that first build is not missed. It
-/// returns the folders outside the project's own that its build read and
-/// that are watched from then on (the fonts' folders); a folder it no
-/// longer returns is no longer watched.
+/// runs, so that a change made during that first build is not missed. Once
+/// its build is done, and before it reports it, it gives the function it is
+/// handed the folders outside the project's own that the build read, which
+/// are watched from then on (the fonts' folders); a folder it no longer
+/// gives is no longer watched.
 pub fn watch_loop(
     root: &Path,
     out: &Path,
-    mut rebuild: impl FnMut(&[PathBuf]) -> Vec<PathBuf>,
+    mut rebuild: impl FnMut(&[PathBuf], &mut dyn FnMut(Vec<PathBuf>)),
     stop: impl Fn() -> bool,
 ) -> Result<()> {
     let (tx, rx) = channel();
@@ -131,8 +132,17 @@ pub fn watch_loop(
         })?;
         watching.push(path);
     }
-    let mut extra = rebuild(&[]);
-    rewatch(&mut watcher, &mut watching, &with_extra(root, &extra), &[]);
+    let mut extra = Vec::new();
+    // Folders a build read for the first time (a font named now) are
+    // watched as soon as it says so, before it reports the round: a change
+    // made once the round is reported is seen.
+    let mut round = |changed: &[PathBuf], watcher: &mut _, watching: &mut _, extra: &mut _| {
+        rebuild(changed, &mut |folders: Vec<PathBuf>| {
+            *extra = folders;
+            rewatch(watcher, watching, &with_extra(root, extra), &[]);
+        });
+    };
+    round(&[], &mut watcher, &mut watching, &mut extra);
     while !stop() {
         let Some(changed) = next_burst(&rx) else {
             continue;
@@ -145,9 +155,7 @@ pub fn watch_loop(
             &with_extra(root, &extra),
             &changed,
         );
-        extra = rebuild(&changed);
-        // Folders the rebuild read for the first time (a font named now).
-        rewatch(&mut watcher, &mut watching, &with_extra(root, &extra), &[]);
+        round(&changed, &mut watcher, &mut watching, &mut extra);
     }
     Ok(())
 }

@@ -161,13 +161,24 @@ pub(crate) fn joined_footnotes(text: &str) -> Option<Vec<&str>> {
     )
 }
 
-/// The `title` and `description` of TOML front matter that another tool
-/// read as a paragraph, its lines joined with spaces (mdpo's msgid for it:
-/// `+++ title = "…" description = "…" +++`), or `None` for any other text.
-/// Each `key =` outside a string and a bracket starts a line again, and the
-/// lines are read as TOML.
+/// The `title` and `description` of front matter that another tool read
+/// as a block, or `None` for any other text. mdpo reads TOML front matter
+/// as a paragraph, its lines joined with spaces (`+++ title = "…"
+/// description = "…" +++`): each `key =` outside a string and a bracket
+/// starts a line again, and the lines are read as TOML. It reads YAML front
+/// matter as a heading whose lines it keeps (`title: …` and `description:
+/// …`): a YAML mapping with one of those keys.
 pub(crate) fn joined_front_matter(text: &str) -> Option<(Option<String>, Option<String>)> {
-    let inner = text.trim().strip_prefix("+++")?.strip_suffix("+++")?;
+    let Some(inner) = text
+        .trim()
+        .strip_prefix("+++")
+        .and_then(|t| t.strip_suffix("+++"))
+    else {
+        let value: serde_json::Value = serde_yaml_ng::from_str(text.trim()).ok()?;
+        let text_of = |k: &str| value.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let (title, description) = (text_of("title"), text_of("description"));
+        return (title.is_some() || description.is_some()).then_some((title, description));
+    };
     let mut lines = String::with_capacity(inner.len() + 16);
     let (mut quote, mut escaped, mut depth) = (None::<char>, false, 0usize);
     for (i, c) in inner.char_indices() {
@@ -270,7 +281,11 @@ impl<'a> Index<'a> {
                             .push(at);
                     }
                 }
-                continue;
+                // YAML front matter read as a heading may be a heading
+                // after all (`Title: …`); TOML's `+++` never is.
+                if e.msgid.trim_start().starts_with("+++") {
+                    continue;
+                }
             }
             if let Some(notes) = joined_footnotes(&e.msgid) {
                 for note in notes {
@@ -457,6 +472,11 @@ mod tests {
             joined_front_matter("+++ weight = 3 +++"),
             Some((None, None))
         );
+        assert_eq!(
+            joined_front_matter("title: Risk\ndescription: \"Weigh: it.\"\ntranslated_from: ab"),
+            joined("Risk", "Weigh: it.")
+        );
+        assert_eq!(joined_front_matter("Note: a heading"), None);
         assert_eq!(joined_front_matter("A paragraph."), None);
         assert_eq!(joined_front_matter("+++ not toml at all +++"), None);
         assert_eq!(

@@ -40,7 +40,12 @@ fn have_md2po() -> bool {
 
 /// A PO string of `s`.
 fn quoted(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    format!(
+        "\"{}\"",
+        s.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+    )
 }
 
 /// The msgid of one entry of PO text (its strings joined), if it has one.
@@ -291,7 +296,7 @@ fn md2po_entries_with_reference_links_or_front_matter_translate_their_blocks() {
     .unwrap();
     std::fs::write(
         m.join("en/plan.md"),
-        "# Plan\n\n## Steps\n\nFirst.\n\n## Checklist\n\nSecond.\n",
+        "---\ntitle: The plan\ndescription: What to do first.\n---\n# Plan\n\n## Steps\n\nFirst.\n\n## Checklist\n\nSecond.\n",
     )
     .unwrap();
     let po = root.join("po/es/guide/intro.po");
@@ -338,6 +343,35 @@ fn md2po_entries_with_reference_links_or_front_matter_translate_their_blocks() {
         ],
     );
     std::fs::write(&po, filled).unwrap();
+    // YAML front matter, which mdpo reads as a heading, its lines kept.
+    let plan_po = root.join("po/es/guide/plan.po");
+    let made = Command::new("md2po")
+        .current_dir(root)
+        .args(["manuals/guide/en/plan.md", "-q", "-s", "-p"])
+        .arg(&plan_po)
+        .args([
+            "-d",
+            "Content-Type:text/plain; charset=UTF-8",
+            "-d",
+            "Language:es",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let text = std::fs::read_to_string(&plan_po).unwrap();
+    assert!(text.contains("\"title: The plan\\n\""), "{text}");
+    let filled = fill(
+        &text,
+        &[(
+            "title: The plan",
+            "title: El plan\ndescription: Qué hacer primero.",
+        )],
+    );
+    std::fs::write(&plan_po, filled).unwrap();
     let out = tempfile::tempdir().unwrap();
     let report = polybook::build(&polybook::build::BuildOptions {
         root: root.to_path_buf(),
@@ -384,5 +418,12 @@ fn md2po_entries_with_reference_links_or_front_matter_translate_their_blocks() {
     assert_eq!(
         crate::common::attr(&doc, "meta[name=description]", "content").as_deref(),
         Some("Por dónde empezar.")
+    );
+    let plan = crate::common::parse(out.path(), "es/guide/plan.html");
+    let title: String = crate::common::select(&plan, "title")[0].text().collect();
+    assert!(title.starts_with("El plan"), "{title}");
+    assert_eq!(
+        crate::common::attr(&plan, "meta[name=description]", "content").as_deref(),
+        Some("Qué hacer primero.")
     );
 }
