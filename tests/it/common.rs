@@ -250,3 +250,27 @@ pub fn msgfmt_check(file: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The lines `rx` gives until one has `what` in it, that one included, for
+/// at most `wait`; `Err` with the lines it gave when none had.
+pub fn lines_until(
+    rx: &std::sync::mpsc::Receiver<String>,
+    what: &str,
+    wait: std::time::Duration,
+) -> Result<Vec<String>, Vec<String>> {
+    let until = std::time::Instant::now() + wait;
+    let mut got = Vec::new();
+    while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(l) => {
+                let done = l.contains(what);
+                got.push(l);
+                if done {
+                    return Ok(got);
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    Err(got)
+}

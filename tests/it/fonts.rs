@@ -306,20 +306,10 @@ fn watching_uses_a_font_named_replaced_or_installed_after_it_began() {
     });
     // Waits until a line has `what` in it, for at most 20 s, after `step`.
     let wait_for = |what: &str, step: &str| -> Vec<String> {
-        let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        let mut got = Vec::new();
-        while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
-            match rx.recv_timeout(left) {
-                Ok(l) => {
-                    let done = l.contains(what);
-                    got.push(l);
-                    if done {
-                        return got;
-                    }
-                }
-                Err(_) => break,
-            }
-        }
+        let got = match lines_until(&rx, what, std::time::Duration::from_secs(20)) {
+            Ok(lines) => return lines,
+            Err(got) => got,
+        };
         let _ = std::process::Command::new("kill")
             .arg(child.id().to_string())
             .status();

@@ -38,6 +38,30 @@ fn have_md2po() -> bool {
     ok
 }
 
+/// Makes the catalogue `po` of `source` (relative to `root`) with the real
+/// `md2po`, for Spanish.
+fn md2po(root: &std::path::Path, source: &str, po: &std::path::Path) -> String {
+    std::fs::create_dir_all(po.parent().unwrap()).unwrap();
+    let made = Command::new("md2po")
+        .current_dir(root)
+        .args([source, "-q", "-s", "-p"])
+        .arg(po)
+        .args([
+            "-d",
+            "Content-Type:text/plain; charset=UTF-8",
+            "-d",
+            "Language:es",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    std::fs::read_to_string(po).unwrap()
+}
+
 /// A PO string of `s`.
 fn quoted(s: &str) -> String {
     format!(
@@ -107,25 +131,7 @@ fn a_catalogue_made_by_md2po_is_used_by_the_build() {
     let project = bundled();
     let root = project.path();
     let po = root.join("po/es/protection/risk-analysis.po");
-    std::fs::create_dir_all(po.parent().unwrap()).unwrap();
-    let made = Command::new("md2po")
-        .current_dir(root)
-        .args(["manuals/protection/en/risk-analysis.md", "-q", "-s", "-p"])
-        .arg(&po)
-        .args([
-            "-d",
-            "Content-Type:text/plain; charset=UTF-8",
-            "-d",
-            "Language:es",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    let text = std::fs::read_to_string(&po).unwrap();
+    let text = md2po(root, "manuals/protection/en/risk-analysis.md", &po);
     // mdpo's own ways, which the matching has to see through.
     assert!(
         text.contains("msgid \"The risk equation {#risk-equation}\""),
@@ -300,25 +306,7 @@ fn md2po_entries_with_reference_links_or_front_matter_translate_their_blocks() {
     )
     .unwrap();
     let po = root.join("po/es/guide/intro.po");
-    std::fs::create_dir_all(po.parent().unwrap()).unwrap();
-    let made = Command::new("md2po")
-        .current_dir(root)
-        .args(["manuals/guide/en/intro.md", "-q", "-s", "-p"])
-        .arg(&po)
-        .args([
-            "-d",
-            "Content-Type:text/plain; charset=UTF-8",
-            "-d",
-            "Language:es",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    let text = std::fs::read_to_string(&po).unwrap();
+    let text = md2po(root, "manuals/guide/en/intro.md", &po);
     assert!(text.contains("[the security plan][plan]"), "{text}");
     let filled = fill(
         &text,
@@ -345,24 +333,7 @@ fn md2po_entries_with_reference_links_or_front_matter_translate_their_blocks() {
     std::fs::write(&po, filled).unwrap();
     // YAML front matter, which mdpo reads as a heading, its lines kept.
     let plan_po = root.join("po/es/guide/plan.po");
-    let made = Command::new("md2po")
-        .current_dir(root)
-        .args(["manuals/guide/en/plan.md", "-q", "-s", "-p"])
-        .arg(&plan_po)
-        .args([
-            "-d",
-            "Content-Type:text/plain; charset=UTF-8",
-            "-d",
-            "Language:es",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    let text = std::fs::read_to_string(&plan_po).unwrap();
+    let text = md2po(root, "manuals/guide/en/plan.md", &plan_po);
     assert!(text.contains("\"title: The plan\\n\""), "{text}");
     let filled = fill(
         &text,

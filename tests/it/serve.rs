@@ -1281,21 +1281,8 @@ fn watching_sees_a_source_folder_made_after_it_began() {
     );
     // Waits until a line has `what` in it, for at most 10 s.
     let wait_for = |what: &str| -> Vec<String> {
-        let until = Instant::now() + Duration::from_secs(10);
-        let mut got = Vec::new();
-        while let Some(left) = until.checked_duration_since(Instant::now()) {
-            match rx.recv_timeout(left) {
-                Ok(l) => {
-                    let done = l.contains(what);
-                    got.push(l);
-                    if done {
-                        return got;
-                    }
-                }
-                Err(_) => break,
-            }
-        }
-        panic!("no line with `{what}` in {got:?}");
+        lines_until(&rx, what, Duration::from_secs(10))
+            .unwrap_or_else(|got| panic!("no line with `{what}` in {got:?}"))
     };
     wait_for("Built ");
     let page = out.path().join("zh/guide/intro.html");
