@@ -138,8 +138,16 @@ pub struct BuildReport {
 impl BuildReport {
     /// The one line `serve` and `build --watch` print after a rebuild.
     pub fn rebuilt_line(&self) -> String {
+        let left_out = if self.left_out > 0 {
+            format!(
+                "; {} in other languages' or manuals' files not shown",
+                self.left_out
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "rebuilt in {:.0} ms: {} files written ({} errors, {} warnings in all)",
+            "rebuilt in {:.0} ms: {} files written ({} errors, {} warnings in all{left_out})",
             self.elapsed.as_secs_f64() * 1000.0,
             self.written,
             self.errors(),

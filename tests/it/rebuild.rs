@@ -324,6 +324,15 @@ fn shards_report_their_own_problems_and_together_the_full_builds() {
             );
         }
         assert!(shard.left_out > 0, "{langs:?}");
+        // What `serve` and `--watch` print after a rebuild says so too.
+        let line = shard.rebuilt_line();
+        assert!(
+            line.contains(&format!(
+                "; {} in other languages' or manuals' files not shown",
+                shard.left_out
+            )),
+            "{line}"
+        );
         assert_eq!(
             shard.errors() > 0,
             own != "guide/ar/",
