@@ -143,8 +143,7 @@ impl Last {
         )
         .with_pdf(self.pdf())
         .with_fonts(self.fonts.linked(self.project.langs().len()))
-        .with_load_problems(self.plan_diags.iter().chain(self.read_errors.values()))
-        .with_kept_unreadable(self.read_errors.values().map(|d| d.file.as_path()))
+        .with_load_problems(&self.plan_diags, self.read_errors.values())
     }
 
     /// Whether this session makes PDF books.
@@ -465,15 +464,13 @@ fn rebuild_edits(last: &mut Last, edits: Vec<Edit>) -> Result<BuildReport> {
     last.begin()?;
     let root = last.project.paths.root.clone();
     let read = read_again(last, &root, &edits);
-    let unreadable_before: Vec<PathBuf> = last.read_errors.keys().cloned().collect();
     let applied = apply_reads(last, edits, read);
     timer.lap("load");
     let mut stale = stale::stale(&last.project, &applied, &last.bodies);
-    // A file that can no longer (or can again) be read changes the states
-    // every status page shows, though its last good version stays.
-    let has_status = |k: &site::PageKind| matches!(k, site::PageKind::Status { .. });
-    if !last.read_errors.keys().eq(unreadable_before.iter()) && !stale.pages.iter().any(has_status)
-    {
+    // Edits that could not be read apply nothing, yet a translation that
+    // can no longer be read changes the states every status page shows
+    // (any edit applied renders them again already).
+    if applied.is_empty() {
         let all = (0..last.project.langs().len()).map(|lang| site::PageKind::Status { lang });
         stale.pages.extend(all);
     }

@@ -51,8 +51,9 @@ pub struct SiteContext<'a> {
     /// The problems loading the project found, from which the status says
     /// which translations could not be read (else they count as missing).
     load_problems: Vec<&'a crate::diag::Diagnostic>,
-    /// The files among those a live session could not read again, whose
-    /// last good version it keeps: broken all the same.
+    /// The files of the problems among `load_problems` that say a file
+    /// could not be read: broken even when a live session keeps their last
+    /// good version in the model.
     kept_unreadable: Vec<&'a std::path::Path>,
     /// By language, then manual: each chapter's navigation entry (not the
     /// current one) as a page in the manual's folder shows it, made by the
@@ -176,22 +177,20 @@ impl<'a> SiteContext<'a> {
     }
 
     /// The problems loading the project found, for the status pages when
-    /// they make the report themselves.
+    /// they make the report themselves: those of planning, and the files
+    /// that could not be read (of which a live session keeps the last good
+    /// version, broken all the same).
     pub fn with_load_problems(
         mut self,
-        problems: impl IntoIterator<Item = &'a crate::diag::Diagnostic>,
+        planned: impl IntoIterator<Item = &'a crate::diag::Diagnostic>,
+        unreadable: impl IntoIterator<Item = &'a crate::diag::Diagnostic> + Clone,
     ) -> Self {
-        self.load_problems = problems.into_iter().collect();
-        self
-    }
-
-    /// The files a live session could not read again and keeps the last
-    /// good version of, which the status pages show as broken.
-    pub fn with_kept_unreadable(
-        mut self,
-        files: impl IntoIterator<Item = &'a std::path::Path>,
-    ) -> Self {
-        self.kept_unreadable = files.into_iter().collect();
+        self.kept_unreadable = unreadable
+            .clone()
+            .into_iter()
+            .map(|d| d.file.as_path())
+            .collect();
+        self.load_problems = planned.into_iter().chain(unreadable).collect();
         self
     }
 
