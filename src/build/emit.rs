@@ -15,6 +15,7 @@ use super::output::Output;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::load::project;
+use crate::site::{self, PageKind, SiteContext};
 
 /// One output file as made, before it is written.
 pub(crate) struct Made {
@@ -85,6 +86,33 @@ impl<'a> Emitter<'a> {
             path: made.path,
             written,
             diagnostics: made.diagnostics,
+        }
+    }
+
+    /// Renders and writes page `kind`. A print page, which holds a whole
+    /// manual, goes into its file as the template writes it; other pages
+    /// are made in memory first.
+    pub fn page(&self, ctx: &SiteContext<'_>, kind: PageKind) -> Emitted {
+        if !matches!(kind, PageKind::Print { .. }) {
+            return self.emit(ctx.render(kind).into());
+        }
+        let path = site::page_path(ctx.project, kind);
+        let mut failed = None;
+        let written = match self.output {
+            Some(output) => output.write_streamed(&path, &mut |out| {
+                failed = ctx.render_to(kind, out);
+                failed.is_none()
+            }),
+            None => {
+                failed = ctx.render_to(kind, &mut std::io::sink());
+                Ok(false)
+            }
+        };
+        Emitted {
+            exists: failed.is_none(),
+            path,
+            written,
+            diagnostics: failed.into_iter().collect(),
         }
     }
 

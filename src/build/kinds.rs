@@ -165,9 +165,9 @@ impl OutputKind for SitePages {
         let files = kinds
             .par_iter()
             .map(|&kind| {
-                let page = ctx.render(kind);
+                let page = emit.page(&ctx, kind);
                 cx.progress.inc(1);
-                emit.emit(page.into())
+                page
             })
             .collect();
         Product { files, index: None }

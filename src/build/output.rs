@@ -100,16 +100,7 @@ impl Output {
     /// Writes `bytes` to `rel` (relative, `/`-separated) unless the file
     /// already holds them. Returns whether the file was written.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<bool> {
-        if !valid(rel) {
-            return Err(Error::io(
-                "write",
-                self.dir.join(rel),
-                std::io::Error::from(std::io::ErrorKind::InvalidInput),
-            ));
-        }
-        let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-        let dir = self.folder(folder)?;
-        let path = dir.join(name);
+        let (dir, path) = self.target(rel)?;
         let exists = if self.new_folder {
             false
         } else {
@@ -124,6 +115,59 @@ impl Output {
         // half-written file from ever appearing, without a disk flush per file.
         replace(&dir, &path, bytes, false, exists)?;
         Ok(true)
+    }
+
+    /// [`Output::write`] for a file too large to hold in memory: `produce`
+    /// writes its bytes into the temporary file as they are made, compared
+    /// on the way with the file already there, and returns whether the
+    /// file was made. One that was not made, or that holds the same bytes,
+    /// leaves the output as it was. Returns whether the file was written.
+    pub fn write_streamed(
+        &self,
+        rel: &str,
+        produce: &mut dyn FnMut(&mut dyn Write) -> bool,
+    ) -> Result<bool> {
+        let (dir, path) = self.target(rel)?;
+        let (existing, exists) = if self.new_folder {
+            (None, false)
+        } else {
+            match open_existing(&path) {
+                Ok(file) => (file, true),
+                Err(e) => (None, e.kind() != std::io::ErrorKind::NotFound),
+            }
+        };
+        let (tmp, _listed) = temporary(&dir)?;
+        let mut streamed = Streamed {
+            out: std::io::BufWriter::with_capacity(STREAM_BUFFER, tmp.as_file()),
+            existing: existing.map(|f| std::io::BufReader::with_capacity(STREAM_BUFFER, f)),
+            scratch: Vec::new(),
+            error: None,
+        };
+        let made = produce(&mut streamed);
+        let same = streamed
+            .finish()
+            .map_err(|e| Error::io("write", &path, e))?;
+        if !made || same {
+            return Ok(false);
+        }
+        self.note(rel)?;
+        put(tmp, &path, false, exists)?;
+        Ok(true)
+    }
+
+    /// The real folder of `rel` in the output (made when needed) and its path.
+    fn target(&self, rel: &str) -> Result<(PathBuf, PathBuf)> {
+        if !valid(rel) {
+            return Err(Error::io(
+                "write",
+                self.dir.join(rel),
+                std::io::Error::from(std::io::ErrorKind::InvalidInput),
+            ));
+        }
+        let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let dir = self.folder(folder)?;
+        let path = dir.join(name);
+        Ok((dir, path))
     }
 
     /// Adds `rel` to the journal unless the next build knows of it.
@@ -301,6 +345,10 @@ fn is_temporary(name: &std::ffi::OsStr) -> bool {
 }
 
 const TEMP_PREFIX: &str = ".polybook-";
+
+/// The buffer of a streamed write, and of the comparison with the file it
+/// may replace.
+const STREAM_BUFFER: usize = 64 * 1024;
 const TEMP_SUFFIX: &str = ".tmp";
 
 /// Checks that `dir` is a real folder, not a link; with `create`, creates
@@ -336,6 +384,21 @@ fn real_folder(dir: &Path, create: bool) -> Result<()> {
 /// Whether the file at `path` holds `bytes`; a link there is opened as
 /// anything but a file that holds them (it is then replaced, never followed).
 fn same_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    let Some(mut file) = open_existing(path)? else {
+        return Ok(false);
+    };
+    if file.metadata()?.len() != bytes.len() as u64 {
+        return Ok(false);
+    }
+    let mut existing = Vec::with_capacity(bytes.len() + 1);
+    file.read_to_end(&mut existing)?;
+    Ok(existing == bytes)
+}
+
+/// The regular file at `path`, opened to be compared with what a write
+/// holds; `None` for a link or anything else there, which holds no bytes
+/// of a write (it is then replaced, never followed).
+fn open_existing(path: &Path) -> std::io::Result<Option<std::fs::File>> {
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     // Not through a link; and a FIFO put where a page goes does not block
@@ -345,18 +408,12 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let mut file = match opts.open(path) {
+    let file = match opts.open(path) {
         #[cfg(unix)]
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Ok(false),
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Ok(None),
         other => other?,
     };
-    let meta = file.metadata()?;
-    if !meta.is_file() || meta.len() != bytes.len() as u64 {
-        return Ok(false);
-    }
-    let mut existing = Vec::with_capacity(bytes.len() + 1);
-    file.read_to_end(&mut existing)?;
-    Ok(existing == bytes)
+    Ok(file.metadata()?.is_file().then_some(file))
 }
 
 /// Replaces (or creates) a file of the user's atomically and durably: a
@@ -468,6 +525,15 @@ impl Drop for InFlight {
 /// `exists`: whether `path` may exist (if not, its permissions are not
 /// looked up).
 fn replace(dir: &Path, path: &Path, bytes: &[u8], durable: bool, exists: bool) -> Result<()> {
+    let (mut tmp, _listed) = temporary(dir)?;
+    tmp.write_all(bytes)
+        .map_err(|e| Error::io("write", path, e))?;
+    put(tmp, path, durable, exists)
+}
+
+/// A new temporary file in `dir`, listed in [`IN_FLIGHT`] while the second
+/// value lives.
+fn temporary(dir: &Path) -> Result<(tempfile::NamedTempFile, InFlight)> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     // A temporary file is private (0600) by default; a new output file gets
@@ -487,13 +553,18 @@ fn replace(dir: &Path, path: &Path, bytes: &[u8], durable: bool, exists: bool) -
             std::thread::park();
         }
     }
-    let mut tmp = builder
+    let tmp = builder
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temporary file in", dir, e))?;
-    let _listed = InFlight::new(tmp.path());
+    let listed = InFlight::new(tmp.path());
     drop(creating);
-    tmp.write_all(bytes)
-        .map_err(|e| Error::io("write", path, e))?;
+    Ok((tmp, listed))
+}
+
+/// Renames the written temporary file `tmp` to `path`, after giving it the
+/// permissions of the file there (when it `exists`) and, when `durable`,
+/// flushing it to disk.
+fn put(tmp: tempfile::NamedTempFile, path: &Path, durable: bool, exists: bool) -> Result<()> {
     if exists
         && let Ok(meta) = std::fs::symlink_metadata(path)
         && meta.is_file()
@@ -506,6 +577,59 @@ fn replace(dir: &Path, path: &Path, bytes: &[u8], durable: bool, exists: bool) -
     tmp.persist(path)
         .map_err(|e| Error::io("replace", path, e.error))?;
     Ok(())
+}
+
+/// What a streamed write receives: written into the temporary file through
+/// a buffer and, while they agree, compared with the file it may replace.
+struct Streamed<'a> {
+    out: std::io::BufWriter<&'a std::fs::File>,
+    /// The file already there, while its bytes equal those written so far.
+    existing: Option<std::io::BufReader<std::fs::File>>,
+    scratch: Vec<u8>,
+    /// The first write error, which the caller reports (a template only
+    /// says that writing failed).
+    error: Option<std::io::Error>,
+}
+
+impl Streamed<'_> {
+    /// Flushes what is buffered; gives whether the bytes written are those
+    /// of the file already there, or the first write error.
+    fn finish(mut self) -> std::io::Result<bool> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.out.flush()?;
+        Ok(match self.existing.as_mut() {
+            // Nothing may follow in the file already there.
+            Some(existing) => existing.read(&mut [0u8])? == 0,
+            None => false,
+        })
+    }
+}
+
+impl Write for Streamed<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if let Some(existing) = self.existing.as_mut() {
+            self.scratch.resize(buf.len(), 0);
+            if existing.read_exact(&mut self.scratch).is_err() || self.scratch != buf {
+                self.existing = None;
+            }
+        }
+        self.out.write_all(buf).inspect_err(|e| {
+            if self.error.is_none() {
+                self.error = Some(std::io::Error::new(e.kind(), e.to_string()));
+            }
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Adds the paths listed in the file at `path`, one a line, to `list`. A
@@ -540,6 +664,55 @@ mod tests {
         assert!(!o.write("a/b.html", b"x").unwrap());
         assert!(o.write("a/b.html", b"y").unwrap());
         assert_eq!(std::fs::read(out.join("a/b.html")).unwrap(), b"y");
+    }
+
+    /// Streams `pieces` into `rel`, as a template writes a page.
+    fn stream(o: &Output, rel: &str, pieces: &[&[u8]], made: bool) -> Result<bool> {
+        o.write_streamed(rel, &mut |w| {
+            for p in pieces {
+                w.write_all(p).unwrap();
+            }
+            made
+        })
+    }
+
+    #[test]
+    fn a_streamed_file_is_written_only_when_its_bytes_change() {
+        let (_dir, root, out) = project();
+        let o = Output::open(&root, &out, false).unwrap();
+        let file = out.join("en/print.html");
+        assert!(stream(&o, "en/print.html", &[b"<p>", b"one", b"</p>"], true).unwrap());
+        assert_eq!(std::fs::read(&file).unwrap(), b"<p>one</p>");
+        let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+        let first = inode(&file);
+        // The same bytes in other pieces: nothing written.
+        assert!(!stream(&o, "en/print.html", &[b"<p>on", b"e</p>"], true).unwrap());
+        assert_eq!(inode(&file), first, "the file was not replaced");
+        // Longer, shorter, changed within: written each time.
+        for bytes in [&b"<p>one</p>!"[..], b"<p>one</p", b"<p>One</p>", b""] {
+            assert!(stream(&o, "en/print.html", &[bytes], true).unwrap());
+            assert_eq!(std::fs::read(&file).unwrap(), bytes);
+        }
+        // A page the template failed to make leaves the file as it was.
+        assert!(!stream(&o, "en/print.html", &[b"half"], false).unwrap());
+        assert_eq!(std::fs::read(&file).unwrap(), b"");
+        assert!(!stream(&o, "en/other.html", &[b"half"], false).unwrap());
+        assert!(!out.join("en/other.html").exists());
+        let names: Vec<_> = std::fs::read_dir(out.join("en")).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file is left: {names:?}");
+        // A link where the file goes is replaced, never written through.
+        let target = root.join("mine.html");
+        std::fs::write(&target, "mine").unwrap();
+        std::fs::remove_file(&file).unwrap();
+        std::os::unix::fs::symlink(&target, &file).unwrap();
+        assert!(stream(&o, "en/print.html", &[b"mine"], true).unwrap());
+        assert!(!std::fs::symlink_metadata(&file).unwrap().is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
+        // A new output folder is written without comparing.
+        let (_dir2, root2, out2) = project();
+        let o2 = Output::open(&root2, &out2, true).unwrap();
+        assert!(stream(&o2, "a.html", &[b"x"], true).unwrap());
+        assert_eq!(std::fs::read(out2.join("a.html")).unwrap(), b"x");
     }
 
     #[test]

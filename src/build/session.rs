@@ -577,7 +577,7 @@ fn render_pages(last: &Last, emit: Emitter<'_>, kinds: &[site::PageKind]) -> Vec
     kinds
         .par_iter()
         .filter(|&&k| scope.has_page(k))
-        .map(|&k| emit.emit(ctx.render(k).into()))
+        .map(|&k| emit.page(&ctx, k))
         .collect()
 }
 
@@ -674,10 +674,7 @@ fn rebuild_resources(last: &mut Last, what: Resources) -> Result<Option<BuildRep
         .collect();
     let emit = Emitter::new(last.output.as_ref());
     let ctx = last.ctx();
-    let pages: Vec<_> = kinds
-        .par_iter()
-        .map(|&k| emit.emit(ctx.render(k).into()))
-        .collect();
+    let pages: Vec<_> = kinds.par_iter().map(|&k| emit.page(&ctx, k)).collect();
     drop(ctx);
     let failed = pages.iter().any(|e| e.failed());
     last.ledger.record_all(pages)?;

@@ -219,62 +219,78 @@ impl<'a> SiteContext<'a> {
         lang_name(self.ui, l)
     }
 
-    /// Renders one page.
+    /// Renders one page into memory.
     pub fn render(&self, kind: PageKind) -> PageOutput {
+        let (template, ctx, bodies) = self.page(kind);
+        // Written into a buffer sized for the page's chapters and what a
+        // template adds around them: grown from the template's size, a
+        // page was copied into fresh memory several times.
+        let mut html = Vec::with_capacity(bodies + bodies / 8 + PAGE_FRAME_BYTES);
+        let failed = self.write_page(template, ctx, &mut html);
+        PageOutput {
+            path: page_path(self.project, kind),
+            html: failed.is_none().then_some(html),
+            diagnostics: failed.into_iter().collect(),
+        }
+    }
+
+    /// Renders one page into `out` as the template goes (a print page, which
+    /// holds a whole manual, is never held in memory): gives the template's
+    /// error, after which what `out` received is to be thrown away.
+    pub fn render_to(&self, kind: PageKind, out: &mut dyn std::io::Write) -> Option<Diagnostic> {
+        let (template, ctx, _) = self.page(kind);
+        self.write_page(template, ctx, out)
+    }
+
+    /// A page's template, its values and the bytes of chapter bodies it holds.
+    fn page(&self, kind: PageKind) -> (&'static str, minijinja::Value, usize) {
         let path = page_path(self.project, kind);
-        let mut out = PageOutput {
-            path: path.clone(),
-            ..PageOutput::default()
-        };
-        // The bytes of chapter bodies the page holds.
-        let mut bodies = 0;
-        let (template, ctx) = match kind {
-            PageKind::Root => ("root.html", self.root_context(&path)),
-            PageKind::Home { lang } => ("home.html", self.home_context(lang, &path)),
-            PageKind::Contents { lang, manual } => {
-                ("contents.html", self.contents_context(lang, manual, &path))
-            }
+        match kind {
+            PageKind::Root => ("root.html", self.root_context(&path), 0),
+            PageKind::Home { lang } => ("home.html", self.home_context(lang, &path), 0),
+            PageKind::Contents { lang, manual } => (
+                "contents.html",
+                self.contents_context(lang, manual, &path),
+                0,
+            ),
             PageKind::Print { lang, manual } => {
                 let (ctx, len) = self.print_context(lang, manual, &path);
-                bodies = len;
-                ("print.html", ctx)
+                ("print.html", ctx, len)
             }
             PageKind::Chapter { lang, chapter } => {
                 let (ctx, len) = self.chapter_context(lang, chapter, &path);
-                bodies = len;
-                ("chapter.html", ctx)
+                ("chapter.html", ctx, len)
             }
-            PageKind::Status { lang } => ("status.html", self.status_context(lang, &path)),
-            PageKind::About { lang } => ("about.html", self.about_context(lang, &path)),
-        };
-        // Written into a buffer sized for the page's chapters and what a
-        // template adds around them: grown from the template's size, a
-        // page was copied into fresh memory several times (a print page a
-        // dozen times).
-        let mut html = Vec::with_capacity(bodies + bodies / 8 + PAGE_FRAME_BYTES);
+            PageKind::Status { lang } => ("status.html", self.status_context(lang, &path), 0),
+            PageKind::About { lang } => ("about.html", self.about_context(lang, &path), 0),
+        }
+    }
+
+    /// Writes `template` with `ctx` into `out`; gives the template's error.
+    fn write_page(
+        &self,
+        template: &str,
+        ctx: minijinja::Value,
+        out: &mut dyn std::io::Write,
+    ) -> Option<Diagnostic> {
         let rendered = self
             .theme
             .templates
             .get_template(template)
-            .and_then(|t| t.render_captured_to(ctx, &mut html));
-        match rendered {
-            Ok(_) => out.html = Some(html),
-            Err(e) => {
-                let (name, line, message) = theme::render_error(&e, template);
-                out.diagnostics.push(
-                    Diagnostic::error(
-                        PathBuf::from("themes")
-                            .join(&self.project.config.theme)
-                            .join("templates")
-                            .join(name),
-                        line,
-                        format!("template error: {message}"),
-                    )
-                    .with_hint("fix the template; pages that use it were not written"),
-                )
-            }
-        }
-        out
+            .and_then(|t| t.render_captured_to(ctx, out));
+        let e = rendered.err()?;
+        let (name, line, message) = theme::render_error(&e, template);
+        Some(
+            Diagnostic::error(
+                PathBuf::from("themes")
+                    .join(&self.project.config.theme)
+                    .join("templates")
+                    .join(name),
+                line,
+                format!("template error: {message}"),
+            )
+            .with_hint("fix the template; pages that use it were not written"),
+        )
     }
 
     /// Which languages a page exists in and where; `target(lang)` gives the

@@ -217,6 +217,47 @@ fn template_errors_while_rendering_name_the_template_and_line() {
 }
 
 #[test]
+fn a_print_page_whose_template_fails_after_its_chapters_is_not_written() {
+    let project = copy_fixture("basic");
+    let root = project.path();
+    let out = tempfile::tempdir().unwrap();
+    build(root, out.path());
+    let print = "en/guide/print.html";
+    let good = read(out.path(), print);
+    // The error comes after the chapters, once most of the page went into
+    // its file.
+    override_template(
+        root,
+        "print.html",
+        "{% endfor %}</main>",
+        "{% endfor %}{{ manual.no_such_field }}</main>",
+    );
+    let report = build(root, out.path());
+    let lines = diag_lines(&report);
+    assert!(
+        lines.iter().any(
+            |l| l.starts_with("Error themes/default/templates/print.html:")
+                && l.contains("no_such_field")
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        !out.path().join(print).exists(),
+        "a page not made is not kept"
+    );
+    assert!(out.path().join("en/guide/risk.html").is_file());
+    let temporary: Vec<String> = (files(out.path()).into_iter())
+        .filter(|f| f.contains(".polybook-"))
+        .collect();
+    assert!(temporary.is_empty(), "{temporary:?}");
+    // Mended, the page is back as it was.
+    std::fs::remove_file(root.join("themes/default/templates/print.html")).unwrap();
+    let report = build(root, out.path());
+    assert_eq!(report.errors(), 0, "{:#?}", diag_lines(&report));
+    assert_eq!(read(out.path(), print), good);
+}
+
+#[test]
 fn templates_escape_what_they_print_except_bodies() {
     let project = copy_fixture("basic");
     let root = project.path();
