@@ -51,9 +51,39 @@ pub(super) struct Vocabulary {
     /// Short terms met lately, by a hash of their key: each the key
     /// (42 bits) and the id (22 bits), or 0.
     pub(super) recent: Vec<u64>,
-    pub(super) terms: Vec<Box<str>>,
+    pub(super) terms: Terms,
     pub(super) chunks: ChunkTable,
     pub(super) scratch: Vec<u32>,
+}
+
+/// The terms of a language by id, one after another in one string: a
+/// string of its own for each of the hundreds of thousands of Chinese
+/// character pairs took an allocation and twice the memory.
+#[derive(Default)]
+pub(super) struct Terms {
+    text: String,
+    /// Where each term ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Terms {
+    /// Adds term `t`; gives its id.
+    pub(super) fn push(&mut self, t: &str) -> u32 {
+        self.text.push_str(t);
+        self.ends.push(self.text.len());
+        self.ends.len() as u32 - 1
+    }
+
+    /// The term of id `id`.
+    pub(super) fn get(&self, id: u32) -> &str {
+        let id = id as usize;
+        let start = if id == 0 { 0 } else { self.ends[id - 1] };
+        &self.text[start..self.ends[id]]
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
 }
 
 /// The terms of each short chunk seen so far, packed so that a lookup
@@ -186,15 +216,14 @@ impl Vocabulary {
     /// `t` gives the term's text, only when it is new.
     pub(super) fn short_id<'t>(
         short: &mut FxHashMap<u64, u32>,
-        terms: &mut Vec<Box<str>>,
+        terms: &mut Terms,
         a: char,
         b: Option<char>,
         t: impl FnOnce() -> &'t str,
     ) -> u32 {
-        *short.entry(Self::short_key(a, b)).or_insert_with(|| {
-            terms.push(t().into());
-            terms.len() as u32 - 1
-        })
+        *short
+            .entry(Self::short_key(a, b))
+            .or_insert_with(|| terms.push(t()))
     }
 
     /// The key of a term of one or two characters in [`Vocabulary::short`]:
@@ -237,7 +266,7 @@ impl Vocabulary {
     pub(super) fn id(
         ids: &mut FxHashMap<Box<str>, u32>,
         short: &mut FxHashMap<u64, u32>,
-        terms: &mut Vec<Box<str>>,
+        terms: &mut Terms,
         t: &str,
     ) -> u32 {
         let mut chars = t.chars();
@@ -247,8 +276,7 @@ impl Vocabulary {
         if let Some(&id) = ids.get(t) {
             return id;
         }
-        let id = terms.len() as u32;
-        terms.push(t.into());
+        let id = terms.push(t);
         ids.insert(t.into(), id);
         id
     }
@@ -700,7 +728,7 @@ impl Arena {
 /// place in it: the postings are then sorted, encoded and split walking
 /// memory in order, where going by the first-seen ids jumped about hundreds
 /// of thousands of Chinese pairs.
-fn in_order(terms: &[Box<str>], pairs: &mut [(u32, u32)]) -> Arena {
+fn in_order(terms: &Terms, pairs: &mut [(u32, u32)]) -> Arena {
     let mut rank = vec![u32::MAX; terms.len()];
     for &(t, _) in pairs.iter() {
         rank[t as usize] = 0;
@@ -721,14 +749,14 @@ fn in_order(terms: &[Box<str>], pairs: &mut [(u32, u32)]) -> Arena {
     let mut order: Vec<(u64, u32, u32)> = (0..terms.len() as u32)
         .filter(|&t| rank[t as usize] == 0)
         .map(|t| {
-            let term = &terms[t as usize];
+            let term = terms.get(t);
             (prefix(term), t, term.len() as u32)
         })
         .collect();
     radsort::sort_by_key(&mut order, |&(p, _, _)| p);
     for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
         if run.len() > 1 {
-            run.sort_unstable_by(|a, b| terms[a.1 as usize].cmp(&terms[b.1 as usize]));
+            run.sort_unstable_by(|a, b| terms.get(a.1).cmp(terms.get(b.1)));
         }
     }
     for (r, &(_, t, _)) in order.iter().enumerate() {
@@ -745,7 +773,7 @@ fn in_order(terms: &[Box<str>], pairs: &mut [(u32, u32)]) -> Arena {
         if len <= 8 {
             text.extend_from_slice(&p.to_be_bytes()[..len]);
         } else {
-            text.extend_from_slice(terms[t as usize].as_bytes());
+            text.extend_from_slice(terms.get(t).as_bytes());
         }
         ends.push(text.len());
     }
@@ -1004,7 +1032,7 @@ mod tests {
             assert_eq!(vocab.scratch.len(), chars.len() - 1);
             for (k, &id) in vocab.scratch.iter().enumerate() {
                 let pair: String = chars[k..k + 2].iter().collect();
-                assert_eq!(&*vocab.terms[id as usize], pair.as_str());
+                assert_eq!(vocab.terms.get(id), pair.as_str());
             }
         }
         assert!(vocab.short.len() > 1 << RECENT_BITS);
@@ -1060,7 +1088,7 @@ mod tests {
         // One posting for each term but the last.
         let n = terms.len() as u32 - 1;
         let mut pairs: Vec<(u32, u32)> = (0..n).map(|t| (t, 1)).collect();
-        let arena = in_order(&terms, &mut pairs);
+        let arena = in_order(&terms_of(&terms), &mut pairs);
         let got = arena.terms();
         let mut want: Vec<&str> = terms[..n as usize].iter().map(|t| &**t).collect();
         want.sort();
@@ -1069,6 +1097,14 @@ mod tests {
         for (t, &(rank, _)) in pairs.iter().enumerate() {
             assert_eq!(got[rank as usize], &*terms[t]);
         }
+    }
+
+    fn terms_of(terms: &[Box<str>]) -> Terms {
+        let mut all = Terms::default();
+        for t in terms {
+            all.push(t);
+        }
+        all
     }
 
     #[test]
@@ -1089,7 +1125,7 @@ mod tests {
             .map(Box::from)
             .collect();
         let mut pairs: Vec<(u32, u32)> = (0..terms.len() as u32).map(|t| (t, 1)).collect();
-        let arena = in_order(&terms, &mut pairs);
+        let arena = in_order(&terms_of(&terms), &mut pairs);
         let got = arena.terms();
         let mut want: Vec<&str> = terms.iter().map(|t| &**t).collect();
         want.sort();

@@ -360,7 +360,7 @@ mod tests {
         let mut vocab = Vocabulary::default();
         let ids = vocab.chunk_terms(chunk).to_vec();
         ids.iter()
-            .map(|&t| vocab.terms[t as usize].to_string())
+            .map(|&t| vocab.terms.get(t).to_string())
             .collect()
     }
 
@@ -409,7 +409,7 @@ mod tests {
                 let ids = vocab.scratch.clone();
                 let got: Vec<String> = ids
                     .iter()
-                    .map(|&t| vocab.terms[t as usize].to_string())
+                    .map(|&t| vocab.terms.get(t).to_string())
                     .collect();
                 assert_eq!(
                     got,
