@@ -345,11 +345,11 @@ fn is_temporary(name: &std::ffi::OsStr) -> bool {
 }
 
 const TEMP_PREFIX: &str = ".polybook-";
+const TEMP_SUFFIX: &str = ".tmp";
 
 /// The buffer of a streamed write, and of the comparison with the file it
 /// may replace.
 const STREAM_BUFFER: usize = 64 * 1024;
-const TEMP_SUFFIX: &str = ".tmp";
 
 /// Checks that `dir` is a real folder, not a link; with `create`, creates
 /// it when it does not exist.
