@@ -221,14 +221,14 @@ impl<'a> SiteContext<'a> {
 
     /// Renders one page into memory.
     pub fn render(&self, kind: PageKind) -> PageOutput {
-        let (template, ctx, bodies) = self.page(kind);
+        let (path, template, ctx, bodies) = self.page(kind);
         // Written into a buffer sized for the page's chapters and what a
         // template adds around them: grown from the template's size, a
         // page was copied into fresh memory several times.
         let mut html = Vec::with_capacity(bodies + bodies / 8 + PAGE_FRAME_BYTES);
         let failed = self.write_page(template, ctx, &mut html);
         PageOutput {
-            path: page_path(self.project, kind),
+            path,
             html: failed.is_none().then_some(html),
             diagnostics: failed.into_iter().collect(),
         }
@@ -238,14 +238,15 @@ impl<'a> SiteContext<'a> {
     /// holds a whole manual, is never held in memory): gives the template's
     /// error, after which what `out` received is to be thrown away.
     pub fn render_to(&self, kind: PageKind, out: &mut dyn std::io::Write) -> Option<Diagnostic> {
-        let (template, ctx, _) = self.page(kind);
+        let (_, template, ctx, _) = self.page(kind);
         self.write_page(template, ctx, out)
     }
 
-    /// A page's template, its values and the bytes of chapter bodies it holds.
-    fn page(&self, kind: PageKind) -> (&'static str, minijinja::Value, usize) {
+    /// A page's output path, its template, its values and the bytes of
+    /// chapter bodies it holds.
+    fn page(&self, kind: PageKind) -> (String, &'static str, minijinja::Value, usize) {
         let path = page_path(self.project, kind);
-        match kind {
+        let (template, ctx, bodies) = match kind {
             PageKind::Root => ("root.html", self.root_context(&path), 0),
             PageKind::Home { lang } => ("home.html", self.home_context(lang, &path), 0),
             PageKind::Contents { lang, manual } => (
@@ -263,7 +264,8 @@ impl<'a> SiteContext<'a> {
             }
             PageKind::Status { lang } => ("status.html", self.status_context(lang, &path), 0),
             PageKind::About { lang } => ("about.html", self.about_context(lang, &path), 0),
-        }
+        };
+        (path, template, ctx, bodies)
     }
 
     /// Writes `template` with `ctx` into `out`; gives the template's error.
