@@ -439,21 +439,33 @@ pub fn index_script_from<'s>(
     let Gathered {
         chapters,
         text,
-        vocab,
+        mut vocab,
         mut pairs,
         ends,
         lengths,
         ..
     } = Gathered::read(project, lang, sections);
-    let arena = in_order(&vocab.terms, &mut pairs);
+    // The shown text is written out first, so that its entries are gone
+    // before the term table is encoded and split: for Chinese, the largest,
+    // the entries, the table and its parts side by side were the peak of a
+    // build's memory.
+    let per_chunk = sections_per_chunk(&text);
+    let sections = text.len();
+    let (end, chunks) = shown_text(lang, text, per_chunk);
+    // Only the terms are needed from here on; the maps that found them
+    // (the Chinese pairs' alone is 8 MB) are let go before they are sorted.
+    let terms = std::mem::take(&mut vocab.terms);
     drop(vocab);
+    let arena = in_order(&terms, &mut pairs);
+    drop(terms);
     let sorted = arena.terms();
     let postings = Postings::sort(pairs, &ends, sorted.len());
-    let table = TermTable::encode(&sorted, &postings, text.len());
+    let table = TermTable::encode(&sorted, &postings, sections);
     drop(postings);
     let parts = table.parts();
     let tables = table.split(parts);
-    let per_chunk = sections_per_chunk(&text);
+    let stop = serde_json::to_string(&table.stop).expect("strings serialise");
+    drop(table);
     let mut head = String::from("{\"chapters\":[");
     for (k, (url, title, fallback, count)) in chapters.iter().enumerate() {
         if k > 0 {
@@ -475,29 +487,46 @@ pub fn index_script_from<'s>(
     }
     head.push_str("\",");
     let tail = format!(
-        "\"source\":{},\"stop\":{}",
+        "\"source\":{},\"stop\":{stop}",
         json_str(project.source_lang()),
-        serde_json::to_string(&table.stop).expect("strings serialise"),
     );
-    let (end, chunks) = match per_chunk {
-        None => (format!(",\"text\":[{}]", text.join(",")), Vec::new()),
-        Some(n) => (
-            String::new(),
-            text.chunks(n)
-                .enumerate()
-                .map(|(k, entries)| {
-                    format!(
-                        "window.polybookSearchText({{\"chunk\":{k},\"lang\":{},\"text\":[{}]}});\n",
-                        json_str(lang),
-                        entries.join(",")
-                    )
-                })
-                .collect(),
-        ),
-    };
-    let mut index = scripts(lang, &head, &tail, &end, &tables);
+    let mut index = scripts(lang, &head, &tail, &end, tables);
     index.chunks = chunks;
     index
+}
+
+/// The sections' shown text, `text`, as what ends the main file and as the
+/// chunk files: all in the main file without `per_chunk`, else none there
+/// and `per_chunk` sections in each chunk. Each entry is copied once, into
+/// the file that holds it, and let go.
+fn shown_text(lang: &str, text: Vec<String>, per_chunk: Option<usize>) -> (String, Vec<String>) {
+    let joined = |entries: &mut dyn Iterator<Item = String>, out: &mut String| {
+        for (i, e) in entries.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&e);
+        }
+    };
+    let Some(n) = per_chunk else {
+        let mut end = String::with_capacity(text.iter().map(|e| e.len() + 1).sum::<usize>() + 10);
+        end.push_str(",\"text\":[");
+        joined(&mut text.into_iter(), &mut end);
+        end.push(']');
+        return (end, Vec::new());
+    };
+    let lang = json_str(lang);
+    let mut chunks = Vec::with_capacity(text.len().div_ceil(n.max(1)));
+    let mut entries = text.into_iter().peekable();
+    while entries.peek().is_some() {
+        let k = chunks.len();
+        let mut chunk =
+            format!("window.polybookSearchText({{\"chunk\":{k},\"lang\":{lang},\"text\":[");
+        joined(&mut entries.by_ref().take(n.max(1)), &mut chunk);
+        chunk.push_str("]});\n");
+        chunks.push(chunk);
+    }
+    (String::new(), chunks)
 }
 
 /// How many sections each chunk of shown text holds, or `None` when the
@@ -894,8 +923,8 @@ impl<'v> TermTable<'v> {
 ///
 /// `head` and `tail` are the members of the main file before and after
 /// the term table, and `end` what follows its last member.
-fn scripts(lang: &str, head: &str, tail: &str, end: &str, tables: &[(String, String)]) -> Index {
-    if let [(terms, lists)] = tables {
+fn scripts(lang: &str, head: &str, tail: &str, end: &str, tables: Vec<(String, String)>) -> Index {
+    if let [(terms, lists)] = &tables[..] {
         return Index {
             main: format!(
                 "window.polybookSearchIndex = {head}\"postings\":[{lists}],{tail},\"terms\":[{terms}]{end}}};\n"
@@ -905,16 +934,22 @@ fn scripts(lang: &str, head: &str, tail: &str, end: &str, tables: &[(String, Str
         };
     }
     let parts = tables.len();
+    let lang = json_str(lang);
     Index {
         main: format!("window.polybookSearchIndex = {head}\"parts\":{parts},{tail}{end}}};\n"),
-        parts: tables
-            .iter()
-            .enumerate()
+        // Each part's terms and postings let go as soon as its file is made.
+        parts: (tables.into_iter().enumerate())
             .map(|(k, (terms, lists))| {
-                format!(
-                    "window.polybookSearchPart({{\"lang\":{},\"part\":{k},\"postings\":[{lists}],\"terms\":[{terms}]}});\n",
-                    json_str(lang)
-                )
+                let mut part = String::with_capacity(terms.len() + lists.len() + 80);
+                part.push_str(&format!(
+                    "window.polybookSearchPart({{\"lang\":{lang},\"part\":{k},\"postings\":["
+                ));
+                part.push_str(&lists);
+                drop(lists);
+                part.push_str("],\"terms\":[");
+                part.push_str(&terms);
+                part.push_str("]});\n");
+                part
             })
             .collect(),
         chunks: Vec::new(),
