@@ -445,10 +445,9 @@ pub fn index_script_from<'s>(
         lengths,
         ..
     } = Gathered::read(project, lang, sections);
-    // The shown text is written out first, so that its entries are gone
-    // before the term table is encoded and split: for Chinese, the largest,
-    // the entries, the table and its parts side by side were the peak of a
-    // build's memory.
+    // The shown text is written into its files first, so that its entries
+    // are not held beside the term table and its parts (near the build's
+    // peak of memory while the Chinese index, the largest, is made).
     let per_chunk = sections_per_chunk(&text);
     let sections = text.len();
     let (end, chunks) = shown_text(lang, text, per_chunk);
