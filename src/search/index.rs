@@ -514,14 +514,14 @@ fn shown_text(lang: &str, text: Vec<String>, per_chunk: Option<usize>) -> (Strin
         end.push(']');
         return (end, Vec::new());
     };
-    let lang = json_str(lang);
-    let mut chunks = Vec::with_capacity(text.len().div_ceil(n.max(1)));
+    let (lang, n) = (json_str(lang), n.max(1));
+    let mut chunks = Vec::with_capacity(text.len().div_ceil(n));
     let mut entries = text.into_iter().peekable();
     while entries.peek().is_some() {
         let k = chunks.len();
         let mut chunk =
             format!("window.polybookSearchText({{\"chunk\":{k},\"lang\":{lang},\"text\":[");
-        joined(&mut entries.by_ref().take(n.max(1)), &mut chunk);
+        joined(&mut entries.by_ref().take(n), &mut chunk);
         chunk.push_str("]});\n");
         chunks.push(chunk);
     }
@@ -939,10 +939,10 @@ fn scripts(lang: &str, head: &str, tail: &str, end: &str, tables: Vec<(String, S
         // Each part's terms and postings let go as soon as its file is made.
         parts: (tables.into_iter().enumerate())
             .map(|(k, (terms, lists))| {
-                let mut part = String::with_capacity(terms.len() + lists.len() + 80);
-                part.push_str(&format!(
+                let mut part = format!(
                     "window.polybookSearchPart({{\"lang\":{lang},\"part\":{k},\"postings\":["
-                ));
+                );
+                part.reserve(terms.len() + lists.len() + 16);
                 part.push_str(&lists);
                 drop(lists);
                 part.push_str("],\"terms\":[");
