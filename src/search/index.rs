@@ -47,10 +47,7 @@ pub(super) struct Vocabulary {
     pub(super) ids: FxHashMap<Box<str>, u32>,
     /// Ids of terms of one or two characters (most of them the character
     /// pairs of spaceless scripts), by the characters themselves.
-    pub(super) short: FxHashMap<u64, u32>,
-    /// Short terms met lately, by a hash of their key: each the key
-    /// (42 bits) and the id (22 bits), or 0.
-    pub(super) recent: Vec<u64>,
+    pub(super) short: ShortTable,
     pub(super) terms: Terms,
     pub(super) chunks: ChunkTable,
     pub(super) scratch: Vec<u32>,
@@ -191,6 +188,86 @@ impl ChunkTable {
     }
 }
 
+/// The ids of terms of one or two characters by their key
+/// ([`Vocabulary::short_key`], 42 bits): open addressing with linear
+/// probing over slots that each hold the key plus one and the id (22
+/// bits), or 0, so that a lookup reads one place in memory. The Chinese
+/// text of a large manual has hundreds of thousands of distinct character
+/// pairs, met millions of times; a map of keys to ids read two places
+/// (its control bytes and its bucket). Ids from 2^22 on, which do not fit
+/// beside the key, are kept in `overflow`.
+#[derive(Default)]
+pub(super) struct ShortTable {
+    slots: Vec<u64>,
+    len: usize,
+    overflow: FxHashMap<u64, u32>,
+}
+
+impl ShortTable {
+    /// The id of the term of key `key`, made by `new` when it has none yet.
+    #[inline(always)]
+    pub(super) fn id_or_insert(&mut self, key: u64, new: impl FnOnce() -> u32) -> u32 {
+        if self.slots.is_empty() {
+            self.slots = vec![0; SHORT_SLOTS_FIRST];
+        }
+        let mask = self.slots.len() - 1;
+        let kept = (key + 1) << 22;
+        let mut i = Self::place(key, self.slots.len());
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                break;
+            }
+            if slot & !0x3F_FFFF == kept {
+                return (slot & 0x3F_FFFF) as u32;
+            }
+            i = (i + 1) & mask;
+        }
+        if let Some(&id) = self.overflow.get(&key) {
+            return id;
+        }
+        let id = new();
+        if id >= 1 << 22 {
+            self.overflow.insert(key, id);
+            return id;
+        }
+        self.slots[i] = kept | u64::from(id);
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
+            self.grow();
+        }
+        id
+    }
+
+    /// The slot a key is looked for first in, among `size` (a power of two).
+    #[inline(always)]
+    fn place(key: u64, size: usize) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - size.trailing_zeros())) as usize
+    }
+
+    /// Twice the slots, the kept ones placed again.
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![0; size]);
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            let mut i = Self::place((slot >> 22) - 1, size);
+            while self.slots[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            self.slots[i] = slot;
+        }
+    }
+
+    /// How many terms the table holds.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.len + self.overflow.len()
+    }
+}
+
+/// The slots of a [`ShortTable`] when its first term comes (32 KB).
+const SHORT_SLOTS_FIRST: usize = 4096;
+
 /// Punctuation that ends a run of a spaceless script and that
 /// normalisation turns into punctuation again (a unit test checks each):
 /// ASCII, general and CJK punctuation, and fullwidth forms of ASCII
@@ -203,69 +280,34 @@ pub(super) fn is_run_break(c: char) -> bool {
             | 0xFF5B..=0xFF64)
 }
 
-/// The bits of the hash that picks a place in [`Vocabulary::recent`]:
-/// 4,096 places, 32 KB.
-const RECENT_BITS: u32 = 12;
-
 /// Chunks longer than this (runs of spaceless scripts) are not remembered.
 pub(super) const CHUNK_CACHE_BYTES: usize = 48;
 
 impl Vocabulary {
-    /// The id of a term of one or two characters, `a` and `b`.
+    /// The id of a term of one or two characters, `a` and `b`; `t` gives
+    /// the term's text, only when it is new.
     #[inline(always)]
-    /// `t` gives the term's text, only when it is new.
     pub(super) fn short_id<'t>(
-        short: &mut FxHashMap<u64, u32>,
+        short: &mut ShortTable,
         terms: &mut Terms,
         a: char,
         b: Option<char>,
         t: impl FnOnce() -> &'t str,
     ) -> u32 {
-        *short
-            .entry(Self::short_key(a, b))
-            .or_insert_with(|| terms.push(t()))
+        short.id_or_insert(Self::short_key(a, b), || terms.push(t()))
     }
 
-    /// The key of a term of one or two characters in [`Vocabulary::short`]:
-    /// never 0. A character is below 2^21; the second place is 2^21 - 1
+    /// The key of a term of one or two characters in [`Vocabulary::short`],
+    /// below 2^42. A character is below 2^21; the second place is 2^21 - 1
     /// for a term of one character.
     #[inline(always)]
     fn short_key(a: char, b: Option<char>) -> u64 {
         (u64::from(a) << 21) | b.map_or(0x1F_FFFF, u64::from)
     }
 
-    /// [`Self::short_id`] through [`Vocabulary::recent`] first: the
-    /// character pairs of Burmese or Tibetan text are a few thousand,
-    /// met millions of times, and one read of a small array finds most of
-    /// them.
-    #[inline(always)]
-    fn short_id_recent<'t>(
-        &mut self,
-        a: char,
-        b: Option<char>,
-        t: impl FnOnce() -> &'t str,
-    ) -> u32 {
-        let key = Self::short_key(a, b);
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS)) as usize;
-        if self.recent.is_empty() {
-            self.recent = vec![0; 1 << RECENT_BITS];
-        }
-        let seen = self.recent[slot];
-        if seen >> 22 == key {
-            return (seen & 0x3F_FFFF) as u32;
-        }
-        let id = Self::short_id(&mut self.short, &mut self.terms, a, b, t);
-        // Ids from 2^22 on do not fit beside the key; they are found in
-        // the map each time.
-        if id < 1 << 22 {
-            self.recent[slot] = (key << 22) | u64::from(id);
-        }
-        id
-    }
-
     pub(super) fn id(
         ids: &mut FxHashMap<Box<str>, u32>,
-        short: &mut FxHashMap<u64, u32>,
+        short: &mut ShortTable,
         terms: &mut Terms,
         t: &str,
     ) -> u32 {
@@ -372,7 +414,9 @@ impl Vocabulary {
                 if let Some((a, _)) = last.take()
                     && !paired
                 {
-                    let id = self.short_id_recent(a, None, || &chunk[run_start..i]);
+                    let id = Self::short_id(&mut self.short, &mut self.terms, a, None, || {
+                        &chunk[run_start..i]
+                    });
                     self.scratch.push(id);
                 }
                 continue;
@@ -384,7 +428,9 @@ impl Vocabulary {
                 }
                 Some((a, at)) => {
                     let end = i + c.len_utf8();
-                    let id = self.short_id_recent(a, Some(c), || &chunk[at..end]);
+                    let id = Self::short_id(&mut self.short, &mut self.terms, a, Some(c), || {
+                        &chunk[at..end]
+                    });
                     self.scratch.push(id);
                     paired = true;
                 }
@@ -399,7 +445,8 @@ impl Vocabulary {
 /// [`EXCERPT_COLUMNS`]: wide characters (Chinese, Japanese, Korean) count
 /// as two, as they take twice the room of a Latin letter in a snippet.
 pub(super) fn excerpt(text: &str) -> String {
-    let mut out = String::new();
+    // A character takes at most 4 bytes and at least one column.
+    let mut out = String::with_capacity(text.len().min(4 * EXCERPT_COLUMNS + 1));
     let mut columns = 0;
     for word in text.split_whitespace() {
         if columns >= EXCERPT_COLUMNS {
@@ -650,12 +697,15 @@ impl<'p> Gathered<'p> {
         self.ends.push(self.pairs.len());
         let heading = section.heading.trim();
         let heading = if heading == title.trim() { "" } else { heading };
-        let mut entry = String::from("[");
-        push_json_str(&mut entry, anchor.unwrap_or(""));
+        let (anchor, excerpt) = (anchor.unwrap_or(""), excerpt(&section.text));
+        // Room for the three strings and their quotes: most need no escape.
+        let mut entry = String::with_capacity(anchor.len() + heading.len() + excerpt.len() + 10);
+        entry.push('[');
+        push_json_str(&mut entry, anchor);
         entry.push(',');
         push_json_str(&mut entry, heading);
         entry.push(',');
-        push_json_str(&mut entry, &excerpt(&section.text));
+        push_json_str(&mut entry, &excerpt);
         entry.push(']');
         self.text.push(entry);
     }
@@ -1051,9 +1101,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pairs_found_through_the_recent_ones_have_their_own_ids() {
-        // Far more distinct pairs than places in `recent`, met twice: each
-        // id must name the pair's own text, whichever pairs shared a place.
+    fn pairs_have_their_own_ids_in_a_table_grown_many_times() {
+        // Far more distinct pairs than the table's first slots, met twice:
+        // each id must name the pair's own text, whichever pairs were
+        // first looked for in the same slot.
         let mut next = crate::search::tests::random_below(0x9E37_79B9);
         let text: String = (0..40_000)
             .map(|_| char::from_u32(0x4E00 + next(300) as u32).expect("Han"))
@@ -1069,7 +1120,35 @@ mod tests {
                 assert_eq!(vocab.terms.get(id), pair.as_str());
             }
         }
-        assert!(vocab.short.len() > 1 << RECENT_BITS);
+        assert!(vocab.short.len() > 4 * SHORT_SLOTS_FIRST);
+    }
+
+    #[test]
+    fn the_short_table_keeps_every_id_it_was_given_large_ones_too() {
+        // Keys spread over the whole range (0 and the largest among them),
+        // each given an id once; every third id too large to sit in a slot.
+        let mut table = ShortTable::default();
+        let largest = Vocabulary::short_key(char::MAX, None);
+        let keys: Vec<u64> = (0..50_000u64)
+            .map(|k| (k * 0x2545_F491_4F6C) % (largest + 1))
+            .chain([0, largest])
+            .collect();
+        let id_of = |k: usize| {
+            if k.is_multiple_of(3) {
+                (1 << 22) + k as u32
+            } else {
+                k as u32
+            }
+        };
+        let mut given = FxHashMap::default();
+        for (k, &key) in keys.iter().enumerate() {
+            let id = table.id_or_insert(key, || id_of(k));
+            assert_eq!(*given.entry(key).or_insert(id), id, "key {key:#x}");
+        }
+        assert_eq!(table.len(), given.len());
+        for (&key, &id) in &given {
+            assert_eq!(table.id_or_insert(key, || panic!("{key:#x} is new")), id);
+        }
     }
 
     #[test]
