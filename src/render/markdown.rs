@@ -271,27 +271,36 @@ fn split_slots(html: &str, count: usize) -> Vec<Piece> {
     pieces
 }
 
-/// Where in a chapter something is: line, column, the line's text and the
-/// width of the part at fault.
-pub(super) struct At {
-    line: usize,
-    column: usize,
-    text: String,
-    /// Characters of `text` before the part at fault.
-    start: usize,
-    width: usize,
+/// Where in a chapter something is: a range of its body, turned into a
+/// line, a column, the line's text and the width of the part at fault only
+/// when a diagnostic needs them (most links and raw HTML have none, and
+/// finding the line cost a copy of its text each time).
+pub(super) struct At<'a> {
+    lines: &'a OnceCell<LineIndex>,
+    body: &'a str,
+    /// The line of the body's first line in its file.
+    line_offset: usize,
+    range: Range<usize>,
 }
 
-impl At {
-    fn new(lines: &LineIndex, body: &str, range: std::ops::Range<usize>) -> At {
-        let l = lines.locate(body, range.start, range.end);
+impl<'a> At<'a> {
+    fn new(
+        lines: &'a OnceCell<LineIndex>,
+        body: &'a str,
+        line_offset: usize,
+        range: Range<usize>,
+    ) -> Self {
         At {
-            line: l.line,
-            column: l.column,
-            text: l.text,
-            start: l.start,
-            width: l.width,
+            lines,
+            body,
+            line_offset,
+            range,
         }
+    }
+
+    fn locate(&self) -> crate::diag::Located {
+        let lines = (self.lines).get_or_init(|| LineIndex::new(self.body, self.line_offset));
+        lines.locate(self.body, self.range.start, self.range.end)
     }
 }
 
@@ -344,11 +353,12 @@ impl SlotTable {
 impl RenderInput<'_> {
     pub(super) fn diag(
         &self,
-        at: &At,
+        at: &At<'_>,
         error: bool,
         message: String,
         hint: Option<String>,
     ) -> Diagnostic {
+        let at = at.locate();
         let d = if error {
             Diagnostic::error(&self.source.rel, at.line, message)
         } else {
@@ -366,7 +376,7 @@ impl RenderInput<'_> {
 
     /// Resolves a link or image URL written in the source (entities
     /// decoded).
-    pub(super) fn resolve(&self, href: &str, at: &At, image: bool) -> Resolved {
+    pub(super) fn resolve(&self, href: &str, at: &At<'_>, image: bool) -> Resolved {
         let what = if image { "image" } else { "link" };
         let broken = |e: links::LinkError| {
             self.diag(at, true, format!("broken {what}: {}", e.message), e.hint)
@@ -397,7 +407,7 @@ impl RenderInput<'_> {
 
     /// A URL of another host: kept, except an image that the project's
     /// policy refuses (reported).
-    fn resolve_external(&self, href: &str, at: &At, image: bool) -> Resolved {
+    fn resolve_external(&self, href: &str, at: &At<'_>, image: bool) -> Resolved {
         let policy = self.project.config.remote_images;
         if !image || policy == RemotePolicy::Allow || !safe_url::judge(href).is_remote() {
             return Resolved::keep(href, None);
@@ -415,7 +425,7 @@ impl RenderInput<'_> {
     }
 
     /// A fragment of this chapter, checked.
-    fn resolve_same_page(&self, href: &str, frag: String, at: &At) -> Resolved {
+    fn resolve_same_page(&self, href: &str, frag: String, at: &At<'_>) -> Resolved {
         let diag = self.check_fragment(self.source, &frag, at, "this chapter");
         // A broken fragment (reported) is kept as written, which a
         // book turns into plain text.
@@ -431,7 +441,12 @@ impl RenderInput<'_> {
     }
 
     /// A chapter of the project, and the fragment in it, checked.
-    fn resolve_chapter(&self, target: ChapterRef, fragment: Option<String>, at: &At) -> Resolved {
+    fn resolve_chapter(
+        &self,
+        target: ChapterRef,
+        fragment: Option<String>,
+        at: &At<'_>,
+    ) -> Resolved {
         let (target_src, _) = self.project.content(target, self.page_lang);
         let chapter = self.project.chapter(target);
         let diag = fragment.as_deref().and_then(|f| {
@@ -451,7 +466,7 @@ impl RenderInput<'_> {
         &self,
         target: &Source,
         frag: &str,
-        at: &At,
+        at: &At<'_>,
         what: &str,
     ) -> Option<Diagnostic> {
         if target.anchors.all.contains(frag) {
@@ -574,13 +589,9 @@ impl<'r, 'b> Renderer<'r, 'b> {
         }
     }
 
-    fn lines(&self) -> &LineIndex {
-        self.lines
-            .get_or_init(|| LineIndex::new(self.body, self.input.source.body_line_offset))
-    }
-
-    fn at(&self, range: Range<usize>) -> At {
-        At::new(self.lines(), self.body, range)
+    fn at(&self, range: Range<usize>) -> At<'_> {
+        let offset = self.input.source.body_line_offset;
+        At::new(&self.lines, self.body, offset, range)
     }
 
     /// Takes one event: what stands for it goes into the page body, or into
@@ -789,14 +800,16 @@ impl<'r, 'b> Renderer<'r, 'b> {
 
     fn raw_inline(&mut self, html: CowStr<'b>, range: Range<usize>) {
         self.has_raw_html = true;
-        let at = self.at(range);
+        let offset = self.input.source.body_line_offset;
+        let at = At::new(&self.lines, self.body, offset, range);
         let html = raw_html::rewrite(self.input, &self.table, &html, &at, &mut self.out);
         self.emitted.push(Event::InlineHtml(html.into()));
     }
 
     fn html_block_end(&mut self) {
         if let Some((html, start)) = self.html_block.take() {
-            let at = self.at(start..start + html.len());
+            let offset = self.input.source.body_line_offset;
+            let at = At::new(&self.lines, self.body, offset, start..start + html.len());
             let html = raw_html::rewrite(self.input, &self.table, &html, &at, &mut self.out);
             self.emitted.push(Event::Html(html.into()));
         }
@@ -847,7 +860,8 @@ impl<'r, 'b> Renderer<'r, 'b> {
     /// when the chapter has raw HTML, then split into pieces and slots.
     fn finish(mut self, flat: Option<nesting::Flattened>) -> Rendered {
         if let Some(at) = flat {
-            let warning = flattened(self.input, self.lines(), self.body, at);
+            let offset = self.input.source.body_line_offset;
+            let warning = flattened(self.input, &self.lines, self.body, offset, at);
             self.out.diagnostics.push(warning);
         }
         let (input, body) = (self.input, self.body);
@@ -882,8 +896,9 @@ impl<'r, 'b> Renderer<'r, 'b> {
 /// where it first does.
 fn flattened(
     input: &RenderInput<'_>,
-    lines: &LineIndex,
+    lines: &OnceCell<LineIndex>,
     body: &str,
+    line_offset: usize,
     at: nesting::Flattened,
 ) -> Diagnostic {
     // The event's text is one line of the body per line.
@@ -896,7 +911,7 @@ fn flattened(
     }
     let end = memchr::memchr(b'\n', &body.as_bytes()[offset..]).map_or(body.len(), |i| offset + i);
     input.diag(
-        &At::new(lines, body, offset..end),
+        &At::new(lines, body, line_offset, offset..end),
         false,
         format!(
             "elements nest deeper than {} levels here: the deeper lists, quotes, emphasis, links and HTML elements are flattened (their text is kept)",

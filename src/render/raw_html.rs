@@ -79,7 +79,7 @@ pub(super) fn rewrite(
     input: &RenderInput<'_>,
     table: &SlotTable,
     html: &str,
-    at: &At,
+    at: &At<'_>,
     out: &mut Rendered,
 ) -> String {
     let rewriter = Rewriter {
@@ -105,7 +105,7 @@ struct Rewriter<'r> {
     input: &'r RenderInput<'r>,
     table: &'r SlotTable,
     /// Where the piece is in the chapter.
-    at: &'r At,
+    at: &'r At<'r>,
     /// Problems met and files used, in order, for the page once the piece
     /// is rewritten.
     found: RefCell<Vec<(Option<Diagnostic>, Option<String>)>>,
