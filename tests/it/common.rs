@@ -233,6 +233,19 @@ pub fn bundled_copy(with_po: bool) -> tempfile::TempDir {
     dir
 }
 
+/// Runs `cmd` to its end; fails the test, naming the command and giving
+/// what it printed on stderr, when it cannot start or does not succeed.
+pub fn run_ok(cmd: &mut std::process::Command) -> std::process::Output {
+    let shown = format!("{cmd:?}");
+    let out = (cmd.output()).unwrap_or_else(|e| panic!("{shown} could not run: {e}"));
+    assert!(
+        out.status.success(),
+        "{shown}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// Runs `msgfmt --check` on a PO file; fails the test when msgfmt cannot
 /// run or finds a fault.
 pub fn msgfmt_check(file: &Path) {

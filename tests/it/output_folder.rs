@@ -470,18 +470,13 @@ fn ctrl_c_stops_a_build_and_leaves_no_temporary_file() {
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let run = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
-        .args(args)
-        .env("GIT_COMMITTER_DATE", "@1650000000 +0000")
-        .env("GIT_AUTHOR_DATE", "@1650000000 +0000")
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&run.stderr)
+    run_ok(
+        Command::new("git")
+            .current_dir(dir)
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+            .args(args)
+            .env("GIT_COMMITTER_DATE", "@1650000000 +0000")
+            .env("GIT_AUTHOR_DATE", "@1650000000 +0000"),
     );
 }
 

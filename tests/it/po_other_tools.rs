@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use crate::common::bundled_copy;
+use crate::common::{bundled_copy, run_ok};
 
 /// A copy of the bundled project without the Spanish Markdown translation
 /// of `protection/risk-analysis`.
@@ -42,22 +42,17 @@ fn have_md2po() -> bool {
 /// `md2po`, for Spanish.
 fn md2po(root: &std::path::Path, source: &str, po: &std::path::Path) -> String {
     std::fs::create_dir_all(po.parent().unwrap()).unwrap();
-    let made = Command::new("md2po")
-        .current_dir(root)
-        .args([source, "-q", "-s", "-p"])
-        .arg(po)
-        .args([
-            "-d",
-            "Content-Type:text/plain; charset=UTF-8",
-            "-d",
-            "Language:es",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
+    run_ok(
+        Command::new("md2po")
+            .current_dir(root)
+            .args([source, "-q", "-s", "-p"])
+            .arg(po)
+            .args([
+                "-d",
+                "Content-Type:text/plain; charset=UTF-8",
+                "-d",
+                "Language:es",
+            ]),
     );
     std::fs::read_to_string(po).unwrap()
 }
