@@ -860,8 +860,7 @@ impl<'r, 'b> Renderer<'r, 'b> {
     /// when the chapter has raw HTML, then split into pieces and slots.
     fn finish(mut self, flat: Option<nesting::Flattened>) -> Rendered {
         if let Some(at) = flat {
-            let offset = self.input.source.body_line_offset;
-            let warning = flattened(self.input, &self.lines, self.body, offset, at);
+            let warning = flattened(self.input, self.at(0..self.body.len()), at);
             self.out.diagnostics.push(warning);
         }
         let (input, body) = (self.input, self.body);
@@ -893,14 +892,9 @@ impl<'r, 'b> Renderer<'r, 'b> {
 }
 
 /// The warning for a chapter that nests deeper than the limit, at the line
-/// where it first does.
-fn flattened(
-    input: &RenderInput<'_>,
-    lines: &OnceCell<LineIndex>,
-    body: &str,
-    line_offset: usize,
-    at: nesting::Flattened,
-) -> Diagnostic {
+/// where it first does; `chapter` is the place of its whole body.
+fn flattened(input: &RenderInput<'_>, chapter: At<'_>, at: nesting::Flattened) -> Diagnostic {
+    let body = chapter.body;
     // The event's text is one line of the body per line.
     let mut offset = at.offset;
     for _ in 0..at.lines {
@@ -911,7 +905,10 @@ fn flattened(
     }
     let end = memchr::memchr(b'\n', &body.as_bytes()[offset..]).map_or(body.len(), |i| offset + i);
     input.diag(
-        &At::new(lines, body, line_offset, offset..end),
+        &At {
+            range: offset..end,
+            ..chapter
+        },
         false,
         format!(
             "elements nest deeper than {} levels here: the deeper lists, quotes, emphasis, links and HTML elements are flattened (their text is kept)",
